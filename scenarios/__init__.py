@@ -1,0 +1,1 @@
+"""Scenario files: the schema, loading with every problem reported, examples, a generator."""

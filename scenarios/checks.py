@@ -1,0 +1,177 @@
+"""Checks that need the whole scenario: ids, references and dates against the horizon.
+
+Each check yields `Problem`s with the path of the offending field, so that a planner sees
+every mistake in one run instead of fixing them one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from scenarios.schema import (
+    Capacity,
+    Cohort,
+    OutbreakStatus,
+    Role,
+    Scenario,
+    SiteKind,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def format(self, source: str) -> str:
+        return f"{source}: {self.path}: {self.message}"
+
+
+def scenario_problems(s: Scenario) -> list[Problem]:
+    """Every referential and date problem in `s`, in file order."""
+    return [
+        *_duplicate_ids(s),
+        *_home_problems(s),
+        *_site_problems(s),
+        *_worker_problems(s),
+        *_facility_problems(s),
+        *_request_problems(s),
+    ]
+
+
+def _duplicate_ids(s: Scenario) -> Iterator[Problem]:
+    sections: Sequence[tuple[str, Sequence[object]]] = (
+        ("homes", s.homes),
+        ("test_sites", s.test_sites),
+        ("workers", s.workers),
+        ("isolation_facilities", s.isolation_facilities),
+        ("isolation_requests", s.isolation_requests),
+    )
+    for section, records in sections:
+        counts = Counter(getattr(r, "id") for r in records)  # noqa: B009
+        for i, r in enumerate(records):
+            rid = getattr(r, "id")  # noqa: B009
+            if counts[rid] > 1:
+                yield Problem(f"{section}[{i}] ({rid}).id", "duplicate id")
+
+
+def _outside(s: Scenario, day: dt.date) -> str | None:
+    if day < s.horizon.start:
+        return f"date {day} is before the horizon's first day {s.horizon.start}"
+    if day > s.horizon.end:
+        return f"date {day} is after the horizon's last day {s.horizon.end}"
+    return None
+
+
+def _capacity_problem(s: Scenario, capacity: Capacity) -> str | None:
+    if isinstance(capacity, list) and len(capacity) != s.horizon.days:
+        return f"has {len(capacity)} daily values but the horizon has {s.horizon.days} days"
+    return None
+
+
+def _home_problems(s: Scenario) -> Iterator[Problem]:
+    for i, h in enumerate(s.homes):
+        at = f"homes[{i}] ({h.id})"
+        if h.residents > h.beds:
+            yield Problem(f"{at}.residents", f"{h.residents} residents exceed {h.beds} beds")
+        if h.can_isolate > h.residents and h.can_isolate > 0:
+            yield Problem(
+                f"{at}.can_isolate", f"{h.can_isolate} exceeds the {h.residents} residents"
+            )
+        ob = h.outbreak
+        if ob.status != OutbreakStatus.NONE and ob.since is None:
+            yield Problem(f"{at}.outbreak.since", f"an outbreak that is {ob.status} needs a date")
+        if ob.since is not None and ob.since > s.horizon.end:
+            yield Problem(
+                f"{at}.outbreak.since", f"date is after the horizon's last day {s.horizon.end}"
+            )
+        for cohort in (Cohort.STAFF, Cohort.RESIDENTS, Cohort.AGENCY):
+            last = h.last_tested.for_cohort(cohort)
+            if last is not None and last > s.horizon.start:
+                yield Problem(
+                    f"{at}.last_tested.{cohort}",
+                    f"date {last} is after the horizon's first day {s.horizon.start}",
+                )
+        seen: set[tuple[dt.date, str, str]] = set()
+        for j, sf in enumerate(h.shortfalls):
+            where = f"{at}.shortfalls[{j}]"
+            if (why := _outside(s, sf.date)) is not None:
+                yield Problem(f"{where}.date", why)
+            key = (sf.date, sf.shift.value, sf.role.value)
+            if key in seen:
+                yield Problem(where, f"repeats the {sf.shift} {sf.role} shortfall of {sf.date}")
+            seen.add(key)
+
+
+def _site_problems(s: Scenario) -> Iterator[Problem]:
+    for i, site in enumerate(s.test_sites):
+        at = f"test_sites[{i}] ({site.id})"
+        if (why := _capacity_problem(s, site.capacity)) is not None:
+            yield Problem(f"{at}.capacity", why)
+        if site.kind == SiteKind.MOBILE_UNIT and site.max_homes_per_day is None:
+            yield Problem(f"{at}.max_homes_per_day", "a mobile unit needs max_homes_per_day")
+        if site.kind != SiteKind.MOBILE_UNIT and site.max_homes_per_day is not None:
+            yield Problem(f"{at}.max_homes_per_day", "only a mobile unit visits homes")
+        if site.lead_days >= s.horizon.days:
+            yield Problem(f"{at}.lead_days", "the lead time is longer than the horizon")
+        if site.home_types is not None and not site.home_types:
+            yield Problem(f"{at}.home_types", "accepts no home type; omit it to accept all")
+
+
+def _worker_problems(s: Scenario) -> Iterator[Problem]:
+    home_ids = {h.id for h in s.homes}
+    for i, w in enumerate(s.workers):
+        at = f"workers[{i}] ({w.id})"
+        for j, a in enumerate(w.availability):
+            if a.to is not None and a.to < a.from_:
+                yield Problem(f"{at}.availability[{j}].to", f"{a.to} is before from {a.from_}")
+        hist = w.home_history
+        if hist.current_home is not None and hist.current_home not in home_ids:
+            yield Problem(f"{at}.home_history.current_home", f"unknown home {hist.current_home!r}")
+        if hist.current_home is not None and hist.last_shift is None:
+            yield Problem(f"{at}.home_history.last_shift", "a current home needs a last shift")
+        if hist.last_shift is not None and hist.last_shift >= s.horizon.start:
+            yield Problem(
+                f"{at}.home_history.last_shift",
+                f"date {hist.last_shift} is not before the horizon's first day",
+            )
+        if w.last_negative_test is not None and w.last_negative_test > s.horizon.start:
+            yield Problem(
+                f"{at}.last_negative_test",
+                f"date {w.last_negative_test} is after the horizon's first day",
+            )
+    needed = {sf.role for h in s.homes for sf in h.shortfalls}
+    held: set[Role] = {r for w in s.workers for r in w.roles}
+    for i, h in enumerate(s.homes):
+        for j, sf in enumerate(h.shortfalls):
+            if sf.role in needed - held:
+                yield Problem(
+                    f"homes[{i}] ({h.id}).shortfalls[{j}].role", f"no worker holds the role {sf.role!r}"
+                )
+
+
+def _facility_problems(s: Scenario) -> Iterator[Problem]:
+    for i, f in enumerate(s.isolation_facilities):
+        if (why := _capacity_problem(s, f.beds)) is not None:
+            yield Problem(f"isolation_facilities[{i}] ({f.id}).beds", why)
+
+
+def _request_problems(s: Scenario) -> Iterator[Problem]:
+    home_ids = {h.id for h in s.homes}
+    accepted = {n for f in s.isolation_facilities for n in f.accepts}
+    for i, r in enumerate(s.isolation_requests):
+        at = f"isolation_requests[{i}] ({r.id})"
+        if r.from_home is None and r.from_hospital is None:
+            yield Problem(at, "needs from_home or from_hospital")
+        if r.from_home is not None and r.from_hospital is not None:
+            yield Problem(at, "names both from_home and from_hospital; give one")
+        if r.from_home is not None and r.from_home not in home_ids:
+            yield Problem(f"{at}.from_home", f"unknown home {r.from_home!r}")
+        if (why := _outside(s, r.earliest)) is not None:
+            yield Problem(f"{at}.earliest", why)
+        if r.need not in accepted:
+            yield Problem(f"{at}.need", f"no isolation facility accepts {r.need!r}")
+

@@ -1,0 +1,409 @@
+"""The scenario file's contract: what a planner writes, validated at the boundary.
+
+Every model forbids unknown keys, so a misspelt field is an error rather than a silently
+ignored default. Structural checks (types, ranges) live here; checks that need the whole
+scenario (unknown ids, dates outside the horizon) live in `scenarios.checks`, so that all
+problems in a file can be reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+
+MAX_HORIZON_DAYS = 56
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+class HomeType(StrEnum):
+    OLDER_PEOPLE_NURSING = "older_people_nursing"
+    OLDER_PEOPLE_RESIDENTIAL = "older_people_residential"
+    LEARNING_DISABILITY = "learning_disability"
+    MENTAL_HEALTH = "mental_health"
+    SUBSTANCE_MISUSE = "substance_misuse"
+
+
+class Cohort(StrEnum):
+    """Who a test is for. `admissions` are residents tested the day before an isolation stay."""
+
+    STAFF = "staff"
+    RESIDENTS = "residents"
+    AGENCY = "agency"
+    ADMISSIONS = "admissions"
+
+
+HOME_COHORTS: tuple[Cohort, ...] = (Cohort.STAFF, Cohort.RESIDENTS, Cohort.AGENCY)
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class CqcRating(StrEnum):
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+    NOT_RATED = "not_rated"
+
+
+class OutbreakStatus(StrEnum):
+    NONE = "none"
+    SUSPECTED = "suspected"
+    CONFIRMED = "confirmed"
+
+
+class Shift(StrEnum):
+    DAY = "day"
+    NIGHT = "night"
+
+
+SHIFTS: tuple[Shift, ...] = (Shift.DAY, Shift.NIGHT)
+
+
+class Role(StrEnum):
+    CARER = "carer"
+    SENIOR_CARER = "senior_carer"
+    NURSE = "nurse"
+    ONE_TO_ONE = "one_to_one"
+
+
+class WorkerKind(StrEnum):
+    """Bank workers are tested as staff; agency workers as agency staff."""
+
+    BANK = "bank"
+    AGENCY = "agency"
+
+
+class SiteKind(StrEnum):
+    LOCAL_SITE = "local_site"
+    NATIONAL_PORTAL = "national_portal"
+    MOBILE_UNIT = "mobile_unit"
+
+
+class FacilityKind(StrEnum):
+    CARE_HOTEL = "care_hotel"
+    COUNCIL_BEDS = "council_beds"
+    RESPITE = "respite"
+    DISCHARGE_TO_ASSESS = "discharge_to_assess"
+
+
+class Need(StrEnum):
+    DEMENTIA = "dementia"
+    LEARNING_DISABILITY = "learning_disability"
+    NURSING = "nursing"
+    RESIDENTIAL = "residential"
+
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Capacity = NonNegativeInt | list[NonNegativeInt]
+"""A constant daily amount, or one amount per horizon day."""
+
+
+# --------------------------------------------------------------------------- policy
+
+
+class RetestDays(Strict):
+    """Days between whole-cohort tests, per cohort."""
+
+    staff: PositiveInt = 7
+    residents: PositiveInt = 28
+    agency: PositiveInt = 7
+
+    def for_cohort(self, cohort: Cohort) -> int:
+        return int(getattr(self, cohort.value))
+
+
+class OutbreakTesting(Strict):
+    """Whole-home testing (staff + residents) of an outbreak home: first within
+    `first_within_days` of the outbreak's start, again `repeat_after_days` after it."""
+
+    first_within_days: NonNegativeInt = 2
+    repeat_after_days: PositiveInt = 7
+    statuses: list[OutbreakStatus] = Field(default=[OutbreakStatus.CONFIRMED])
+
+
+class RiskWeights(Strict):
+    """Points added to a home's risk score; the score is their sum plus `base`.
+
+    Every part is an integer so that risk-weighted objectives stay exact in CP-SAT.
+    """
+
+    base: NonNegativeInt = 1
+    outbreak_suspected: NonNegativeInt = 10
+    outbreak_confirmed: NonNegativeInt = 25
+    per_resident_case: NonNegativeInt = 2
+    per_staff_case: NonNegativeInt = 1
+    cases_cap: NonNegativeInt = 20
+    per_death_7d: NonNegativeInt = 4
+    deaths_cap: NonNegativeInt = 20
+    rag_amber: NonNegativeInt = 2
+    rag_red: NonNegativeInt = 5
+    cqc_requires_improvement: NonNegativeInt = 3
+    cqc_inadequate: NonNegativeInt = 6
+    cqc_not_rated: NonNegativeInt = 1
+    learning_disability: NonNegativeInt = 6
+    mental_health: NonNegativeInt = 4
+    cannot_isolate: NonNegativeInt = 5
+    per_day_since_test: NonNegativeInt = 1
+    days_since_test_cap: NonNegativeInt = 14
+    per_shift_short: NonNegativeInt = 1
+    shifts_short_cap: NonNegativeInt = 10
+
+
+class ObjectiveWeights(Strict):
+    """Weights of each unit of unmet need (tier 1) and of the lower tiers.
+
+    Tier 1 (risk-weighted unmet need) is optimised first; tier 2 (fairness) and tier 3
+    (small costs) only break ties within `tier_tolerance` of the tier above.
+    """
+
+    untested_person: NonNegativeInt = 1
+    outbreak_untested_person: NonNegativeInt = 3
+    uncovered_shift: NonNegativeInt = 20
+    unplaced_request: NonNegativeInt = 200
+    waiting_day: NonNegativeInt = 10
+    worst_home_ratio: NonNegativeInt = 10
+    max_worker_shifts: NonNegativeInt = 1
+    travel_minute: NonNegativeInt = 1
+    distinct_worker: NonNegativeInt = 30
+    tier_tolerance: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+
+
+class Policy(Strict):
+    retest_days: RetestDays = RetestDays()
+    outbreak_testing: OutbreakTesting = OutbreakTesting()
+    quarantine_days: NonNegativeInt = 14
+    isolation_stay_days: PositiveInt = 14
+    predeployment_test_valid_days: PositiveInt = 3
+    max_shifts_per_7_days: PositiveInt = 5
+    max_consecutive_days: PositiveInt = 5
+    risk_weights: RiskWeights = RiskWeights()
+    objective: ObjectiveWeights = ObjectiveWeights()
+
+
+# --------------------------------------------------------------------------- homes
+
+
+class RagRatings(Strict):
+    overall: Rag = Rag.GREEN
+    ppe: Rag = Rag.GREEN
+    workforce: Rag = Rag.GREEN
+
+
+class Outbreak(Strict):
+    status: OutbreakStatus = OutbreakStatus.NONE
+    since: dt.date | None = None
+    resident_cases: NonNegativeInt = 0
+    staff_cases: NonNegativeInt = 0
+    deaths_7d: NonNegativeInt = 0
+
+
+class LastTested(Strict):
+    """Date of the last whole-cohort test; None means never tested (due at once)."""
+
+    staff: dt.date | None = None
+    residents: dt.date | None = None
+    agency: dt.date | None = None
+
+    def for_cohort(self, cohort: Cohort) -> dt.date | None:
+        value: dt.date | None = getattr(self, cohort.value)
+        return value
+
+
+class Shortfall(Strict):
+    """A home is `workers` short of `role` on one shift."""
+
+    date: dt.date
+    shift: Shift
+    role: Role
+    workers: PositiveInt
+
+
+class Home(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    type: HomeType
+    beds: PositiveInt
+    residents: NonNegativeInt
+    staff: NonNegativeInt
+    agency_staff: NonNegativeInt = 0
+    cqc_rating: CqcRating = CqcRating.GOOD
+    rag: RagRatings = RagRatings()
+    outbreak: Outbreak = Outbreak()
+    can_isolate: NonNegativeInt = Field(
+        default=0, description="Residents the home can isolate safely on its own premises."
+    )
+    last_tested: LastTested = LastTested()
+    locality: str = "central"
+    shortfalls: list[Shortfall] = []
+
+    def cohort_size(self, cohort: Cohort) -> int:
+        sizes = {
+            Cohort.STAFF: self.staff,
+            Cohort.RESIDENTS: self.residents,
+            Cohort.AGENCY: self.agency_staff,
+        }
+        return sizes.get(cohort, 0)
+
+
+# --------------------------------------------------------------------------- test channels
+
+
+class TestSite(Strict):
+    __test__ = False  # not a pytest test class
+
+    id: Id
+    name: str = ""
+    kind: SiteKind
+    capacity: Capacity = Field(description="Tests a day: one number, or one per horizon day.")
+    cohorts: list[Cohort] = Field(min_length=1)
+    home_types: list[HomeType] | None = Field(
+        default=None, description="Home types whose cohorts it tests; omitted means all."
+    )
+    lead_days: NonNegativeInt = Field(
+        default=0, description="Days from the plan's first day before its first test."
+    )
+    result_days: NonNegativeInt = Field(default=1, description="Days from swab to result.")
+    max_homes_per_day: PositiveInt | None = Field(
+        default=None, description="Mobile units only: homes it can visit in a day."
+    )
+
+    def accepts(self, cohort: Cohort, home_type: HomeType | None = None) -> bool:
+        """Whether it tests `cohort`; `home_types` restricts only the cohorts of a home."""
+        if cohort not in self.cohorts:
+            return False
+        return home_type is None or self.home_types is None or home_type in self.home_types
+
+
+# --------------------------------------------------------------------------- workers
+
+
+class Availability(Strict):
+    """Available for `shifts` on every date from `from` to `to` inclusive."""
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+    shifts: list[Shift] = Field(default=[Shift.DAY, Shift.NIGHT], min_length=1)
+
+    @property
+    def last(self) -> dt.date:
+        return self.to or self.from_
+
+
+class HomeHistory(Strict):
+    current_home: Id | None = None
+    last_shift: dt.date | None = None
+
+
+class Worker(Strict):
+    id: Id
+    name: str = ""
+    kind: WorkerKind = WorkerKind.BANK
+    roles: list[Role] = Field(min_length=1)
+    availability: list[Availability] = []
+    max_shifts: PositiveInt | None = Field(default=None, description="Most shifts in the horizon.")
+    home_history: HomeHistory = HomeHistory()
+    last_negative_test: dt.date | None = None
+    locality: str = "central"
+
+    def available_on(self, day: dt.date, shift: Shift) -> bool:
+        return any(a.from_ <= day <= a.last and shift in a.shifts for a in self.availability)
+
+
+# --------------------------------------------------------------------------- isolation
+
+
+class IsolationFacility(Strict):
+    id: Id
+    name: str = ""
+    kind: FacilityKind
+    beds: Capacity
+    accepts: list[Need] = Field(min_length=1)
+    locality: str = "central"
+
+
+class IsolationRequest(Strict):
+    """A resident who cannot isolate safely where they are. `from_home` is a home id, or
+    None for a hospital discharge (then `from_hospital` names the hospital)."""
+
+    id: Id
+    from_home: Id | None = None
+    from_hospital: str | None = None
+    need: Need
+    earliest: dt.date
+    stay_days: PositiveInt | None = Field(default=None, description="Policy default if omitted.")
+    reason: str = ""
+
+
+# --------------------------------------------------------------------------- travel
+
+
+class TravelTime(Strict):
+    from_: str = Field(alias="from")
+    to: str
+    minutes: NonNegativeInt
+
+
+class Travel(Strict):
+    """Minutes between localities; symmetric; same locality is `same_locality_minutes`."""
+
+    default_minutes: NonNegativeInt = 20
+    same_locality_minutes: NonNegativeInt = 5
+    times: list[TravelTime] = []
+
+    def minutes(self, a: str, b: str) -> int:
+        if a == b:
+            return self.same_locality_minutes
+        for t in self.times:
+            if {t.from_, t.to} == {a, b}:
+                return t.minutes
+        return self.default_minutes
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Horizon(Strict):
+    start: dt.date
+    days: Annotated[int, Field(ge=1, le=MAX_HORIZON_DAYS)]
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the horizon (inclusive)."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
+
+class Scenario(Strict):
+    name: str = "scenario"
+    description: str = ""
+    horizon: Horizon
+    policy: Policy = Policy()
+    homes: list[Home] = Field(min_length=1)
+    test_sites: list[TestSite] = []
+    workers: list[Worker] = []
+    isolation_facilities: list[IsolationFacility] = []
+    isolation_requests: list[IsolationRequest] = []
+    travel: Travel = Travel()
+
+
+def daily(capacity: Capacity, day_index: int) -> int:
+    """The amount a `Capacity` gives on horizon day `day_index` (0-based)."""
+    if isinstance(capacity, list):
+        return int(capacity[day_index])
+    return int(capacity)

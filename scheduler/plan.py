@@ -1,0 +1,145 @@
+"""The finished plan: the contract between the solver, the tables, the validator and the CLI.
+
+A `Plan` is plain data. It can be written to CSV/JSON tables and read back, and the
+independent validator (`scheduler.validate`) re-checks it against its scenario without
+trusting anything the solver said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scenarios.schema import Cohort, Role, Shift
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TestBooking(Record):
+    """`tests` swabs at `site_id` on `date`: for a home's cohort, for one bank/agency worker
+    before their first shift at a new home (`worker_id`), or for one resident the day before
+    an isolation admission (`request_id`)."""
+
+    __test__ = False  # not a pytest test class
+
+    date: dt.date
+    site_id: str
+    home_id: str | None = None
+    cohort: Cohort
+    tests: int = Field(ge=1)
+    worker_id: str | None = None
+    request_id: str | None = None
+    risk: int = 0
+    reason: str = ""
+
+
+class ShiftAssignment(Record):
+    date: dt.date
+    shift: Shift
+    worker_id: str
+    home_id: str
+    role: Role
+    risk: int = 0
+    reason: str = ""
+
+
+class Placement(Record):
+    """A resident's isolation stay: a bed from `admit_date` up to the day before
+    `discharge_date`."""
+
+    request_id: str
+    from_home: str | None = None
+    facility_id: str
+    admit_date: dt.date
+    discharge_date: dt.date
+    wait_days: int = Field(ge=0)
+    reason: str = ""
+
+
+class UnmetKind(StrEnum):
+    COHORT_TEST = "cohort_test"
+    OUTBREAK_TEST = "outbreak_test"
+    SHIFT = "shift"
+    ISOLATION = "isolation"
+    ISOLATION_WAIT = "isolation_wait"
+
+
+class UnmetNeed(Record):
+    """A need the plan leaves open, with the rule family and resource that bind it."""
+
+    date: dt.date
+    home_id: str | None = None
+    kind: UnmetKind
+    detail: str
+    amount: int = Field(ge=1)
+    risk: int = 0
+    cause_family: str
+    cause_resource: str = ""
+    cause: str
+
+
+class RiskParts(Record):
+    """The additive parts of a home's risk score on one day; `score` is their sum."""
+
+    home_id: str
+    date: dt.date
+    score: int
+    base: int = 0
+    outbreak: int = 0
+    cases: int = 0
+    deaths: int = 0
+    rag_overall: int = 0
+    rag_ppe: int = 0
+    rag_workforce: int = 0
+    cqc: int = 0
+    home_type: int = 0
+    cannot_isolate: int = 0
+    days_since_test: int = 0
+    staffing: int = 0
+
+
+RISK_PARTS: tuple[str, ...] = tuple(
+    name for name in RiskParts.model_fields if name not in {"home_id", "date", "score"}
+)
+
+
+class StageResult(Record):
+    """One lexicographic stage of the solve."""
+
+    tier: int
+    name: str
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    seconds: float
+
+
+class Summary(Record):
+    scenario: str
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    solve_seconds: float
+    wall_seconds: float = 0.0
+    solver: str = "cp-sat"
+    seed: int = 0
+    workers: int = 1
+    time_limit: float = 0.0
+    stages: list[StageResult] = []
+    model_size: dict[str, int] = {}
+    kpis: dict[str, float] = {}
+
+
+class Plan(Record):
+    testing: list[TestBooking] = []
+    shifts: list[ShiftAssignment] = []
+    placements: list[Placement] = []
+    unmet: list[UnmetNeed] = []
+    risk: list[RiskParts] = []
+    summary: Summary

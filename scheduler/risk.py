@@ -1,0 +1,101 @@
+"""The risk priority of a home on a day: a transparent sum of weighted parts.
+
+The score weights every unmet need of a home in the objective, so it must be explainable
+line by line to a care-home manager: each part is a whole number of points from the policy's
+`risk_weights`, and `risk.csv` shows them all. The score describes the scenario as given
+(today's intelligence), not the state after the plan's own tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scenarios.schema import (
+    HOME_COHORTS,
+    CqcRating,
+    Home,
+    HomeType,
+    OutbreakStatus,
+    Rag,
+    RiskWeights,
+    Scenario,
+)
+from scheduler.plan import RiskParts
+
+
+def _rag(w: RiskWeights, rating: Rag) -> int:
+    return {Rag.GREEN: 0, Rag.AMBER: w.rag_amber, Rag.RED: w.rag_red}[rating]
+
+
+def _cqc(w: RiskWeights, rating: CqcRating) -> int:
+    return {
+        CqcRating.OUTSTANDING: 0,
+        CqcRating.GOOD: 0,
+        CqcRating.REQUIRES_IMPROVEMENT: w.cqc_requires_improvement,
+        CqcRating.INADEQUATE: w.cqc_inadequate,
+        CqcRating.NOT_RATED: w.cqc_not_rated,
+    }[rating]
+
+
+def _home_type(w: RiskWeights, kind: HomeType) -> int:
+    """LD and MH homes were missed by national testing, so they carry extra points."""
+    return {HomeType.LEARNING_DISABILITY: w.learning_disability, HomeType.MENTAL_HEALTH: w.mental_health}.get(
+        kind, 0
+    )
+
+
+def outbreak_active(home: Home, day: dt.date) -> bool:
+    ob = home.outbreak
+    return ob.status != OutbreakStatus.NONE and ob.since is not None and ob.since <= day
+
+
+def days_since_oldest_test(home: Home, day: dt.date, cap: int) -> int:
+    """Days since the least recently tested cohort with members; `cap` if never tested."""
+    ages = [
+        cap if (last := home.last_tested.for_cohort(c)) is None else (day - last).days
+        for c in HOME_COHORTS
+        if home.cohort_size(c) > 0
+    ]
+    return min(max(ages, default=0), cap)
+
+
+def risk_parts(home: Home, day: dt.date, w: RiskWeights) -> RiskParts:
+    ob = home.outbreak
+    active = outbreak_active(home, day)
+    outbreak = 0
+    if active:
+        outbreak = w.outbreak_confirmed if ob.status == OutbreakStatus.CONFIRMED else w.outbreak_suspected
+    cases = min(ob.resident_cases * w.per_resident_case + ob.staff_cases * w.per_staff_case, w.cases_cap)
+    shifts_short = sum(sf.workers for sf in home.shortfalls)
+    parts = {
+        "base": w.base,
+        "outbreak": outbreak,
+        "cases": cases if active else 0,
+        "deaths": min(ob.deaths_7d * w.per_death_7d, w.deaths_cap),
+        "rag_overall": _rag(w, home.rag.overall),
+        "rag_ppe": _rag(w, home.rag.ppe),
+        "rag_workforce": _rag(w, home.rag.workforce),
+        "cqc": _cqc(w, home.cqc_rating),
+        "home_type": _home_type(w, home.type),
+        "cannot_isolate": w.cannot_isolate if home.can_isolate < max(1, ob.resident_cases) else 0,
+        "days_since_test": w.per_day_since_test
+        * days_since_oldest_test(home, day, w.days_since_test_cap),
+        "staffing": min(shifts_short * w.per_shift_short, w.shifts_short_cap),
+    }
+    return RiskParts(home_id=home.id, date=day, score=sum(parts.values()), **parts)
+
+
+class RiskTable:
+    """Scores of every home on every horizon day, computed once and looked up by the model."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        w = scenario.policy.risk_weights
+        self.rows = [risk_parts(h, d, w) for h in scenario.homes for d in scenario.horizon.dates]
+        self._score = {(r.home_id, r.date): r.score for r in self.rows}
+        self._start = scenario.horizon.start
+
+    def score(self, home_id: str, day: dt.date) -> int:
+        return self._score[home_id, day]
+
+    def at_start(self, home_id: str) -> int:
+        return self._score[home_id, self._start]
