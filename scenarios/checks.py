@@ -149,7 +149,8 @@ def _worker_problems(s: Scenario) -> Iterator[Problem]:
         for j, sf in enumerate(h.shortfalls):
             if sf.role in needed - held:
                 yield Problem(
-                    f"homes[{i}] ({h.id}).shortfalls[{j}].role", f"no worker holds the role {sf.role!r}"
+                    f"homes[{i}] ({h.id}).shortfalls[{j}].role",
+                    f"no worker holds the role {sf.role!r}",
                 )
 
 
@@ -174,4 +175,3 @@ def _request_problems(s: Scenario) -> Iterator[Problem]:
             yield Problem(f"{at}.earliest", why)
         if r.need not in accepted:
             yield Problem(f"{at}.need", f"no isolation facility accepts {r.need!r}")
-

@@ -160,6 +160,9 @@ class RiskWeights(Strict):
     days_since_test_cap: NonNegativeInt = 14
     per_shift_short: NonNegativeInt = 1
     shifts_short_cap: NonNegativeInt = 10
+    hospital_discharge: NonNegativeInt = Field(
+        default=20, description="Score of an isolation request from hospital (no home)."
+    )
 
 
 class ObjectiveWeights(Strict):
@@ -183,6 +186,9 @@ class ObjectiveWeights(Strict):
 
 class Policy(Strict):
     retest_days: RetestDays = RetestDays()
+    overdue_within_days: NonNegativeInt = Field(
+        default=2, description="A cohort overdue or never tested is due within this many days."
+    )
     outbreak_testing: OutbreakTesting = OutbreakTesting()
     quarantine_days: NonNegativeInt = 14
     isolation_stay_days: PositiveInt = 14

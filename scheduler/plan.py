@@ -126,6 +126,7 @@ class Summary(Record):
     best_bound: float
     gap: float
     solve_seconds: float
+    build_seconds: float = 0.0
     wall_seconds: float = 0.0
     solver: str = "cp-sat"
     seed: int = 0

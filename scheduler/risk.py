@@ -39,9 +39,10 @@ def _cqc(w: RiskWeights, rating: CqcRating) -> int:
 
 def _home_type(w: RiskWeights, kind: HomeType) -> int:
     """LD and MH homes were missed by national testing, so they carry extra points."""
-    return {HomeType.LEARNING_DISABILITY: w.learning_disability, HomeType.MENTAL_HEALTH: w.mental_health}.get(
-        kind, 0
-    )
+    return {
+        HomeType.LEARNING_DISABILITY: w.learning_disability,
+        HomeType.MENTAL_HEALTH: w.mental_health,
+    }.get(kind, 0)
 
 
 def outbreak_active(home: Home, day: dt.date) -> bool:
@@ -64,8 +65,12 @@ def risk_parts(home: Home, day: dt.date, w: RiskWeights) -> RiskParts:
     active = outbreak_active(home, day)
     outbreak = 0
     if active:
-        outbreak = w.outbreak_confirmed if ob.status == OutbreakStatus.CONFIRMED else w.outbreak_suspected
-    cases = min(ob.resident_cases * w.per_resident_case + ob.staff_cases * w.per_staff_case, w.cases_cap)
+        outbreak = (
+            w.outbreak_confirmed if ob.status == OutbreakStatus.CONFIRMED else w.outbreak_suspected
+        )
+    cases = min(
+        ob.resident_cases * w.per_resident_case + ob.staff_cases * w.per_staff_case, w.cases_cap
+    )
     shifts_short = sum(sf.workers for sf in home.shortfalls)
     parts = {
         "base": w.base,

@@ -1,0 +1,233 @@
+"""The `carehome` command: parses arguments, calls one plain function, prints the result.
+
+Exit codes: 0 done, 1 internal error (or violations found by `check`), 2 bad input,
+3 hard rules cannot all hold.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cli.report import summary_text
+from scenarios.generate import generate as make
+from scenarios.generate import plymouth_2020
+from scenarios.load import ScenarioError, dump_scenario, load_scenario
+from scenarios.schema import Scenario
+from scheduler.planner import InfeasibleError, NoPlanError, plan_scenario
+from scheduler.settings import SolverSettings
+from scheduler.tables import PlanReadError, read_plan, write_plan
+from scheduler.validate import validate_plan
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def _fail(code: int, lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+def handles_errors(command: F) -> F:
+    """Turn known failures into one line each and an exit code; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            _fail(EXIT_BAD_INPUT, exc.lines)
+        except PlanReadError as exc:
+            _fail(EXIT_BAD_INPUT, [str(exc)])
+        except InfeasibleError as exc:
+            _fail(EXIT_INFEASIBLE, [f"infeasible: {exc}"])
+        except NoPlanError as exc:
+            _fail(EXIT_INTERNAL, [f"no plan: {exc}"])
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("CAREHOME_DEBUG"):
+                raise
+            _fail(EXIT_INTERNAL, [f"internal error: {type(exc).__name__}: {exc}"])
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="carehome-scheduler")
+def main() -> None:
+    """Plan COVID-19 test slots, staff-bank workers and isolation beds across care homes.
+
+    \b
+    Example:
+      carehome plan scenarios/examples/plymouth-2020.yaml --out plan/
+    """
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@handles_errors
+def validate(scenario: Path) -> None:
+    """Check a scenario file; print every problem, one per line.
+
+    \b
+    Example:
+      carehome validate scenarios/examples/tiny.yaml
+    """
+    s = load_scenario(scenario)
+    click.echo(
+        f"{scenario.name}: ok ({len(s.homes)} homes, {len(s.workers)} workers, "
+        f"{len(s.test_sites)} test sites, {len(s.isolation_facilities)} facilities, "
+        f"{len(s.isolation_requests)} isolation requests, {s.horizon.days} days)"
+    )
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the tables."
+)
+@click.option(
+    "--time-limit",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Wall seconds for the whole solve, shared by the objective tiers.",
+)
+@click.option(
+    "--workers",
+    default=_default_workers,
+    show_default="cores, at most 8",
+    type=click.IntRange(min=1),
+    help="CP-SAT search workers.",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
+@click.option(
+    "--deterministic-time",
+    type=click.FloatRange(min=0.01),
+    default=None,
+    help="Stop each tier after this much CP-SAT deterministic time (reproducible "
+    "across machines even when the limit is hit).",
+)
+@click.option("--log", is_flag=True, help="Print the solver's search log.")
+@handles_errors
+def plan(
+    scenario: Path,
+    out: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    deterministic_time: float | None,
+    log: bool,
+) -> None:
+    """Plan a scenario and write the tables to --out.
+
+    \b
+    Writes testing_roster.csv, staff_roster.csv, isolation_placements.csv,
+    unmet.csv, risk.csv and summary.json; re-checks the plan independently.
+    \b
+    Example:
+      carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --time-limit 30
+    """
+    s = load_scenario(scenario)
+    settings = SolverSettings(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        deterministic_time=deterministic_time,
+        log=log,
+    )
+    result = plan_scenario(s, settings)
+    violations = validate_plan(s, result)
+    write_plan(result, s, out)
+    click.echo(summary_text(s, result, out))
+    click.echo(f"independent check: {len(violations)} violations")
+    for v in violations:
+        click.echo(f"  {v}", err=True)
+    if violations:
+        sys.exit(EXIT_INTERNAL)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("plan_dir", type=click.Path(path_type=Path))
+@handles_errors
+def check(scenario: Path, plan_dir: Path) -> None:
+    """Re-check every hard rule of a plan folder against its scenario, without the solver.
+
+    Prints each violation and exits 1 if there is any.
+
+    \b
+    Example:
+      carehome check scenarios/examples/plymouth-2020.yaml plan/
+    """
+    s = load_scenario(scenario)
+    violations = validate_plan(s, read_plan(plan_dir))
+    for v in violations:
+        click.echo(str(v))
+    click.echo(f"{len(violations)} violations")
+    if violations:
+        sys.exit(EXIT_INTERNAL)
+
+
+@main.command()
+def schema() -> None:
+    """Print the scenario file's JSON Schema.
+
+    \b
+    Example:
+      carehome schema > scenario.schema.json
+    """
+    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
+@main.command()
+@click.option("--homes", default=95, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=120, show_default=True, type=click.IntRange(min=0))
+@click.option("--days", default=14, show_default=True, type=click.IntRange(1, 56))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--preset",
+    type=click.Choice(["plymouth-2020"]),
+    default=None,
+    help="A named example instead of --homes/--workers/--days.",
+)
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path))
+@handles_errors
+def generate(
+    homes: int, workers: int, days: int, seed: int, preset: str | None, output: Path
+) -> None:
+    """Write a deterministic synthetic scenario (same arguments, same file).
+
+    \b
+    Example:
+      carehome generate --homes 400 --workers 600 --days 14 --seed 1 -o county.yaml
+    """
+    s = plymouth_2020() if preset == "plymouth-2020" else make(homes, workers, days, seed)
+    text = dump_scenario(s)
+    if output.suffix.lower() == ".json":
+        text = json.dumps(s.model_dump(mode="json", by_alias=True, exclude_defaults=True), indent=2)
+    _write_atomic(output, text)
+    click.echo(
+        f"wrote {output} ({len(s.homes)} homes, {len(s.workers)} workers, {s.horizon.days} days)"
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)

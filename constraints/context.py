@@ -1,0 +1,82 @@
+"""What every rule family needs to know about a scenario, computed once.
+
+The context holds lookups (homes by id, day indices, risk scores) and the one resource the
+families share: test-site slots. Testing, staffing (pre-deployment tests) and isolation
+(pre-admission tests) all book slots; `testing.add_site_capacity` then caps each site-day
+over every booking, whichever family made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from scenarios.schema import Cohort, Home, HomeType, Policy, Scenario, TestSite, daily
+from scheduler.model import Model, Var
+from scheduler.risk import RiskTable
+
+
+@dataclass(frozen=True, slots=True)
+class SlotBooking:
+    """`var` tests of `cohort` at `site` on day index `day`, for `home` when it is a home's."""
+
+    var: Var
+    site: str
+    day: int
+    cohort: Cohort
+    home: str | None = None
+
+
+@dataclass
+class Context:
+    scenario: Scenario
+    model: Model
+    risk: RiskTable
+    homes: dict[str, Home] = field(init=False)
+    sites: dict[str, TestSite] = field(init=False)
+    dates: list[dt.date] = field(init=False)
+    bookings: list[SlotBooking] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.homes = {h.id: h for h in self.scenario.homes}
+        self.sites = {s.id: s for s in self.scenario.test_sites}
+        self.dates = self.scenario.horizon.dates
+
+    @property
+    def policy(self) -> Policy:
+        return self.scenario.policy
+
+    @property
+    def days(self) -> int:
+        return len(self.dates)
+
+    def day(self, date: dt.date) -> int:
+        """Day index of `date`; may be negative or past the horizon for derived dates."""
+        return (date - self.dates[0]).days
+
+    def site_days(
+        self, cohort: Cohort, home_type: HomeType | None = None
+    ) -> list[tuple[TestSite, int]]:
+        """Every (site, day) that may test `cohort` (of a home of `home_type`) with capacity."""
+        return [
+            (site, d)
+            for site in self.scenario.test_sites
+            if site.accepts(cohort, home_type)
+            for d in range(site.lead_days, self.days)
+            if daily(site.capacity, d) > 0
+        ]
+
+    def book(self, booking: SlotBooking) -> None:
+        self.bookings.append(booking)
+
+    def bookings_by_site_day(self) -> dict[tuple[str, int], list[SlotBooking]]:
+        grouped: dict[tuple[str, int], list[SlotBooking]] = defaultdict(list)
+        for b in self.bookings:
+            grouped[b.site, b.day].append(b)
+        return grouped
+
+
+def key(*parts: object) -> str:
+    """The bracketed key of a model name: `key('local', date)` -> `[local,2020-06-02]`."""
+    return "[" + ",".join(str(p) for p in parts) + "]"

@@ -1,0 +1,40 @@
+"""Fairness across homes: the tier between unmet need and small costs.
+
+Tier 1 minimises total risk-weighted unmet need, which may leave one home with nothing if
+that is cheapest overall. Tier 2 then bounds the worst-served home: the share of a home's
+risk-weighted need left unmet, in thousandths, is at most ``worst`` for every home,
+``1000 * unmet_h <= need_h * worst``, and ``worst`` is minimised.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from constraints.context import Context, key
+from scheduler.model import Penalty
+
+FAMILY = "fairness"
+SCALE = 1000
+
+
+def add_worst_home_ratio(ctx: Context, unmet: list[Penalty]) -> list[Penalty]:
+    """`unmet` are the tier-1 penalties; each home's need is its penalties at their bound."""
+    by_home: dict[str, list[Penalty]] = defaultdict(list)
+    for p in unmet:
+        if p.tier == 1 and p.home_id is not None:
+            by_home[p.home_id].append(p)
+    if not by_home:
+        return []
+    worst = ctx.model.integer(0, SCALE, "worst_home_unmet_permille")
+    for home_id, penalties in sorted(by_home.items()):
+        terms = [(p.var, p.coef) for p in penalties]
+        need = sum(p.coef * ctx.model.variables[p.var].ub for p in penalties if p.is_need)
+        if need <= 0:
+            continue
+        ctx.model.add_le(
+            [*((v, SCALE * c) for v, c in terms), (worst, -need)],
+            0,
+            name=f"worst_home_ratio{key(home_id)}",
+            family=FAMILY,
+        )
+    return [Penalty(2, worst, ctx.policy.objective.worst_home_ratio, "worst_home_unmet_permille")]

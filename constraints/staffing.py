@@ -1,0 +1,319 @@
+"""Staff-bank deployment: which bank or agency worker covers which shift in which home.
+
+Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where home h is short of role r on
+shift (d, s), worker w holds r, is available then, and the quarantine window since their
+last shift at another home has passed, so availability, role and quarantine hold by
+construction. ``placed[w,h]`` (boolean) is the worker's one home for the horizon.
+
+Formulation note (see ../shared/notes/one-home-rule-formulation.md): linking shifts to the
+placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
+variable, makes a fractional placement buy at most that fraction of a worker's day at each
+home, so the LP bound keeps most of the one-home rule; it also implies one shift a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from constraints.context import Context, SlotBooking, key
+from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind
+from scheduler.model import Penalty, Var
+
+FAMILY = "staffing"
+
+ShiftKey = tuple[str, str, int, Shift, Role]
+"""(worker, home, day index, shift, role)."""
+
+
+@dataclass
+class StaffingVars:
+    shifts: dict[ShiftKey, Var] = field(default_factory=dict)
+    placed: dict[tuple[str, str], Var] = field(default_factory=dict)
+    uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
+    """Pre-deployment test bookings: (worker, site, day) -> boolean."""
+
+    def of_worker(self) -> dict[str, list[tuple[ShiftKey, Var]]]:
+        grouped: dict[str, list[tuple[ShiftKey, Var]]] = defaultdict(list)
+        for k, v in self.shifts.items():
+            grouped[k[0]].append((k, v))
+        return grouped
+
+
+def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
+    """First day index the worker may work at `home_id` under the quarantine window."""
+    hist = worker.home_history
+    if hist.current_home is None or hist.current_home == home_id or hist.last_shift is None:
+        return 0
+    return max(0, ctx.day(hist.last_shift + dt.timedelta(days=ctx.policy.quarantine_days)))
+
+
+def is_new_home(worker: Worker, home_id: str) -> bool:
+    return worker.home_history.current_home != home_id
+
+
+def test_cohort(worker: Worker) -> Cohort:
+    return Cohort.AGENCY if worker.kind == WorkerKind.AGENCY else Cohort.STAFF
+
+
+# ------------------------------------------------------------------ variables
+
+
+def add_deployment_variables(ctx: Context) -> StaffingVars:
+    sv = StaffingVars()
+    needs = [
+        (home.id, ctx.day(sf.date), sf.shift, sf.role, sf.workers)
+        for home in ctx.scenario.homes
+        for sf in home.shortfalls
+    ]
+    for worker in ctx.scenario.workers:
+        for home_id, d, shift, role, _n in needs:
+            if (
+                role in worker.roles
+                and d >= earliest_day_at(ctx, worker, home_id)
+                and worker.available_on(ctx.dates[d], shift)
+            ):
+                if (worker.id, home_id) not in sv.placed:
+                    sv.placed[worker.id, home_id] = ctx.model.boolean(
+                        f"placed{key(worker.id, home_id)}"
+                    )
+                sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
+                    f"shift{key(worker.id, home_id, ctx.dates[d], shift, role)}"
+                )
+    return sv
+
+
+def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
+    """test[w,s,t] for workers who may start at a new home after their last test expires."""
+    new_days = new_home_days(ctx, sv)
+    for worker in ctx.scenario.workers:
+        covered = _valid_until(ctx, worker)
+        if not any(d > covered for d in new_days.get(worker.id, {})):
+            continue
+        cohort = test_cohort(worker)
+        for site, t in ctx.site_days(cohort):
+            if t + site.result_days < ctx.days:
+                var = ctx.model.boolean(f"worker_test{key(worker.id, site.id, ctx.dates[t])}")
+                sv.tests[worker.id, site.id, t] = var
+                ctx.book(SlotBooking(var, site.id, t, cohort))
+
+
+def _valid_until(ctx: Context, worker: Worker) -> int:
+    """Last day index covered by the worker's existing negative test (-1 if none)."""
+    if worker.last_negative_test is None:
+        return -1
+    return ctx.day(worker.last_negative_test) + ctx.policy.predeployment_test_valid_days
+
+
+def new_home_days(ctx: Context, sv: StaffingVars) -> dict[str, dict[int, list[Var]]]:
+    """worker -> day -> shift variables at homes other than the worker's current one."""
+    workers = {w.id: w for w in ctx.scenario.workers}
+    grouped: dict[str, dict[int, list[Var]]] = defaultdict(lambda: defaultdict(list))
+    for (w, h, d, _s, _r), var in sv.shifts.items():
+        if is_new_home(workers[w], h):
+            grouped[w][d].append(var)
+    return grouped
+
+
+# ------------------------------------------------------------------ hard rules
+
+
+def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
+    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1."""
+    homes_of: dict[str, list[Var]] = defaultdict(list)
+    for (worker_id, _home), var in sv.placed.items():
+        homes_of[worker_id].append(var)
+    for worker_id, placed in homes_of.items():
+        if len(placed) > 1:
+            ctx.model.add_le(
+                [(v, 1) for v in placed], 1, name=f"one_home{key(worker_id)}", family=FAMILY
+            )
+
+
+def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
+    """Shifts only at the placed home, one a day: sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]."""
+    per_day: dict[tuple[str, str, int], list[Var]] = defaultdict(list)
+    for (w, h, d, _s, _r), var in sv.shifts.items():
+        per_day[w, h, d].append(var)
+    for (w, h, d), variables in per_day.items():
+        ctx.model.add_le(
+            [*((v, 1) for v in variables), (sv.placed[w, h], -1)],
+            0,
+            name=f"shift_at_placed_home{key(w, h, ctx.dates[d])}",
+            family=FAMILY,
+        )
+
+
+def _works(sv: StaffingVars) -> dict[str, dict[int, list[Var]]]:
+    """worker -> day -> shift variables (any home, shift, role)."""
+    works: dict[str, dict[int, list[Var]]] = defaultdict(lambda: defaultdict(list))
+    for (w, _h, d, _s, _r), var in sv.shifts.items():
+        works[w][d].append(var)
+    return works
+
+
+def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
+    """No day shift straight after a night: night[w,d] + day[w,d+1] <= 1."""
+    by_shift: dict[tuple[str, int, Shift], list[Var]] = defaultdict(list)
+    for (w, _h, d, s, _r), var in sv.shifts.items():
+        by_shift[w, d, s].append(var)
+    for (w, d, s), nights in sorted(by_shift.items()):
+        if s != Shift.NIGHT:
+            continue
+        days = by_shift.get((w, d + 1, Shift.DAY), [])
+        if days:
+            ctx.model.add_le(
+                [(v, 1) for v in nights + days],
+                1,
+                name=f"rest_after_night{key(w, ctx.dates[d])}",
+                family=FAMILY,
+            )
+
+
+def _add_window_limit(
+    ctx: Context, worker: str, per_day: dict[int, list[Var]], length: int, limit: int, rule: str
+) -> None:
+    """At most `limit` shifts in every run of `length` consecutive days (skipped where the
+    worker has no more candidate days than the limit)."""
+    for first in range(max(1, ctx.days - length + 1)):
+        days = [d for d in range(first, min(ctx.days, first + length)) if d in per_day]
+        if len(days) > limit:
+            ctx.model.add_le(
+                [(v, 1) for d in days for v in per_day[d]],
+                limit,
+                name=f"{rule}{key(worker, ctx.dates[first])}",
+                family=FAMILY,
+            )
+
+
+def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
+    """Per worker: shifts in any 7 days <= max_shifts_per_7_days; worked days in any
+    (K+1) days <= K = max_consecutive_days; shifts in the horizon <= max_shifts."""
+    policy = ctx.policy
+    workers = {w.id: w for w in ctx.scenario.workers}
+    for worker_id, per_day in sorted(_works(sv).items()):
+        _add_window_limit(
+            ctx, worker_id, per_day, 7, policy.max_shifts_per_7_days, "max_per_7_days"
+        )
+        k = policy.max_consecutive_days
+        _add_window_limit(ctx, worker_id, per_day, k + 1, k, "max_consecutive_days")
+        cap = workers[worker_id].max_shifts
+        if cap is not None:
+            _add_window_limit(ctx, worker_id, per_day, ctx.days, cap, "max_shifts")
+
+
+def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
+    """A first shift at a new home needs a negative test within the validity window whose
+    result is back. For each day d after the existing test expires:
+        new[w,d] <= sum_{d'<d} new[w,d'] + sum_{s,t: t+res_s <= d <= t+V} test[w,s,t]
+    where new[w,d] counts shifts at homes other than the current one: a day's shift is
+    allowed if it is not the first, or a valid test precedes it. Each booking must serve a
+    shift in its window, and one test suffices: sum_{s,t} test[w,s,t] <= 1."""
+    valid = ctx.policy.predeployment_test_valid_days
+    workers = {w.id: w for w in ctx.scenario.workers}
+    new_by_day = new_home_days(ctx, sv)
+    tests_of: dict[str, list[tuple[str, int, Var]]] = defaultdict(list)
+    for (w, site_id, t), var in sv.tests.items():
+        tests_of[w].append((site_id, t, var))
+    for worker_id, per_day in sorted(new_by_day.items()):
+        worker = workers[worker_id]
+        covered = _valid_until(ctx, worker)
+        tests = tests_of[worker_id]
+        for d in sorted(per_day):
+            if d <= covered:
+                continue
+            earlier = [(v, -1) for e in per_day if e < d for v in per_day[e]]
+            booked = [
+                (v, -1)
+                for site_id, t, v in tests
+                if t + ctx.sites[site_id].result_days <= d <= t + valid
+            ]
+            ctx.model.add_le(
+                [*((v, 1) for v in per_day[d]), *earlier, *booked],
+                0,
+                name=f"tested_before_first_shift{key(worker_id, ctx.dates[d])}",
+                family=FAMILY,
+            )
+        for site_id, t, var in tests:
+            served = [
+                (v, -1)
+                for d in range(t + ctx.sites[site_id].result_days, min(ctx.days, t + valid + 1))
+                for v in per_day.get(d, [])
+            ]
+            ctx.model.add_le(
+                [(var, 1), *served],
+                0,
+                name=f"test_serves_a_shift{key(worker_id, site_id, ctx.dates[t])}",
+                family=FAMILY,
+            )
+        if len(tests) > 1:
+            ctx.model.add_le(
+                [(v, 1) for _s, _t, v in tests],
+                1,
+                name=f"one_predeployment_test{key(worker_id)}",
+                family=FAMILY,
+            )
+
+
+# ------------------------------------------------------------------ soft rules
+
+
+def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
+    """Cover each shortfall up to its size, the rest uncovered at a risk-weighted price:
+    sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] = short[h,d,s,r]."""
+    weight = ctx.policy.objective.uncovered_shift
+    covering: dict[tuple[str, int, Shift, Role], list[Var]] = defaultdict(list)
+    for (_w, h, d, s, r), var in sv.shifts.items():
+        covering[h, d, s, r].append(var)
+    penalties = []
+    for home in ctx.scenario.homes:
+        for sf in home.shortfalls:
+            d = ctx.day(sf.date)
+            k = key(home.id, sf.date, sf.shift, sf.role)
+            uncovered = ctx.model.integer(0, sf.workers, f"uncovered{k}")
+            sv.uncovered[home.id, d, sf.shift, sf.role] = uncovered
+            ctx.model.add_eq(
+                [*((v, 1) for v in covering[home.id, d, sf.shift, sf.role]), (uncovered, 1)],
+                sf.workers,
+                name=f"shortfall_cover{k}",
+                family=FAMILY,
+            )
+            risk = ctx.risk.score(home.id, sf.date)
+            penalties.append(Penalty(1, uncovered, weight * risk, f"uncovered{k}", home.id))
+    return penalties
+
+
+def add_workload_spread(ctx: Context, sv: StaffingVars) -> list[Penalty]:
+    """Tier 2: the busiest worker's shifts, so work is spread over the bank:
+    most >= sum_{h,d,s,r} shift[w,h,d,s,r] for every w."""
+    per_worker = {w: [v for vs in days.values() for v in vs] for w, days in _works(sv).items()}
+    if not per_worker:
+        return []
+    most = ctx.model.integer(0, ctx.days, "most_shifts_per_worker")
+    for worker_id, variables in sorted(per_worker.items()):
+        ctx.model.add_le(
+            [*((v, 1) for v in variables), (most, -1)],
+            0,
+            name=f"workload{key(worker_id)}",
+            family=FAMILY,
+        )
+    return [Penalty(2, most, ctx.policy.objective.max_worker_shifts, "most_shifts_per_worker")]
+
+
+def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:
+    """Tier 3: travel minutes per shift, each new worker entering a home (an infection
+    route), and each pre-deployment test slot used."""
+    weights = ctx.policy.objective
+    workers = {w.id: w for w in ctx.scenario.workers}
+    penalties = []
+    for (w, h, _d, _s, _r), var in sv.shifts.items():
+        minutes = ctx.scenario.travel.minutes(workers[w].locality, ctx.homes[h].locality)
+        if minutes and weights.travel_minute:
+            penalties.append(Penalty(3, var, minutes * weights.travel_minute, "travel", h))
+    for (w, h), var in sv.placed.items():
+        if is_new_home(workers[w], h):
+            penalties.append(Penalty(3, var, weights.distinct_worker, "new_worker_in_home", h))
+    penalties += [Penalty(3, v, 1, "predeployment_test") for v in sv.tests.values()]
+    return penalties

@@ -1,0 +1,259 @@
+"""Testing roster: who is swabbed, where and when.
+
+Variables: ``tests[h,c,s,d]`` (integer, people of cohort c of home h swabbed at site s on day
+d) exist only where the site accepts the cohort and the home's type, the site's lead time has
+passed and the day lies in a window that needs a test, so eligibility and lead time hold by
+construction. A mobile unit adds ``visit[h,s,d]`` (boolean).
+
+Needs are *cover windows*: a cohort must be tested in full between a window's first day and
+its due day. Retest windows follow the policy's interval per cohort from the cohort's last
+test; an outbreak home adds whole-home rounds (every cohort) soon after the outbreak starts
+and again after the repeat interval. Each window has a shortfall variable, penalised by the
+home's risk, so that when capacity is short the highest-risk homes are tested first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from constraints.context import Context, SlotBooking, key
+from scenarios.schema import HOME_COHORTS, Cohort, Home, daily
+from scheduler.model import Penalty, Var
+
+FAMILY = "testing"
+
+
+class WindowKind:
+    RETEST = "retest"
+    OUTBREAK = "outbreak"
+
+
+@dataclass(frozen=True)
+class CoverWindow:
+    """Cohort `cohort` of `home` should be tested in full on days `first..last` (indices,
+    inclusive, clipped to the horizon), by `due`. Only windows due inside the horizon are
+    required; later ones are the next plan's business."""
+
+    home: str
+    cohort: Cohort
+    first: int
+    last: int
+    due: dt.date
+    kind: str
+    label: str
+    size: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}_cover{key(self.home, self.cohort, self.due)}"
+
+
+@dataclass
+class TestingVars:
+    tests: dict[tuple[str, Cohort, str, int], Var] = field(default_factory=dict)
+    visits: dict[tuple[str, str, int], Var] = field(default_factory=dict)
+    windows: list[CoverWindow] = field(default_factory=list)
+    short: dict[CoverWindow, Var] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ needs (pure data)
+
+
+def cover_windows(ctx: Context) -> list[CoverWindow]:
+    """Every required cover window: retest windows first, then outbreak rounds."""
+    windows: list[CoverWindow] = []
+    for home in ctx.scenario.homes:
+        for cohort in HOME_COHORTS:
+            if home.cohort_size(cohort) > 0:
+                windows += _retest_windows(ctx, home, cohort)
+                windows += _outbreak_windows(ctx, home, cohort)
+    return [w for w in dict.fromkeys(windows) if w.due <= ctx.dates[-1]]
+
+
+def _window(
+    ctx: Context, home: Home, cohort: Cohort, first: dt.date, due: dt.date, kind: str, label: str
+) -> CoverWindow:
+    return CoverWindow(
+        home=home.id,
+        cohort=cohort,
+        first=max(0, ctx.day(first)),
+        last=min(ctx.days - 1, ctx.day(due)),
+        due=due,
+        kind=kind,
+        label=label,
+        size=home.cohort_size(cohort),
+    )
+
+
+def _retest_windows(ctx: Context, home: Home, cohort: Cohort) -> list[CoverWindow]:
+    """Consecutive windows of the retest interval, the first ending at the next due date.
+
+    A cohort already overdue (or never tested) is due within `overdue_within_days`."""
+    interval = ctx.policy.retest_days.for_cohort(cohort)
+    start, end = ctx.dates[0], ctx.dates[-1]
+    last = home.last_tested.for_cohort(cohort)
+    if last is None or last + dt.timedelta(days=interval) <= start:
+        due = start + dt.timedelta(days=ctx.policy.overdue_within_days)
+        why = (
+            "never tested"
+            if last is None
+            else f"overdue since {last + dt.timedelta(days=interval)}"
+        )
+    else:
+        due = last + dt.timedelta(days=interval)
+        why = f"last tested {last}"
+    windows = []
+    first = start
+    while first <= end:
+        label = f"{cohort} retest every {interval} days, due {due} ({why})"
+        windows.append(_window(ctx, home, cohort, first, due, WindowKind.RETEST, label))
+        first, due = due + dt.timedelta(days=1), due + dt.timedelta(days=interval)
+        why = "previous round"
+    return windows
+
+
+def _outbreak_windows(ctx: Context, home: Home, cohort: Cohort) -> list[CoverWindow]:
+    """Whole-home rounds: within N days of the outbreak's start, and again M days after it.
+
+    A round whose window has passed counts as done if the cohort was tested since the round
+    opened; otherwise it is overdue and due within N days of the plan's start."""
+    rules = ctx.policy.outbreak_testing
+    ob = home.outbreak
+    if ob.since is None or ob.status not in rules.statuses:
+        return []
+    start = ctx.dates[0]
+    within = dt.timedelta(days=rules.first_within_days)
+    last = home.last_tested.for_cohort(cohort)
+    windows = []
+    for n, opens in enumerate((ob.since, ob.since + dt.timedelta(days=rules.repeat_after_days))):
+        if last is not None and last >= opens:
+            continue
+        due = opens + within
+        if due < start:
+            due = start + within
+        label = (
+            f"whole-home testing round {n + 1}: {ob.status} outbreak since {ob.since}, due {due}"
+        )
+        windows.append(_window(ctx, home, cohort, opens, due, WindowKind.OUTBREAK, label))
+    return windows
+
+
+# ------------------------------------------------------------------ variables
+
+
+def add_test_variables(ctx: Context, windows: list[CoverWindow]) -> TestingVars:
+    """tests[h,c,s,d] for eligible site-days inside some window of (h, c)."""
+    tv = TestingVars(windows=windows)
+    days_needed: dict[tuple[str, Cohort], set[int]] = defaultdict(set)
+    for w in windows:
+        days_needed[w.home, w.cohort].update(range(w.first, w.last + 1))
+    for (home_id, cohort), days in days_needed.items():
+        home = ctx.homes[home_id]
+        size = home.cohort_size(cohort)
+        for site, d in ctx.site_days(cohort, home.type):
+            if d not in days:
+                continue
+            var = ctx.model.integer(0, size, f"tests{key(home_id, cohort, site.id, ctx.dates[d])}")
+            tv.tests[home_id, cohort, site.id, d] = var
+            ctx.book(SlotBooking(var, site.id, d, cohort, home_id))
+            if site.max_homes_per_day is not None and (home_id, site.id, d) not in tv.visits:
+                tv.visits[home_id, site.id, d] = ctx.model.boolean(
+                    f"visit{key(home_id, site.id, ctx.dates[d])}"
+                )
+    return tv
+
+
+# ------------------------------------------------------------------ hard rules
+
+
+def add_site_capacity(ctx: Context) -> None:
+    """Every booking at a site on a day, whoever made it: sum tests[.,s,d] <= capacity[s,d]."""
+    for (site_id, d), bookings in sorted(ctx.bookings_by_site_day().items()):
+        cap = daily(ctx.sites[site_id].capacity, d)
+        total_ub = sum(ctx.model.variables[b.var].ub for b in bookings)
+        if total_ub <= cap:
+            continue
+        ctx.model.add_le(
+            [(b.var, 1) for b in bookings],
+            cap,
+            name=f"site_capacity{key(site_id, ctx.dates[d])}",
+            family=FAMILY,
+        )
+
+
+def add_cohort_size(ctx: Context, tv: TestingVars) -> None:
+    """One swab per person a day: sum_s tests[h,c,s,d] <= size[h,c]."""
+    by_day: dict[tuple[str, Cohort, int], list[Var]] = defaultdict(list)
+    for (home_id, cohort, _site, d), var in tv.tests.items():
+        by_day[home_id, cohort, d].append(var)
+    for (home_id, cohort, d), variables in by_day.items():
+        if len(variables) > 1:
+            ctx.model.add_le(
+                [(v, 1) for v in variables],
+                ctx.homes[home_id].cohort_size(cohort),
+                name=f"cohort_size{key(home_id, cohort, ctx.dates[d])}",
+                family=FAMILY,
+            )
+
+
+def add_mobile_unit_visits(ctx: Context, tv: TestingVars) -> None:
+    """A mobile unit tests a home only on a visit, and visits at most its max homes a day:
+    sum_c tests[h,c,s,d] <= (sum_c size[h,c]) * visit[h,s,d];  sum_h visit[h,s,d] <= max."""
+    tests_at: dict[tuple[str, str, int], list[Var]] = defaultdict(list)
+    for (home_id, _cohort, site_id, d), var in tv.tests.items():
+        if (home_id, site_id, d) in tv.visits:
+            tests_at[home_id, site_id, d].append(var)
+    per_site_day: dict[tuple[str, int], list[Var]] = defaultdict(list)
+    for (home_id, site_id, d), visit in tv.visits.items():
+        people = sum(ctx.model.variables[v].ub for v in tests_at[home_id, site_id, d])
+        ctx.model.add_le(
+            [*((v, 1) for v in tests_at[home_id, site_id, d]), (visit, -people)],
+            0,
+            name=f"mobile_visit_link{key(home_id, site_id, ctx.dates[d])}",
+            family=FAMILY,
+        )
+        per_site_day[site_id, d].append(visit)
+    for (site_id, d), visits in sorted(per_site_day.items()):
+        limit = ctx.sites[site_id].max_homes_per_day or 0
+        if len(visits) > limit:
+            ctx.model.add_le(
+                [(v, 1) for v in visits],
+                limit,
+                name=f"mobile_unit_visits{key(site_id, ctx.dates[d])}",
+                family=FAMILY,
+            )
+
+
+# ------------------------------------------------------------------ soft rules
+
+
+def add_cover_windows(ctx: Context, tv: TestingVars) -> list[Penalty]:
+    """Each window's cohort tested in full, or the shortfall paid for by risk:
+    sum_{s, d in window} tests[h,c,s,d] + short[w] >= size[h,c]."""
+    weights = ctx.policy.objective
+    penalties = []
+    tests_of: dict[tuple[str, Cohort], list[tuple[int, Var]]] = defaultdict(list)
+    for (home_id, cohort, _site, d), var in tv.tests.items():
+        tests_of[home_id, cohort].append((d, var))
+    for w in tv.windows:
+        short = ctx.model.integer(0, w.size, f"short_{w.name}")
+        tv.short[w] = short
+        in_window = [(v, 1) for d, v in tests_of[w.home, w.cohort] if w.first <= d <= w.last]
+        ctx.model.add_ge([*in_window, (short, 1)], w.size, name=w.name, family=FAMILY)
+        per_person = (
+            weights.outbreak_untested_person
+            if w.kind == WindowKind.OUTBREAK
+            else weights.untested_person
+        )
+        risk = ctx.risk.score(w.home, ctx.dates[w.last])
+        penalties.append(Penalty(1, short, per_person * risk, f"untested_{w.name}", w.home))
+    return penalties
+
+
+def add_test_costs(ctx: Context, tv: TestingVars) -> list[Penalty]:
+    """Tier 3: one point a swab and a mobile visit, so no test is booked without a need."""
+    return [Penalty(3, v, 1, "swab") for v in tv.tests.values()] + [
+        Penalty(3, v, 1, "mobile_visit") for v in tv.visits.values()
+    ]

@@ -1,0 +1,72 @@
+"""The whole model on one screen: variables, hard rules, soft rules, objective tiers.
+
+Order matters in one place only: every family that books test slots creates its booking
+variables before `add_site_capacity` caps each site-day over all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constraints import isolation, objective, staffing, testing
+from constraints.context import Context
+from scenarios.schema import Scenario
+from scheduler.model import Model, Penalty
+from scheduler.risk import RiskTable
+
+TIERS: dict[int, str] = {
+    1: "risk-weighted unmet need",
+    2: "fairness: worst-served home, busiest worker",
+    3: "costs: travel, new workers per home, test slots",
+}
+
+
+@dataclass
+class BuiltModel:
+    ctx: Context
+    tests: testing.TestingVars
+    staff: staffing.StaffingVars
+    beds: isolation.IsolationVars
+    penalties: list[Penalty]
+
+    @property
+    def model(self) -> Model:
+        return self.ctx.model
+
+
+def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel:
+    ctx = Context(scenario, Model(), risk or RiskTable(scenario))
+
+    # variables (every family that books test slots, before site capacity)
+    tv = testing.add_test_variables(ctx, testing.cover_windows(ctx))
+    sv = staffing.add_deployment_variables(ctx)
+    staffing.add_predeployment_test_variables(ctx, sv)
+    iv = isolation.add_placement_variables(ctx)
+
+    # hard rules
+    testing.add_site_capacity(ctx)
+    testing.add_cohort_size(ctx, tv)
+    testing.add_mobile_unit_visits(ctx, tv)
+    staffing.add_one_home_per_worker(ctx, sv)
+    staffing.add_one_shift_a_day_at_placed_home(ctx, sv)
+    staffing.add_rest_after_night(ctx, sv)
+    staffing.add_working_time_limits(ctx, sv)
+    staffing.add_tested_before_first_shift(ctx, sv)
+    isolation.add_bed_occupancy(ctx, iv)
+    isolation.add_pre_admission_tests(ctx, iv)
+
+    # soft rules, tier 1: unmet need
+    unmet = [
+        *testing.add_cover_windows(ctx, tv),
+        *staffing.add_shortfall_cover(ctx, sv),
+        *isolation.add_placement(ctx, iv),
+    ]
+    # tier 2: fairness; tier 3: costs
+    penalties = [
+        *unmet,
+        *objective.add_worst_home_ratio(ctx, unmet),
+        *staffing.add_workload_spread(ctx, sv),
+        *testing.add_test_costs(ctx, tv),
+        *staffing.add_deployment_costs(ctx, sv),
+    ]
+    return BuiltModel(ctx, tv, sv, iv, penalties)

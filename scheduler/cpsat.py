@@ -1,0 +1,134 @@
+"""The CP-SAT backend: compiles a neutral `Model` into a CP-SAT proto and solves it.
+
+The proto is written directly (not through CpModel's expression API) because city-scale
+models have ~10^5 constraints and building expressions would dominate the run time.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import Model, Terms, Var
+from scheduler.settings import SolverSettings, StageOutcome
+
+INT_MIN = -(2**62)
+INT_MAX = 2**62
+
+_STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+class CpSatBackend:
+    name = "cp-sat"
+
+    def __init__(self, model: Model, settings: SolverSettings) -> None:
+        self.settings = settings
+        self._cp = cp_model.CpModel()
+        self._proto = self._cp.proto
+        for v in model.variables:
+            pv = self._proto.variables.add()
+            pv.name = v.name
+            pv.domain.extend([v.lb, v.ub])
+        self._n = len(model.variables)
+        self._model = model
+        for c in model.constraints:
+            self._add_linear(c.terms, c.lb, c.ub, c.name)
+        if model.hints:
+            self.set_hint(model.hints)
+
+    # ------------------------------------------------------------------ building
+
+    def _add_linear(
+        self, terms: Terms, lb: int | None, ub: int | None, name: str, enforce: int | None = None
+    ) -> None:
+        pc = self._proto.constraints.add()
+        pc.name = name
+        if enforce is not None:
+            pc.enforcement_literal.append(enforce)
+        pc.linear.vars.extend([v for v, _ in terms])
+        pc.linear.coeffs.extend([c for _, c in terms])
+        pc.linear.domain.extend([INT_MIN if lb is None else lb, INT_MAX if ub is None else ub])
+
+    def minimize(self, terms: Terms) -> None:
+        self._proto.clear_objective()
+        self._proto.objective.vars.extend([v for v, _ in terms])
+        self._proto.objective.coeffs.extend([c for _, c in terms])
+
+    def bound_objective(self, terms: Terms, ub: int, name: str) -> None:
+        """Keep a solved tier at (or below) its value while later tiers are optimised."""
+        self._add_linear(terms, None, ub, name)
+
+    def set_hint(self, values: dict[Var, int]) -> None:
+        self._proto.clear_solution_hint()
+        self._proto.solution_hint.vars.extend(values.keys())
+        self._proto.solution_hint.values.extend(values.values())
+
+    # ------------------------------------------------------------------ solving
+
+    def _solver(self, time_limit: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.05, time_limit)
+        p.num_workers = self.settings.workers
+        p.random_seed = self.settings.seed
+        p.log_search_progress = self.settings.log
+        if self.settings.deterministic_time is not None:
+            p.max_deterministic_time = self.settings.deterministic_time
+        if self.settings.workers > 1:
+            # Interleaved search gives the same result for the same seed and worker count.
+            p.interleave_search = True
+        return solver
+
+    def solve(self, time_limit: float) -> StageOutcome:
+        solver = self._solver(time_limit)
+        started = time.perf_counter()
+        code = solver.solve(self._cp)
+        seconds = time.perf_counter() - started
+        status = _STATUS.get(code, "UNKNOWN")
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            return StageOutcome(status=status, seconds=seconds)
+        values = list(solver.response_proto.solution)[: self._n]
+        return StageOutcome(
+            status=status,
+            objective=round(solver.objective_value),
+            best_bound=float(solver.best_objective_bound),
+            values=values,
+            seconds=seconds,
+        )
+
+    # ------------------------------------------------------------------ diagnosis
+
+    def conflicting_families(self, time_limit: float) -> list[str]:
+        """A minimal set of rule families whose hard constraints cannot hold together.
+
+        A deletion filter: drop one family at a time and keep it out if the rest is still
+        infeasible. What remains is minimal (removing any member makes the rest feasible).
+        Families are few, so this costs a handful of feasibility solves.
+        """
+        core = self._model.families
+        if self._feasible_with(core, time_limit) is not False:
+            return []
+        for family in list(core):
+            trial = [f for f in core if f != family]
+            if self._feasible_with(trial, time_limit) is False:
+                core = trial
+        return core
+
+    def _feasible_with(self, families: list[str], time_limit: float) -> bool | None:
+        """True/False when proven; None when the time limit ends the search undecided."""
+        probe = CpSatBackend(Model(variables=self._model.variables), self.settings)
+        wanted = set(families)
+        for c in self._model.constraints:
+            if c.family in wanted:
+                probe._add_linear(c.terms, c.lb, c.ub, c.name)
+        status = probe.solve(time_limit).status
+        if status in ("OPTIMAL", "FEASIBLE"):
+            return True
+        return False if status == "INFEASIBLE" else None

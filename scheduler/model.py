@@ -1,0 +1,145 @@
+"""A solver-neutral integer linear model: what the constraint families write into.
+
+Constraint families never import a solver. They create integer variables, add linear
+constraints ``lb <= sum(coef * var) <= ub`` and return penalty terms; a backend
+(`scheduler.cpsat`, later PuLP) compiles the finished model. Only linear constraints over
+bounded integers exist here, so every backend solves exactly the same problem.
+
+Every variable and constraint carries a unique name of the form ``family_rule[key,...]``,
+which is how an unmet need or an infeasibility is explained to a planner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+Var = int
+"""A variable is its index in `Model.variables`."""
+
+Terms = Sequence[tuple[Var, int]]
+"""A linear expression as (variable, integer coefficient) pairs."""
+
+EXACT_INTEGER_LIMIT = 2**53
+"""Largest magnitude a tier's objective may reach and still be exact in a double."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    lb: int
+    ub: int
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    name: str
+    family: str
+    terms: tuple[tuple[Var, int], ...]
+    lb: int | None
+    ub: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Penalty:
+    """`coef * var` added to the objective of `tier` (1 = most important).
+
+    `home_id` attributes the term to a home for the fairness tier. `is_need` is False for a
+    term that only grades how a need is met (a day's wait), so that a home's total need is
+    the sum of its `is_need` terms at their upper bounds.
+    """
+
+    tier: int
+    var: Var
+    coef: int
+    name: str
+    home_id: str | None = None
+    is_need: bool = True
+
+
+@dataclass
+class Model:
+    variables: list[Variable] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+    hints: dict[Var, int] = field(default_factory=dict)
+    _names: set[str] = field(default_factory=set, repr=False)
+
+    def _claim(self, name: str) -> None:
+        if name in self._names:
+            raise ValueError(f"duplicate model name {name!r}")
+        self._names.add(name)
+
+    def integer(self, lb: int, ub: int, name: str) -> Var:
+        if lb > ub:
+            raise ValueError(f"{name}: empty domain [{lb}, {ub}]")
+        self._claim(name)
+        self.variables.append(Variable(name, lb, ub))
+        return len(self.variables) - 1
+
+    def boolean(self, name: str) -> Var:
+        return self.integer(0, 1, name)
+
+    def add(
+        self,
+        terms: Iterable[tuple[Var, int]],
+        *,
+        lb: int | None,
+        ub: int | None,
+        name: str,
+        family: str,
+    ) -> None:
+        """Add ``lb <= sum(coef * var) <= ub``; an empty sum that holds is skipped."""
+        packed = tuple((v, c) for v, c in terms if c != 0)
+        if not packed:
+            if (lb is not None and lb > 0) or (ub is not None and ub < 0):
+                raise ValueError(f"{name}: constraint over no variables cannot hold")
+            return
+        self._claim(name)
+        self.constraints.append(Constraint(name, family, packed, lb, ub))
+
+    def add_le(self, terms: Iterable[tuple[Var, int]], ub: int, *, name: str, family: str) -> None:
+        self.add(terms, lb=None, ub=ub, name=name, family=family)
+
+    def add_ge(self, terms: Iterable[tuple[Var, int]], lb: int, *, name: str, family: str) -> None:
+        self.add(terms, lb=lb, ub=None, name=name, family=family)
+
+    def add_eq(self, terms: Iterable[tuple[Var, int]], rhs: int, *, name: str, family: str) -> None:
+        self.add(terms, lb=rhs, ub=rhs, name=name, family=family)
+
+    def hint(self, var: Var, value: int) -> None:
+        self.hints[var] = value
+
+    @property
+    def families(self) -> list[str]:
+        return sorted({c.family for c in self.constraints})
+
+    def size(self) -> dict[str, int]:
+        booleans = sum(1 for v in self.variables if v.lb == 0 and v.ub == 1)
+        return {
+            "variables": len(self.variables),
+            "booleans": booleans,
+            "integers": len(self.variables) - booleans,
+            "constraints": len(self.constraints),
+            "nonzeros": sum(len(c.terms) for c in self.constraints),
+        }
+
+
+def tier_terms(penalties: Iterable[Penalty], tier: int) -> list[tuple[Var, int]]:
+    """The objective of one tier, with terms on the same variable merged."""
+    merged: dict[Var, int] = {}
+    for p in penalties:
+        if p.tier == tier:
+            merged[p.var] = merged.get(p.var, 0) + p.coef
+    return [(v, c) for v, c in merged.items() if c != 0]
+
+
+def check_exact(model: Model, terms: Terms, label: str) -> None:
+    """Refuse an objective whose extreme value would not be exact in floating point."""
+    extreme = sum(
+        abs(c) * max(abs(model.variables[v].lb), abs(model.variables[v].ub)) for v, c in terms
+    )
+    if extreme >= EXACT_INTEGER_LIMIT:
+        raise ValueError(
+            f"objective {label} can reach {extreme:.3g}, beyond exact integer precision; "
+            "lower the policy's objective weights"
+        )

@@ -1,0 +1,63 @@
+"""One call from a scenario to a plan: build, solve in tiers, extract. No I/O here."""
+
+from __future__ import annotations
+
+import time
+
+from scenarios.schema import Scenario
+from scheduler.build import build_model
+from scheduler.extract import extract_plan
+from scheduler.plan import Plan, Summary
+from scheduler.settings import SolverSettings
+from scheduler.solve import solve
+
+
+class InfeasibleError(Exception):
+    """The hard rules cannot all hold; `families` is a minimal conflicting set."""
+
+    def __init__(self, families: list[str]) -> None:
+        named = ", ".join(families) if families else "not isolated within the time limit"
+        super().__init__(f"hard rules cannot all hold; conflicting rule families: {named}")
+        self.families = families
+
+
+class NoPlanError(Exception):
+    """The time limit ended before any plan was found."""
+
+
+def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
+    started = time.perf_counter()
+    built = build_model(scenario)
+    built_at = time.perf_counter()
+    solution = solve(built, settings)
+    if solution.status == "INFEASIBLE":
+        raise InfeasibleError(solution.diagnosis)
+    if not solution.found:
+        raise NoPlanError(
+            f"no plan found within {settings.time_limit:g} s (status {solution.status})"
+        )
+    first = solution.stages[0]
+    summary = Summary(
+        scenario=scenario.name,
+        status=solution.status,
+        objective=first.objective,
+        best_bound=first.best_bound,
+        gap=first.gap,
+        solve_seconds=round(sum(s.seconds for s in solution.stages), 3),
+        solver="cp-sat",
+        seed=settings.seed,
+        workers=settings.workers,
+        time_limit=settings.time_limit,
+        stages=solution.stages,
+        model_size=built.model.size(),
+    )
+    plan = extract_plan(built, solution, summary)
+    wall = round(time.perf_counter() - started, 3)
+    build = round(built_at - started, 3)
+    return plan.model_copy(
+        update={
+            "summary": plan.summary.model_copy(
+                update={"wall_seconds": wall, "build_seconds": build}
+            )
+        }
+    )
