@@ -133,7 +133,7 @@ class CauseFinder:
             return ("isolation", "", f"no facility accepts {req.need}")
         first = ctx.day(req.earliest)
         last = ctx.days - 1 if admit_day is None else admit_day - 1
-        occupancy = self._occupancy()
+        occupancy = self._occupancy(excluding=req.id)
         full: dict[str, list[dt.date]] = defaultdict(list)
         for f in facilities:
             for t in range(first, min(ctx.days, last + stay_days(ctx, req))):
@@ -146,12 +146,13 @@ class CauseFinder:
             return ("testing", "", "no test channel takes pre-admission tests")
         return ("testing", "", "no pre-admission test slot free the day before")
 
-    def _occupancy(self) -> dict[tuple[str, int], int]:
+    def _occupancy(self, excluding: str) -> dict[tuple[str, int], int]:
+        """Beds held each day by every placed request but `excluding`."""
         ctx = self.ctx
         requests = {r.id: r for r in ctx.scenario.isolation_requests}
         occupancy: dict[tuple[str, int], int] = defaultdict(int)
         for (r, f, d), var in self.built.beds.admit.items():
-            if self.values[var]:
+            if self.values[var] and r != excluding:
                 for t in range(d, min(ctx.days, d + stay_days(ctx, requests[r]))):
                     occupancy[f, t] += 1
         return occupancy

@@ -1,0 +1,135 @@
+"""Testing family: each rule on a tiny scenario where it binds."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scheduler.plan import Plan
+from tests.conftest import day, home, scenario, site, solve
+
+
+def swabs(plan: Plan, *fields: str) -> Counter[tuple[object, ...]]:
+    counts: Counter[tuple[object, ...]] = Counter()
+    for t in plan.testing:
+        counts[tuple(getattr(t, f) for f in fields)] += t.tests
+    return counts
+
+
+def test_full_site_moves_tests_to_the_next_day():
+    # 15 staff due by day 1, 10 slots a day: day 0 fills, the rest go on day 1.
+    s = scenario(
+        homes=[home("a", last_tested={"staff": day(-6), "residents": day(-1)})],
+        test_sites=[site(capacity=10)],
+    )
+    plan = solve(s)
+    per_day = swabs(plan, "date", "cohort")
+    assert sum(n for (d, c), n in per_day.items() if c == "staff" and d <= s.horizon.dates[1]) == 10
+    assert all(t.tests <= 10 for t in plan.testing)
+    assert sum(per_day.values()) == 10  # residents are not due within 7 days
+
+
+def test_full_site_leaves_a_shortfall_with_its_cause():
+    s = scenario(
+        homes=[home("a", staff=30, last_tested={"staff": day(-6), "residents": day(-1)})],
+        test_sites=[site(capacity=[10, 10, 0, 0, 0, 0, 0])],
+    )
+    plan = solve(s)
+    [unmet] = plan.unmet
+    assert (unmet.kind, unmet.amount, unmet.cause_family) == ("cohort_test", 10, "testing")
+    assert "site local full on 2020-06-01..2020-06-02" in unmet.cause
+
+
+def test_higher_risk_home_is_tested_first_when_capacity_is_short():
+    due = {"staff": day(-6), "residents": day(-1)}
+    s = scenario(
+        homes=[
+            home("calm", last_tested=due),
+            home("red", last_tested=due, rag={"overall": "red", "ppe": "red"}),
+        ],
+        test_sites=[site(capacity=[5, 5, 0, 0, 0, 0, 0])],
+    )
+    plan = solve(s)
+    assert swabs(plan, "home_id") == {("red",): 10}
+    assert {u.home_id for u in plan.unmet} == {"calm"}
+
+
+def test_national_portal_does_not_test_learning_disability_residents():
+    s = scenario(
+        homes=[
+            home(
+                "ld",
+                type="learning_disability",
+                beds=8,
+                residents=6,
+                last_tested={"staff": day(-1)},
+            )
+        ],
+        test_sites=[
+            site(
+                "national",
+                kind="national_portal",
+                cohorts=["residents"],
+                home_types=["older_people_residential", "older_people_nursing"],
+            )
+        ],
+    )
+    plan = solve(s)
+    assert plan.testing == []
+    residents = [u for u in plan.unmet if u.detail.startswith("residents")]
+    assert (
+        residents
+        and "no test channel accepts residents of learning_disability homes" in residents[0].cause
+    )
+
+
+def test_lead_time_delays_the_first_test():
+    s = scenario(
+        days=10,
+        homes=[home("a", last_tested={"staff": day(-7), "residents": day(-1)})],
+        test_sites=[site(lead_days=3)],
+    )
+    plan = solve(s)
+    assert plan.testing and min(t.date for t in plan.testing).isoformat() >= day(3)
+    # due on day 2, before the site opens: unmet in round one, explained by the lead time
+    assert any("lead time" in u.cause for u in plan.unmet)
+
+
+def test_outbreak_home_gets_whole_home_testing_within_two_days():
+    s = scenario(
+        homes=[
+            home(
+                "ob",
+                outbreak={"status": "confirmed", "since": day(0), "resident_cases": 2},
+                last_tested={"staff": day(-2), "residents": day(-3)},
+            )
+        ],
+    )
+    plan = solve(s)
+    early = swabs(plan, "cohort")
+    assert early[("staff",)] >= 10 and early[("residents",)] >= 10
+    first_round = [t for t in plan.testing if t.date.isoformat() <= day(2)]
+    assert sum(t.tests for t in first_round) == 20
+    assert all("whole-home testing" in t.reason for t in first_round)
+
+
+def test_one_swab_per_person_a_day_across_sites():
+    s = scenario(
+        homes=[home("a", last_tested={"staff": day(-7), "residents": day(-1)})],
+        test_sites=[site("one"), site("two")],
+    )
+    plan = solve(s)
+    per_day = swabs(plan, "date", "home_id", "cohort")
+    assert per_day and max(per_day.values()) <= 10
+
+
+def test_mobile_unit_visits_at_most_its_daily_homes():
+    due = {"staff": day(-7), "residents": day(-1)}
+    s = scenario(
+        days=3,
+        homes=[home(h, last_tested=due) for h in ("a", "b", "c")],
+        test_sites=[site("van", kind="mobile_unit", max_homes_per_day=1, cohorts=["staff"])],
+    )
+    plan = solve(s)
+    visits = Counter(t.date for t in plan.testing)
+    assert set(visits.values()) == {1}
+    assert len(plan.testing) == 3  # one home a day over three days
