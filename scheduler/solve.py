@@ -46,7 +46,8 @@ def solve(
 ) -> Solution:
     model = built.model
     backend = backend_factory(model, settings)
-    tiers = [t for t in sorted(TIERS) if tier_terms(built.penalties, t)]
+    # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
+    tiers = [t for t in sorted(TIERS) if tier_terms(built.penalties, t)] or [min(TIERS)]
     deadline = time.perf_counter() + settings.time_limit
     values: list[int] | None = None
     stages: list[StageResult] = []
