@@ -9,6 +9,8 @@ Formulation note (see ../shared/notes/one-home-rule-formulation.md): linking shi
 placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
 variable, makes a fractional placement buy at most that fraction of a worker's day at each
 home, so the LP bound keeps most of the one-home rule; it also implies one shift a day.
+``worked[w,d]`` (boolean) is the day's total, so the working-time windows and the
+pre-deployment test rule stay short sums over days instead of long sums over shifts.
 """
 
 from __future__ import annotations
@@ -32,14 +34,12 @@ class StaffingVars:
     shifts: dict[ShiftKey, Var] = field(default_factory=dict)
     placed: dict[tuple[str, str], Var] = field(default_factory=dict)
     uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    worked: dict[tuple[str, int], Var] = field(default_factory=dict)
+    """(worker, day) -> 1 if the worker works any shift that day."""
     tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
     """Pre-deployment test bookings: (worker, site, day) -> boolean."""
-
-    def of_worker(self) -> dict[str, list[tuple[ShiftKey, Var]]]:
-        grouped: dict[str, list[tuple[ShiftKey, Var]]] = defaultdict(list)
-        for k, v in self.shifts.items():
-            grouped[k[0]].append((k, v))
-        return grouped
+    new_only: set[str] = field(default_factory=set)
+    """Workers whose every candidate shift is at a home new to them."""
 
 
 def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
@@ -82,7 +82,28 @@ def add_deployment_variables(ctx: Context) -> StaffingVars:
                 sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
                     f"shift{key(worker.id, home_id, ctx.dates[d], shift, role)}"
                 )
+    _add_worked_days(ctx, sv)
+    current = {w.id: w.home_history.current_home for w in ctx.scenario.workers}
+    sv.new_only = {w.id for w in ctx.scenario.workers} - {
+        w for (w, h) in sv.placed if h == current[w]
+    }
     return sv
+
+
+def _add_worked_days(ctx: Context, sv: StaffingVars) -> None:
+    """worked[w,d] = sum_{h,s,r} shift[w,h,d,s,r] (at most 1 by the one-shift rule)."""
+    per_day: dict[tuple[str, int], list[Var]] = defaultdict(list)
+    for (w, _h, d, _s, _r), var in sv.shifts.items():
+        per_day[w, d].append(var)
+    for (w, d), variables in sorted(per_day.items()):
+        worked = ctx.model.boolean(f"worked{key(w, ctx.dates[d])}")
+        sv.worked[w, d] = worked
+        ctx.model.add_eq(
+            [*((v, 1) for v in variables), (worked, -1)],
+            0,
+            name=f"worked_day{key(w, ctx.dates[d])}",
+            family=FAMILY,
+        )
 
 
 def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
@@ -146,12 +167,23 @@ def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
         )
 
 
-def _works(sv: StaffingVars) -> dict[str, dict[int, list[Var]]]:
-    """worker -> day -> shift variables (any home, shift, role)."""
-    works: dict[str, dict[int, list[Var]]] = defaultdict(lambda: defaultdict(list))
-    for (w, _h, d, _s, _r), var in sv.shifts.items():
-        works[w][d].append(var)
-    return works
+def _new_home_terms(
+    sv: StaffingVars, worker_id: str, d: int, new: dict[int, list[Var]]
+) -> list[tuple[Var, int]]:
+    """The worker's shifts at new homes on day d: the day's `worked` when every candidate
+    shift is at a new home (one term instead of many)."""
+    variables = new.get(d, [])
+    worked = sv.worked.get((worker_id, d))
+    if worked is not None and variables and worker_id in sv.new_only:
+        return [(worked, 1)]
+    return [(v, 1) for v in variables]
+
+
+def _worked_by_worker(sv: StaffingVars) -> dict[str, dict[int, Var]]:
+    grouped: dict[str, dict[int, Var]] = defaultdict(dict)
+    for (w, d), var in sv.worked.items():
+        grouped[w][d] = var
+    return grouped
 
 
 def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
@@ -173,15 +205,15 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
 
 
 def _add_window_limit(
-    ctx: Context, worker: str, per_day: dict[int, list[Var]], length: int, limit: int, rule: str
+    ctx: Context, worker: str, worked: dict[int, Var], length: int, limit: int, rule: str
 ) -> None:
-    """At most `limit` shifts in every run of `length` consecutive days (skipped where the
-    worker has no more candidate days than the limit)."""
+    """sum_{d in any `length` consecutive days} worked[w,d] <= limit (skipped where the
+    worker has no more candidate days in the run than the limit)."""
     for first in range(max(1, ctx.days - length + 1)):
-        days = [d for d in range(first, min(ctx.days, first + length)) if d in per_day]
+        days = [d for d in range(first, min(ctx.days, first + length)) if d in worked]
         if len(days) > limit:
             ctx.model.add_le(
-                [(v, 1) for d in days for v in per_day[d]],
+                [(worked[d], 1) for d in days],
                 limit,
                 name=f"{rule}{key(worker, ctx.dates[first])}",
                 family=FAMILY,
@@ -193,59 +225,77 @@ def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
     (K+1) days <= K = max_consecutive_days; shifts in the horizon <= max_shifts."""
     policy = ctx.policy
     workers = {w.id: w for w in ctx.scenario.workers}
-    for worker_id, per_day in sorted(_works(sv).items()):
-        _add_window_limit(
-            ctx, worker_id, per_day, 7, policy.max_shifts_per_7_days, "max_per_7_days"
-        )
+    for worker_id, worked in sorted(_worked_by_worker(sv).items()):
+        _add_window_limit(ctx, worker_id, worked, 7, policy.max_shifts_per_7_days, "max_per_7_days")
         k = policy.max_consecutive_days
-        _add_window_limit(ctx, worker_id, per_day, k + 1, k, "max_consecutive_days")
+        _add_window_limit(ctx, worker_id, worked, k + 1, k, "max_consecutive_days")
         cap = workers[worker_id].max_shifts
         if cap is not None:
-            _add_window_limit(ctx, worker_id, per_day, ctx.days, cap, "max_shifts")
+            _add_window_limit(ctx, worker_id, worked, ctx.days, cap, "max_shifts")
 
 
 def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
     """A first shift at a new home needs a negative test within the validity window whose
-    result is back. For each day d after the existing test expires:
-        new[w,d] <= sum_{d'<d} new[w,d'] + sum_{s,t: t+res_s <= d <= t+V} test[w,s,t]
-    where new[w,d] counts shifts at homes other than the current one: a day's shift is
-    allowed if it is not the first, or a valid test precedes it. Each booking must serve a
-    shift in its window, and one test suffices: sum_{s,t} test[w,s,t] <= 1."""
+    result is back. ``started[w,d]`` marks that the worker has begun at their new home:
+
+        new[w,d] <= started[w,d]                          works there only once started
+        started[w,d-1] <= started[w,d] <= started[w,d-1] + new[w,d]   starts on a shift
+        started[w,d] - started[w,d-1] <= sum_{s,t: t+res_s <= d <= t+V} test[w,s,t]
+
+    (the last only after the worker's existing test has expired). Each booking must serve a
+    start in its validity window, ``test[w,s,t] <= started[t+V] - started[t+res_s-1]``, and
+    one test is enough: ``sum_{s,t} test[w,s,t] <= 1``."""
     valid = ctx.policy.predeployment_test_valid_days
     workers = {w.id: w for w in ctx.scenario.workers}
-    new_by_day = new_home_days(ctx, sv)
     tests_of: dict[str, list[tuple[str, int, Var]]] = defaultdict(list)
     for (w, site_id, t), var in sv.tests.items():
         tests_of[w].append((site_id, t, var))
-    for worker_id, per_day in sorted(new_by_day.items()):
-        worker = workers[worker_id]
-        covered = _valid_until(ctx, worker)
+    for worker_id, new in sorted(new_home_days(ctx, sv).items()):
+        covered = _valid_until(ctx, workers[worker_id])
+        if all(d <= covered for d in new):
+            continue
         tests = tests_of[worker_id]
-        for d in sorted(per_day):
-            if d <= covered:
-                continue
-            earlier = [(v, -1) for e in per_day if e < d for v in per_day[e]]
-            booked = [
-                (v, -1)
-                for site_id, t, v in tests
-                if t + ctx.sites[site_id].result_days <= d <= t + valid
-            ]
+        started: dict[int, Var] = {}
+        for d in range(min(new), ctx.days):
+            name = key(worker_id, ctx.dates[d])
+            started[d] = ctx.model.boolean(f"started{name}")
+            today = _new_home_terms(sv, worker_id, d, new)
+            before = [(started[d - 1], 1)] if d - 1 in started else []
             ctx.model.add_le(
-                [*((v, 1) for v in per_day[d]), *earlier, *booked],
+                [*today, (started[d], -1)], 0, name=f"works_once_started{name}", family=FAMILY
+            )
+            ctx.model.add_le(
+                [*before, (started[d], -1)], 0, name=f"stays_started{name}", family=FAMILY
+            )
+            ctx.model.add_le(
+                [(started[d], 1), *((v, -c) for v, c in before), *((v, -c) for v, c in today)],
                 0,
-                name=f"tested_before_first_shift{key(worker_id, ctx.dates[d])}",
+                name=f"starts_on_a_shift{name}",
                 family=FAMILY,
             )
+            if d > covered:
+                booked = [
+                    (v, -1)
+                    for site_id, t, v in tests
+                    if t + ctx.sites[site_id].result_days <= d <= t + valid
+                ]
+                ctx.model.add_le(
+                    [(started[d], 1), *((v, -c) for v, c in before), *booked],
+                    0,
+                    name=f"tested_before_first_shift{name}",
+                    family=FAMILY,
+                )
         for site_id, t, var in tests:
-            served = [
-                (v, -1)
-                for d in range(t + ctx.sites[site_id].result_days, min(ctx.days, t + valid + 1))
-                for v in per_day.get(d, [])
-            ]
+            # started is monotone: starts in [first, last] = started[last] - started[first-1]
+            first = max(t + ctx.sites[site_id].result_days, min(started))
+            last = min(ctx.days - 1, t + valid)
+            window = [(started[last], -1)] if first <= last else []
+            if window and first - 1 in started:
+                window.append((started[first - 1], 1))
             ctx.model.add_le(
-                [(var, 1), *served],
+                [(var, 1), *window],
                 0,
-                name=f"test_serves_a_shift{key(worker_id, site_id, ctx.dates[t])}",
+                name=f"test_serves_a_start{key(worker_id, site_id, ctx.dates[t])}",
                 family=FAMILY,
             )
         if len(tests) > 1:
@@ -288,7 +338,7 @@ def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
 def add_workload_spread(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     """Tier 2: the busiest worker's shifts, so work is spread over the bank:
     most >= sum_{h,d,s,r} shift[w,h,d,s,r] for every w."""
-    per_worker = {w: [v for vs in days.values() for v in vs] for w, days in _works(sv).items()}
+    per_worker = {w: list(days.values()) for w, days in _worked_by_worker(sv).items()}
     if not per_worker:
         return []
     most = ctx.model.integer(0, ctx.days, "most_shifts_per_worker")

@@ -126,18 +126,17 @@ def _outbreak_windows(ctx: Context, home: Home, cohort: Cohort) -> list[CoverWin
     start = ctx.dates[0]
     within = dt.timedelta(days=rules.first_within_days)
     last = home.last_tested.for_cohort(cohort)
-    windows = []
+    by_due: dict[dt.date, CoverWindow] = {}
     for n, opens in enumerate((ob.since, ob.since + dt.timedelta(days=rules.repeat_after_days))):
         if last is not None and last >= opens:
             continue
-        due = opens + within
-        if due < start:
-            due = start + within
+        due = max(opens + within, start + within)
         label = (
             f"whole-home testing round {n + 1}: {ob.status} outbreak since {ob.since}, due {due}"
         )
-        windows.append(_window(ctx, home, cohort, opens, due, WindowKind.OUTBREAK, label))
-    return windows
+        # Two overdue rounds fall due together; the later round stands for both.
+        by_due[due] = _window(ctx, home, cohort, opens, due, WindowKind.OUTBREAK, label)
+    return list(by_due.values())
 
 
 # ------------------------------------------------------------------ variables

@@ -150,7 +150,7 @@ def _worker_problems(s: Scenario) -> Iterator[Problem]:
             if sf.role in needed - held:
                 yield Problem(
                     f"homes[{i}] ({h.id}).shortfalls[{j}].role",
-                    f"no worker holds the role {sf.role!r}",
+                    f"no worker holds the role {sf.role.value!r}",
                 )
 
 
@@ -174,4 +174,4 @@ def _request_problems(s: Scenario) -> Iterator[Problem]:
         if (why := _outside(s, r.earliest)) is not None:
             yield Problem(f"{at}.earliest", why)
         if r.need not in accepted:
-            yield Problem(f"{at}.need", f"no isolation facility accepts {r.need!r}")
+            yield Problem(f"{at}.need", f"no isolation facility accepts {r.need.value!r}")
