@@ -18,7 +18,7 @@ import click
 
 from cli.report import summary_text
 from scenarios.generate import generate as make
-from scenarios.generate import plymouth_2020
+from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import ScenarioError, dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scheduler.planner import InfeasibleError, NoPlanError, plan_scenario
@@ -217,7 +217,7 @@ def generate(
       carehome generate --homes 400 --workers 600 --days 14 --seed 1 -o county.yaml
     """
     s = plymouth_2020() if preset == "plymouth-2020" else make(homes, workers, days, seed)
-    text = dump_scenario(s)
+    text = plymouth_text() if preset == "plymouth-2020" else dump_scenario(s)
     if output.suffix.lower() == ".json":
         text = json.dumps(s.model_dump(mode="json", by_alias=True, exclude_defaults=True), indent=2)
     _write_atomic(output, text)

@@ -38,6 +38,8 @@ class StaffingVars:
     """(worker, day) -> 1 if the worker works any shift that day."""
     tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
     """Pre-deployment test bookings: (worker, site, day) -> boolean."""
+    started: dict[tuple[str, int], Var] = field(default_factory=dict)
+    """(worker, day) -> 1 once the worker has begun at a home new to them."""
     new_only: set[str] = field(default_factory=set)
     """Workers whose every candidate shift is at a home new to them."""
 
@@ -259,6 +261,7 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
         for d in range(min(new), ctx.days):
             name = key(worker_id, ctx.dates[d])
             started[d] = ctx.model.boolean(f"started{name}")
+            sv.started[worker_id, d] = started[d]
             today = _new_home_terms(sv, worker_id, d, new)
             before = [(started[d - 1], 1)] if d - 1 in started else []
             ctx.model.add_le(

@@ -16,6 +16,10 @@ from pydantic import ValidationError
 from scenarios.checks import scenario_problems
 from scenarios.schema import Scenario
 
+# libyaml's safe loader and dumper when present: ~10x faster than pure Python on big files.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 class ScenarioError(Exception):
     """Bad input; `lines` holds one readable line per problem."""
@@ -36,7 +40,7 @@ def read_document(path: Path) -> Any:
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         mark = getattr(exc, "problem_mark", None)
@@ -102,4 +106,4 @@ def _loc(data: Any, loc: tuple[Any, ...]) -> str:
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as YAML, with aliases (`from`) and without defaults-only noise."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=100)

@@ -79,11 +79,10 @@ class CpSatBackend:
         p.num_workers = self.settings.workers
         p.random_seed = self.settings.seed
         p.log_search_progress = self.settings.log
+        # Probing took 3.5 of 4.5 presolve seconds on the Plymouth model and found nothing.
+        p.cp_model_probing_level = 0
         if self.settings.deterministic_time is not None:
             p.max_deterministic_time = self.settings.deterministic_time
-        if self.settings.workers > 1:
-            # Interleaved search gives the same result for the same seed and worker count.
-            p.interleave_search = True
         return solver
 
     def solve(self, time_limit: float) -> StageOutcome:
@@ -102,6 +101,27 @@ class CpSatBackend:
             values=values,
             seconds=seconds,
         )
+
+    def complete(self, partial: dict[Var, int], time_limit: float) -> StageOutcome:
+        """The best solution of the current objective with `partial` fixed: turns a
+        heuristic's values for some variables into a complete, feasible hint."""
+        probe = cp_model.CpModel()
+        probe.proto.copy_from(self._proto)
+        probe.proto.clear_solution_hint()
+        for var, value in partial.items():
+            domain = probe.proto.variables[var].domain
+            domain.clear()
+            domain.extend([value, value])
+        solver = self._solver(time_limit)
+        started = time.perf_counter()
+        code = solver.solve(probe)
+        status = _STATUS.get(code, "UNKNOWN")
+        values = (
+            list(solver.response_proto.solution)[: self._n]
+            if status in ("OPTIMAL", "FEASIBLE")
+            else None
+        )
+        return StageOutcome(status=status, values=values, seconds=time.perf_counter() - started)
 
     # ------------------------------------------------------------------ diagnosis
 

@@ -7,6 +7,7 @@ import time
 from scenarios.schema import Scenario
 from scheduler.build import build_model
 from scheduler.extract import extract_plan
+from scheduler.greedy import greedy_staffing, staffing_hint
 from scheduler.plan import Plan, Summary
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
@@ -28,6 +29,9 @@ class NoPlanError(Exception):
 def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
     started = time.perf_counter()
     built = build_model(scenario)
+    built.model.hints.update(
+        staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
+    )
     built_at = time.perf_counter()
     solution = solve(built, settings)
     if solution.status == "INFEASIBLE":

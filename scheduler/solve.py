@@ -22,6 +22,9 @@ from scheduler.settings import SolverSettings
 FIRST_TIER_SHARE = 0.6
 """Share of the time limit the first tier may use; later tiers split what is left."""
 
+WARM_START_SHARE = 0.15
+"""Share of the time limit for completing the heuristic's partial plan into a hint."""
+
 BackendFactory = Callable[[Model, SolverSettings], CpSatBackend]
 
 
@@ -51,6 +54,11 @@ def solve(
     deadline = time.perf_counter() + settings.time_limit
     values: list[int] | None = None
     stages: list[StageResult] = []
+    if model.hints:
+        backend.minimize(tier_terms(built.penalties, tiers[0]))
+        warm = backend.complete(model.hints, settings.time_limit * WARM_START_SHARE)
+        if warm.values is not None:
+            backend.set_hint(dict(enumerate(warm.values)))
     for n, tier in enumerate(tiers):
         terms = tier_terms(built.penalties, tier)
         check_exact(model, terms, f"tier {tier}")

@@ -41,7 +41,8 @@ def _shortfall_shifts(s: Scenario) -> int:
 def test_plymouth_file_is_what_the_generator_writes() -> None:
     assert load_scenario(PLYMOUTH_FILE) == plymouth_2020()
     assert PLYMOUTH_FILE.read_text(encoding="utf-8") == plymouth_text(), (
-        "regenerate: python -c 'from scenarios.generate import write_example; write_example()'"
+        "regenerate: carehome generate --preset plymouth-2020 -o "
+        "scenarios/examples/plymouth-2020.yaml"
     )
 
 
