@@ -81,6 +81,10 @@ class CpSatBackend:
         p.log_search_progress = self.settings.log
         # Probing took 3.5 of 4.5 presolve seconds on the Plymouth model and found nothing.
         p.cp_model_probing_level = 0
+        # Parallel workers otherwise race each other; interleaving them in lockstep batches
+        # makes the search depend on seed and worker count only. Measured on Plymouth with a
+        # complete hint: same plan quality, and a proven bound of 482k instead of 141k.
+        p.interleave_search = self.settings.workers > 1
         if self.settings.deterministic_time is not None:
             p.max_deterministic_time = self.settings.deterministic_time
         return solver

@@ -161,8 +161,8 @@ def _read_rows(path: Path, model: type[BaseModel]) -> list[Any]:
     fields = set(model.model_fields)
     rows = []
     for i, record in enumerate(frame.to_dict(orient="records")):
-        data = {k: (v if v != "" else None) for k, v in record.items() if k in fields}
-        data = {k: v for k, v in data.items() if v is not None or _optional(model, k)}
+        # An empty cell means "not given": the field's default (None or "") applies.
+        data = {k: v for k, v in record.items() if k in fields and v != ""}
         try:
             rows.append(model.model_validate(data))
         except ValueError as exc:
@@ -171,6 +171,3 @@ def _read_rows(path: Path, model: type[BaseModel]) -> list[Any]:
             raise PlanReadError(f"{path.name} row {i + 2}: {detail}") from None
     return rows
 
-
-def _optional(model: type[BaseModel], name: str) -> bool:
-    return not model.model_fields[name].is_required()
