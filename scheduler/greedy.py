@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from constraints.context import Context
 from constraints.staffing import StaffingVars, is_new_home
 from scenarios.schema import Role, Shift, Worker, daily
+from scheduler.build import BuiltModel
 from scheduler.model import Var
 
 
@@ -156,6 +157,23 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
                 scores[other, h] = planner.schedule(other, h)
     result.remaining = planner.remaining
     return result
+
+
+def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int]:
+    """A complete, feasible starting plan: the greedy `deployment` (from `staffing_hint`),
+    and nothing else allocated (no home test booked, no bed used). Lower-tier bound
+    variables (worst home ratio, busiest worker) start at their upper bounds, which always
+    satisfy their rules."""
+    hint = dict(deployment)
+    tv, iv = built.tests, built.beds
+    hint.update({v: 0 for v in [*tv.tests.values(), *tv.visits.values()]})
+    hint.update({var: w.size for w, var in tv.short.items()})
+    hint.update({v: 0 for v in [*iv.admit.values(), *iv.tests.values()]})
+    hint.update({v: 1 for v in iv.unplaced.values()})
+    for p in built.penalties:
+        if p.var not in hint:
+            hint[p.var] = built.model.variables[p.var].ub
+    return hint
 
 
 def staffing_hint(ctx: Context, sv: StaffingVars, greedy: GreedyStaffing) -> dict[Var, int]:

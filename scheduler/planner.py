@@ -7,7 +7,7 @@ import time
 from scenarios.schema import Scenario
 from scheduler.build import build_model
 from scheduler.extract import extract_plan
-from scheduler.greedy import greedy_staffing, staffing_hint
+from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
 from scheduler.plan import Plan, Summary
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
@@ -29,11 +29,10 @@ class NoPlanError(Exception):
 def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
     started = time.perf_counter()
     built = build_model(scenario)
-    built.model.hints.update(
-        staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
-    )
+    deployment = staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
+    built.model.hints.update(initial_hint(built, deployment))
     built_at = time.perf_counter()
-    solution = solve(built, settings)
+    solution = solve(built, settings, warm_start=deployment)
     if solution.status == "INFEASIBLE":
         raise InfeasibleError(solution.diagnosis)
     if not solution.found:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scheduler.build import TIERS, BuiltModel
 from scheduler.cpsat import CpSatBackend
-from scheduler.model import Model, check_exact, tier_terms
+from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
 from scheduler.settings import SolverSettings
 
@@ -45,20 +45,29 @@ def gap(objective: float, bound: float) -> float:
 
 
 def solve(
-    built: BuiltModel, settings: SolverSettings, backend_factory: BackendFactory = CpSatBackend
+    built: BuiltModel,
+    settings: SolverSettings,
+    warm_start: dict[Var, int] | None = None,
+    backend_factory: BackendFactory = CpSatBackend,
 ) -> Solution:
+    """`model.hints` (if any) must be a complete feasible plan; `warm_start`, values of some
+    variables, is first completed optimally for tier 1 into a better hint."""
     model = built.model
     backend = backend_factory(model, settings)
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
     tiers = [t for t in sorted(TIERS) if tier_terms(built.penalties, t)] or [min(TIERS)]
     deadline = time.perf_counter() + settings.time_limit
+    # The best complete plan so far: the hint, then each stage's result.
     values: list[int] | None = None
-    stages: list[StageResult] = []
-    if model.hints:
+    if len(model.hints) == len(model.variables):
+        values = [model.hints[v] for v in range(len(model.variables))]
+    if warm_start:
         backend.minimize(tier_terms(built.penalties, tiers[0]))
-        warm = backend.complete(model.hints, settings.time_limit * WARM_START_SHARE)
+        warm = backend.complete(warm_start, settings.time_limit * WARM_START_SHARE)
         if warm.values is not None:
-            backend.set_hint(dict(enumerate(warm.values)))
+            values = warm.values
+            backend.set_hint(dict(enumerate(values)))
+    stages: list[StageResult] = []
     for n, tier in enumerate(tiers):
         terms = tier_terms(built.penalties, tier)
         check_exact(model, terms, f"tier {tier}")
@@ -67,44 +76,39 @@ def solve(
         later = len(tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
         outcome = backend.solve(budget)
-        if outcome.values is None:
-            if n == 0:
-                diagnosis = (
-                    backend.conflicting_families(settings.time_limit)
-                    if outcome.status == "INFEASIBLE"
-                    else []
-                )
-                return Solution(outcome.status, None, stages, diagnosis)
-            stages.append(
-                StageResult(
-                    tier=tier,
-                    name=TIERS[tier],
-                    status="UNKNOWN",
-                    objective=math.nan,
-                    best_bound=math.nan,
-                    gap=math.nan,
-                    seconds=outcome.seconds,
-                )
-            )
-            continue
-        assert outcome.objective is not None and outcome.best_bound is not None
-        values = outcome.values
+        if outcome.status == "INFEASIBLE" or (outcome.values is None and values is None):
+            diagnosis = []
+            if outcome.status == "INFEASIBLE":
+                diagnosis = backend.conflicting_families(settings.time_limit)
+            return Solution(outcome.status, None, stages, diagnosis)
+        if outcome.values is not None:
+            values = outcome.values
+        assert values is not None
+        objective = sum(c * values[v] for v, c in terms)
+        bound = outcome.best_bound if outcome.values is not None else trivial_bound(model, terms)
+        assert bound is not None
         stages.append(
             StageResult(
                 tier=tier,
                 name=TIERS[tier],
-                status=outcome.status,
-                objective=outcome.objective,
-                best_bound=outcome.best_bound,
-                gap=gap(outcome.objective, outcome.best_bound),
+                # No better plan found in time: the starting plan stands, unimproved.
+                status=outcome.status if outcome.values is not None else "HINT",
+                objective=objective,
+                best_bound=bound,
+                gap=gap(objective, bound),
                 seconds=outcome.seconds,
             )
         )
-        slack = math.floor(model_tolerance(built) * abs(outcome.objective))
-        backend.bound_objective(terms, outcome.objective + slack, f"objective_tier{tier}")
+        slack = math.floor(model_tolerance(built) * abs(objective))
+        backend.bound_objective(terms, objective + slack, f"objective_tier{tier}")
         backend.set_hint(dict(enumerate(values)))
     status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
     return Solution(status, values, stages, [])
+
+
+def trivial_bound(model: Model, terms: Terms) -> float:
+    """The objective's least value over the variables' bounds alone."""
+    return float(sum(min(c * model.variables[v].lb, c * model.variables[v].ub) for v, c in terms))
 
 
 def model_tolerance(built: BuiltModel) -> float:

@@ -170,4 +170,3 @@ def _read_rows(path: Path, model: type[BaseModel]) -> list[Any]:
             detail = first[1] + ": " + first[2].strip() if len(first) > 2 else first[0]
             raise PlanReadError(f"{path.name} row {i + 2}: {detail}") from None
     return rows
-

@@ -1,0 +1,49 @@
+"""The tiered solve: the starting plan stands when the search finds nothing better."""
+
+from __future__ import annotations
+
+from scheduler.build import build_model
+from scheduler.cpsat import CpSatBackend
+from scheduler.extract import extract_plan
+from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
+from scheduler.model import Model
+from scheduler.plan import Summary
+from scheduler.settings import SolverSettings, StageOutcome
+from scheduler.solve import solve
+from scheduler.validate import validate_plan
+from tests.conftest import home, scenario, shortfall, worker
+
+
+class SilentBackend(CpSatBackend):
+    """A backend whose every search ends at the time limit without a solution."""
+
+    def solve(self, time_limit: float) -> StageOutcome:
+        return StageOutcome(status="UNKNOWN", seconds=time_limit)
+
+
+def test_time_limit_without_a_solution_returns_the_greedy_plan_with_its_gap() -> None:
+    s = scenario(
+        homes=[
+            home("a", shortfalls=[shortfall(0), shortfall(1)]),
+            home("b", shortfalls=[shortfall(2)]),
+        ],
+        workers=[worker("w1"), worker("w2")],
+    )
+    built = build_model(s)
+    deployment = staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
+    built.model.hints.update(initial_hint(built, deployment))
+
+    def factory(model: Model, settings: SolverSettings) -> CpSatBackend:
+        return SilentBackend(model, settings)
+
+    solution = solve(built, SolverSettings(time_limit=1, workers=1), backend_factory=factory)
+    assert solution.status == "FEASIBLE"
+    assert [st.status for st in solution.stages] == ["HINT", "HINT", "HINT"]
+    first = solution.stages[0]
+    assert first.best_bound == 0 and first.gap == 1.0
+    summary = Summary(
+        scenario="t", status="FEASIBLE", objective=0, best_bound=0, gap=1, solve_seconds=0
+    )
+    plan = extract_plan(built, solution, summary)
+    assert validate_plan(s, plan) == []
+    assert len(plan.shifts) == 3  # the greedy covers every shift
