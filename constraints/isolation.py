@@ -78,14 +78,12 @@ def add_bed_occupancy(ctx: Context, iv: IsolationVars) -> None:
             occupying[f, t].append(var)
     facilities = {f.id: f for f in ctx.scenario.isolation_facilities}
     for (f, t), variables in sorted(occupying.items()):
-        beds = daily(facilities[f].beds, t)
-        if len(variables) > beds:
-            ctx.model.add_le(
-                [(v, 1) for v in variables],
-                beds,
-                name=f"bed_occupancy{key(f, ctx.dates[t])}",
-                family=FAMILY,
-            )
+        ctx.model.add_at_most(
+            variables,
+            daily(facilities[f].beds, t),
+            name=f"bed_occupancy{key(f, ctx.dates[t])}",
+            family=FAMILY,
+        )
 
 
 def add_pre_admission_tests(ctx: Context, iv: IsolationVars) -> None:

@@ -149,10 +149,7 @@ def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
     for (worker_id, _home), var in sv.placed.items():
         homes_of[worker_id].append(var)
     for worker_id, placed in homes_of.items():
-        if len(placed) > 1:
-            ctx.model.add_le(
-                [(v, 1) for v in placed], 1, name=f"one_home{key(worker_id)}", family=FAMILY
-            )
+        ctx.model.add_at_most(placed, 1, name=f"one_home{key(worker_id)}", family=FAMILY)
 
 
 def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
@@ -196,14 +193,12 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
     for (w, d, s), nights in sorted(by_shift.items()):
         if s != Shift.NIGHT:
             continue
-        days = by_shift.get((w, d + 1, Shift.DAY), [])
-        if days:
-            ctx.model.add_le(
-                [(v, 1) for v in nights + days],
-                1,
-                name=f"rest_after_night{key(w, ctx.dates[d])}",
-                family=FAMILY,
-            )
+        ctx.model.add_at_most(
+            nights + by_shift.get((w, d + 1, Shift.DAY), []),
+            1,
+            name=f"rest_after_night{key(w, ctx.dates[d])}",
+            family=FAMILY,
+        )
 
 
 def _add_window_limit(
@@ -212,14 +207,12 @@ def _add_window_limit(
     """sum_{d in any `length` consecutive days} worked[w,d] <= limit (skipped where the
     worker has no more candidate days in the run than the limit)."""
     for first in range(max(1, ctx.days - length + 1)):
-        days = [d for d in range(first, min(ctx.days, first + length)) if d in worked]
-        if len(days) > limit:
-            ctx.model.add_le(
-                [(worked[d], 1) for d in days],
-                limit,
-                name=f"{rule}{key(worker, ctx.dates[first])}",
-                family=FAMILY,
-            )
+        ctx.model.add_at_most(
+            [worked[d] for d in range(first, min(ctx.days, first + length)) if d in worked],
+            limit,
+            name=f"{rule}{key(worker, ctx.dates[first])}",
+            family=FAMILY,
+        )
 
 
 def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
@@ -301,13 +294,12 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
                 name=f"test_serves_a_start{key(worker_id, site_id, ctx.dates[t])}",
                 family=FAMILY,
             )
-        if len(tests) > 1:
-            ctx.model.add_le(
-                [(v, 1) for _s, _t, v in tests],
-                1,
-                name=f"one_predeployment_test{key(worker_id)}",
-                family=FAMILY,
-            )
+        ctx.model.add_at_most(
+            [v for _s, _t, v in tests],
+            1,
+            name=f"one_predeployment_test{key(worker_id)}",
+            family=FAMILY,
+        )
 
 
 # ------------------------------------------------------------------ soft rules

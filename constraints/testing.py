@@ -170,13 +170,9 @@ def add_test_variables(ctx: Context, windows: list[CoverWindow]) -> TestingVars:
 def add_site_capacity(ctx: Context) -> None:
     """Every booking at a site on a day, whoever made it: sum tests[.,s,d] <= capacity[s,d]."""
     for (site_id, d), bookings in sorted(ctx.bookings_by_site_day().items()):
-        cap = daily(ctx.sites[site_id].capacity, d)
-        total_ub = sum(ctx.model.variables[b.var].ub for b in bookings)
-        if total_ub <= cap:
-            continue
-        ctx.model.add_le(
-            [(b.var, 1) for b in bookings],
-            cap,
+        ctx.model.add_at_most(
+            [b.var for b in bookings],
+            daily(ctx.sites[site_id].capacity, d),
             name=f"site_capacity{key(site_id, ctx.dates[d])}",
             family=FAMILY,
         )
@@ -188,13 +184,12 @@ def add_cohort_size(ctx: Context, tv: TestingVars) -> None:
     for (home_id, cohort, _site, d), var in tv.tests.items():
         by_day[home_id, cohort, d].append(var)
     for (home_id, cohort, d), variables in by_day.items():
-        if len(variables) > 1:
-            ctx.model.add_le(
-                [(v, 1) for v in variables],
-                ctx.homes[home_id].cohort_size(cohort),
-                name=f"cohort_size{key(home_id, cohort, ctx.dates[d])}",
-                family=FAMILY,
-            )
+        ctx.model.add_at_most(
+            variables,
+            ctx.homes[home_id].cohort_size(cohort),
+            name=f"cohort_size{key(home_id, cohort, ctx.dates[d])}",
+            family=FAMILY,
+        )
 
 
 def add_mobile_unit_visits(ctx: Context, tv: TestingVars) -> None:
@@ -215,14 +210,12 @@ def add_mobile_unit_visits(ctx: Context, tv: TestingVars) -> None:
         )
         per_site_day[site_id, d].append(visit)
     for (site_id, d), visits in sorted(per_site_day.items()):
-        limit = ctx.sites[site_id].max_homes_per_day or 0
-        if len(visits) > limit:
-            ctx.model.add_le(
-                [(v, 1) for v in visits],
-                limit,
-                name=f"mobile_unit_visits{key(site_id, ctx.dates[d])}",
-                family=FAMILY,
-            )
+        ctx.model.add_at_most(
+            visits,
+            ctx.sites[site_id].max_homes_per_day or 0,
+            name=f"mobile_unit_visits{key(site_id, ctx.dates[d])}",
+            family=FAMILY,
+        )
 
 
 # ------------------------------------------------------------------ soft rules

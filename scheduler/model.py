@@ -100,6 +100,13 @@ class Model:
     def add_le(self, terms: Iterable[tuple[Var, int]], ub: int, *, name: str, family: str) -> None:
         self.add(terms, lb=None, ub=ub, name=name, family=family)
 
+    def add_at_most(self, variables: Iterable[Var], limit: int, *, name: str, family: str) -> None:
+        """A capacity: ``sum(variables) <= limit``, skipped where it cannot bind (the
+        variables' upper bounds already sum to at most `limit`)."""
+        chosen = list(variables)
+        if sum(self.variables[v].ub for v in chosen) > limit:
+            self.add_le([(v, 1) for v in chosen], limit, name=name, family=family)
+
     def add_ge(self, terms: Iterable[tuple[Var, int]], lb: int, *, name: str, family: str) -> None:
         self.add(terms, lb=lb, ub=None, name=name, family=family)
 
