@@ -1,9 +1,10 @@
-"""Fairness across homes: the tier between unmet need and small costs.
+"""Fairness across homes and workers: the tier between unmet need and small costs.
 
 Tier 1 minimises total risk-weighted unmet need, which may leave one home with nothing if
 that is cheapest overall. Tier 2 then bounds the worst-served home: the share of a home's
 risk-weighted need left unmet, in thousandths, is at most ``worst`` for every home,
-``1000 * unmet_h <= need_h * worst``, and ``worst`` is minimised.
+``1000 * unmet_h <= need_h * worst``, and ``worst`` is minimised; and the busiest
+worker's shifts are minimised, so work is spread over the bank.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from constraints.context import Context, key
+from constraints.staffing import StaffingVars, worked_by_worker
 from scheduler.model import Penalty
 
 FAMILY = "fairness"
@@ -36,5 +38,24 @@ def add_worst_home_ratio(ctx: Context, unmet: list[Penalty]) -> list[Penalty]:
             0,
             name=f"worst_home_ratio{key(home_id)}",
             family=FAMILY,
+            tier=2,
         )
     return [Penalty(2, worst, ctx.policy.objective.worst_home_ratio, "worst_home_unmet_permille")]
+
+
+def add_workload_spread(ctx: Context, sv: StaffingVars) -> list[Penalty]:
+    """Tier 2: the busiest worker's shifts, so work is spread over the bank:
+    most >= sum_{h,d,s,r} shift[w,h,d,s,r] for every w."""
+    per_worker = {w: list(days.values()) for w, days in worked_by_worker(sv).items()}
+    if not per_worker:
+        return []
+    most = ctx.model.integer(0, ctx.days, "most_shifts_per_worker")
+    for worker_id, variables in sorted(per_worker.items()):
+        ctx.model.add_le(
+            [*((v, 1) for v in variables), (most, -1)],
+            0,
+            name=f"workload{key(worker_id)}",
+            family=FAMILY,
+            tier=2,
+        )
+    return [Penalty(2, most, ctx.policy.objective.max_worker_shifts, "most_shifts_per_worker")]

@@ -178,7 +178,7 @@ def _new_home_terms(
     return [(v, 1) for v in variables]
 
 
-def _worked_by_worker(sv: StaffingVars) -> dict[str, dict[int, Var]]:
+def worked_by_worker(sv: StaffingVars) -> dict[str, dict[int, Var]]:
     grouped: dict[str, dict[int, Var]] = defaultdict(dict)
     for (w, d), var in sv.worked.items():
         grouped[w][d] = var
@@ -220,7 +220,7 @@ def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
     (K+1) days <= K = max_consecutive_days; shifts in the horizon <= max_shifts."""
     policy = ctx.policy
     workers = {w.id: w for w in ctx.scenario.workers}
-    for worker_id, worked in sorted(_worked_by_worker(sv).items()):
+    for worker_id, worked in sorted(worked_by_worker(sv).items()):
         _add_window_limit(ctx, worker_id, worked, 7, policy.max_shifts_per_7_days, "max_per_7_days")
         k = policy.max_consecutive_days
         _add_window_limit(ctx, worker_id, worked, k + 1, k, "max_consecutive_days")
@@ -328,23 +328,6 @@ def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
             risk = ctx.risk.score(home.id, sf.date)
             penalties.append(Penalty(1, uncovered, weight * risk, f"uncovered{k}", home.id))
     return penalties
-
-
-def add_workload_spread(ctx: Context, sv: StaffingVars) -> list[Penalty]:
-    """Tier 2: the busiest worker's shifts, so work is spread over the bank:
-    most >= sum_{h,d,s,r} shift[w,h,d,s,r] for every w."""
-    per_worker = {w: list(days.values()) for w, days in _worked_by_worker(sv).items()}
-    if not per_worker:
-        return []
-    most = ctx.model.integer(0, ctx.days, "most_shifts_per_worker")
-    for worker_id, variables in sorted(per_worker.items()):
-        ctx.model.add_le(
-            [*((v, 1) for v in variables), (most, -1)],
-            0,
-            name=f"workload{key(worker_id)}",
-            family=FAMILY,
-        )
-    return [Penalty(2, most, ctx.policy.objective.max_worker_shifts, "most_shifts_per_worker")]
 
 
 def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:

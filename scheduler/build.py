@@ -65,7 +65,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     penalties = [
         *unmet,
         *objective.add_worst_home_ratio(ctx, unmet),
-        *staffing.add_workload_spread(ctx, sv),
+        *objective.add_workload_spread(ctx, sv),
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
     ]

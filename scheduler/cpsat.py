@@ -38,8 +38,8 @@ class CpSatBackend:
             pv.domain.extend([v.lb, v.ub])
         self._n = len(model.variables)
         self._model = model
-        for c in model.constraints:
-            self._add_linear(c.terms, c.lb, c.ub, c.name)
+        self._tier = 0
+        self.include_tier(1)
         if model.hints:
             self.set_hint(model.hints)
 
@@ -55,6 +55,13 @@ class CpSatBackend:
         pc.linear.vars.extend([v for v, _ in terms])
         pc.linear.coeffs.extend([c for _, c in terms])
         pc.linear.domain.extend([INT_MIN if lb is None else lb, INT_MAX if ub is None else ub])
+
+    def include_tier(self, tier: int) -> None:
+        """Add the constraints first needed by objective tiers up to `tier`."""
+        for c in self._model.constraints:
+            if self._tier < c.tier <= tier:
+                self._add_linear(c.terms, c.lb, c.ub, c.name)
+        self._tier = max(self._tier, tier)
 
     def minimize(self, terms: Terms) -> None:
         self._proto.clear_objective()

@@ -38,6 +38,9 @@ class Constraint:
     terms: tuple[tuple[Var, int], ...]
     lb: int | None
     ub: int | None
+    tier: int = 1
+    """The first objective tier that needs it: a rule that only defines a lower tier's
+    objective (the worst-served home) is left out of the earlier, harder solves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,7 @@ class Model:
         ub: int | None,
         name: str,
         family: str,
+        tier: int = 1,
     ) -> None:
         """Add ``lb <= sum(coef * var) <= ub``; an empty sum that holds is skipped."""
         packed = tuple((v, c) for v, c in terms if c != 0)
@@ -95,10 +99,12 @@ class Model:
                 raise ValueError(f"{name}: constraint over no variables cannot hold")
             return
         self._claim(name)
-        self.constraints.append(Constraint(name, family, packed, lb, ub))
+        self.constraints.append(Constraint(name, family, packed, lb, ub, tier))
 
-    def add_le(self, terms: Iterable[tuple[Var, int]], ub: int, *, name: str, family: str) -> None:
-        self.add(terms, lb=None, ub=ub, name=name, family=family)
+    def add_le(
+        self, terms: Iterable[tuple[Var, int]], ub: int, *, name: str, family: str, tier: int = 1
+    ) -> None:
+        self.add(terms, lb=None, ub=ub, name=name, family=family, tier=tier)
 
     def add_at_most(self, variables: Iterable[Var], limit: int, *, name: str, family: str) -> None:
         """A capacity: ``sum(variables) <= limit``, skipped where it cannot bind (the

@@ -71,6 +71,7 @@ def solve(
     for n, tier in enumerate(tiers):
         terms = tier_terms(built.penalties, tier)
         check_exact(model, terms, f"tier {tier}")
+        backend.include_tier(tier)
         backend.minimize(terms)
         remaining = max(0.0, deadline - time.perf_counter())
         later = len(tiers) - n - 1
