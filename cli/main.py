@@ -122,6 +122,12 @@ def validate(scenario: Path) -> None:
     help="Stop each tier after this much CP-SAT deterministic time (reproducible "
     "across machines even when the limit is hit).",
 )
+@click.option(
+    "--lp-bound",
+    is_flag=True,
+    help="Also solve the LP relaxation of tier 1 (GLOP) for a tighter proven bound and gap; "
+    "costs up to --time-limit more seconds.",
+)
 @click.option("--log", is_flag=True, help="Print the solver's search log.")
 @handles_errors
 def plan(
@@ -131,6 +137,7 @@ def plan(
     workers: int,
     seed: int,
     deterministic_time: float | None,
+    lp_bound: bool,
     log: bool,
 ) -> None:
     """Plan a scenario and write the tables to --out.
@@ -148,6 +155,7 @@ def plan(
         workers=workers,
         seed=seed,
         deterministic_time=deterministic_time,
+        lp_bound=lp_bound,
         log=log,
     )
     result = plan_scenario(s, settings)

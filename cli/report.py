@@ -30,7 +30,7 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
     for st in s.stages:
         lines.append(
             f"  tier {st.tier} {st.name:<48} {st.status:<8} {st.objective:>14,.0f} "
-            f"(bound {st.best_bound:,.0f})"
+            f"(bound {st.best_bound:,.0f}{', LP' if st.bound_source == 'lp-relaxation' else ''})"
         )
     lines.append("")
     for key, label in _KPI_LABELS.items():

@@ -117,6 +117,7 @@ class StageResult(Record):
     best_bound: float
     gap: float
     seconds: float
+    bound_source: str = "cp-sat"
 
 
 class Summary(Record):

@@ -19,6 +19,9 @@ class SolverSettings:
     seed: int = 0
     deterministic_time: float | None = None
     log: bool = False
+    lp_bound: bool = False
+    """Also solve tier 1's LP relaxation (GLOP, up to `time_limit` more seconds) for a
+    tighter proven bound."""
 
 
 @dataclass

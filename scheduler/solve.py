@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from scheduler.build import TIERS, BuiltModel
 from scheduler.cpsat import CpSatBackend
+from scheduler.lp_bound import lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
 from scheduler.settings import SolverSettings
@@ -56,6 +57,12 @@ def solve(
     backend = backend_factory(model, settings)
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
     tiers = [t for t in sorted(TIERS) if tier_terms(built.penalties, t)] or [min(TIERS)]
+    # The LP bound is extra work on top of the search's time limit, not part of it.
+    lp = (
+        lp_relaxation_bound(model, tier_terms(built.penalties, tiers[0]), settings.time_limit)
+        if settings.lp_bound
+        else None
+    )
     deadline = time.perf_counter() + settings.time_limit
     # The best complete plan so far: the hint, then each stage's result.
     values: list[int] | None = None
@@ -73,6 +80,8 @@ def solve(
         check_exact(model, terms, f"tier {tier}")
         backend.include_tier(tier)
         backend.minimize(terms)
+        if n > 0 and values is not None:
+            values = _repair(backend, model, tier, terms, values, deadline)
         remaining = max(0.0, deadline - time.perf_counter())
         later = len(tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
@@ -88,6 +97,9 @@ def solve(
         objective = sum(c * values[v] for v, c in terms)
         bound = outcome.best_bound if outcome.values is not None else trivial_bound(model, terms)
         assert bound is not None
+        source = "cp-sat"
+        if n == 0 and lp is not None and lp > bound:
+            bound, source = min(lp, objective), "lp-relaxation"
         stages.append(
             StageResult(
                 tier=tier,
@@ -98,6 +110,7 @@ def solve(
                 best_bound=bound,
                 gap=gap(objective, bound),
                 seconds=outcome.seconds,
+                bound_source=source,
             )
         )
         slack = math.floor(model_tolerance(built) * abs(objective))
@@ -105,6 +118,29 @@ def solve(
         backend.set_hint(dict(enumerate(values)))
     status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
     return Solution(status, values, stages, [])
+
+
+def _repair(
+    backend: CpSatBackend,
+    model: Model,
+    tier: int,
+    terms: Terms,
+    values: list[int],
+    deadline: float,
+) -> list[int]:
+    """Give the variables defined only by this tier's rules (left free by earlier stages)
+    their least values consistent with the plan so far, so the plan stays a feasible hint."""
+    defined_earlier = {v for c in model.constraints if c.tier < tier for v, _ in c.terms}
+    free = {v for v, _ in terms} - defined_earlier
+    if not free:
+        return values
+    fixed = {v: x for v, x in enumerate(values) if v not in free}
+    budget = max(0.1, min(2.0, deadline - time.perf_counter()))
+    repaired = backend.complete(fixed, budget)
+    if repaired.values is None:
+        return values
+    backend.set_hint(dict(enumerate(repaired.values)))
+    return repaired.values
 
 
 def trivial_bound(model: Model, terms: Terms) -> float:

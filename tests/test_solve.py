@@ -6,8 +6,10 @@ from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.extract import extract_plan
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
-from scheduler.model import Model
+from scheduler.lp_bound import lp_relaxation_bound
+from scheduler.model import Model, tier_terms
 from scheduler.plan import Summary
+from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings, StageOutcome
 from scheduler.solve import solve
 from scheduler.validate import validate_plan
@@ -47,3 +49,24 @@ def test_time_limit_without_a_solution_returns_the_greedy_plan_with_its_gap() ->
     plan = extract_plan(built, solution, summary)
     assert validate_plan(s, plan) == []
     assert len(plan.shifts) == 3  # the greedy covers every shift
+
+
+def test_lp_bound_is_a_valid_lower_bound_and_tightens_the_gap() -> None:
+    s = scenario(
+        homes=[
+            home("a", shortfalls=[shortfall(d) for d in range(5)]),
+            home("b", shortfalls=[shortfall(1)]),
+        ],
+        workers=[worker("w1", max_shifts=3)],
+        test_sites=[
+            {"id": "local", "kind": "local_site", "capacity": 4, "cohorts": ["staff", "residents"]}
+        ],
+    )
+    exact = plan_scenario(s, SolverSettings(time_limit=10, workers=1))
+    assert exact.summary.status == "OPTIMAL"
+    built = build_model(s)
+    lp = lp_relaxation_bound(built.model, tier_terms(built.penalties, 1), 10)
+    assert lp is not None and 0 < lp <= exact.summary.objective
+    with_lp = plan_scenario(s, SolverSettings(time_limit=10, workers=1, lp_bound=True))
+    assert with_lp.summary.objective == exact.summary.objective
+    assert with_lp.summary.best_bound <= with_lp.summary.objective
