@@ -1,0 +1,1 @@
+"""Timed runs of the planner by scenario size (`python -m benchmarks.run`)."""

@@ -1,0 +1,1 @@
+"""The `carehome` command line: thin wrappers over `scheduler` and `scenarios`."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from constraints.context import Context, SlotBooking, key
 from scenarios.schema import HOME_COHORTS, Cohort, Home, daily
@@ -25,7 +26,7 @@ from scheduler.model import Penalty, Var
 FAMILY = "testing"
 
 
-class WindowKind:
+class WindowKind(StrEnum):
     RETEST = "retest"
     OUTBREAK = "outbreak"
 
@@ -41,7 +42,7 @@ class CoverWindow:
     first: int
     last: int
     due: dt.date
-    kind: str
+    kind: WindowKind
     label: str
     size: int
 
@@ -73,7 +74,13 @@ def cover_windows(ctx: Context) -> list[CoverWindow]:
 
 
 def _window(
-    ctx: Context, home: Home, cohort: Cohort, first: dt.date, due: dt.date, kind: str, label: str
+    ctx: Context,
+    home: Home,
+    cohort: Cohort,
+    first: dt.date,
+    due: dt.date,
+    kind: WindowKind,
+    label: str,
 ) -> CoverWindow:
     return CoverWindow(
         home=home.id,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from constraints.isolation import request_risk, stay_days, swab_day
-from constraints.staffing import is_new_home
+from constraints.staffing import is_new_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, daily
 from scheduler.build import BuiltModel
@@ -92,9 +92,7 @@ class _Extractor:
                     TestBooking(
                         date=self.ctx.dates[t],
                         site_id=site_id,
-                        cohort=Cohort.AGENCY
-                        if workers[worker_id].kind == "agency"
-                        else Cohort.STAFF,
+                        cohort=test_cohort(workers[worker_id]),
                         tests=1,
                         worker_id=worker_id,
                         reason=f"pre-deployment test: first shift at {first.home_id} "
@@ -267,7 +265,7 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
     def pct(part: float, whole: float) -> float:
         return round(100.0 * part / whole, 1) if whole else 100.0
 
-    def covered(kind: str) -> tuple[int, int]:
+    def covered(kind: WindowKind) -> tuple[int, int]:
         wins = [w for w in built.tests.windows if w.kind == kind]
         unmet = sum(u.amount for u in plan.unmet if u.kind == _UNMET_OF[kind])
         return sum(w.size for w in wins) - unmet, sum(w.size for w in wins)
