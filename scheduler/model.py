@@ -122,6 +122,18 @@ class Model:
     def hint(self, var: Var, value: int) -> None:
         self.hints[var] = value
 
+    def violations(self, values: list[int], max_tier: int) -> list[str]:
+        """Names of the rules (up to `max_tier`) and bounds that `values` break."""
+        broken = [
+            v.name for v, x in zip(self.variables, values, strict=True) if not v.lb <= x <= v.ub
+        ]
+        for c in self.constraints:
+            if c.tier <= max_tier:
+                total = sum(k * values[v] for v, k in c.terms)
+                if (c.lb is not None and total < c.lb) or (c.ub is not None and total > c.ub):
+                    broken.append(c.name)
+        return broken
+
     @property
     def families(self) -> list[str]:
         return sorted({c.family for c in self.constraints})

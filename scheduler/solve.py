@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scheduler.build import TIERS, BuiltModel
 from scheduler.cpsat import CpSatBackend
-from scheduler.lp_bound import lp_relaxation_bound
+from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
 from scheduler.settings import SolverSettings
@@ -69,10 +69,8 @@ def solve(
     if len(model.hints) == len(model.variables):
         values = [model.hints[v] for v in range(len(model.variables))]
     if warm_start:
-        backend.minimize(tier_terms(built.penalties, tiers[0]))
-        warm = backend.complete(warm_start, settings.time_limit * WARM_START_SHARE)
-        if warm.values is not None:
-            values = warm.values
+        values = _complete(backend, built, tiers[0], warm_start, settings) or values
+        if values is not None:
             backend.set_hint(dict(enumerate(values)))
     stages: list[StageResult] = []
     for n, tier in enumerate(tiers):
@@ -118,6 +116,24 @@ def solve(
         backend.set_hint(dict(enumerate(values)))
     status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
     return Solution(status, values, stages, [])
+
+
+def _complete(
+    backend: CpSatBackend,
+    built: BuiltModel,
+    tier: int,
+    partial: dict[Var, int],
+    settings: SolverSettings,
+) -> list[int] | None:
+    """The best plan that keeps `partial`: by LP when its optimum is integral (fast and
+    exact on the city example), else by CP-SAT within a share of the time limit."""
+    terms = tier_terms(built.penalties, tier)
+    budget = settings.time_limit * WARM_START_SHARE
+    exact = lp_completion(built.model, terms, partial, budget)
+    if exact is not None:
+        return exact
+    backend.minimize(terms)
+    return backend.complete(partial, budget).values
 
 
 def _repair(

@@ -6,7 +6,7 @@ from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.extract import extract_plan
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
-from scheduler.lp_bound import lp_relaxation_bound
+from scheduler.lp import lp_relaxation_bound
 from scheduler.model import Model, tier_terms
 from scheduler.plan import Summary
 from scheduler.planner import plan_scenario

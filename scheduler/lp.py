@@ -1,0 +1,69 @@
+"""Linear programming on the neutral model with GLOP: tier 1's relaxation bound, and the
+exact completion of a partial plan.
+
+Measured on the city example: with the staff-bank deployment fixed, the LP over testing and
+isolation solves in 0.35 s and its optimum is integral (a near-transportation structure),
+better than CP-SAT reaches on the same subproblem in 30 s. The full relaxation (12 s) is
+the proven bound CP-SAT's own search struggles to reach.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.linear_solver import pywraplp
+
+from scheduler.model import Model, Terms, Var
+
+INTEGRAL = 1e-6
+
+
+def _solve_lp(
+    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float
+) -> tuple[float, list[float]] | None:
+    """min sum(coef * var) over the tier-1 rules, integrality dropped, `fixed` held."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    inf = solver.infinity()
+    xs = [
+        solver.NumVar(fixed.get(i, v.lb), fixed.get(i, v.ub), "")
+        for i, v in enumerate(model.variables)
+    ]
+    for c in model.constraints:
+        if c.tier > 1:
+            continue
+        row = solver.Constraint(-inf if c.lb is None else c.lb, inf if c.ub is None else c.ub)
+        for v, k in c.terms:
+            row.SetCoefficient(xs[v], k)
+    objective = solver.Objective()
+    for v, k in terms:
+        objective.SetCoefficient(xs[v], k)
+    objective.SetMinimization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return objective.Value(), [x.solution_value() for x in xs]
+
+
+def lp_relaxation_bound(model: Model, terms: Terms, time_limit: float) -> float | None:
+    """A proven lower bound on tier 1 (None if GLOP does not finish in time). Integer
+    coefficients: the integer optimum is at least the LP optimum rounded up."""
+    solved = _solve_lp(model, terms, {}, time_limit)
+    return None if solved is None else float(math.ceil(solved[0] - INTEGRAL))
+
+
+def lp_completion(
+    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float
+) -> list[int] | None:
+    """The tier-1 optimum with `fixed` held, when the LP's optimum is integral and
+    satisfies every tier-1 rule exactly; otherwise None."""
+    solved = _solve_lp(model, terms, fixed, time_limit)
+    if solved is None:
+        return None
+    values = [round(x) for x in solved[1]]
+    if any(abs(x - v) > INTEGRAL for x, v in zip(solved[1], values, strict=True)):
+        return None
+    if model.violations(values, max_tier=1):
+        return None
+    return values
