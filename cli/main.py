@@ -23,7 +23,13 @@ from scenarios.load import ScenarioError, dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scheduler.planner import InfeasibleError, NoPlanError, plan_scenario
 from scheduler.settings import SolverSettings
-from scheduler.tables import PlanReadError, read_plan, write_plan
+from scheduler.tables import (
+    OutputDirError,
+    PlanReadError,
+    check_output_dir,
+    read_plan,
+    write_plan,
+)
 from scheduler.validate import validate_plan
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +52,7 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ScenarioError as exc:
             _fail(EXIT_BAD_INPUT, exc.lines)
-        except PlanReadError as exc:
+        except (PlanReadError, OutputDirError) as exc:
             _fail(EXIT_BAD_INPUT, [str(exc)])
         except InfeasibleError as exc:
             _fail(EXIT_INFEASIBLE, [f"infeasible: {exc}"])
@@ -150,6 +156,7 @@ def plan(
       carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --time-limit 30
     """
     s = load_scenario(scenario)
+    check_output_dir(out)
     settings = SolverSettings(
         time_limit=time_limit,
         workers=workers,

@@ -34,6 +34,7 @@ ISOLATION = "isolation_placements.csv"
 UNMET = "unmet.csv"
 RISK = "risk.csv"
 SUMMARY = "summary.json"
+PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY})
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     TESTING: (
@@ -123,9 +124,27 @@ def write_plan(plan: Plan, scenario: Scenario, out_dir: str | Path) -> Path:
     return out
 
 
+class OutputDirError(Exception):
+    """An output folder the planner must not replace."""
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse a target that is a file, or a folder holding anything but an earlier plan:
+    replacing the folder would delete it."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputDirError(f"{out}: exists and is not a folder")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in PLAN_FILES)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise OutputDirError(
+            f"{out}: holds files that are not a plan ({shown}); choose another --out"
+        )
+
+
 def _replace_dir(staging: Path, out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a folder")
+    check_output_dir(out)
     if not out.exists():
         os.replace(staging, out)
         return

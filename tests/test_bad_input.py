@@ -147,3 +147,15 @@ def test_failed_plan_keeps_an_earlier_plan_intact(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", str(path), "--out", str(out)])
     assert result.exit_code == 2
     assert (out / "summary.json").read_text() == "{}"
+
+
+def test_out_folder_with_other_files_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "budget.xlsx").write_text("precious")
+    path = tmp_path / "ok.yaml"
+    path.write_text(yaml.safe_dump(_scenario()))
+    result = CliRunner().invoke(main, ["plan", str(path), "--out", str(out), "--time-limit", "5"])
+    assert result.exit_code == 2
+    assert "holds files that are not a plan (budget.xlsx)" in result.output
+    assert (out / "budget.xlsx").read_text() == "precious"
