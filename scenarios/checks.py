@@ -82,6 +82,11 @@ def _home_problems(s: Scenario) -> Iterator[Problem]:
                 f"{at}.can_isolate", f"{h.can_isolate} exceeds the {h.residents} residents"
             )
         ob = h.outbreak
+        if ob.resident_cases > h.residents:
+            yield Problem(
+                f"{at}.outbreak.resident_cases",
+                f"{ob.resident_cases} cases exceed the {h.residents} residents",
+            )
         if ob.status != OutbreakStatus.NONE and ob.since is None:
             yield Problem(f"{at}.outbreak.since", f"an outbreak that is {ob.status} needs a date")
         if ob.since is not None and ob.since > s.horizon.end:
@@ -131,6 +136,8 @@ def _worker_problems(s: Scenario) -> Iterator[Problem]:
         hist = w.home_history
         if hist.current_home is not None and hist.current_home not in home_ids:
             yield Problem(f"{at}.home_history.current_home", f"unknown home {hist.current_home!r}")
+        if hist.current_home is None and hist.last_shift is not None:
+            yield Problem(f"{at}.home_history.current_home", "a last shift needs its home")
         if hist.current_home is not None and hist.last_shift is None:
             yield Problem(f"{at}.home_history.last_shift", "a current home needs a last shift")
         if hist.last_shift is not None and hist.last_shift >= s.horizon.start:

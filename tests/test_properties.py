@@ -160,7 +160,7 @@ def _site(draw: st.DrawFn, site_id: str, days: int) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_every_plan_satisfies_every_hard_rule(s: Scenario) -> None:
     plan = solve(s, time_limit=5.0)  # validates inside
