@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, field_validator
 
 MAX_HORIZON_DAYS = 56
 
@@ -165,6 +165,14 @@ class RiskWeights(Strict):
     )
 
 
+class Goal(StrEnum):
+    """The objective's goals; `ObjectiveWeights.order` ranks them."""
+
+    UNMET_NEED = "unmet_need"
+    FAIRNESS = "fairness"
+    COSTS = "costs"
+
+
 class ObjectiveWeights(Strict):
     """Weights of each unit of unmet need (tier 1) and of the lower tiers.
 
@@ -182,6 +190,17 @@ class ObjectiveWeights(Strict):
     travel_minute: NonNegativeInt = 1
     distinct_worker: NonNegativeInt = 30
     tier_tolerance: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+    order: list[Goal] = Field(
+        default=[Goal.UNMET_NEED, Goal.FAIRNESS, Goal.COSTS],
+        description="The goals from most to least important; each is solved in turn.",
+    )
+
+    @field_validator("order")
+    @classmethod
+    def _each_goal_once(cls, order: list[Goal]) -> list[Goal]:
+        if sorted(order) != sorted(Goal):
+            raise ValueError(f"must rank each of {', '.join(Goal)} exactly once")
+        return order
 
 
 class Policy(Strict):

@@ -6,18 +6,21 @@ variables before `add_site_capacity` caps each site-day over all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from constraints import isolation, objective, staffing, testing
 from constraints.context import Context
-from scenarios.schema import Scenario
+from scenarios.schema import Goal, Scenario
 from scheduler.model import Model, Penalty
 from scheduler.risk import RiskTable
 
-TIERS: dict[int, str] = {
-    1: "risk-weighted unmet need",
-    2: "fairness: worst-served home, busiest worker",
-    3: "costs: travel, new workers per home, test slots",
+GOAL_TIER = {Goal.UNMET_NEED: 1, Goal.FAIRNESS: 2, Goal.COSTS: 3}
+"""The tier each family gives its goal's penalties and rules, before the policy's order."""
+
+GOAL_NAMES = {
+    Goal.UNMET_NEED: "risk-weighted unmet need",
+    Goal.FAIRNESS: "fairness: worst-served home, busiest worker",
+    Goal.COSTS: "costs: travel, new workers per home, test slots",
 }
 
 
@@ -28,6 +31,7 @@ class BuiltModel:
     staff: staffing.StaffingVars
     beds: isolation.IsolationVars
     penalties: list[Penalty]
+    tier_names: dict[int, str]
 
     @property
     def model(self) -> Model:
@@ -69,4 +73,16 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
     ]
-    return BuiltModel(ctx, tv, sv, iv, penalties)
+    return _ranked(BuiltModel(ctx, tv, sv, iv, penalties, {}), scenario.policy.objective.order)
+
+
+def _ranked(built: BuiltModel, order: list[Goal]) -> BuiltModel:
+    """Renumber tiers to the policy's order of goals (rules that define a goal move too)."""
+    tier = {GOAL_TIER[goal]: n + 1 for n, goal in enumerate(order)}
+    built.penalties = [replace(p, tier=tier[p.tier]) for p in built.penalties]
+    # Hard rules (tier 1) hold in every stage; only rules defining a lower goal move.
+    built.model.constraints = [
+        replace(c, tier=tier[c.tier]) if c.tier > 1 else c for c in built.model.constraints
+    ]
+    built.tier_names = {n + 1: GOAL_NAMES[goal] for n, goal in enumerate(order)}
+    return built

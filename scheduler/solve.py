@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scheduler.build import TIERS, BuiltModel
+from scheduler.build import BuiltModel
 from scheduler.cpsat import CpSatBackend
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
@@ -56,7 +56,7 @@ def solve(
     model = built.model
     backend = backend_factory(model, settings)
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
-    tiers = [t for t in sorted(TIERS) if tier_terms(built.penalties, t)] or [min(TIERS)]
+    tiers = [t for t in sorted(built.tier_names) if tier_terms(built.penalties, t)] or [1]
     # The LP bound is extra work on top of the search's time limit, not part of it.
     lp = (
         lp_relaxation_bound(model, tier_terms(built.penalties, tiers[0]), settings.time_limit)
@@ -101,7 +101,7 @@ def solve(
         stages.append(
             StageResult(
                 tier=tier,
-                name=TIERS[tier],
+                name=built.tier_names[tier],
                 # No better plan found in time: the starting plan stands, unimproved.
                 status=outcome.status if outcome.values is not None else "HINT",
                 objective=objective,

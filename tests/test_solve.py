@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from scenarios.load import ScenarioError
 from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.extract import extract_plan
@@ -70,3 +73,29 @@ def test_lp_bound_is_a_valid_lower_bound_and_tightens_the_gap() -> None:
     with_lp = plan_scenario(s, SolverSettings(time_limit=10, workers=1, lp_bound=True))
     assert with_lp.summary.objective == exact.summary.objective
     assert with_lp.summary.best_bound <= with_lp.summary.objective
+
+
+def test_policy_orders_the_goals() -> None:
+    homes = [
+        home("a", shortfalls=[shortfall(0), shortfall(1)]),
+        home("b", shortfalls=[shortfall(2)]),
+    ]
+    fair_first = scenario(
+        homes=homes,
+        workers=[worker("w1"), worker("w2")],
+        policy={"objective": {"order": ["fairness", "unmet_need", "costs"]}},
+    )
+    plan = plan_scenario(fair_first, SolverSettings(time_limit=10, workers=1))
+    assert validate_plan(fair_first, plan) == []
+    assert [st.name.split(":")[0] for st in plan.summary.stages] == [
+        "fairness",
+        "risk-weighted unmet need",
+        "costs",
+    ]
+
+
+def test_goal_order_must_rank_each_goal_once() -> None:
+    with pytest.raises(
+        ScenarioError, match="must rank each of unmet_need, fairness, costs exactly once"
+    ):
+        scenario(homes=[home("a")], policy={"objective": {"order": ["costs", "costs", "fairness"]}})
