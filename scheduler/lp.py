@@ -19,9 +19,9 @@ INTEGRAL = 1e-6
 
 
 def _solve_lp(
-    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float
+    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float, tier: int
 ) -> tuple[float, list[float]] | None:
-    """min sum(coef * var) over the tier-1 rules, integrality dropped, `fixed` held."""
+    """min sum(coef * var) over the rules up to `tier`, integrality dropped, `fixed` held."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -32,7 +32,7 @@ def _solve_lp(
         for i, v in enumerate(model.variables)
     ]
     for c in model.constraints:
-        if c.tier > 1:
+        if c.tier > tier:
             continue
         row = solver.Constraint(-inf if c.lb is None else c.lb, inf if c.ub is None else c.ub)
         for v, k in c.terms:
@@ -46,24 +46,26 @@ def _solve_lp(
     return objective.Value(), [x.solution_value() for x in xs]
 
 
-def lp_relaxation_bound(model: Model, terms: Terms, time_limit: float) -> float | None:
-    """A proven lower bound on tier 1 (None if GLOP does not finish in time). Integer
+def lp_relaxation_bound(
+    model: Model, terms: Terms, time_limit: float, tier: int = 1
+) -> float | None:
+    """A proven lower bound on a tier (None if GLOP does not finish in time). Integer
     coefficients: the integer optimum is at least the LP optimum rounded up."""
-    solved = _solve_lp(model, terms, {}, time_limit)
+    solved = _solve_lp(model, terms, {}, time_limit, tier)
     return None if solved is None else float(math.ceil(solved[0] - INTEGRAL))
 
 
 def lp_completion(
-    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float
+    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float, tier: int = 1
 ) -> list[int] | None:
-    """The tier-1 optimum with `fixed` held, when the LP's optimum is integral and
-    satisfies every tier-1 rule exactly; otherwise None."""
-    solved = _solve_lp(model, terms, fixed, time_limit)
+    """The optimum of a tier with `fixed` held, when the LP's optimum is integral and
+    satisfies every rule up to that tier exactly; otherwise None."""
+    solved = _solve_lp(model, terms, fixed, time_limit, tier)
     if solved is None:
         return None
     values = [round(x) for x in solved[1]]
     if any(abs(x - v) > INTEGRAL for x, v in zip(solved[1], values, strict=True)):
         return None
-    if model.violations(values, max_tier=1):
+    if model.violations(values, max_tier=tier):
         return None
     return values

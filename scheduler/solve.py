@@ -26,6 +26,9 @@ FIRST_TIER_SHARE = 0.6
 WARM_START_SHARE = 0.15
 """Share of the time limit for completing the heuristic's partial plan into a hint."""
 
+UNIMPROVED = "UNIMPROVED"
+"""A stage's status when its search ended without beating the plan it started from."""
+
 BackendFactory = Callable[[Model, SolverSettings], CpSatBackend]
 
 
@@ -59,7 +62,9 @@ def solve(
     tiers = [t for t in sorted(built.tier_names) if tier_terms(built.penalties, t)] or [1]
     # The LP bound is extra work on top of the search's time limit, not part of it.
     lp = (
-        lp_relaxation_bound(model, tier_terms(built.penalties, tiers[0]), settings.time_limit)
+        lp_relaxation_bound(
+            model, tier_terms(built.penalties, tiers[0]), settings.time_limit, tiers[0]
+        )
         if settings.lp_bound
         else None
     )
@@ -84,7 +89,10 @@ def solve(
         later = len(tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
         outcome = backend.solve(budget)
-        if outcome.status == "INFEASIBLE" or (outcome.values is None and values is None):
+        # Only the first stage can prove the hard rules infeasible: later ones start from a plan.
+        if (n == 0 and outcome.status == "INFEASIBLE") or (
+            outcome.values is None and values is None
+        ):
             diagnosis = []
             if outcome.status == "INFEASIBLE":
                 diagnosis = backend.conflicting_families(settings.time_limit)
@@ -103,7 +111,7 @@ def solve(
                 tier=tier,
                 name=built.tier_names[tier],
                 # No better plan found in time: the starting plan stands, unimproved.
-                status=outcome.status if outcome.values is not None else "HINT",
+                status=outcome.status if outcome.values is not None else UNIMPROVED,
                 objective=objective,
                 best_bound=bound,
                 gap=gap(objective, bound),
@@ -129,9 +137,10 @@ def _complete(
     exact on the city example), else by CP-SAT within a share of the time limit."""
     terms = tier_terms(built.penalties, tier)
     budget = settings.time_limit * WARM_START_SHARE
-    exact = lp_completion(built.model, terms, partial, budget)
+    exact = lp_completion(built.model, terms, partial, budget, tier)
     if exact is not None:
         return exact
+    backend.include_tier(tier)
     backend.minimize(terms)
     return backend.complete(partial, budget).values
 
