@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -177,12 +177,12 @@ def reference(ix: Lookup) -> Found:
         if n > 1:
             yield _key(*parts), f"the same test booking appears {n} times"
     shifts = Counter((a.date, a.shift, a.worker_id) for a in ix.plan.shifts)
-    for parts, n in shifts.items():
+    for shift_key, n in shifts.items():
         if n > 1:
-            yield _key(*parts), f"the same shift appears {n} times"
+            yield _key(*shift_key), f"the same shift appears {n} times"
 
 
-def _unknown(k: str, row: str, what: str, value: str | None, known: dict[str, object]) -> Found:
+def _unknown(k: str, row: str, what: str, value: str | None, known: Mapping[str, object]) -> Found:
     if value is not None and value not in known:
         yield k, f"{row} names unknown {what} {value!r}"
 
