@@ -27,6 +27,8 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         f"({s.model_size.get('variables', 0):,} variables, "
         f"{s.model_size.get('constraints', 0):,} constraints)",
     ]
+    if s.stages and s.stages[0].bound_source == "cp-sat" and s.gap > 0.10:
+        lines.append("  (the gap is against CP-SAT's own bound; --lp-bound proves a tighter one)")
     for st in s.stages:
         lines.append(
             f"  tier {st.tier} {st.name:<48} {st.status:<8} {st.objective:>14,.0f} "
