@@ -251,13 +251,6 @@ def plymouth_text() -> str:
     return PLYMOUTH_HEADER + dump_scenario(plymouth_2020())
 
 
-def write_example(path: str | Path = PLYMOUTH_FILE) -> Path:
-    """Write `plymouth_text()` to `path` (the committed example by default)."""
-    path = Path(path)
-    path.write_text(plymouth_text(), encoding="utf-8")
-    return path
-
-
 # --------------------------------------------------------------------------- the builder
 
 

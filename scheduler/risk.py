@@ -97,10 +97,6 @@ class RiskTable:
         w = scenario.policy.risk_weights
         self.rows = [risk_parts(h, d, w) for h in scenario.homes for d in scenario.horizon.dates]
         self._score = {(r.home_id, r.date): r.score for r in self.rows}
-        self._start = scenario.horizon.start
 
     def score(self, home_id: str, day: dt.date) -> int:
         return self._score[home_id, day]
-
-    def at_start(self, home_id: str) -> int:
-        return self._score[home_id, self._start]

@@ -68,4 +68,4 @@ def test_caps_and_the_table_cover_every_home_and_day() -> None:
     assert len(table.rows) == len(s.homes) * s.horizon.days
     row = table.rows[0]
     assert row.cases == 7 and row.outbreak == RiskWeights().outbreak_suspected
-    assert table.at_start("a") == row.score
+    assert table.score("a", START) == row.score
