@@ -21,6 +21,8 @@ from scenarios.generate import generate as make
 from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import ScenarioError, dump_scenario, load_scenario
 from scenarios.schema import Scenario
+from scenarios.whatif import load_whatif
+from scheduler.compare import KPIS, folder_name, run_variants
 from scheduler.planner import InfeasibleError, NoPlanError, plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.tables import (
@@ -239,6 +241,70 @@ def generate(
     click.echo(
         f"wrote {output} ({len(s.homes)} homes, {len(s.workers)} workers, {s.horizon.days} days)"
     )
+
+
+@main.command()
+@click.argument("whatif_file", type=click.Path(path_type=Path))
+@click.option(
+    "--emit",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the base and every variant as scenario files into this folder.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Plan every variant; write comparison.csv and each plan under variants/.",
+)
+@click.option(
+    "--jobs",
+    default=_default_workers,
+    show_default="cores, at most 8",
+    type=click.IntRange(min=1),
+    help="Variants planned at once, one process each.",
+)
+@click.option("--time-limit", default=20.0, show_default=True, type=click.FloatRange(min=0.1))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="CP-SAT search workers per variant.",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
+@handles_errors
+def whatif(
+    whatif_file: Path,
+    emit: Path | None,
+    out: Path | None,
+    jobs: int,
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> None:
+    """Apply a what-if file's shocks to its base scenario; emit or plan the variants.
+
+    \b
+    Example:
+      carehome whatif scenarios/examples/surge-plymouth.yaml --emit surge-scenarios/
+      carehome whatif scenarios/examples/surge-plymouth.yaml --out surge/ --jobs 2
+    """
+    if emit is None and out is None:
+        raise click.UsageError("give --emit DIR, --out DIR or both")
+    _whatif, base, variants = load_whatif(whatif_file)
+    named = {"base": base, **variants}
+    if emit is not None:
+        for name, scenario in named.items():
+            _write_atomic(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
+        click.echo(f"wrote {len(named)} scenarios to {emit}/")
+    if out is not None:
+        settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+        table = run_variants(named, settings, out, jobs)
+        _write_atomic(out / "comparison.csv", table.to_csv(index=False))
+        shown = ["variant", "status", "gap_pct", *(k for k in KPIS if k in table)]
+        click.echo(table[[c for c in shown if c in table]].to_string(index=False))
+        click.echo(f"wrote {out}/comparison.csv and {len(named)} plans under {out}/variants/")
 
 
 def _write_atomic(path: Path, text: str) -> None:
