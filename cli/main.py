@@ -300,11 +300,26 @@ def whatif(
         click.echo(f"wrote {len(named)} scenarios to {emit}/")
     if out is not None:
         settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
-        table = run_variants(named, settings, out, jobs)
+        table = run_variants(named, settings, out, jobs, progress=_report_progress)
         _write_atomic(out / "comparison.csv", table.to_csv(index=False))
+        staging = out / ".comparison.xlsx.tmp"
+        table.to_excel(staging, index=False, engine="openpyxl")
+        os.replace(staging, out / "comparison.xlsx")
         shown = ["variant", "status", "gap_pct", *(k for k in KPIS if k in table)]
         click.echo(table[[c for c in shown if c in table]].to_string(index=False))
-        click.echo(f"wrote {out}/comparison.csv and {len(named)} plans under {out}/variants/")
+        click.echo(
+            f"wrote {out}/comparison.csv, comparison.xlsx and "
+            f"{len(named)} plans under {out}/variants/"
+        )
+
+
+def _report_progress(done: int, total: int, row: dict[str, Any], seconds: float) -> None:
+    eta = seconds / done * (total - done)
+    click.echo(
+        f"[{done}/{total}] {row['variant']}: {row['status']} "
+        f"({seconds:.0f} s elapsed, about {eta:.0f} s to go)",
+        err=True,
+    )
 
 
 def _write_atomic(path: Path, text: str) -> None:

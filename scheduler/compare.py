@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,19 +57,31 @@ def _run_one(name: str, scenario: Scenario, settings: SolverSettings, out: Path)
 
 
 def run_variants(
-    variants: dict[str, Scenario], settings: SolverSettings, out: Path, jobs: int
+    variants: dict[str, Scenario],
+    settings: SolverSettings,
+    out: Path,
+    jobs: int,
+    progress: Callable[[int, int, dict[str, Any], float], None] | None = None,
 ) -> pd.DataFrame:
     """Plan every variant into `out/variants/NAME/`; one comparison row per variant, in
-    the given order, with each KPI's change against the first variant."""
+    the given order, with each KPI's change against the first variant. `progress` hears
+    of each variant as it finishes: (done, total, its row, seconds since the start)."""
     folder = out / "variants"
     folder.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = {
-            name: pool.submit(_run_one, name, scenario, settings, folder)
+            pool.submit(_run_one, name, scenario, settings, folder): name
             for name, scenario in variants.items()
         }
-        rows = [futures[name].result() for name in variants]
+        done: dict[str, dict[str, Any]] = {}
+        for future in concurrent.futures.as_completed(futures):
+            done[futures[future]] = future.result()
+            if progress is not None:
+                row = done[futures[future]]
+                progress(len(done), len(variants), row, time.perf_counter() - started)
+        rows = [done[name] for name in variants]
     table = pd.DataFrame(rows)
     for kpi in KPIS:
         if kpi in table:

@@ -170,3 +170,5 @@ def test_whatif_plans_variants_in_parallel_and_compares(tmp_path: Path) -> None:
         < by.loc["baseline", "cohort_tests_in_interval_pct"]
     )
     assert (out / "variants" / "no-tests" / "summary.json").exists()
+    assert (out / "comparison.xlsx").exists()
+    assert "[3/3]" in result.output
