@@ -172,3 +172,14 @@ def test_whatif_plans_variants_in_parallel_and_compares(tmp_path: Path) -> None:
     assert (out / "variants" / "no-tests" / "summary.json").exists()
     assert (out / "comparison.xlsx").exists()
     assert "[3/3]" in result.output
+
+
+def test_a_failing_variant_is_a_row_not_a_crash(base: Scenario, tmp_path: Path) -> None:
+    from scheduler.compare import _run_one
+    from scheduler.settings import SolverSettings
+
+    huge = shocked(base, {"kind": "policy", "changes": {"objective": {"unplaced_request": 10**17}}})
+    row = _run_one("huge", huge, SolverSettings(time_limit=2, workers=1), tmp_path)
+    assert row["variant"] == "huge" and row["status"].startswith(
+        "FAILED: objective tier 1 can reach"
+    )
