@@ -186,22 +186,24 @@ def _known(ids: list[str], wanted: str, what: str) -> None:
         raise ValueError(f"unknown {what} {wanted!r}")
 
 
-def _site_capacity(s: Scenario, shock: SiteCapacity, _rng: random.Random) -> dict[str, Any]:
+def _change_capacity(
+    s: Scenario, shock: _Capacity, section: str, field: str, wanted: str, what: str
+) -> dict[str, Any]:
+    """`shock` applied to the `field` of record `wanted` in `section` (sites or facilities)."""
     data = _data(s)
-    _known([x["id"] for x in data["test_sites"]], shock.site, "test site")
-    for site in data["test_sites"]:
-        if site["id"] == shock.site:
-            site["capacity"] = shock.apply(site["capacity"], s.horizon.days)
+    _known([x["id"] for x in data[section]], wanted, what)
+    for record in data[section]:
+        if record["id"] == wanted:
+            record[field] = shock.apply(record[field], s.horizon.days)
     return data
+
+
+def _site_capacity(s: Scenario, shock: SiteCapacity, _rng: random.Random) -> dict[str, Any]:
+    return _change_capacity(s, shock, "test_sites", "capacity", shock.site, "test site")
 
 
 def _facility_beds(s: Scenario, shock: FacilityBeds, _rng: random.Random) -> dict[str, Any]:
-    data = _data(s)
-    _known([x["id"] for x in data["isolation_facilities"]], shock.facility, "facility")
-    for facility in data["isolation_facilities"]:
-        if facility["id"] == shock.facility:
-            facility["beds"] = shock.apply(facility["beds"], s.horizon.days)
-    return data
+    return _change_capacity(s, shock, "isolation_facilities", "beds", shock.facility, "facility")
 
 
 def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> dict[str, Any]:
