@@ -6,11 +6,13 @@ Exit codes: 0 done, 1 internal error (or violations found by `check`), 2 bad inp
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +24,7 @@ from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import ScenarioError, dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scenarios.whatif import load_whatif
-from scheduler.compare import KPIS, folder_name, run_variants
+from scheduler.compare import KPIS, folder_name, local_executor, run_variants
 from scheduler.planner import InfeasibleError, NoPlanError, plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.tables import (
@@ -264,6 +266,14 @@ def generate(
     type=click.IntRange(min=1),
     help="Variants planned at once, one process each.",
 )
+@click.option(
+    "--dask",
+    "dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the variants on this Dask scheduler (tcp://host:8786) instead of local "
+    "processes; needs pip install -e '.[dask]'.",
+)
 @click.option("--time-limit", default=20.0, show_default=True, type=click.FloatRange(min=0.1))
 @click.option(
     "--workers",
@@ -279,6 +289,7 @@ def whatif(
     emit: Path | None,
     out: Path | None,
     jobs: int,
+    dask: str | None,
     time_limit: float,
     workers: int,
     seed: int,
@@ -300,7 +311,8 @@ def whatif(
         click.echo(f"wrote {len(named)} scenarios to {emit}/")
     if out is not None:
         settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
-        table = run_variants(named, settings, out, jobs, progress=_report_progress)
+        with _executor(jobs, dask) as executor:
+            table = run_variants(named, settings, out, executor, progress=_report_progress)
         _write_atomic(out / "comparison.csv", table.to_csv(index=False))
         staging = out / ".comparison.xlsx.tmp"
         table.to_excel(staging, index=False, engine="openpyxl")
@@ -311,6 +323,20 @@ def whatif(
             f"wrote {out}/comparison.csv, comparison.xlsx and "
             f"{len(named)} plans under {out}/variants/"
         )
+
+
+@contextlib.contextmanager
+def _executor(jobs: int, dask: str | None) -> Iterator[concurrent.futures.Executor]:
+    if dask is None:
+        with local_executor(jobs) as pool:
+            yield pool
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--dask needs the dask extra: pip install -e '.[dask]'") from None
+    with Client(dask) as client:
+        yield client.get_executor()
 
 
 def _report_progress(done: int, total: int, row: dict[str, Any], seconds: float) -> None:

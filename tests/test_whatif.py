@@ -14,6 +14,8 @@ from cli.main import main
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import Scenario, daily
 from scenarios.whatif import Variant, apply_variant
+from scheduler.compare import plan_variant
+from scheduler.settings import SolverSettings
 from tests.conftest import day, home, scenario, shortfall, site, worker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
@@ -174,12 +176,37 @@ def test_whatif_plans_variants_in_parallel_and_compares(tmp_path: Path) -> None:
     assert "[3/3]" in result.output
 
 
-def test_a_failing_variant_is_a_row_not_a_crash(base: Scenario, tmp_path: Path) -> None:
-    from scheduler.compare import _run_one
-    from scheduler.settings import SolverSettings
-
+def test_a_failing_variant_is_a_row_not_a_crash(base: Scenario) -> None:
     huge = shocked(base, {"kind": "policy", "changes": {"objective": {"unplaced_request": 10**17}}})
-    row = _run_one("huge", huge, SolverSettings(time_limit=2, workers=1), tmp_path)
+    row, plan = plan_variant("huge", huge, SolverSettings(time_limit=2, workers=1))
+    assert plan is None
     assert row["variant"] == "huge" and row["status"].startswith(
         "FAILED: objective tier 1 can reach"
     )
+
+
+def test_dask_cluster_gives_the_same_comparison_as_local_processes(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    tiny = load_scenario(EXAMPLES / "tiny.yaml")
+    half = {"kind": "site_capacity", "site": tiny.test_sites[0].id, "scale": 0.5}
+    path = _whatif_file(
+        tmp_path,
+        [
+            {"name": "baseline"},
+            {"name": "half tests", "shocks": [half]},
+            {"name": "sick bank", "shocks": [{"kind": "bank_unavailable", "fraction": 0.5}]},
+        ],
+    )
+    tables = {}
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        runs = (("local", ["--jobs", "2"]), ("dask", ["--dask", cluster.scheduler_address]))
+        for how, extra in runs:
+            out = tmp_path / how
+            args = ["whatif", str(path), "--out", str(out), "--time-limit", "5", *extra]
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 0, result.output
+            tables[how] = pd.read_csv(out / "comparison.csv").drop(columns=["solve_seconds"])
+    pd.testing.assert_frame_equal(tables["local"], tables["dask"])
+    assert len(tables["dask"]) == 4 and (tables["dask"]["violations"] == 0).all()
