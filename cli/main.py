@@ -76,6 +76,18 @@ def _default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
+SEED_OPTION = click.option(
+    "--seed", default=0, show_default=True, type=int, help="Solver random seed."
+)
+TIME_LIMIT_OPTION = click.option(
+    "--time-limit",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Wall seconds for one plan's solve, shared by its objective tiers.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="carehome-scheduler")
 def main() -> None:
@@ -110,13 +122,7 @@ def validate(scenario: Path) -> None:
 @click.option(
     "--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the tables."
 )
-@click.option(
-    "--time-limit",
-    default=20.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Wall seconds for the whole solve, shared by the objective tiers.",
-)
+@TIME_LIMIT_OPTION
 @click.option(
     "--workers",
     default=_default_workers,
@@ -124,7 +130,7 @@ def validate(scenario: Path) -> None:
     type=click.IntRange(min=1),
     help="CP-SAT search workers.",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
+@SEED_OPTION
 @click.option(
     "--deterministic-time",
     type=click.FloatRange(min=0.01),
@@ -274,7 +280,7 @@ def generate(
     help="Run the variants on this Dask scheduler (tcp://host:8786) instead of local "
     "processes; needs pip install -e '.[dask]'.",
 )
-@click.option("--time-limit", default=20.0, show_default=True, type=click.FloatRange(min=0.1))
+@TIME_LIMIT_OPTION
 @click.option(
     "--workers",
     default=1,
@@ -282,7 +288,7 @@ def generate(
     type=click.IntRange(min=1),
     help="CP-SAT search workers per variant.",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
+@SEED_OPTION
 @handles_errors
 def whatif(
     whatif_file: Path,

@@ -45,7 +45,6 @@ class GreedyStaffing:
 class _Planner:
     def __init__(self, ctx: Context, sv: StaffingVars) -> None:
         self.ctx = ctx
-        self.sv = sv
         self.workers = {w.id: w for w in ctx.scenario.workers}
         self.remaining = {
             (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers

@@ -53,14 +53,10 @@ def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
         time_limit=settings.time_limit,
         stages=solution.stages,
         model_size=built.model.size(),
+        build_seconds=round(built_at - started, 3),
     )
     plan = extract_plan(built, solution, summary)
     wall = round(time.perf_counter() - started, 3)
-    build = round(built_at - started, 3)
     return plan.model_copy(
-        update={
-            "summary": plan.summary.model_copy(
-                update={"wall_seconds": wall, "build_seconds": build}
-            )
-        }
+        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
     )
