@@ -8,84 +8,34 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from cli.common import (
+    EXIT_INTERNAL,
+    SEED_OPTION,
+    TIME_LIMIT_OPTION,
+    default_workers,
+    handles_errors,
+    write_atomic,
+)
 from cli.report import summary_text
 from scenarios.generate import generate as make
 from scenarios.generate import plymouth_2020, plymouth_text
-from scenarios.load import ScenarioError, dump_scenario, load_scenario
+from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scenarios.whatif import load_whatif
 from scheduler.compare import KPIS, folder_name, local_executor, run_variants
-from scheduler.planner import InfeasibleError, NoPlanError, plan_scenario
+from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
-from scheduler.tables import (
-    OutputDirError,
-    PlanReadError,
-    check_output_dir,
-    read_plan,
-    write_plan,
-)
+from scheduler.tables import check_output_dir, read_plan, write_plan
 from scheduler.validate import validate_plan
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
-
-
-def _fail(code: int, lines: list[str]) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(code)
-
-
-def handles_errors(command: F) -> F:
-    """Turn known failures into one line each and an exit code; never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ScenarioError as exc:
-            _fail(EXIT_BAD_INPUT, exc.lines)
-        except (PlanReadError, OutputDirError) as exc:
-            _fail(EXIT_BAD_INPUT, [str(exc)])
-        except InfeasibleError as exc:
-            _fail(EXIT_INFEASIBLE, [f"infeasible: {exc}"])
-        except NoPlanError as exc:
-            _fail(EXIT_INTERNAL, [f"no plan: {exc}"])
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:
-            if os.environ.get("CAREHOME_DEBUG"):
-                raise
-            _fail(EXIT_INTERNAL, [f"internal error: {type(exc).__name__}: {exc}"])
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _default_workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
-
-
-SEED_OPTION = click.option(
-    "--seed", default=0, show_default=True, type=int, help="Solver random seed."
-)
-TIME_LIMIT_OPTION = click.option(
-    "--time-limit",
-    default=20.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Wall seconds for one plan's solve, shared by its objective tiers.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,7 +75,7 @@ def validate(scenario: Path) -> None:
 @TIME_LIMIT_OPTION
 @click.option(
     "--workers",
-    default=_default_workers,
+    default=default_workers,
     show_default="cores, at most 8",
     type=click.IntRange(min=1),
     help="CP-SAT search workers.",
@@ -245,7 +195,7 @@ def generate(
     text = plymouth_text() if preset == "plymouth-2020" else dump_scenario(s)
     if output.suffix.lower() == ".json":
         text = json.dumps(s.model_dump(mode="json", by_alias=True, exclude_defaults=True), indent=2)
-    _write_atomic(output, text)
+    write_atomic(output, text)
     click.echo(
         f"wrote {output} ({len(s.homes)} homes, {len(s.workers)} workers, {s.horizon.days} days)"
     )
@@ -267,7 +217,7 @@ def generate(
 )
 @click.option(
     "--jobs",
-    default=_default_workers,
+    default=default_workers,
     show_default="cores, at most 8",
     type=click.IntRange(min=1),
     help="Variants planned at once, one process each.",
@@ -313,13 +263,13 @@ def whatif(
     named = {"base": base, **variants}
     if emit is not None:
         for name, scenario in named.items():
-            _write_atomic(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
+            write_atomic(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
         click.echo(f"wrote {len(named)} scenarios to {emit}/")
     if out is not None:
         settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
         with _executor(jobs, dask) as executor:
             table = run_variants(named, settings, out, executor, progress=_report_progress)
-        _write_atomic(out / "comparison.csv", table.to_csv(index=False))
+        write_atomic(out / "comparison.csv", table.to_csv(index=False))
         staging = out / ".comparison.xlsx.tmp"
         table.to_excel(staging, index=False, engine="openpyxl")
         os.replace(staging, out / "comparison.xlsx")
@@ -352,10 +302,3 @@ def _report_progress(done: int, total: int, row: dict[str, Any], seconds: float)
         f"({seconds:.0f} s elapsed, about {eta:.0f} s to go)",
         err=True,
     )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, path)

@@ -13,6 +13,7 @@ from scenarios.schema import Cohort, daily
 from scheduler.build import BuiltModel
 from scheduler.causes import CauseFinder
 from scheduler.plan import (
+    DayKpis,
     Placement,
     Plan,
     ShiftAssignment,
@@ -41,7 +42,10 @@ def extract_plan(built: BuiltModel, solution: Solution, summary: Summary) -> Pla
         summary=summary,
     )
     kpis = kpis_of(built, plan)
-    return plan.model_copy(update={"summary": summary.model_copy(update={"kpis": kpis})})
+    days = daily_kpis(built, plan)
+    return plan.model_copy(
+        update={"summary": summary.model_copy(update={"kpis": kpis, "daily": days})}
+    )
 
 
 class _Extractor:
@@ -259,7 +263,12 @@ class _Extractor:
 
 
 def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
-    """Headline numbers: shares of need met, waiting, and how much capacity was used."""
+    """Headline numbers: shares of need met, waiting, and how much capacity was used.
+
+    Risk-weighted coverage is the share of need met when each person to test, each short
+    shift and each isolation request counts its home's risk score: the one number that says
+    how well a plan spends scarce resources on the homes that need them most.
+    """
     ctx = built.ctx
 
     def pct(part: float, whole: float) -> float:
@@ -267,16 +276,22 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
 
     def covered(kind: WindowKind) -> tuple[int, int]:
         wins = [w for w in built.tests.windows if w.kind == kind]
-        unmet = sum(u.amount for u in plan.unmet if u.kind == _UNMET_OF[kind])
+        unmet = unmet_by_kind[_UNMET_OF[kind]]
         return sum(w.size for w in wins) - unmet, sum(w.size for w in wins)
 
+    unmet_by_kind = {kind: 0 for kind in UnmetKind}
+    for u in plan.unmet:
+        unmet_by_kind[u.kind] += u.amount
     shortfall = sum(sf.workers for h in ctx.scenario.homes for sf in h.shortfalls)
     capacity = sum(daily(s.capacity, d) for s in ctx.scenario.test_sites for d in range(ctx.days))
     requests = len(ctx.scenario.isolation_requests)
     waits = [p.wait_days for p in plan.placements]
     retest_done, retest_all = covered(WindowKind.RETEST)
     outbreak_done, outbreak_all = covered(WindowKind.OUTBREAK)
+    weighted_need = _risk_weighted_need(built)
+    weighted_unmet = sum(u.risk * u.amount for u in plan.unmet if u.kind in _NEED_KINDS)
     return {
+        "risk_weighted_coverage_pct": pct(weighted_need - weighted_unmet, weighted_need),
         "cohort_tests_in_interval_pct": pct(retest_done, retest_all),
         "outbreak_tests_in_window_pct": pct(outbreak_done, outbreak_all),
         "shortfall_shifts_filled_pct": pct(len(plan.shifts), shortfall),
@@ -287,7 +302,68 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
         "workers_deployed": float(len({s.worker_id for s in plan.shifts})),
         "shifts_short": float(shortfall),
         "shifts_filled": float(len(plan.shifts)),
+        **{f"unmet_{kind}": float(unmet_by_kind[kind]) for kind in _NEED_KINDS},
     }
 
 
+def _risk_weighted_need(built: BuiltModel) -> int:
+    """Every need the plan could meet, each unit weighted by the risk its unmet row carries."""
+    ctx = built.ctx
+    tests = sum(ctx.risk.score(w.home, ctx.dates[w.last]) * w.size for w in built.tests.windows)
+    shifts = sum(
+        ctx.risk.score(h.id, sf.date) * sf.workers
+        for h in ctx.scenario.homes
+        for sf in h.shortfalls
+        if sf.date in ctx.dates
+    )
+    requests = sum(request_risk(ctx, r) for r in ctx.scenario.isolation_requests)
+    return tests + shifts + requests
+
+
+def daily_kpis(built: BuiltModel, plan: Plan) -> list[DayKpis]:
+    """Each horizon day's needs and what the plan met of them, for coverage over time."""
+    ctx = built.ctx
+    due: dict[dt.date, int] = defaultdict(int)
+    for w in built.tests.windows:
+        due[w.due] += w.size
+    untested: dict[dt.date, int] = defaultdict(int)
+    uncovered: dict[dt.date, int] = defaultdict(int)
+    for u in plan.unmet:
+        if u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
+            untested[u.date] += u.amount
+        elif u.kind == UnmetKind.SHIFT:
+            uncovered[u.date] += u.amount
+    short: dict[dt.date, int] = defaultdict(int)
+    for h in ctx.scenario.homes:
+        for sf in h.shortfalls:
+            short[sf.date] += sf.workers
+    booked: dict[dt.date, int] = defaultdict(int)
+    for t in plan.testing:
+        booked[t.date] += t.tests
+    beds: dict[dt.date, int] = defaultdict(int)
+    for p in plan.placements:
+        day = p.admit_date
+        while day < p.discharge_date:
+            beds[day] += 1
+            day += dt.timedelta(days=1)
+    return [
+        DayKpis(
+            date=d,
+            tests_due=due[d],
+            tests_due_met=due[d] - untested[d],
+            shifts_short=short[d],
+            shifts_filled=short[d] - uncovered[d],
+            tests_booked=booked[d],
+            isolation_beds_used=beds[d],
+        )
+        for d in ctx.dates
+    ]
+
+
+_NEED_KINDS = (
+    UnmetKind.COHORT_TEST,
+    UnmetKind.OUTBREAK_TEST,
+    UnmetKind.SHIFT,
+    UnmetKind.ISOLATION,
+)
 _UNMET_OF = {WindowKind.RETEST: UnmetKind.COHORT_TEST, WindowKind.OUTBREAK: UnmetKind.OUTBREAK_TEST}

@@ -120,6 +120,19 @@ class StageResult(Record):
     bound_source: str = "cp-sat"
 
 
+class DayKpis(Record):
+    """One horizon day: people due a test that day and how many were tested in time, short
+    shifts and how many were filled, swabs booked and isolation beds occupied."""
+
+    date: dt.date
+    tests_due: int = 0
+    tests_due_met: int = 0
+    shifts_short: int = 0
+    shifts_filled: int = 0
+    tests_booked: int = 0
+    isolation_beds_used: int = 0
+
+
 class Summary(Record):
     scenario: str
     status: str
@@ -136,6 +149,7 @@ class Summary(Record):
     stages: list[StageResult] = []
     model_size: dict[str, int] = {}
     kpis: dict[str, float] = {}
+    daily: list[DayKpis] = []
 
 
 class Plan(Record):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
-from scenarios.load import parse_scenario
+import pytest
+
+from scenarios.load import load_scenario, parse_scenario
 from scenarios.schema import Scenario
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
@@ -13,6 +16,7 @@ from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 START = dt.date(2020, 6, 1)
+EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
 
 
 def day(n: int) -> str:
@@ -74,3 +78,10 @@ def solve(s: Scenario, time_limit: float = 10.0) -> Plan:
     violations = validate_plan(s, plan)
     assert violations == [], "\n".join(map(str, violations))
     return plan
+
+
+@pytest.fixture(scope="session")
+def tiny_plan() -> tuple[Scenario, Plan]:
+    """The commented example scenario and its checked plan, solved once per test run."""
+    s = load_scenario(EXAMPLES / "tiny.yaml")
+    return s, solve(s)

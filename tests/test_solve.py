@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from scenarios.load import ScenarioError
+from scenarios.schema import Scenario
 from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.extract import extract_plan
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
 from scheduler.lp import lp_relaxation_bound
 from scheduler.model import Model, tier_terms
-from scheduler.plan import Summary
+from scheduler.plan import Plan, Summary
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings, StageOutcome
 from scheduler.solve import solve
@@ -99,3 +100,16 @@ def test_goal_order_must_rank_each_goal_once() -> None:
         ScenarioError, match="must rank each of unmet_need, fairness, costs exactly once"
     ):
         scenario(homes=[home("a")], policy={"objective": {"order": ["costs", "costs", "fairness"]}})
+
+
+def test_daily_kpis_add_up_to_the_plan(tiny_plan: tuple[Scenario, Plan]) -> None:
+    s, plan = tiny_plan
+    days = plan.summary.daily
+    assert [d.date for d in days] == s.horizon.dates
+    assert sum(d.shifts_filled for d in days) == len(plan.shifts)
+    assert sum(d.tests_booked for d in days) == plan.summary.kpis["tests_booked"]
+    untested = sum(u.amount for u in plan.unmet if u.kind in ("cohort_test", "outbreak_test"))
+    assert sum(d.tests_due - d.tests_due_met for d in days) == untested
+    stays = sum((p.discharge_date - p.admit_date).days for p in plan.placements)
+    assert sum(d.isolation_beds_used for d in days) <= stays
+    assert 0 < plan.summary.kpis["risk_weighted_coverage_pct"] < 100

@@ -1,0 +1,76 @@
+"""What every `carehome` command shares: exit codes, error handling, common options and
+atomic writes. Commands live in their own modules and import from here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from scenarios.load import ScenarioError
+from scheduler.planner import InfeasibleError, NoPlanError
+from scheduler.tables import OutputDirError, PlanReadError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def fail(code: int, lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+def handles_errors(command: F) -> F:
+    """Turn known failures into one line each and an exit code; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            fail(EXIT_BAD_INPUT, exc.lines)
+        except (PlanReadError, OutputDirError) as exc:
+            fail(EXIT_BAD_INPUT, [str(exc)])
+        except InfeasibleError as exc:
+            fail(EXIT_INFEASIBLE, [f"infeasible: {exc}"])
+        except NoPlanError as exc:
+            fail(EXIT_INTERNAL, [f"no plan: {exc}"])
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("CAREHOME_DEBUG"):
+                raise
+            fail(EXIT_INTERNAL, [f"internal error: {type(exc).__name__}: {exc}"])
+
+    return wrapper  # type: ignore[return-value]
+
+
+def default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+SEED_OPTION = click.option(
+    "--seed", default=0, show_default=True, type=int, help="Solver random seed."
+)
+TIME_LIMIT_OPTION = click.option(
+    "--time-limit",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Wall seconds for one plan's solve, shared by its objective tiers.",
+)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """`text` into `path` through a temporary file beside it and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)
