@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
+from scenarios.load import dump_scenario
 from scenarios.schema import Scenario
 from scheduler.plan import (
     RISK_PARTS,
@@ -34,7 +35,10 @@ ISOLATION = "isolation_placements.csv"
 UNMET = "unmet.csv"
 RISK = "risk.csv"
 SUMMARY = "summary.json"
-PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY})
+SCENARIO = "scenario.yaml"
+"""The scenario the plan was made from, so a plan folder can be checked, reported on or
+re-planned on its own."""
+PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO})
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     TESTING: (
@@ -117,6 +121,7 @@ def write_plan(plan: Plan, scenario: Scenario, out_dir: str | Path) -> Path:
             frame.to_csv(staging / filename, index=False)
         summary = plan.summary.model_dump(mode="json")
         (staging / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        (staging / SCENARIO).write_text(dump_scenario(scenario), encoding="utf-8")
         _replace_dir(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -40,7 +40,9 @@ def test_plan_writes_every_table_with_reasons(tiny_plan: Path) -> None:
         "unmet.csv",
         "risk.csv",
         "summary.json",
+        "scenario.yaml",
     }
+    assert load_scenario(tiny_plan / "scenario.yaml") == load_scenario(TINY)
     summary = json.loads((tiny_plan / "summary.json").read_text())
     assert summary["status"] == "OPTIMAL" and summary["gap"] == 0.0
     assert [s["tier"] for s in summary["stages"]] == [1, 2, 3]
