@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 import click
 
 from scenarios.load import ScenarioError
+from scheduler.outdir import OutputDirError
 from scheduler.planner import InfeasibleError, NoPlanError
-from scheduler.tables import OutputDirError, PlanReadError
+from scheduler.tables import PlanReadError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

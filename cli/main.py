@@ -6,14 +6,9 @@ Exit codes: 0 done, 1 internal error (or violations found by `check`), 2 bad inp
 
 from __future__ import annotations
 
-import concurrent.futures
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -26,15 +21,15 @@ from cli.common import (
     write_atomic,
 )
 from cli.report import summary_text
+from cli.whatif_cmd import whatif_command
 from scenarios.generate import generate as make
 from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
-from scenarios.whatif import load_whatif
-from scheduler.compare import KPIS, folder_name, local_executor, run_variants
+from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
-from scheduler.tables import check_output_dir, read_plan, write_plan
+from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
 
 
@@ -116,7 +111,7 @@ def plan(
       carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --time-limit 30
     """
     s = load_scenario(scenario)
-    check_output_dir(out)
+    check_output_dir(out, PLAN_FILES, "a plan")
     settings = SolverSettings(
         time_limit=time_limit,
         workers=workers,
@@ -201,104 +196,4 @@ def generate(
     )
 
 
-@main.command()
-@click.argument("whatif_file", type=click.Path(path_type=Path))
-@click.option(
-    "--emit",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the base and every variant as scenario files into this folder.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Plan every variant; write comparison.csv and each plan under variants/.",
-)
-@click.option(
-    "--jobs",
-    default=default_workers,
-    show_default="cores, at most 8",
-    type=click.IntRange(min=1),
-    help="Variants planned at once, one process each.",
-)
-@click.option(
-    "--dask",
-    "dask",
-    default=None,
-    metavar="ADDRESS",
-    help="Run the variants on this Dask scheduler (tcp://host:8786) instead of local "
-    "processes; needs pip install -e '.[dask]'.",
-)
-@TIME_LIMIT_OPTION
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="CP-SAT search workers per variant.",
-)
-@SEED_OPTION
-@handles_errors
-def whatif(
-    whatif_file: Path,
-    emit: Path | None,
-    out: Path | None,
-    jobs: int,
-    dask: str | None,
-    time_limit: float,
-    workers: int,
-    seed: int,
-) -> None:
-    """Apply a what-if file's shocks to its base scenario; emit or plan the variants.
-
-    \b
-    Example:
-      carehome whatif scenarios/examples/surge-plymouth.yaml --emit surge-scenarios/
-      carehome whatif scenarios/examples/surge-plymouth.yaml --out surge/ --jobs 2
-    """
-    if emit is None and out is None:
-        raise click.UsageError("give --emit DIR, --out DIR or both")
-    _whatif, base, variants = load_whatif(whatif_file)
-    named = {"base": base, **variants}
-    if emit is not None:
-        for name, scenario in named.items():
-            write_atomic(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
-        click.echo(f"wrote {len(named)} scenarios to {emit}/")
-    if out is not None:
-        settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
-        with _executor(jobs, dask) as executor:
-            table = run_variants(named, settings, out, executor, progress=_report_progress)
-        write_atomic(out / "comparison.csv", table.to_csv(index=False))
-        staging = out / ".comparison.xlsx.tmp"
-        table.to_excel(staging, index=False, engine="openpyxl")
-        os.replace(staging, out / "comparison.xlsx")
-        shown = ["variant", "status", "gap_pct", *(k for k in KPIS if k in table)]
-        click.echo(table[[c for c in shown if c in table]].to_string(index=False))
-        click.echo(
-            f"wrote {out}/comparison.csv, comparison.xlsx and "
-            f"{len(named)} plans under {out}/variants/"
-        )
-
-
-@contextlib.contextmanager
-def _executor(jobs: int, dask: str | None) -> Iterator[concurrent.futures.Executor]:
-    if dask is None:
-        with local_executor(jobs) as pool:
-            yield pool
-        return
-    try:
-        from distributed import Client
-    except ImportError:
-        raise click.UsageError("--dask needs the dask extra: pip install -e '.[dask]'") from None
-    with Client(dask) as client:
-        yield client.get_executor()
-
-
-def _report_progress(done: int, total: int, row: dict[str, Any], seconds: float) -> None:
-    eta = seconds / done * (total - done)
-    click.echo(
-        f"[{done}/{total}] {row['variant']}: {row['status']} "
-        f"({seconds:.0f} s elapsed, about {eta:.0f} s to go)",
-        err=True,
-    )
+main.add_command(whatif_command)

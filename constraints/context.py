@@ -12,9 +12,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from scenarios.risk import RiskTable
 from scenarios.schema import Cohort, Home, HomeType, Policy, Scenario, TestSite, daily
 from scheduler.model import Model, Var
-from scheduler.risk import RiskTable
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from scenarios.schema import (
     Capacity,
     Cohort,
     OutbreakStatus,
-    Role,
     Scenario,
     SiteKind,
 )
@@ -150,15 +149,6 @@ def _worker_problems(s: Scenario) -> Iterator[Problem]:
                 f"{at}.last_negative_test",
                 f"date {w.last_negative_test} is after the horizon's first day",
             )
-    needed = {sf.role for h in s.homes for sf in h.shortfalls}
-    held: set[Role] = {r for w in s.workers for r in w.roles}
-    for i, h in enumerate(s.homes):
-        for j, sf in enumerate(h.shortfalls):
-            if sf.role in needed - held:
-                yield Problem(
-                    f"homes[{i}] ({h.id}).shortfalls[{j}].role",
-                    f"no worker holds the role {sf.role.value!r}",
-                )
 
 
 def _facility_problems(s: Scenario) -> Iterator[Problem]:

@@ -1,387 +1,219 @@
-"""What-if files: a base scenario and named variants, each a list of shocks applied in order.
+"""What-if files: a base scenario, named variants and a parameter sweep, all as scenarios.
 
-A shock is a small typed record (`kind` picks the type) that turns one scenario into
-another; after its shocks a variant is an ordinary, fully validated scenario, so anything
-that plans a scenario plans a variant. Random choices (which homes break out, which
-workers fall sick) come from one `random.Random` per variant seeded from the file's seed
-and the variant's name, so a variant is the same whichever order or process runs it.
+A variant is a list of shocks applied to the base in order; a sweep varies one or two shock
+fields over a grid of values, optionally repeated over several seeds for the shocks drawn at
+random. After its shocks every run is an ordinary, fully validated scenario, so anything
+that plans a scenario plans a run.
+
+Random draws are reproducible wherever a run is planned: a variant draws from a generator
+seeded by the file's seed and its name; a sweep cell draws from one seeded by the file's
+seed and its seed index only, so every cell of the grid sees the same sick workers and the
+same new outbreaks for a given seed (common random numbers) and cells differ only by the
+swept values.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import copy
 import hashlib
-import math
+import itertools
 import random
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import Field, PositiveFloat, PositiveInt, ValidationError, model_validator
-
-from scenarios.load import ScenarioError, load_scenario, parse_scenario, read_document
-from scenarios.schema import (
-    Availability,
-    Capacity,
-    HomeType,
-    IsolationRequest,
-    Need,
-    NonNegativeInt,
-    OutbreakStatus,
-    Role,
-    Scenario,
-    Shift,
-    Shortfall,
-    Strict,
+from pydantic import (
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
 )
 
+from scenarios.load import ScenarioError, load_scenario, read_document
+from scenarios.schema import Scenario, Strict
+from scenarios.shocks import Shock, apply_shocks
 
-class Days(Strict):
-    """Horizon days `first..last`, 1-based and inclusive; `last` omitted = to the end."""
-
-    first: PositiveInt = 1
-    last: PositiveInt | None = None
-
-    def indices(self, horizon_days: int) -> range:
-        return range(self.first - 1, min(horizon_days, self.last or horizon_days))
-
-
-class _Capacity(Strict):
-    days: Days = Days()
-    scale: Annotated[float, Field(ge=0.0)] | None = None
-    set: NonNegativeInt | None = None
-
-    @model_validator(mode="after")
-    def _one_change(self) -> _Capacity:
-        if (self.scale is None) == (self.set is None):
-            raise ValueError("give exactly one of scale or set")
-        return self
-
-    def apply(self, capacity: Capacity, horizon_days: int) -> list[int]:
-        daily = capacity if isinstance(capacity, list) else [capacity] * horizon_days
-        changed = list(daily)
-        for d in self.days.indices(horizon_days):
-            changed[d] = (
-                self.set if self.set is not None else math.floor(daily[d] * (self.scale or 0))
-            )
-        return changed
-
-
-class SiteCapacity(_Capacity):
-    """Scale or set a test site's daily capacity over some days."""
-
-    kind: Literal["site_capacity"]
-    site: str
-
-
-class FacilityBeds(_Capacity):
-    """Scale or set an isolation facility's beds over some days."""
-
-    kind: Literal["facility_beds"]
-    facility: str
-
-
-class OutbreakSurge(Strict):
-    """`count` more homes (and the named `homes`) move to a confirmed outbreak on `day`,
-    drawn among homes without one, each with probability in proportion to its type's
-    weight in `type_weights` (1 for a type not listed)."""
-
-    kind: Literal["outbreak_surge"]
-    day: PositiveInt = 1
-    count: NonNegativeInt = 0
-    homes: list[str] = Field(default_factory=list)
-    type_weights: dict[HomeType, Annotated[float, Field(ge=0.0)]] = Field(default_factory=dict)
-    resident_cases: PositiveInt = 1
-
-
-class BankUnavailable(Strict):
-    """A `fraction` of bank and agency workers, drawn by seed, is unavailable on `days`."""
-
-    kind: Literal["bank_unavailable"]
-    fraction: Annotated[float, Field(ge=0.0, le=1.0)]
-    days: Days = Days()
-
-
-class StaffSick(Strict):
-    """A `fraction` of a home's own staff is off sick on `days`: each shift is short by
-    `ceil(fraction * staff * on_shift_share)` more carers (`homes` empty = every home)."""
-
-    kind: Literal["staff_sick"]
-    fraction: Annotated[float, Field(gt=0.0, le=1.0)]
-    homes: list[str] = Field(default_factory=list)
-    days: Days = Days()
-    on_shift_share: Annotated[float, Field(gt=0.0, le=1.0)] = 0.2
-    role: Role = Role.CARER
-
-
-class IsolationDemand(Strict):
-    """Isolation requests multiplied by `factor`: copies of requests drawn by seed."""
-
-    kind: Literal["isolation_demand"]
-    factor: PositiveFloat
-
-
-class HospitalDischarges(Strict):
-    """`per_day` new discharge requests needing isolation on each of `days`."""
-
-    kind: Literal["hospital_discharges"]
-    per_day: PositiveInt
-    need: Need = Need.RESIDENTIAL
-    days: Days = Days()
-    hospital: str = "City Hospital"
-
-
-class PolicyChange(Strict):
-    """Any policy fields, merged into the scenario's policy (nested sections too)."""
-
-    kind: Literal["policy"]
-    changes: dict[str, Any]
-
-
-Shock = Annotated[
-    SiteCapacity
-    | FacilityBeds
-    | OutbreakSurge
-    | BankUnavailable
-    | StaffSick
-    | IsolationDemand
-    | HospitalDischarges
-    | PolicyChange,
-    Field(discriminator="kind"),
+RunName = Annotated[
+    str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")
 ]
+AxisName = Annotated[str, Field(min_length=1, max_length=24, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 
 
 class Variant(Strict):
-    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")
+    name: RunName
     shocks: list[Shock] = Field(default_factory=list)
+
+
+class Grid(Strict):
+    """Values `from`, `from + step`, ... up to and including `to`."""
+
+    from_: float = Field(alias="from")
+    to: float
+    step: PositiveFloat
+
+    def values(self) -> list[float]:
+        count = int((self.to - self.from_) / self.step + 1e-9) + 1
+        return [round(self.from_ + i * self.step, 9) for i in range(max(0, count))]
+
+
+class Axis(Strict):
+    """One swept parameter: `field` of the `shock` template takes each of `values` in turn.
+    A dotted `field` reaches inside a nested one (`changes.retest_days.staff`)."""
+
+    name: AxisName
+    shock: dict[str, Any]
+    field: str = Field(min_length=1)
+    values: Annotated[list[float], Field(min_length=1)] | Grid
+
+    def points(self) -> list[float]:
+        values = self.values.values() if isinstance(self.values, Grid) else self.values
+        return [int(v) if float(v).is_integer() else v for v in values]
+
+    def shock_at(self, value: float) -> dict[str, Any]:
+        """The shock template with `field` set to `value`."""
+        shock = copy.deepcopy(self.shock)
+        *parents, last = self.field.split(".")
+        node = shock
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"field {self.field!r}: {part!r} is not a section")
+        node[last] = value
+        return shock
+
+
+class Sweep(Strict):
+    """A grid over one or two axes, each cell planned once per seed in `seeds`; `shocks`
+    apply in every cell after the axes' own. `kpi` is the one shown in the heatmap."""
+
+    axes: list[Axis] = Field(min_length=1, max_length=2)
+    seeds: PositiveInt = 1
+    shocks: list[Shock] = Field(default_factory=list)
+    kpi: str = "risk_weighted_coverage_pct"
+
+    @model_validator(mode="after")
+    def _distinct_axes(self) -> Sweep:
+        if len({a.name for a in self.axes}) < len(self.axes):
+            raise ValueError("axis names repeat")
+        return self
 
 
 class WhatIf(Strict):
     base: str = Field(description="The base scenario's path, relative to the what-if file.")
     seed: int = 0
-    variants: list[Variant] = Field(min_length=1)
+    variants: list[Variant] = Field(default_factory=list)
+    sweep: Sweep | None = None
 
     @model_validator(mode="after")
-    def _unique_names(self) -> WhatIf:
+    def _something_to_run(self) -> WhatIf:
+        if not self.variants and self.sweep is None:
+            raise ValueError("give variants, a sweep or both")
         names = [v.name for v in self.variants]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = sorted({n for n in names if names.count(n) > 1 or n == "base"})
         if duplicates:
-            raise ValueError(f"variant names repeat: {', '.join(duplicates)}")
+            raise ValueError(f"variant names repeat or are reserved: {', '.join(duplicates)}")
         return self
 
 
-# ------------------------------------------------------------------ applying shocks
+@dataclass(frozen=True)
+class Cell:
+    """Where a sweep run sits: its grid cell's label and axis values (in axis order), and
+    its seed index (1-based)."""
+
+    label: str
+    values: tuple[float, ...]
+    seed: int
 
 
-def _data(s: Scenario) -> dict[str, Any]:
-    return s.model_dump(mode="json", by_alias=True)
+@dataclass
+class Study:
+    """Everything a what-if file asks to plan, in order: the base, each variant, each sweep
+    run. `cells` says which runs are sweep runs and where they sit in the grid."""
+
+    whatif: WhatIf
+    base: Scenario
+    variants: dict[str, Scenario]
+    sweep_runs: dict[str, Scenario]
+    cells: dict[str, Cell]
+
+    @property
+    def runs(self) -> dict[str, Scenario]:
+        return {"base": self.base, **self.variants, **self.sweep_runs}
+
+    @property
+    def axes(self) -> list[str]:
+        return [a.name for a in self.whatif.sweep.axes] if self.whatif.sweep else []
 
 
-def _day(s: Scenario, index: int) -> str:
-    return (s.horizon.start + dt.timedelta(days=index)).isoformat()
-
-
-def _known(ids: list[str], wanted: str, what: str) -> None:
-    if wanted not in ids:
-        raise ValueError(f"unknown {what} {wanted!r}")
-
-
-def _change_capacity(
-    s: Scenario, shock: _Capacity, section: str, field: str, wanted: str, what: str
-) -> dict[str, Any]:
-    """`shock` applied to the `field` of record `wanted` in `section` (sites or facilities)."""
-    data = _data(s)
-    _known([x["id"] for x in data[section]], wanted, what)
-    for record in data[section]:
-        if record["id"] == wanted:
-            record[field] = shock.apply(record[field], s.horizon.days)
-    return data
-
-
-def _site_capacity(s: Scenario, shock: SiteCapacity, _rng: random.Random) -> dict[str, Any]:
-    return _change_capacity(s, shock, "test_sites", "capacity", shock.site, "test site")
-
-
-def _facility_beds(s: Scenario, shock: FacilityBeds, _rng: random.Random) -> dict[str, Any]:
-    return _change_capacity(s, shock, "isolation_facilities", "beds", shock.facility, "facility")
-
-
-def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> dict[str, Any]:
-    data = _data(s)
-    ids = [h["id"] for h in data["homes"]]
-    for home_id in shock.homes:
-        _known(ids, home_id, "home")
-    free = [
-        h
-        for h in s.homes
-        if h.outbreak.status != OutbreakStatus.CONFIRMED and h.id not in shock.homes
-    ]
-    weights = [shock.type_weights.get(h.type, 1.0) for h in free]
-    chosen = set(shock.homes) | set(_draw(rng, [h.id for h in free], weights, shock.count))
-    since = _day(s, min(shock.day, s.horizon.days) - 1)
-    for home in data["homes"]:
-        if home["id"] in chosen:
-            cases = min(
-                home["residents"], max(shock.resident_cases, home["outbreak"]["resident_cases"])
-            )
-            home["outbreak"] |= {"status": "confirmed", "since": since, "resident_cases": cases}
-    return data
-
-
-def _draw(rng: random.Random, items: list[str], weights: list[float], count: int) -> list[str]:
-    """`count` distinct items, each draw in proportion to weight (uniform if all are 0)."""
-    pool = list(zip(items, weights, strict=True))
-    picked: list[str] = []
-    while pool and len(picked) < count:
-        total = sum(w for _item, w in pool)
-        index = rng.randrange(len(pool))
-        if total > 0:
-            r, acc = rng.random() * total, 0.0
-            for n, (_item, w) in enumerate(pool):
-                acc += w
-                if r < acc:
-                    index = n
-                    break
-        picked.append(pool.pop(index)[0])
-    return picked
-
-
-def _bank_unavailable(s: Scenario, shock: BankUnavailable, rng: random.Random) -> dict[str, Any]:
-    data = _data(s)
-    ids = [w["id"] for w in data["workers"]]
-    chosen = set(rng.sample(ids, round(shock.fraction * len(ids))))
-    off = {s.horizon.start + dt.timedelta(days=d) for d in shock.days.indices(s.horizon.days)}
-    for worker in data["workers"]:
-        if worker["id"] in chosen:
-            worker["availability"] = _without_days(
-                s.workers[ids.index(worker["id"])].availability, off
-            )
-    return data
-
-
-def _without_days(blocks: list[Availability], off: set[dt.date]) -> list[dict[str, Any]]:
-    """Availability blocks with the `off` dates cut out, one block per remaining date."""
-    kept = []
-    for block in blocks:
-        day = block.from_
-        while day <= block.last:
-            if day not in off:
-                kept.append({"from": day.isoformat(), "shifts": [str(x) for x in block.shifts]})
-            day += dt.timedelta(days=1)
-    return kept
-
-
-def _staff_sick(s: Scenario, shock: StaffSick, _rng: random.Random) -> dict[str, Any]:
-    data = _data(s)
-    ids = [h["id"] for h in data["homes"]]
-    for home_id in shock.homes:
-        _known(ids, home_id, "home")
-    for home, model in zip(data["homes"], s.homes, strict=True):
-        if shock.homes and home["id"] not in shock.homes:
-            continue
-        extra = math.ceil(shock.fraction * model.staff * shock.on_shift_share)
-        if extra == 0:
-            continue
-        short = {(sf.date, sf.shift, sf.role): sf.workers for sf in model.shortfalls}
-        for d in shock.days.indices(s.horizon.days):
-            day = s.horizon.start + dt.timedelta(days=d)
-            for shift in Shift:
-                short[day, shift, shock.role] = short.get((day, shift, shock.role), 0) + extra
-        home["shortfalls"] = [
-            Shortfall(date=day, shift=shift, role=role, workers=n).model_dump(mode="json")
-            for (day, shift, role), n in sorted(short.items())
-        ]
-    return data
-
-
-def _isolation_demand(s: Scenario, shock: IsolationDemand, rng: random.Random) -> dict[str, Any]:
-    data = _data(s)
-    requests = s.isolation_requests
-    if shock.factor <= 1:
-        keep = round(shock.factor * len(requests))
-        kept = {r.id for r in rng.sample(requests, keep)}
-        data["isolation_requests"] = [r for r in data["isolation_requests"] if r["id"] in kept]
-        return data
-    extra = round((shock.factor - 1) * len(requests))
-    for n in range(extra):
-        source = requests[n % len(requests)] if requests else None
-        if source is None:
-            break
-        copy = source.model_dump(mode="json", by_alias=True) | {"id": f"{source.id}-x{n + 1}"}
-        data["isolation_requests"].append(copy)
-    return data
-
-
-def _hospital_discharges(
-    s: Scenario, shock: HospitalDischarges, _rng: random.Random
-) -> dict[str, Any]:
-    data = _data(s)
-    for d in shock.days.indices(s.horizon.days):
-        for n in range(shock.per_day):
-            request = IsolationRequest(
-                id=f"hd-{d + 1:02d}-{n + 1}",
-                from_hospital=shock.hospital,
-                need=shock.need,
-                earliest=s.horizon.start + dt.timedelta(days=d),
-                reason=f"discharge from {shock.hospital} needing isolation",
-            )
-            data["isolation_requests"].append(request.model_dump(mode="json", by_alias=True))
-    return data
-
-
-def _policy(s: Scenario, shock: PolicyChange, _rng: random.Random) -> dict[str, Any]:
-    data = _data(s)
-    data["policy"] = _merge(data["policy"], shock.changes)
-    return data
-
-
-def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for k, v in changes.items():
-        merged[k] = (
-            _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-        )
-    return merged
-
-
-_APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
-    "site_capacity": _site_capacity,
-    "facility_beds": _facility_beds,
-    "outbreak_surge": _outbreak_surge,
-    "bank_unavailable": _bank_unavailable,
-    "staff_sick": _staff_sick,
-    "isolation_demand": _isolation_demand,
-    "hospital_discharges": _hospital_discharges,
-    "policy": _policy,
-}
-
-
-def variant_rng(seed: int, name: str) -> random.Random:
-    digest = hashlib.sha256(f"{seed}:{name}".encode()).digest()
+def seeded_rng(seed: int, label: str) -> random.Random:
+    """A generator that depends only on `seed` and `label`, in any process."""
+    digest = hashlib.sha256(f"{seed}:{label}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
 def apply_variant(base: Scenario, variant: Variant, seed: int, source: str) -> Scenario:
     """The base with the variant's shocks applied in order, validated after each."""
-    rng = variant_rng(seed, variant.name)
-    scenario = base
-    for i, shock in enumerate(variant.shocks):
-        where = f"{source}: variants[{variant.name}].shocks[{i}] ({shock.kind})"
-        try:
-            data = _APPLY[shock.kind](scenario, shock, rng)
-        except ValueError as exc:
-            raise ScenarioError([f"{where}: {exc}"]) from None
-        data["name"] = f"{base.name}: {variant.name}"
-        try:
-            scenario = parse_scenario(data, source=where)
-        except ScenarioError as exc:
-            raise ScenarioError(exc.lines) from None
-    return scenario.model_copy(update={"name": f"{base.name}: {variant.name}"})
+    return apply_shocks(
+        base,
+        variant.shocks,
+        seeded_rng(seed, variant.name),
+        f"{base.name}: {variant.name}",
+        f"{source}: variants[{variant.name}]",
+    )
 
 
-def load_whatif(path: str | Path) -> tuple[WhatIf, Scenario, dict[str, Scenario]]:
-    """The what-if file, its base scenario and every variant, all validated; every
-    problem raises `ScenarioError` naming the file and the path inside it."""
+_SHOCK = TypeAdapter(Shock)
+
+
+def sweep_runs(
+    base: Scenario, sweep: Sweep, seed: int, source: str
+) -> tuple[dict[str, Scenario], dict[str, Cell]]:
+    """Every cell of the grid, once per seed: named by its values, with its shocks applied."""
+    scenarios: dict[str, Scenario] = {}
+    cells: dict[str, Cell] = {}
+    axis_shocks = [
+        [_axis_shock(axis, i, v, source) for v in axis.points()]
+        for i, axis in enumerate(sweep.axes)
+    ]
+    for combo in itertools.product(*(range(len(a.points())) for a in sweep.axes)):
+        values = tuple(axis.points()[n] for axis, n in zip(sweep.axes, combo, strict=True))
+        label = " x ".join(f"{a.name} {_show(v)}" for a, v in zip(sweep.axes, values, strict=True))
+        shocks = [axis_shocks[i][n] for i, n in enumerate(combo)] + sweep.shocks
+        for k in range(1, sweep.seeds + 1):
+            name = f"{label} seed {k}" if sweep.seeds > 1 else label
+            scenarios[name] = apply_shocks(
+                base,
+                shocks,
+                seeded_rng(seed, f"sweep seed {k}"),
+                f"{base.name}: {name}",
+                f"{source}: sweep[{name}]",
+            )
+            cells[name] = Cell(label, values, k)
+    return scenarios, cells
+
+
+def _axis_shock(axis: Axis, index: int, value: float, source: str) -> Shock:
+    where = f"{source}: sweep.axes[{index}] ({axis.name}) at {_show(value)}"
+    try:
+        return _SHOCK.validate_python(axis.shock_at(value))
+    except ValueError as exc:
+        lines = (
+            [f"{where}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            if isinstance(exc, ValidationError)
+            else [f"{where}: {exc}"]
+        )
+        raise ScenarioError(lines) from None
+
+
+def _show(value: float) -> str:
+    return f"{value:g}"
+
+
+def load_whatif(path: str | Path) -> Study:
+    """The what-if file, its base scenario and every run, all validated; every problem
+    raises `ScenarioError` naming the file and the path inside it."""
     path = Path(path)
     document = read_document(path)
     try:
@@ -395,4 +227,11 @@ def load_whatif(path: str | Path) -> tuple[WhatIf, Scenario, dict[str, Scenario]
         ) from None
     base = load_scenario(path.parent / whatif.base)
     variants = {v.name: apply_variant(base, v, whatif.seed, path.name) for v in whatif.variants}
-    return whatif, base, variants
+    runs: dict[str, Scenario] = {}
+    cells: dict[str, Cell] = {}
+    if whatif.sweep is not None:
+        runs, cells = sweep_runs(base, whatif.sweep, whatif.seed, path.name)
+        clash = sorted(set(runs) & set(variants))
+        if clash:
+            raise ScenarioError([f"{path.name}: variant names clash with sweep cells: {clash}"])
+    return Study(whatif, base, variants, runs, cells)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scenarios.risk import RiskParts
 from scenarios.schema import Cohort, Role, Shift
 
 
@@ -80,31 +81,6 @@ class UnmetNeed(Record):
     cause_family: str
     cause_resource: str = ""
     cause: str
-
-
-class RiskParts(Record):
-    """The additive parts of a home's risk score on one day; `score` is their sum."""
-
-    home_id: str
-    date: dt.date
-    score: int
-    base: int = 0
-    outbreak: int = 0
-    cases: int = 0
-    deaths: int = 0
-    rag_overall: int = 0
-    rag_ppe: int = 0
-    rag_workforce: int = 0
-    cqc: int = 0
-    home_type: int = 0
-    cannot_isolate: int = 0
-    days_since_test: int = 0
-    staffing: int = 0
-
-
-RISK_PARTS: tuple[str, ...] = tuple(
-    name for name in RiskParts.model_fields if name not in {"home_id", "date", "score"}
-)
 
 
 class StageResult(Record):

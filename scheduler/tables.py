@@ -1,15 +1,9 @@
-"""A plan as the tables planners open in Excel, written atomically, and read back.
-
-Writing goes to a temporary folder beside the target and is renamed into place at the end,
-so an interrupted or failed run never leaves a half-written plan folder.
-"""
+"""A plan as the tables planners open in Excel, written atomically (`scheduler.outdir`),
+and read back."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +11,12 @@ import pandas as pd
 from pydantic import BaseModel
 
 from scenarios.load import dump_scenario
+from scenarios.risk import RISK_PARTS, RiskParts
 from scenarios.schema import Scenario
+from scheduler.outdir import staged_dir
 from scheduler.plan import (
-    RISK_PARTS,
     Placement,
     Plan,
-    RiskParts,
     ShiftAssignment,
     Summary,
     TestBooking,
@@ -114,49 +108,13 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
 def write_plan(plan: Plan, scenario: Scenario, out_dir: str | Path) -> Path:
     """Write every table into `out_dir` atomically, replacing an earlier plan there."""
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_dir(out, PLAN_FILES, "a plan") as staging:
         for filename, frame in plan_tables(plan, scenario).items():
             frame.to_csv(staging / filename, index=False)
         summary = plan.summary.model_dump(mode="json")
         (staging / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         (staging / SCENARIO).write_text(dump_scenario(scenario), encoding="utf-8")
-        _replace_dir(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
-
-
-class OutputDirError(Exception):
-    """An output folder the planner must not replace."""
-
-
-def check_output_dir(out: Path) -> None:
-    """Refuse a target that is a file, or a folder holding anything but an earlier plan:
-    replacing the folder would delete it."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise OutputDirError(f"{out}: exists and is not a folder")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in PLAN_FILES)
-    if foreign:
-        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-        raise OutputDirError(
-            f"{out}: holds files that are not a plan ({shown}); choose another --out"
-        )
-
-
-def _replace_dir(staging: Path, out: Path) -> None:
-    check_output_dir(out)
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-    os.replace(out, old / out.name)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 class PlanReadError(Exception):

@@ -70,17 +70,6 @@ CASES = {
         _scenario(homes=[home("h1", residents=20)]),
         "bad.yaml: homes[0] (h1).residents: 20 residents exceed 12 beds",
     ),
-    "role no worker has": (
-        _scenario(
-            homes=[
-                home(
-                    "h1",
-                    shortfalls=[{"date": day(1), "shift": "day", "role": "nurse", "workers": 1}],
-                )
-            ]
-        ),
-        "bad.yaml: homes[0] (h1).shortfalls[0].role: no worker holds the role 'nurse'",
-    ),
     "need no facility accepts": (
         _scenario(
             isolation_requests=[

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from scenarios.risk import RISK_PARTS, RiskTable, risk_parts
 from scenarios.schema import RiskWeights
-from scheduler.plan import RISK_PARTS
-from scheduler.risk import RiskTable, risk_parts
 from tests.conftest import START, day, home, scenario, shortfall, worker
 
 

@@ -118,3 +118,15 @@ def test_max_shifts_in_horizon():
         workers=[worker("w1", max_shifts=2)],
     )
     assert len(solve(s).shifts) == 2
+
+
+def test_a_role_no_bank_worker_holds_is_unmet_with_that_cause():
+    s = scenario(
+        homes=[home("a", shortfalls=[shortfall(0, role="nurse"), shortfall(1)])],
+        workers=[worker("w1")],
+    )
+    plan = solve(s)
+    assert [(x.date.isoformat(), x.role) for x in plan.shifts] == [(day(1), "carer")]
+    [unmet] = [u for u in plan.unmet if u.kind == "shift"]
+    assert unmet.date.isoformat() == day(0)
+    assert unmet.cause == "no bank worker holds the role nurse"

@@ -16,9 +16,7 @@ from scenarios.schema import Scenario, daily
 from scenarios.whatif import Variant, apply_variant
 from scheduler.compare import plan_variant
 from scheduler.settings import SolverSettings
-from tests.conftest import day, home, scenario, shortfall, site, worker
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
+from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, worker
 
 
 @pytest.fixture
@@ -90,6 +88,39 @@ def test_bank_unavailable_takes_a_fraction_off_for_the_days(base: Scenario) -> N
             w.available_on(d, sh) for d in s.horizon.dates[:4] for sh in ("day", "night")
         )
         assert all(w.available_on(d, "day") for d in s.horizon.dates[4:])
+
+
+def test_bank_size_shrinks_to_nested_subsets_and_grows_with_fresh_recruits() -> None:
+    base = scenario(
+        homes=[home("a")],
+        workers=[*(worker(f"w{i}") for i in range(10)), worker("ag", kind="agency")],
+    )
+    small, mid = (shocked(base, {"kind": "bank_size", "workers": n}, seed=3) for n in (3, 6))
+    ids = {n: {w.id for w in s.workers} for n, s in ((3, small), (6, mid))}
+    assert len(ids[3]) == 4 and len(ids[6]) == 7 and "ag" in ids[3]  # agency untouched
+    assert ids[3] < ids[6]  # the same seed draws the same order: a smaller bank is a subset
+    grown = shocked(base, {"kind": "bank_size", "workers": 13}, seed=3)
+    recruits = [w for w in grown.workers if w.id not in {x.id for x in base.workers}]
+    assert sorted(w.id[-3:] for w in recruits) == ["-r1", "-r2", "-r3"]
+    assert all(
+        w.last_negative_test is None and w.home_history.current_home is None for w in recruits
+    )
+    assert all(w.kind == "bank" and w.roles and w.availability for w in recruits)
+
+
+def test_outbreak_surge_by_risk_favours_high_risk_homes() -> None:
+    red = {"overall": "red", "ppe": "red", "workforce": "red"}
+    base = scenario(homes=[home("a"), home("b"), home("c", rag=red, cqc_rating="inadequate")])
+
+    def hit(by_risk: bool, seed: int) -> str:
+        surge = {"kind": "outbreak_surge", "count": 1, "by_risk": by_risk}
+        return next(
+            h.id for h in shocked(base, surge, seed=seed).homes if h.outbreak.status == "confirmed"
+        )
+
+    risky = [hit(True, n) for n in range(60)].count("c")
+    plain = [hit(False, n) for n in range(60)].count("c")
+    assert risky > 30 and risky > plain + 10
 
 
 def test_staff_sick_raises_shortfall(base: Scenario) -> None:
@@ -173,7 +204,7 @@ def test_whatif_plans_variants_in_parallel_and_compares(tmp_path: Path) -> None:
     )
     assert (out / "variants" / "no-tests" / "summary.json").exists()
     assert (out / "comparison.xlsx").exists()
-    assert "[3/3]" in result.output
+    assert "[3/3]" in result.output and "running" in result.output and "to go" in result.output
 
 
 def test_a_failing_variant_is_a_row_not_a_crash(base: Scenario) -> None:

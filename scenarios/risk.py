@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel, ConfigDict
+
 from scenarios.schema import (
     HOME_COHORTS,
     CqcRating,
@@ -20,7 +22,33 @@ from scenarios.schema import (
     RiskWeights,
     Scenario,
 )
-from scheduler.plan import RiskParts
+
+
+class RiskParts(BaseModel):
+    """The additive parts of a home's risk score on one day; `score` is their sum."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    home_id: str
+    date: dt.date
+    score: int
+    base: int = 0
+    outbreak: int = 0
+    cases: int = 0
+    deaths: int = 0
+    rag_overall: int = 0
+    rag_ppe: int = 0
+    rag_workforce: int = 0
+    cqc: int = 0
+    home_type: int = 0
+    cannot_isolate: int = 0
+    days_since_test: int = 0
+    staffing: int = 0
+
+
+RISK_PARTS: tuple[str, ...] = tuple(
+    name for name in RiskParts.model_fields if name not in {"home_id", "date", "score"}
+)
 
 
 def _rag(w: RiskWeights, rating: Rag) -> int:

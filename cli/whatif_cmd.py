@@ -1,0 +1,151 @@
+"""`carehome whatif`: emit or plan a what-if study's runs and print the comparison."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from cli.common import SEED_OPTION, TIME_LIMIT_OPTION, default_workers, handles_errors, write_atomic
+from cli.progress import ProgressBar
+from scenarios.load import ScenarioError, dump_scenario
+from scenarios.whatif import Study, load_whatif
+from scheduler.compare import HEADLINE, KPIS, folder_name, local_executor, run_study
+from scheduler.outdir import staged_dir
+from scheduler.settings import SolverSettings
+from scheduler.study_output import STUDY_FILES, write_study
+
+_SHOWN = {
+    "variant": "variant",
+    "mark": "rank",
+    "status": "status",
+    "gap_pct": "gap %",
+    HEADLINE: "risk-wtd cover %",
+    "cohort_tests_in_interval_pct": "cohort tests %",
+    "outbreak_tests_in_window_pct": "outbreak tests %",
+    "shortfall_shifts_filled_pct": "shifts filled %",
+    "isolation_requests_placed_pct": "isolation placed %",
+}
+
+
+@click.command("whatif")
+@click.argument("whatif_file", type=click.Path(path_type=Path))
+@click.option(
+    "--emit",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the base and every run (variants, sweep cells) as scenario files here.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Plan every run; write the comparison, charts and each plan into this folder.",
+)
+@click.option(
+    "--jobs",
+    default=default_workers,
+    show_default="cores, at most 8",
+    type=click.IntRange(min=1),
+    help="Runs planned at once, one process each.",
+)
+@click.option(
+    "--dask",
+    "dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Plan on this Dask scheduler (tcp://host:8786) instead of local processes; "
+    "needs pip install -e '.[dask]'.",
+)
+@TIME_LIMIT_OPTION
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="CP-SAT search workers per run.",
+)
+@SEED_OPTION
+@click.option(
+    "--deterministic-time",
+    type=click.FloatRange(min=0.01),
+    default=None,
+    help="Stop each tier after this much CP-SAT deterministic time, so every run gives "
+    "the same plan however busy the machine or cluster is.",
+)
+@handles_errors
+def whatif_command(
+    whatif_file: Path,
+    emit: Path | None,
+    out: Path | None,
+    jobs: int,
+    dask: str | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    deterministic_time: float | None,
+) -> None:
+    """Apply a what-if file's shocks to its base scenario; emit or plan every run.
+
+    \b
+    Example:
+      carehome whatif scenarios/examples/surge-plymouth.yaml --emit surge-scenarios/
+      carehome whatif scenarios/examples/surge-plymouth.yaml --out surge/ --jobs 2
+    """
+    if emit is None and out is None:
+        raise click.UsageError("give --emit DIR, --out DIR or both")
+    study = load_whatif(whatif_file)
+    _check_kpi(study, whatif_file)
+    runs = study.runs
+    if emit is not None:
+        for name, scenario in runs.items():
+            write_atomic(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
+        click.echo(f"wrote {len(runs)} scenarios to {emit}/")
+    if out is None:
+        return
+    settings = SolverSettings(
+        time_limit=time_limit, workers=workers, seed=seed, deterministic_time=deterministic_time
+    )
+    with staged_dir(out, STUDY_FILES, "a what-if study") as staging:
+        with _executor(jobs, dask) as (executor, slots), ProgressBar(len(runs)) as bar:
+            results = run_study(study, settings, staging, executor, slots, progress=bar)
+        table = write_study(study, results, staging)
+    click.echo(_printable(table))
+    click.echo(
+        f"wrote {out}/: comparison.csv, comparison.xlsx, charts/ and {len(runs)} plans "
+        f"({len(study.variants) + 1} under variants/, {len(study.cells)} under sweep/)"
+    )
+
+
+def _check_kpi(study: Study, source: Path) -> None:
+    sweep = study.whatif.sweep
+    if sweep is not None and sweep.kpi not in KPIS:
+        raise ScenarioError(
+            [f"{source.name}: sweep.kpi: {sweep.kpi!r} is not a KPI; one of {', '.join(KPIS)}"]
+        )
+
+
+def _printable(table: pd.DataFrame) -> str:
+    """The comparison's headline columns, short headers, best and worst marked."""
+    shown = table[[c for c in _SHOWN if c in table]].rename(columns=_SHOWN)
+    shown["status"] = shown["status"].str.slice(0, 40)
+    return shown.to_string(index=False, float_format=lambda v: f"{v:.1f}", na_rep="-")
+
+
+@contextlib.contextmanager
+def _executor(jobs: int, dask: str | None) -> Iterator[tuple[concurrent.futures.Executor, int]]:
+    """The executor to plan on and how many runs it plans at once."""
+    if dask is None:
+        with local_executor(jobs) as pool:
+            yield pool, jobs
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--dask needs the dask extra: pip install -e '.[dask]'") from None
+    with Client(dask) as client:
+        yield client.get_executor(), max(1, sum(client.nthreads().values()))

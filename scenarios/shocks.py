@@ -1,0 +1,390 @@
+"""Shocks: small typed records (`kind` picks the type) that each turn one scenario into another.
+
+A shock changes exactly what its name says and nothing else; random choices (which homes
+break out, which workers fall sick) come from the `random.Random` it is given, so the caller
+decides what is reproducible and what is shared between runs. After each shock the scenario
+is validated again in full, so a shocked scenario is an ordinary scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PositiveFloat, PositiveInt, model_validator
+
+from scenarios.load import ScenarioError, parse_scenario
+from scenarios.risk import risk_parts
+from scenarios.schema import (
+    Availability,
+    Capacity,
+    HomeType,
+    IsolationRequest,
+    Need,
+    NonNegativeInt,
+    OutbreakStatus,
+    Role,
+    Scenario,
+    Shift,
+    Shortfall,
+    Strict,
+    WorkerKind,
+)
+
+
+class Days(Strict):
+    """Horizon days `first..last`, 1-based and inclusive; `last` omitted = to the end."""
+
+    first: PositiveInt = 1
+    last: PositiveInt | None = None
+
+    def indices(self, horizon_days: int) -> range:
+        return range(self.first - 1, min(horizon_days, self.last or horizon_days))
+
+
+class _Capacity(Strict):
+    days: Days = Days()
+    scale: Annotated[float, Field(ge=0.0)] | None = None
+    set: NonNegativeInt | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> _Capacity:
+        if (self.scale is None) == (self.set is None):
+            raise ValueError("give exactly one of scale or set")
+        return self
+
+    def apply(self, capacity: Capacity, horizon_days: int) -> list[int]:
+        daily = capacity if isinstance(capacity, list) else [capacity] * horizon_days
+        changed = list(daily)
+        for d in self.days.indices(horizon_days):
+            changed[d] = (
+                self.set if self.set is not None else math.floor(daily[d] * (self.scale or 0))
+            )
+        return changed
+
+
+class SiteCapacity(_Capacity):
+    """Scale or set a test site's daily capacity over some days."""
+
+    kind: Literal["site_capacity"]
+    site: str
+
+
+class FacilityBeds(_Capacity):
+    """Scale or set an isolation facility's beds over some days."""
+
+    kind: Literal["facility_beds"]
+    facility: str
+
+
+class OutbreakSurge(Strict):
+    """`count` more homes (and the named `homes`) move to a confirmed outbreak on `day`,
+    drawn among homes without one, each with probability in proportion to its type's
+    weight in `type_weights` (1 for a type not listed), times its risk score on that day
+    when `by_risk` is set (outbreaks find the homes already most exposed)."""
+
+    kind: Literal["outbreak_surge"]
+    day: PositiveInt = 1
+    count: NonNegativeInt = 0
+    homes: list[str] = Field(default_factory=list)
+    type_weights: dict[HomeType, Annotated[float, Field(ge=0.0)]] = Field(default_factory=dict)
+    by_risk: bool = False
+    resident_cases: PositiveInt = 1
+
+
+class BankUnavailable(Strict):
+    """A `fraction` of bank and agency workers, drawn by seed, is unavailable on `days`."""
+
+    kind: Literal["bank_unavailable"]
+    fraction: Annotated[float, Field(ge=0.0, le=1.0)]
+    days: Days = Days()
+
+
+class BankSize(Strict):
+    """The staff bank resized to `workers` bank workers (agency staff untouched). A smaller
+    bank keeps a seeded random subset; a larger one recruits copies of existing workers
+    (same roles and availability, no home history, no recent test: each needs a
+    pre-deployment test). Workers are taken in one seeded order, so with the same seed a
+    smaller bank is a subset of a larger one and sweep cells differ only by bank size."""
+
+    kind: Literal["bank_size"]
+    workers: NonNegativeInt
+
+
+class StaffSick(Strict):
+    """A `fraction` of a home's own staff is off sick on `days`: each shift is short by
+    `ceil(fraction * staff * on_shift_share)` more carers (`homes` empty = every home)."""
+
+    kind: Literal["staff_sick"]
+    fraction: Annotated[float, Field(gt=0.0, le=1.0)]
+    homes: list[str] = Field(default_factory=list)
+    days: Days = Days()
+    on_shift_share: Annotated[float, Field(gt=0.0, le=1.0)] = 0.2
+    role: Role = Role.CARER
+
+
+class IsolationDemand(Strict):
+    """Isolation requests multiplied by `factor`: copies of requests drawn by seed."""
+
+    kind: Literal["isolation_demand"]
+    factor: PositiveFloat
+
+
+class HospitalDischarges(Strict):
+    """`per_day` new discharge requests needing isolation on each of `days`."""
+
+    kind: Literal["hospital_discharges"]
+    per_day: PositiveInt
+    need: Need = Need.RESIDENTIAL
+    days: Days = Days()
+    hospital: str = "City Hospital"
+
+
+class PolicyChange(Strict):
+    """Any policy fields, merged into the scenario's policy (nested sections too)."""
+
+    kind: Literal["policy"]
+    changes: dict[str, Any]
+
+
+Shock = Annotated[
+    SiteCapacity
+    | FacilityBeds
+    | OutbreakSurge
+    | BankUnavailable
+    | BankSize
+    | StaffSick
+    | IsolationDemand
+    | HospitalDischarges
+    | PolicyChange,
+    Field(discriminator="kind"),
+]
+
+
+# ------------------------------------------------------------------ applying shocks
+
+
+def _data(s: Scenario) -> dict[str, Any]:
+    return s.model_dump(mode="json", by_alias=True)
+
+
+def _day(s: Scenario, index: int) -> str:
+    return (s.horizon.start + dt.timedelta(days=index)).isoformat()
+
+
+def _known(ids: list[str], wanted: str, what: str) -> None:
+    if wanted not in ids:
+        raise ValueError(f"unknown {what} {wanted!r}")
+
+
+def _change_capacity(
+    s: Scenario, shock: _Capacity, section: str, field: str, wanted: str, what: str
+) -> dict[str, Any]:
+    """`shock` applied to the `field` of record `wanted` in `section` (sites or facilities)."""
+    data = _data(s)
+    _known([x["id"] for x in data[section]], wanted, what)
+    for record in data[section]:
+        if record["id"] == wanted:
+            record[field] = shock.apply(record[field], s.horizon.days)
+    return data
+
+
+def _site_capacity(s: Scenario, shock: SiteCapacity, _rng: random.Random) -> dict[str, Any]:
+    return _change_capacity(s, shock, "test_sites", "capacity", shock.site, "test site")
+
+
+def _facility_beds(s: Scenario, shock: FacilityBeds, _rng: random.Random) -> dict[str, Any]:
+    return _change_capacity(s, shock, "isolation_facilities", "beds", shock.facility, "facility")
+
+
+def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    ids = [h["id"] for h in data["homes"]]
+    for home_id in shock.homes:
+        _known(ids, home_id, "home")
+    free = [
+        h
+        for h in s.homes
+        if h.outbreak.status != OutbreakStatus.CONFIRMED and h.id not in shock.homes
+    ]
+    weights = [shock.type_weights.get(h.type, 1.0) for h in free]
+    if shock.by_risk:
+        on = s.horizon.start + dt.timedelta(days=min(shock.day, s.horizon.days) - 1)
+        w = s.policy.risk_weights
+        weights = [x * risk_parts(h, on, w).score for x, h in zip(weights, free, strict=True)]
+    chosen = set(shock.homes) | set(_draw(rng, [h.id for h in free], weights, shock.count))
+    since = _day(s, min(shock.day, s.horizon.days) - 1)
+    for home in data["homes"]:
+        if home["id"] in chosen:
+            cases = min(
+                home["residents"], max(shock.resident_cases, home["outbreak"]["resident_cases"])
+            )
+            home["outbreak"] |= {"status": "confirmed", "since": since, "resident_cases": cases}
+    return data
+
+
+def _draw(rng: random.Random, items: list[str], weights: list[float], count: int) -> list[str]:
+    """`count` distinct items, each draw in proportion to weight (uniform if all are 0)."""
+    pool = list(zip(items, weights, strict=True))
+    picked: list[str] = []
+    while pool and len(picked) < count:
+        total = sum(w for _item, w in pool)
+        index = rng.randrange(len(pool))
+        if total > 0:
+            r, acc = rng.random() * total, 0.0
+            for n, (_item, w) in enumerate(pool):
+                acc += w
+                if r < acc:
+                    index = n
+                    break
+        picked.append(pool.pop(index)[0])
+    return picked
+
+
+def _bank_unavailable(s: Scenario, shock: BankUnavailable, rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    ids = [w["id"] for w in data["workers"]]
+    chosen = set(rng.sample(ids, round(shock.fraction * len(ids))))
+    off = {s.horizon.start + dt.timedelta(days=d) for d in shock.days.indices(s.horizon.days)}
+    for worker in data["workers"]:
+        if worker["id"] in chosen:
+            worker["availability"] = _without_days(
+                s.workers[ids.index(worker["id"])].availability, off
+            )
+    return data
+
+
+def _without_days(blocks: list[Availability], off: set[dt.date]) -> list[dict[str, Any]]:
+    """Availability blocks with the `off` dates cut out, one block per remaining date."""
+    kept = []
+    for block in blocks:
+        day = block.from_
+        while day <= block.last:
+            if day not in off:
+                kept.append({"from": day.isoformat(), "shifts": [str(x) for x in block.shifts]})
+            day += dt.timedelta(days=1)
+    return kept
+
+
+def _bank_size(s: Scenario, shock: BankSize, rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    bank = [w for w in data["workers"] if w["kind"] == WorkerKind.BANK]
+    order = rng.sample(bank, len(bank))
+    if shock.workers <= len(bank):
+        dropped = {id(w) for w in order[shock.workers :]}
+        data["workers"] = [w for w in data["workers"] if id(w) not in dropped]
+        return data
+    if not bank:
+        raise ValueError("no bank worker to recruit copies of")
+    fresh = ("home_history", "last_negative_test")
+    for n in range(shock.workers - len(bank)):
+        source = order[n % len(order)]
+        recruit = {k: v for k, v in source.items() if k not in fresh}
+        data["workers"].append(recruit | {"id": f"{source['id']}-r{n + 1}", "name": ""})
+    return data
+
+
+def _staff_sick(s: Scenario, shock: StaffSick, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    ids = [h["id"] for h in data["homes"]]
+    for home_id in shock.homes:
+        _known(ids, home_id, "home")
+    for home, model in zip(data["homes"], s.homes, strict=True):
+        if shock.homes and home["id"] not in shock.homes:
+            continue
+        extra = math.ceil(shock.fraction * model.staff * shock.on_shift_share)
+        if extra == 0:
+            continue
+        short = {(sf.date, sf.shift, sf.role): sf.workers for sf in model.shortfalls}
+        for d in shock.days.indices(s.horizon.days):
+            day = s.horizon.start + dt.timedelta(days=d)
+            for shift in Shift:
+                short[day, shift, shock.role] = short.get((day, shift, shock.role), 0) + extra
+        home["shortfalls"] = [
+            Shortfall(date=day, shift=shift, role=role, workers=n).model_dump(mode="json")
+            for (day, shift, role), n in sorted(short.items())
+        ]
+    return data
+
+
+def _isolation_demand(s: Scenario, shock: IsolationDemand, rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    requests = s.isolation_requests
+    if shock.factor <= 1:
+        keep = round(shock.factor * len(requests))
+        kept = {r.id for r in rng.sample(requests, keep)}
+        data["isolation_requests"] = [r for r in data["isolation_requests"] if r["id"] in kept]
+        return data
+    extra = round((shock.factor - 1) * len(requests))
+    for n in range(extra):
+        source = requests[n % len(requests)] if requests else None
+        if source is None:
+            break
+        copy = source.model_dump(mode="json", by_alias=True) | {"id": f"{source.id}-x{n + 1}"}
+        data["isolation_requests"].append(copy)
+    return data
+
+
+def _hospital_discharges(
+    s: Scenario, shock: HospitalDischarges, _rng: random.Random
+) -> dict[str, Any]:
+    data = _data(s)
+    for d in shock.days.indices(s.horizon.days):
+        for n in range(shock.per_day):
+            request = IsolationRequest(
+                id=f"hd-{d + 1:02d}-{n + 1}",
+                from_hospital=shock.hospital,
+                need=shock.need,
+                earliest=s.horizon.start + dt.timedelta(days=d),
+                reason=f"discharge from {shock.hospital} needing isolation",
+            )
+            data["isolation_requests"].append(request.model_dump(mode="json", by_alias=True))
+    return data
+
+
+def _policy(s: Scenario, shock: PolicyChange, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    data["policy"] = _merge(data["policy"], shock.changes)
+    return data
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for k, v in changes.items():
+        merged[k] = (
+            _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+        )
+    return merged
+
+
+_APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
+    "site_capacity": _site_capacity,
+    "facility_beds": _facility_beds,
+    "outbreak_surge": _outbreak_surge,
+    "bank_unavailable": _bank_unavailable,
+    "bank_size": _bank_size,
+    "staff_sick": _staff_sick,
+    "isolation_demand": _isolation_demand,
+    "hospital_discharges": _hospital_discharges,
+    "policy": _policy,
+}
+
+
+def apply_shocks(
+    base: Scenario, shocks: list[Shock], rng: random.Random, name: str, where: str
+) -> Scenario:
+    """`base` with `shocks` applied in order and validated after each, renamed `name`.
+    Problems raise `ScenarioError` naming `where` and the shock's index and kind."""
+    scenario = base
+    for i, shock in enumerate(shocks):
+        at = f"{where}.shocks[{i}] ({shock.kind})"
+        try:
+            data = _APPLY[shock.kind](scenario, shock, rng)
+        except ValueError as exc:
+            raise ScenarioError([f"{at}: {exc}"]) from None
+        data["name"] = name
+        scenario = parse_scenario(data, source=at)
+    return scenario.model_copy(update={"name": name})
