@@ -101,8 +101,14 @@ def solve(
             values = outcome.values
         assert values is not None
         objective = sum(c * values[v] for v, c in terms)
-        bound = outcome.best_bound if outcome.values is not None else trivial_bound(model, terms)
-        assert bound is not None
+        # A search stopped early can report a bound below the variables' own (seen: CP-SAT
+        # at -500,319 for a sum of non-negative terms); both are valid, so take the tighter.
+        bound = max(
+            outcome.best_bound
+            if outcome.values is not None and outcome.best_bound is not None
+            else -math.inf,
+            trivial_bound(model, terms),
+        )
         source = "cp-sat"
         if n == 0 and lp is not None and lp > bound:
             bound, source = min(lp, objective), "lp-relaxation"

@@ -55,6 +55,28 @@ def test_time_limit_without_a_solution_returns_the_greedy_plan_with_its_gap() ->
     assert len(plan.shifts) == 3  # the greedy covers every shift
 
 
+class LooseBoundBackend(CpSatBackend):
+    """A backend whose search stops early with a bound below the trivial one."""
+
+    def solve(self, time_limit: float) -> StageOutcome:
+        outcome = super().solve(time_limit)
+        return StageOutcome(
+            status="FEASIBLE", values=outcome.values, best_bound=-500_000.0, seconds=0.1
+        )
+
+
+def test_a_bound_below_the_variables_own_is_replaced_by_theirs() -> None:
+    s = scenario(homes=[home("a", shortfalls=[shortfall(0, workers=3)])], workers=[worker("w1")])
+    built = build_model(s)
+
+    def factory(model: Model, settings: SolverSettings) -> CpSatBackend:
+        return LooseBoundBackend(model, settings)
+
+    solution = solve(built, SolverSettings(time_limit=2, workers=1), backend_factory=factory)
+    first = solution.stages[0]
+    assert first.objective > 0 and first.best_bound == 0.0 and first.gap == 1.0
+
+
 def test_lp_bound_is_a_valid_lower_bound_and_tightens_the_gap() -> None:
     s = scenario(
         homes=[

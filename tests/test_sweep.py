@@ -221,3 +221,16 @@ def test_a_new_study_replaces_an_old_one_but_never_a_foreign_folder(tmp_path: Pa
     (foreign / "budget.xlsx").write_text("x")
     result = CliRunner().invoke(main, ["whatif", str(path), "--out", str(foreign)])
     assert result.exit_code == 2 and "not a what-if study (budget.xlsx)" in result.output
+
+
+def test_the_surge_example_emits_every_run_as_a_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "emitted"
+    result = CliRunner().invoke(
+        main, ["whatif", str(EXAMPLES / "surge-plymouth.yaml"), "--emit", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.stem for p in out.iterdir())
+    assert len(names) == 1 + 5 + 6 * 3 * 2 and "local_tests-400-x-bank-160-seed-2" in names
+    run = load_scenario(out / "local_tests-150-x-bank-60-seed-1.yaml")
+    assert [daily(s.capacity, 0) for s in run.test_sites if s.id == "local"] == [150]
+    assert len([w for w in run.workers if w.kind == "bank"]) == 60
