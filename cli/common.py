@@ -7,7 +7,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -67,11 +66,3 @@ TIME_LIMIT_OPTION = click.option(
     type=click.FloatRange(min=0.1),
     help="Wall seconds for one plan's solve, shared by its objective tiers.",
 )
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """`text` into `path` through a temporary file beside it and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, path)

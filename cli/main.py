@@ -18,10 +18,12 @@ from cli.common import (
     TIME_LIMIT_OPTION,
     default_workers,
     handles_errors,
-    write_atomic,
 )
+from cli.inputs import export_inputs_command, import_command
 from cli.report import summary_text
+from cli.report_cmd import report_command
 from cli.whatif_cmd import whatif_command
+from scenarios.atomic import write_text
 from scenarios.generate import generate as make
 from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import dump_scenario, load_scenario
@@ -31,6 +33,7 @@ from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
+from scheduler.workbook import write_workbook
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,6 +92,12 @@ def validate(scenario: Path) -> None:
     help="Also solve the LP relaxation of tier 1 (GLOP) for a tighter proven bound and gap; "
     "costs up to --time-limit more seconds.",
 )
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the plan as one Excel workbook (summary, rosters, grids, risk).",
+)
 @click.option("--log", is_flag=True, help="Print the solver's search log.")
 @handles_errors
 def plan(
@@ -99,16 +108,18 @@ def plan(
     seed: int,
     deterministic_time: float | None,
     lp_bound: bool,
+    xlsx: Path | None,
     log: bool,
 ) -> None:
     """Plan a scenario and write the tables to --out.
 
     \b
     Writes testing_roster.csv, staff_roster.csv, isolation_placements.csv,
-    unmet.csv, risk.csv and summary.json; re-checks the plan independently.
+    unmet.csv, risk.csv, summary.json and scenario.yaml; re-checks the plan
+    independently.
     \b
     Example:
-      carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --time-limit 30
+      carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --xlsx plan.xlsx
     """
     s = load_scenario(scenario)
     check_output_dir(out, PLAN_FILES, "a plan")
@@ -123,6 +134,8 @@ def plan(
     result = plan_scenario(s, settings)
     violations = validate_plan(s, result)
     write_plan(result, s, out)
+    if xlsx is not None:
+        write_workbook(result, s, xlsx)
     click.echo(summary_text(s, result, out))
     click.echo(f"independent check: {len(violations)} violations")
     for v in violations:
@@ -190,10 +203,11 @@ def generate(
     text = plymouth_text() if preset == "plymouth-2020" else dump_scenario(s)
     if output.suffix.lower() == ".json":
         text = json.dumps(s.model_dump(mode="json", by_alias=True, exclude_defaults=True), indent=2)
-    write_atomic(output, text)
+    write_text(output, text)
     click.echo(
         f"wrote {output} ({len(s.homes)} homes, {len(s.workers)} workers, {s.horizon.days} days)"
     )
 
 
-main.add_command(whatif_command)
+for command in (whatif_command, import_command, export_inputs_command, report_command):
+    main.add_command(command)

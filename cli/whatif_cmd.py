@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from cli.common import SEED_OPTION, TIME_LIMIT_OPTION, default_workers, handles_errors, write_atomic
+from cli.common import SEED_OPTION, TIME_LIMIT_OPTION, default_workers, handles_errors
 from cli.progress import ProgressBar
+from scenarios.atomic import write_text
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.whatif import Study, load_whatif
 from scheduler.compare import HEADLINE, KPIS, folder_name, local_executor, run_study
@@ -103,7 +104,7 @@ def whatif_command(
     runs = study.runs
     if emit is not None:
         for name, scenario in runs.items():
-            write_atomic(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
+            write_text(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
         click.echo(f"wrote {len(runs)} scenarios to {emit}/")
     if out is None:
         return

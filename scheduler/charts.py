@@ -4,12 +4,11 @@ Three pictures answer the three questions asked of a surge study: how each varia
 (bars per KPI), how its coverage holds up over the horizon (lines per variant), and how a
 KPI moves over a swept grid (a heatmap, or a line with its seed range for one axis).
 Figures are built with matplotlib's object API (no pyplot, so no global backend or figure
-state, safe in worker threads) and each file is written through a temporary name.
+state, safe in worker threads) and each file is written whole (`scenarios.atomic`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
+from scenarios.atomic import write_replacing
 from scheduler.plan import DayKpis
 
 BAR_KPIS = {
@@ -30,10 +30,9 @@ BAR_KPIS = {
 
 
 def _save(fig: Figure, path: Path) -> Path:
-    staging = path.with_name(f".{path.stem}.tmp.png")
-    fig.savefig(staging, dpi=110, bbox_inches="tight")
-    os.replace(staging, path)
-    return path
+    return write_replacing(
+        path, lambda staging: fig.savefig(staging, format="png", dpi=110, bbox_inches="tight")
+    )
 
 
 def kpi_bars(table: pd.DataFrame, path: Path) -> Path:

@@ -41,6 +41,10 @@ def staged_dir(out: Path, owned: frozenset[str], what: str) -> Iterator[Path]:
     check_output_dir(out, owned, what)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    # mkdtemp makes an owner-only folder; an output folder is meant to be shared.
+    mask = os.umask(0)
+    os.umask(mask)
+    staging.chmod(0o777 & ~mask)
     try:
         yield staging
         check_output_dir(out, owned, what)

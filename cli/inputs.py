@@ -1,0 +1,128 @@
+"""`carehome import` and `carehome export-inputs`: scenarios to and from spreadsheets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cli.common import handles_errors
+from scenarios.atomic import write_text
+from scenarios.cqc import CqcQuery
+from scenarios.importer import Sources, export_inputs, import_scenario
+from scenarios.load import load_scenario
+
+F = TypeVar("F", bound=Callable[..., Any])
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _table_option(name: str, what: str) -> Callable[[F], F]:
+    return click.option(f"--{name}", type=FILE, help=f"{what} (CSV or XLSX).")
+
+
+@click.command("import")
+@_table_option("homes", "One row per home")
+@_table_option("shortfalls", "One row per home, date, shift and role short")
+@_table_option("workers", "One row per staff-bank worker; may hold per-date availability columns")
+@_table_option("availability", "One row per worker and run of days: worker, from, to, shifts")
+@_table_option("sites", "One row per test site")
+@_table_option("facilities", "One row per isolation facility")
+@_table_option("requests", "One row per isolation request")
+@click.option("--base", type=FILE, help="YAML with the horizon, policy and travel.")
+@click.option(
+    "--map", "column_map", type=FILE, help="YAML naming your columns: homes: {beds: Bed count}."
+)
+@click.option("--cqc", type=FILE, help="CQC's HSCA Active Locations file: homes from it.")
+@click.option(
+    "--cqc-details", type=FILE, help="With --cqc: staff, residents, outbreaks by Location ID."
+)
+@click.option(
+    "--local-authority",
+    "local_authorities",
+    multiple=True,
+    help="With --cqc: an authority's homes (repeat for several).",
+)
+@click.option("--all-england", is_flag=True, help="With --cqc: every care home in the file.")
+@click.option("-o", "--output", required=True, type=FILE, help="The scenario file to write.")
+@handles_errors
+def import_command(
+    homes: Path | None,
+    shortfalls: Path | None,
+    workers: Path | None,
+    availability: Path | None,
+    sites: Path | None,
+    facilities: Path | None,
+    requests: Path | None,
+    base: Path | None,
+    column_map: Path | None,
+    cqc: Path | None,
+    cqc_details: Path | None,
+    local_authorities: tuple[str, ...],
+    all_england: bool,
+    output: Path,
+) -> None:
+    """Build a scenario file from spreadsheets; every problem is printed with its file,
+    row and column, and nothing is written unless all is well (exit 2).
+
+    \b
+    Examples:
+      carehome import --base base.yaml --homes homes.xlsx --shortfalls shortfalls.csv \\
+        --workers workers.xlsx --sites sites.csv --facilities facilities.csv \\
+        --requests requests.csv -o scenario.yaml
+      carehome import --cqc HSCA_Active_Locations.xlsx --local-authority Plymouth \\
+        --cqc-details local.csv --base base.yaml -o plymouth.yaml
+
+    Templates of every table are in scenarios/templates/.
+    """
+    query = None
+    if cqc is not None:
+        query = CqcQuery(cqc, local_authorities, all_england, cqc_details)
+    elif cqc_details or local_authorities or all_england:
+        raise click.UsageError("--cqc-details, --local-authority and --all-england need --cqc")
+    result = import_scenario(
+        Sources(
+            homes=homes,
+            shortfalls=shortfalls,
+            workers=workers,
+            availability=availability,
+            sites=sites,
+            facilities=facilities,
+            requests=requests,
+            base=base,
+            column_map=column_map,
+            cqc=query,
+        )
+    )
+    for note in result.notes:
+        click.echo(note)
+    write_text(output, result.yaml())
+    s = result.scenario
+    click.echo(
+        f"wrote {output}: {len(s.homes)} homes, {len(s.workers)} workers, "
+        f"{len(s.test_sites)} test sites, {len(s.isolation_facilities)} facilities, "
+        f"{len(s.isolation_requests)} isolation requests, {s.horizon.days} days "
+        f"from {s.horizon.start}"
+    )
+
+
+@click.command("export-inputs")
+@click.argument("scenario", type=FILE)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@handles_errors
+def export_inputs_command(scenario: Path, directory: Path) -> None:
+    """Write a scenario as the spreadsheets `carehome import` reads, to edit in Excel.
+
+    \b
+    Example:
+      carehome export-inputs scenarios/examples/tiny.yaml tiny-inputs/
+      carehome import --base tiny-inputs/base.yaml --homes tiny-inputs/homes.csv ...
+    """
+    written = export_inputs(load_scenario(scenario), directory)
+    click.echo(f"wrote {directory}/: {', '.join(p.name for p in written)}")
+    click.echo(
+        "import again with: carehome import "
+        + " ".join(f"--{p.stem} {p}" for p in written)
+        + f" -o {scenario.name}"
+    )

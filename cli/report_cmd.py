@@ -1,0 +1,52 @@
+"""`carehome report`: a plan folder as an Excel workbook and/or an emailable HTML page.
+
+The command only reads the folder and calls the writers; `scheduler.workbook` and
+`scheduler.html_report` do the work, so `carehome plan --xlsx` can share them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import handles_errors
+from scenarios.load import load_scenario
+from scheduler.html_report import write_html_report
+from scheduler.tables import SCENARIO, PlanReadError, read_plan
+from scheduler.workbook import write_workbook
+
+
+@click.command("report")
+@click.argument("plan_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a self-contained HTML report (no network needed; prints on A4 landscape).",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write an Excel workbook: summary, every table, homes with RAG, rota and test grids.",
+)
+@handles_errors
+def report_command(plan_dir: Path, html_path: Path | None, xlsx_path: Path | None) -> None:
+    """Write a plan folder as a workbook and/or an HTML report (at least one of them).
+
+    \b
+    Example:
+      carehome plan scenarios/examples/plymouth-2020.yaml --out plan/
+      carehome report plan/ --html report.html --xlsx plan.xlsx
+    """
+    if html_path is None and xlsx_path is None:
+        raise click.UsageError("give --html FILE, --xlsx FILE or both")
+    plan = read_plan(plan_dir)
+    if not (plan_dir / SCENARIO).is_file():
+        raise PlanReadError(f"{plan_dir / SCENARIO}: missing")
+    scenario = load_scenario(plan_dir / SCENARIO)
+    if xlsx_path is not None:
+        click.echo(f"wrote {write_workbook(plan, scenario, xlsx_path)}")
+    if html_path is not None:
+        click.echo(f"wrote {write_html_report(plan, scenario, html_path)}")

@@ -1,0 +1,178 @@
+"""The spreadsheet layout of a scenario: one table per kind of record, one column per field.
+
+Import, export, the templates and the CQC details table all read these specs, so a column
+added here is read, written and documented everywhere at once. A column's `header` is what
+export and the templates write; its synonyms are what planners' own sheets tend to say.
+
+Tables (a file each):
+    homes        one row per home; outbreak, RAG and last-tested columns optional
+    shortfalls   one row per home, date, shift and role short (`home` is the home's id)
+    workers      one row per worker; roles `;`-joined; availability as date columns
+                 (Y/N, or D/N/B for day/night/both) and/or the availability table
+    availability one row per worker and run of days: worker, from, to, shifts
+    sites, facilities, requests   one row per test site, isolation facility, request
+Everything else (name, horizon, policy, travel) is in the base YAML file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scenarios.schema import (
+    Cohort,
+    CqcRating,
+    FacilityKind,
+    HomeType,
+    Need,
+    OutbreakStatus,
+    Rag,
+    Role,
+    Shift,
+    SiteKind,
+    WorkerKind,
+)
+from scenarios.sheets import Column, Parser, TableSpec, amount, choice, date, items, whole
+
+HOME_TYPE = choice(
+    HomeType,
+    {
+        "nursing": HomeType.OLDER_PEOPLE_NURSING,
+        "nursing home": HomeType.OLDER_PEOPLE_NURSING,
+        "residential": HomeType.OLDER_PEOPLE_RESIDENTIAL,
+        "residential home": HomeType.OLDER_PEOPLE_RESIDENTIAL,
+        "LD": HomeType.LEARNING_DISABILITY,
+        "MH": HomeType.MENTAL_HEALTH,
+    },
+)
+RAG = choice(Rag, {"R": Rag.RED, "A": Rag.AMBER, "G": Rag.GREEN})
+CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT, "": CqcRating.NOT_RATED})
+ROLES = items(choice(Role, {"senior": Role.SENIOR_CARER, "1:1": Role.ONE_TO_ONE, "RN": Role.NURSE}))
+SHIFT = choice(Shift, {"D": Shift.DAY, "N": Shift.NIGHT})
+_BOTH = {"both", "b", "all", "any", "dn"}
+
+
+def _shift_or_both(raw: object) -> str | list[str]:
+    if str(raw).strip().lower() in _BOTH:
+        return [Shift.DAY.value, Shift.NIGHT.value]
+    parsed: str = SHIFT(raw)
+    return parsed
+
+
+SHIFTS: Parser = items(_shift_or_both)
+
+
+HOMES = TableSpec(
+    "homes",
+    (
+        Column("id", required=True, synonyms=("home id", "home ref", "reference", "Location ID")),
+        Column("name", required=True, synonyms=("home name", "care home", "name of home")),
+        Column("type", HOME_TYPE, required=True, synonyms=("home type", "category")),
+        Column("beds", whole, required=True, synonyms=("registered beds", "number of beds")),
+        Column("residents", whole, required=True, synonyms=("current residents", "occupied beds")),
+        Column("staff", whole, required=True, synonyms=("staff count", "number of staff")),
+        Column("agency_staff", whole, synonyms=("agency", "agency workers")),
+        Column("cqc_rating", CQC, synonyms=("cqc", "rating", "overall rating")),
+        Column("rag.overall", RAG, synonyms=("rag", "overall rag", "rag rating")),
+        Column("rag.ppe", RAG, synonyms=("ppe rag", "ppe")),
+        Column("rag.workforce", RAG, synonyms=("workforce rag", "workforce")),
+        Column("outbreak.status", choice(OutbreakStatus), synonyms=("outbreak", "covid status")),
+        Column("outbreak.since", date, synonyms=("outbreak start", "outbreak date")),
+        Column("outbreak.resident_cases", whole, header="resident_cases"),
+        Column("outbreak.staff_cases", whole, header="staff_cases"),
+        Column("outbreak.deaths_7d", whole, header="deaths_7d", synonyms=("deaths 7 days",)),
+        Column("can_isolate", whole, synonyms=("isolation rooms",)),
+        Column("last_tested.staff", date, synonyms=("staff last tested", "last staff test")),
+        Column("last_tested.residents", date, synonyms=("residents last tested",)),
+        Column("last_tested.agency", date, synonyms=("agency last tested",)),
+        Column("locality", synonyms=("area", "district")),
+    ),
+)
+
+SHORTFALLS = TableSpec(
+    "shortfalls",
+    (
+        Column("home", required=True, synonyms=("home id",)),
+        Column("date", date, required=True),
+        Column("shift", SHIFT, required=True),
+        Column("role", choice(Role), required=True, synonyms=("grade",)),
+        Column("workers", whole, required=True, synonyms=("short", "number short", "shortfall")),
+    ),
+)
+
+WORKERS = TableSpec(
+    "workers",
+    (
+        Column("id", required=True, synonyms=("worker id", "staff id", "bank id")),
+        Column("name", synonyms=("worker name", "full name")),
+        Column("kind", choice(WorkerKind), synonyms=("worker type", "contract")),
+        Column("roles", ROLES, required=True, synonyms=("role", "skills")),
+        Column("max_shifts", whole, synonyms=("maximum shifts", "shift limit")),
+        Column("home_history.current_home", header="current_home", synonyms=("usual home",)),
+        Column("home_history.last_shift", date, header="last_shift", synonyms=("last worked",)),
+        Column("last_negative_test", date, synonyms=("last test", "negative test")),
+        Column("locality", synonyms=("area", "district")),
+    ),
+    date_columns=True,
+)
+
+AVAILABILITY = TableSpec(
+    "availability",
+    (
+        Column("worker", required=True, synonyms=("worker id", "id")),
+        Column("from", date, required=True, synonyms=("start", "available from", "date")),
+        Column("to", date, synonyms=("end", "until", "available to")),
+        Column("shifts", SHIFTS, synonyms=("shift",)),
+    ),
+)
+
+SITES = TableSpec(
+    "sites",
+    (
+        Column("id", required=True, synonyms=("site id",)),
+        Column("name", synonyms=("site name",)),
+        Column("kind", choice(SiteKind), required=True, synonyms=("type", "site type")),
+        Column("capacity", amount, required=True, synonyms=("tests per day", "daily capacity")),
+        Column("cohorts", items(choice(Cohort)), required=True, synonyms=("cohort", "tests for")),
+        Column("home_types", items(HOME_TYPE), synonyms=("home type",)),
+        Column("lead_days", whole, synonyms=("lead time",)),
+        Column("result_days", whole, synonyms=("turnaround", "days to result")),
+        Column("max_homes_per_day", whole, synonyms=("max homes",)),
+    ),
+)
+
+FACILITIES = TableSpec(
+    "facilities",
+    (
+        Column("id", required=True, synonyms=("facility id",)),
+        Column("name", synonyms=("facility name",)),
+        Column("kind", choice(FacilityKind), required=True, synonyms=("type",)),
+        Column("beds", amount, required=True, synonyms=("isolation beds", "capacity")),
+        Column("accepts", items(choice(Need)), required=True, synonyms=("needs",)),
+        Column("locality", synonyms=("area", "district")),
+    ),
+)
+
+REQUESTS = TableSpec(
+    "requests",
+    (
+        Column("id", required=True, synonyms=("request id",)),
+        Column("from_home", synonyms=("home", "home id")),
+        Column("from_hospital", synonyms=("hospital",)),
+        Column("need", choice(Need), required=True),
+        Column("earliest", date, required=True, synonyms=("earliest date", "needed from")),
+        Column("stay_days", whole, synonyms=("stay", "length of stay")),
+        Column("reason", synonyms=("notes", "comment")),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in (HOMES, SHORTFALLS, WORKERS, AVAILABILITY, SITES, FACILITIES, REQUESTS)
+}
+
+DETAILS = replace(
+    HOMES,
+    name="details",
+    columns=tuple(replace(c, required=c.key == "id") for c in HOMES.columns),
+)
+"""Local details of homes imported from the CQC directory, keyed by id (its Location ID):
+every column optional, each filled cell replacing the directory's value or the default."""

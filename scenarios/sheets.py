@@ -1,0 +1,540 @@
+"""Planners' spreadsheets (CSV or XLSX) read into records, with every problem named by cell.
+
+A planner fixes a spreadsheet by going to a cell, so each problem names the file, the row
+number Excel shows (the header is row 1, the first data row row 2) and the column as the
+planner spelled it: ``homes.xlsx row 14, column Beds: 'forty' is not a whole number``.
+
+Headers are matched ignoring case, spaces and punctuation, against each field's name and
+its synonyms (``Registered Beds`` is ``beds``); a column map (``--map``) names a field's
+column outright. Values are parsed cell by cell and every failure is collected, so one run
+lists every problem. Blank rows are skipped, text is stripped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scenarios.load import ScenarioError, read_document
+
+HEADER_SEARCH_ROWS = 20
+"""Rows searched for the header: published files (CQC's) put a title block above it."""
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = range(20_000, 80_000)
+"""A bare number in a date column is an Excel date serial only within 1954-2119; outside
+it, `2020` is far likelier a typo than 13 July 1905."""
+
+
+def norm(text: object) -> str:
+    """The matching key of a header or a word: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a value came from; `column` empty means the whole row."""
+
+    source: str
+    row: int
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source} row {self.row}"
+        return f"{where}, column {self.column}" if self.column else where
+
+
+class CellError(ValueError):
+    """A cell's value does not parse; the message names the value and what was expected."""
+
+
+class Problems:
+    """Every problem of one import, collected so that a planner fixes them all in one go."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        if line not in self.lines:
+            self.lines.append(line)
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise ScenarioError(self.lines)
+
+
+# --------------------------------------------------------------------------- cell parsers
+
+Parser = Callable[[Any], Any]
+
+
+def is_blank(raw: object) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float) and math.isnan(raw):
+        return True
+    return isinstance(raw, str) and not raw.strip()
+
+
+def shown(raw: object) -> str:
+    """A value as the planner typed it, for messages."""
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def text(raw: object) -> str:
+    return shown(raw)
+
+
+def whole(raw: object) -> int:
+    """A whole number: `12`, `12.0` from Excel, or `1,200` with thousands separators."""
+    if isinstance(raw, bool):
+        raise CellError(f"'{shown(raw)}' is not a whole number")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    value = shown(raw)
+    if re.fullmatch(r"[+-]?\d+(\.0*)?", value):
+        return int(value.split(".")[0])
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", value):
+        return int(value.replace(",", ""))
+    raise CellError(f"'{value}' is not a whole number")
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+
+
+def date(raw: object) -> dt.date:
+    """A date: a real Excel date, ISO `2020-05-29`, or UK day-first `29/05/2020`."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        serial = int(raw)
+        if serial == raw and serial in EXCEL_SERIALS:
+            return EXCEL_EPOCH + dt.timedelta(days=serial)
+    value = shown(raw)
+    iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?", value)
+    try:
+        if iso:
+            return dt.date.fromisoformat(iso.group(1))
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(f"'{value}' is not a date (write 29/05/2020 or 2020-05-29)")
+
+
+_YES = {"y", "yes", "true", "1", "x"}
+_NO = {"n", "no", "false", "0"}
+
+
+def flag(raw: object) -> bool:
+    """A yes/no cell: Y, Yes, True, 1 or x; N, No, False or 0."""
+    value = norm(shown(raw))
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise CellError(f"'{shown(raw)}' is not Y or N")
+
+
+def choice(enum: type[StrEnum], synonyms: Mapping[str, str] | None = None) -> Parser:
+    """One of an enumeration's values, however spaced or capitalised (`Requires
+    improvement`), or a stated synonym (`nursing`)."""
+    known = {norm(m.value): m.value for m in enum}
+    known.update({norm(k): v for k, v in (synonyms or {}).items()})
+    allowed = ", ".join(m.value for m in enum)
+
+    def parse(raw: object) -> str:
+        value = known.get(norm(shown(raw)))
+        if value is None:
+            raise CellError(f"'{shown(raw)}' is not one of: {allowed}")
+        return value
+
+    return parse
+
+
+LIST_SEPARATORS = r"[;,|/\n]"
+
+
+def items(parse_item: Parser, separators: str = LIST_SEPARATORS) -> Parser:
+    """A separator-joined list (`carer; nurse` or `carer, nurse`); `none` is the empty list."""
+
+    def parse(raw: object) -> list[Any]:
+        value = shown(raw)
+        if norm(value) == "none":
+            return []
+        parts = [p.strip() for p in re.split(separators, value) if p.strip()]
+        result: list[Any] = []
+        for part in parts:
+            parsed = parse_item(part)
+            result.extend(parsed if isinstance(parsed, list) else [parsed])
+        return result
+
+    return parse
+
+
+def amount(raw: object) -> int | list[int]:
+    """A daily capacity: one whole number, or one per horizon day joined by `;`.
+
+    Only `;` separates days, since `1,200` is a thousand and two hundred.
+    """
+    value = shown(raw)
+    if ";" in value:
+        parsed: list[int] = items(whole, r";")(value)
+        return parsed
+    return whole(raw)
+
+
+# --------------------------------------------------------------------------- table layouts
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of a table: `key` is its dotted place in the record (`outbreak.since`),
+    `header` the name templates and exports use (`outbreak_since`)."""
+
+    key: str
+    parse: Parser = text
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+    header: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.header or self.key.replace(".", "_")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table's columns; `name` is its section in a column map and its word in messages.
+    `date_columns` keeps headers that are dates (a per-date availability grid)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    date_columns: bool = False
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, object]
+    """Raw value per column name (of the spec) present in the file."""
+    dated: list[tuple[dt.date, str, object]] = field(default_factory=list)
+    """Per-date grid cells: (date, header as spelled, raw value)."""
+
+
+@dataclass
+class Table:
+    source: str
+    headers: dict[str, str]
+    """Column name (of the spec) -> header as the planner spelled it."""
+    rows: list[Row]
+    unused: list[str]
+
+
+@dataclass
+class Record:
+    """One row parsed: `data` nested by dotted keys, the cell of each key, and the keys
+    whose cell did not parse (or whose required column is missing)."""
+
+    source: str
+    row: int
+    data: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    dated: list[tuple[dt.date, str, object]] = field(default_factory=list)
+
+    @property
+    def cell(self) -> Cell:
+        return Cell(self.source, self.row)
+
+
+def set_path(data: dict[str, Any], key: str, value: object) -> None:
+    *parents, last = key.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[last] = value
+
+
+def get_path(data: Mapping[str, Any], key: str) -> Any:
+    node: Any = data
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_sheets(path: Path) -> dict[str, list[list[object]]]:
+    """Every sheet of a workbook (one for a CSV) as rows of raw values, row i = Excel row i+1.
+
+    CSV cells stay text (so `007` keeps its zeros); XLSX cells keep Excel's types, so a
+    real date cell is read as a date whatever its display format.
+    """
+    try:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+        else:
+            frames = {path.stem: _read_csv(path)}
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such file"]) from None
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScenarioError([f"{path.name}: cannot read as a spreadsheet: {first}"]) from None
+    return {
+        str(name): [[None if is_blank(v) else v for v in row] for row in frame.values.tolist()]
+        for name, frame in frames.items()
+    }
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    return pd.read_csv(
+        io.StringIO(content),
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+    )
+
+
+def _matchers(spec: TableSpec, mapped: Mapping[str, str]) -> list[tuple[str, set[str]]]:
+    """Per column, the header keys it answers to, most specific first: a mapped header
+    replaces a column's own names; then exact names; then synonyms."""
+    return [
+        (c.name, {norm(mapped[c.name])} if c.name in mapped else {norm(c.name), norm(c.key)})
+        for c in spec.columns
+    ] + [(c.name, {norm(s) for s in c.synonyms}) for c in spec.columns if c.name not in mapped]
+
+
+def _match(headers: list[object], matchers: list[tuple[str, set[str]]]) -> dict[int, str]:
+    """Header position -> column name; each header and each column used once."""
+    found: dict[int, str] = {}
+    for name, keys in matchers:
+        for i, header in enumerate(headers):
+            if i not in found and header is not None and norm(shown(header)) in keys:
+                found[i] = name
+    return found
+
+
+def read_table(
+    path: Path, spec: TableSpec, mapped: Mapping[str, str], problems: Problems
+) -> Table | None:
+    """The table of `spec` in `path`: in a workbook, the sheet and header row (within the
+    first rows) naming most of its columns. None, with problems added, if unusable."""
+    try:
+        sheets = read_sheets(path)
+    except ScenarioError as exc:
+        for line in exc.lines:
+            problems.add(line)
+        return None
+    matchers = _matchers(spec, mapped)
+    best: tuple[int, str, int, dict[int, str]] | None = None
+    for sheet, rows in sheets.items():
+        for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            found = _match(row, matchers)
+            if found and (best is None or len(found) > best[0]):
+                best = (len(found), sheet, r, found)
+    source = path.name
+    if best is None:
+        expected = ", ".join(c.name for c in spec.columns if c.required) or spec.columns[0].name
+        problems.add(f"{source}: no header row naming a {spec.name} column (such as {expected})")
+        return None
+    _, sheet, header_row, found = best
+    if len(sheets) > 1:
+        source = f"{path.name} [{sheet}]"
+    rows = sheets[sheet]
+    header = rows[header_row]
+    return _table(source, spec, mapped, header, rows, header_row, found, problems)
+
+
+def _table(
+    source: str,
+    spec: TableSpec,
+    mapped: Mapping[str, str],
+    header: list[object],
+    rows: list[list[object]],
+    header_row: int,
+    found: dict[int, str],
+    problems: Problems,
+) -> Table:
+    headers: dict[str, str] = {}
+    for i, name in sorted(found.items()):
+        if name in headers:
+            problems.add(
+                f"{source}: columns '{headers[name]}' and '{shown(header[i])}' both give "
+                f"{spec.name} {name}; delete one or name the right one in --map"
+            )
+        else:
+            headers[name] = shown(header[i])
+    dated: dict[int, dt.date] = {}
+    unused: list[str] = []
+    for i, cell in enumerate(header):
+        if i in found or cell is None:
+            continue
+        when = _header_date(cell) if spec.date_columns else None
+        if when is not None:
+            dated[i] = when
+        else:
+            unused.append(shown(cell))
+    for name, column in mapped.items():
+        if name not in headers:
+            problems.add(f"{source}: no column '{column}' (the column map's {spec.name} {name})")
+    for c in spec.columns:
+        if c.required and c.name not in headers and c.name not in mapped:
+            synonyms = "".join(f", {s}" for s in c.synonyms[:3])
+            problems.add(f"{source}: no {c.name} column (named {c.name}{synonyms})")
+    body: list[Row] = []
+    for r in range(header_row + 1, len(rows)):
+        cells = rows[r]
+        if all(v is None for v in cells):
+            continue
+        values = {found[i]: v for i, v in enumerate(cells) if i in found}
+        grid = [(when, shown(header[i]), cells[i]) for i, when in dated.items()]
+        body.append(Row(number=r + 1, values=values, dated=grid))
+    return Table(source=source, headers=headers, rows=body, unused=unused)
+
+
+def _header_date(cell: object) -> dt.date | None:
+    try:
+        return date(cell)
+    except CellError:
+        return None
+
+
+def records(table: Table, spec: TableSpec) -> list[Record]:
+    """Each row parsed by its columns; a failed cell is named in `errors`, not raised."""
+    result: list[Record] = []
+    for row in table.rows:
+        record = Record(source=table.source, row=row.number, dated=row.dated)
+        for c in spec.columns:
+            cell = Cell(table.source, row.number, table.headers.get(c.name, c.name))
+            record.cells[c.key] = cell
+            if c.name not in table.headers:
+                if c.required:
+                    record.errors[c.key] = ""  # the missing column is reported once
+                continue
+            raw = row.values.get(c.name)
+            if is_blank(raw) or (c.parse is not text and norm(shown(raw)) in {"", "na"}):
+                continue
+            try:
+                set_path(record.data, c.key, c.parse(raw))
+            except CellError as exc:
+                record.errors[c.key] = f"{cell}: {exc}"
+        result.append(record)
+    return result
+
+
+def read_records(
+    path: Path,
+    spec: TableSpec,
+    column_map: Mapping[str, Mapping[str, str]],
+    problems: Problems,
+    strict: bool = True,
+) -> tuple[list[Record], list[str]]:
+    """The parsed rows of a table, and notes on the columns no field uses (a misspelt
+    optional column is otherwise lost silently). `strict`: every bad cell is a problem;
+    otherwise bad cells stay in each record's `errors` for the caller to judge."""
+    table = read_table(path, spec, column_map.get(spec.name, {}), problems)
+    if table is None:
+        return [], []
+    recs = records(table, spec)
+    for record in recs if strict else ():
+        for line in record.errors.values():
+            if line:
+                problems.add(line)
+    notes = []
+    if table.unused:
+        names = ", ".join(f"'{u}'" for u in table.unused)
+        notes.append(
+            f"{table.source}: not read: {names} (not {spec.name} columns; "
+            "name a field's column in --map if one of them is)"
+        )
+    return recs, notes
+
+
+def read_column_map(
+    path: Path | None, specs: Mapping[str, TableSpec], problems: Problems
+) -> dict[str, dict[str, str]]:
+    """A planner's own column names: ``{table: {field: their column}}``, e.g.
+    ``homes: {beds: No. of beds}``; a named column replaces the field's usual names."""
+    if path is None:
+        return {}
+    try:
+        data = read_document(path)
+    except ScenarioError as exc:
+        for line in exc.lines:
+            problems.add(line)
+        return {}
+    result: dict[str, dict[str, str]] = {}
+    if not isinstance(data, dict):
+        problems.add(
+            f"{path.name}: must map tables to {{field: column}}, e.g. homes: {{beds: Beds}}"
+        )
+        return result
+    for table, fields in data.items():
+        spec = specs.get(str(table))
+        if spec is None:
+            problems.add(f"{path.name}: {table}: not a table (tables: {', '.join(specs)})")
+            continue
+        if not isinstance(fields, dict):
+            problems.add(f"{path.name}: {table}: must map fields to column names")
+            continue
+        names = [c.name for c in spec.columns]
+        for name, column in fields.items():
+            if name not in names:
+                problems.add(
+                    f"{path.name}: {table}.{name}: not a field (fields: {', '.join(names)})"
+                )
+            elif not isinstance(column, str | int) or not str(column).strip():
+                problems.add(f"{path.name}: {table}.{name}: must be a column name")
+            else:
+                result.setdefault(str(table), {})[str(name)] = str(column).strip()
+    return result
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def cell_text(value: object) -> str:
+    """A record value as a spreadsheet cell: lists `; `-joined, the empty list `none`."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value)) if value else "none"
+    return str(value)
+
+
+def csv_text(spec: TableSpec, rows: Iterable[Mapping[str, Any]]) -> str:
+    """The rows under the spec's headers, for Excel: UTF-8 with a byte-order mark."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in spec.columns])
+    for row in rows:
+        writer.writerow([cell_text(get_path(row, c.key)) for c in spec.columns])
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,356 @@
+"""Spreadsheets in, scenario out: templates, messy sheets, every error class, round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cli.inputs import export_inputs_command, import_command
+from scenarios.importer import Sources, export_inputs, import_scenario, sources_in
+from scenarios.load import ScenarioError, load_scenario
+from scenarios.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "scenarios" / "examples"
+TEMPLATES = ROOT / "scenarios" / "templates"
+TABLES = ("homes", "shortfalls", "workers", "availability", "sites", "facilities", "requests")
+
+
+def run_import(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(import_command, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def table_args(folder: Path, **override: Path) -> list[str | Path]:
+    """`--homes folder/homes.csv ...` for every table present, and the base."""
+    args: list[str | Path] = ["--base", folder / "base.yaml"]
+    for name in TABLES:
+        path = override.get(name, folder / f"{name}.csv")
+        if name in override or path.exists():
+            args += [f"--{name}", path]
+    return args
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Scenario:
+    return load_scenario(EXAMPLES / "tiny.yaml")
+
+
+@pytest.fixture
+def tiny_dir(tiny: Scenario, tmp_path: Path) -> Path:
+    folder = tmp_path / "tiny-inputs"
+    export_inputs(tiny, folder)
+    return folder
+
+
+def homes_frame(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / "homes.csv", dtype=str, keep_default_na=False)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_templates_import() -> None:
+    imported = import_scenario(sources_in(TEMPLATES))
+    s = imported.scenario
+    assert [h.id for h in s.homes] == ["h001", "h002"]
+    assert len(s.homes[0].shortfalls) == 2
+    assert [w.id for w in s.workers] == ["w001", "w002"]
+    assert len(s.test_sites) == len(s.isolation_facilities) == len(s.isolation_requests) == 2
+    assert imported.notes == []
+
+
+def test_template_with_availability_by_date() -> None:
+    s = import_scenario(
+        Sources(
+            homes=TEMPLATES / "homes.csv",
+            workers=TEMPLATES / "workers-by-date.csv",
+            base=TEMPLATES / "base.yaml",
+        )
+    ).scenario
+    w001, w002 = s.workers
+    assert [(a.from_, a.last, a.shifts) for a in w001.availability] == [
+        (dt.date(2020, 6, 1), dt.date(2020, 6, 4), ["night"])
+    ]
+    assert [(a.from_.day, a.last.day, a.shifts) for a in w002.availability] == [
+        (2, 3, ["day", "night"]),
+        (4, 5, ["day"]),
+        (6, 6, ["day", "night"]),
+    ]
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize("name", ["tiny", "plymouth-2020"])
+def test_export_then_import_is_identity(name: str, tmp_path: Path) -> None:
+    original = load_scenario(EXAMPLES / f"{name}.yaml")
+    folder = tmp_path / "inputs"
+    result = CliRunner().invoke(
+        export_inputs_command, [str(EXAMPLES / f"{name}.yaml"), str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    assert not list(folder.glob(".*.tmp"))
+    code, output = run_import(*table_args(folder), "-o", tmp_path / "back.yaml")
+    assert code == 0, output
+    assert load_scenario(tmp_path / "back.yaml") == original
+    assert import_scenario(sources_in(folder)).scenario == original
+
+
+# --------------------------------------------------------------------------- messy sheets
+
+
+def test_synonym_headers_uk_dates_blank_rows_and_spaces(tiny: Scenario, tiny_dir: Path) -> None:
+    homes = homes_frame(tiny_dir).rename(
+        columns={
+            "id": " Home ID ",
+            "name": "Home Name",
+            "beds": "Registered Beds",
+            "outbreak_status": "Outbreak Status",
+            "last_tested_staff": "Staff last tested",
+            "cqc_rating": "CQC Rating",
+            "type": "Home type",
+        }
+    )
+    for column in ("outbreak_since", "Staff last tested", "last_tested_residents"):
+        homes[column] = [
+            dt.date.fromisoformat(v).strftime("%d/%m/%Y") if v else "" for v in homes[column]
+        ]
+    homes["CQC Rating"] = homes["CQC Rating"].str.replace("_", " ").str.title() + "  "
+    homes["Home Name"] = homes["Home Name"] + "   "
+    homes["Home type"] = homes["Home type"].replace({"older_people_nursing": "Nursing"})
+    blank = pd.DataFrame([[""] * len(homes.columns)], columns=homes.columns)
+    messy = pd.concat([homes.iloc[:1], blank, blank, homes.iloc[1:], blank])
+    messy.to_csv(tiny_dir / "homes.csv", index=False)
+    assert import_scenario(sources_in(tiny_dir)).scenario == tiny
+
+
+def test_xlsx_with_real_dates_and_title_rows(tiny: Scenario, tiny_dir: Path) -> None:
+    homes = homes_frame(tiny_dir)
+    for column in ("outbreak_since", "last_tested_staff", "last_tested_residents"):
+        homes[column] = [dt.datetime.fromisoformat(v) if v else None for v in homes[column]]
+    for column in ("beds", "residents", "staff"):
+        homes[column] = homes[column].astype(int)
+    xlsx = tiny_dir / "homes.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        pd.DataFrame({"x": ["read me first"]}).to_excel(writer, sheet_name="Notes", index=False)
+        homes.to_excel(writer, sheet_name="Homes", index=False, startrow=2)
+    s = import_scenario(replace(sources_in(tiny_dir), homes=xlsx)).scenario
+    assert s == tiny
+
+
+def workers_grid(tiny: Scenario, code: dict[tuple[str, ...], str]) -> pd.DataFrame:
+    dates = tiny.horizon.dates
+    rows = []
+    for w in tiny.workers:
+        row: dict[str, object] = {"Worker ID": w.id, "Name": w.name, "Role": "; ".join(w.roles)}
+        row |= {"Kind": w.kind.value, "Last test": w.last_negative_test, "Locality": w.locality}
+        row |= {"max_shifts": w.max_shifts, "current_home": w.home_history.current_home}
+        row |= {"last_shift": w.home_history.last_shift}
+        for d in dates:
+            shifts = tuple(s for s in ("day", "night") if w.available_on(d, s))  # type: ignore[arg-type]
+            row[d.strftime("%d/%m/%Y")] = code.get(shifts, "")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_availability_as_day_night_both_columns(tiny: Scenario, tiny_dir: Path) -> None:
+    grid = workers_grid(tiny, {("day",): "D", ("night",): "N", ("day", "night"): "B"})
+    grid.to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    assert import_scenario(sources_in(tiny_dir)).scenario == tiny
+
+
+def test_availability_as_yes_no_columns(tiny: Scenario, tiny_dir: Path) -> None:
+    grid = workers_grid(tiny, {("day",): "Y", ("night",): "Y", ("day", "night"): "Y"})
+    grid = grid.replace({"": "N"})
+    grid.to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    w1 = import_scenario(sources_in(tiny_dir)).scenario.workers[0]
+    assert [(a.from_.day, a.last.day, a.shifts) for a in w1.availability] == [
+        (1, 4, ["day", "night"])
+    ]
+
+
+def test_column_map_names_a_planners_own_headers(tiny: Scenario, tiny_dir: Path) -> None:
+    homes_frame(tiny_dir).rename(columns={"beds": "Bed count (registered)"}).to_csv(
+        tiny_dir / "homes.csv", index=False
+    )
+    (tiny_dir / "map.yaml").write_text("homes:\n  beds: bed count (REGISTERED)\n")
+    sources = replace(sources_in(tiny_dir), column_map=tiny_dir / "map.yaml")
+    assert import_scenario(sources).scenario == tiny
+
+
+def test_unused_columns_are_noted(tiny_dir: Path) -> None:
+    homes = homes_frame(tiny_dir)
+    homes["Resdents"] = "1"
+    homes.to_csv(tiny_dir / "homes.csv", index=False)
+    notes = import_scenario(sources_in(tiny_dir)).notes
+    assert notes == [
+        "homes.csv: not read: 'Resdents' (not homes columns; "
+        "name a field's column in --map if one of them is)"
+    ]
+
+
+def test_horizon_inferred_without_base(tiny_dir: Path) -> None:
+    (tiny_dir / "base.yaml").unlink()
+    imported = import_scenario(sources_in(tiny_dir))
+    assert imported.scenario.horizon.start == dt.date(2020, 6, 1)
+    assert imported.scenario.horizon.days == 7
+    assert any(n.startswith("horizon (no --base)") for n in imported.notes)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def edit_homes(folder: Path, row: int, **cells: str) -> None:
+    """Set cells of spreadsheet row `row` (row 2 is the first home)."""
+    homes = homes_frame(folder)
+    for column, value in cells.items():
+        homes.loc[row - 2, column] = value
+    homes.to_csv(folder / "homes.csv", index=False)
+
+
+def bad_input(folder: Path, tmp_path: Path, **override: Path) -> list[str]:
+    out = tmp_path / "out.yaml"
+    code, output = run_import(*table_args(folder, **override), "-o", out)
+    assert code == 2, output
+    assert not out.exists()
+    return output.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("cells", "line"),
+    [
+        ({"beds": "forty"}, "homes.csv row 4, column beds: 'forty' is not a whole number"),
+        (
+            {"outbreak_since": "31/02/2020"},
+            "homes.csv row 4, column outbreak_since: '31/02/2020' is not a date "
+            "(write 29/05/2020 or 2020-05-29)",
+        ),
+        (
+            {"type": "hospice"},
+            "homes.csv row 4, column type: 'hospice' is not one of: older_people_nursing, "
+            "older_people_residential, learning_disability, mental_health, substance_misuse",
+        ),
+        ({"residents": "50"}, "homes.csv row 4, column residents: 50 residents exceed 24 beds"),
+        ({"beds": "0"}, "homes.csv row 4, column beds: input should be greater than 0"),
+        ({"id": "h1"}, "homes.csv row 4, column id: duplicate id"),
+        ({"id": "h 3"}, "homes.csv row 4, column id: string should match pattern"),
+        ({"name": ""}, "homes.csv row 4, column name: is blank"),
+    ],
+)
+def test_each_bad_cell_is_named_by_row_and_column(
+    tiny_dir: Path, tmp_path: Path, cells: dict[str, str], line: str
+) -> None:
+    edit_homes(tiny_dir, 4, **cells)
+    lines = bad_input(tiny_dir, tmp_path)
+    assert lines[-1].startswith(line), lines
+    assert len(lines) == (2 if "duplicate" in line else 1), lines  # both duplicates named
+
+
+def test_bad_list_item_and_reference_in_other_tables(tiny_dir: Path, tmp_path: Path) -> None:
+    workers = pd.read_csv(tiny_dir / "workers.csv", dtype=str, keep_default_na=False)
+    workers.loc[1, "roles"] = "senior_carer, nures"
+    workers.loc[3, "current_home"] = "h9"
+    workers.to_csv(tiny_dir / "workers.csv", index=False)
+    shortfalls = pd.read_csv(tiny_dir / "shortfalls.csv", dtype=str, keep_default_na=False)
+    shortfalls.loc[0, "home"] = "h7"
+    shortfalls.to_csv(tiny_dir / "shortfalls.csv", index=False)
+    assert bad_input(tiny_dir, tmp_path) == [
+        "workers.csv row 3, column roles: 'nures' is not one of: carer, senior_carer, nurse, "
+        "one_to_one",
+        "shortfalls.csv row 2, column home: no home with id 'h7'",
+    ]
+    workers.loc[1, "roles"] = "carer"
+    workers.to_csv(tiny_dir / "workers.csv", index=False)
+    shortfalls.loc[0, "home"] = "h2"
+    shortfalls.to_csv(tiny_dir / "shortfalls.csv", index=False)
+    assert bad_input(tiny_dir, tmp_path) == [
+        "workers.csv row 5, column current_home: unknown home 'h9'"
+    ]
+
+
+def test_every_problem_in_one_run_with_blank_rows_counted(tiny_dir: Path, tmp_path: Path) -> None:
+    homes = homes_frame(tiny_dir)
+    homes.loc[0, "beds"] = "six"
+    homes.loc[2, "last_tested_staff"] = "05/29/2020"
+    blank = pd.DataFrame([[""] * len(homes.columns)], columns=homes.columns)
+    pd.concat([homes.iloc[:2], blank, homes.iloc[2:]]).to_csv(tiny_dir / "homes.csv", index=False)
+    assert bad_input(tiny_dir, tmp_path) == [
+        "homes.csv row 2, column beds: 'six' is not a whole number",
+        "homes.csv row 5, column last_tested_staff: '05/29/2020' is not a date "
+        "(write 29/05/2020 or 2020-05-29)",
+    ]
+
+
+def test_xlsx_error_names_the_sheet_row(tiny_dir: Path, tmp_path: Path) -> None:
+    homes = homes_frame(tiny_dir).rename(columns={"beds": "Beds"})
+    homes = pd.concat([homes] * 5, ignore_index=True)
+    homes["id"] = [f"h{i}" for i in range(1, 16)]
+    homes.loc[12, "Beds"] = "forty"
+    homes.to_excel(tiny_dir / "homes.xlsx", index=False)
+    lines = bad_input(tiny_dir, tmp_path, homes=tiny_dir / "homes.xlsx")
+    assert lines == ["homes.xlsx row 14, column Beds: 'forty' is not a whole number"]
+
+
+def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
+    homes = homes_frame(tiny_dir).drop(columns=["staff"])
+    homes["Registered beds"] = homes["beds"]
+    homes.to_csv(tiny_dir / "homes.csv", index=False)
+    (tiny_dir / "map.yaml").write_text("homes:\n  bedz: Beds\nrotas: {}\n")
+    lines = bad_input(tiny_dir, tmp_path, requests=tiny_dir / "missing.csv")
+    out = tmp_path / "out.yaml"
+    code, output = run_import(
+        *table_args(tiny_dir, requests=tiny_dir / "missing.csv"),
+        "--map",
+        tiny_dir / "map.yaml",
+        "-o",
+        out,
+    )
+    assert code == 2 and not out.exists()
+    assert output.strip().splitlines()[:2] == [
+        "map.yaml: homes.bedz: not a field (fields: id, name, type, beds, residents, staff, "
+        "agency_staff, cqc_rating, rag_overall, rag_ppe, rag_workforce, outbreak_status, "
+        "outbreak_since, resident_cases, staff_cases, deaths_7d, can_isolate, "
+        "last_tested_staff, last_tested_residents, last_tested_agency, locality)",
+        "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
+        "sites, facilities, requests, details, cqc)",
+    ]
+    assert lines == [
+        "homes.csv: columns 'beds' and 'Registered beds' both give homes beds; delete one or "
+        "name the right one in --map",
+        "homes.csv: no staff column (named staff, staff count, number of staff)",
+        f"{tiny_dir / 'missing.csv'}: no such file",
+    ]
+
+
+def test_bad_base_and_conflicting_sections(tiny_dir: Path, tmp_path: Path) -> None:
+    (tiny_dir / "base.yaml").write_text("horizon: {start: 2020-06-01, days: 90}\nhomes: []\n")
+    assert bad_input(tiny_dir, tmp_path) == [
+        "base.yaml: homes are also given by --homes; keep one",
+        "base.yaml: horizon.days: input should be less than or equal to 56",
+    ]
+    (tiny_dir / "base.yaml").write_text("horizon: {start: 2020-06-01, days: 90}\n")
+    assert bad_input(tiny_dir, tmp_path) == [
+        "base.yaml: horizon.days: input should be less than or equal to 56"
+    ]
+
+
+def test_import_refuses_other_errors_with_exit_2(tmp_path: Path) -> None:
+    code, output = run_import("-o", tmp_path / "x.yaml")
+    assert code == 2
+    assert "no homes: give --homes FILE" in output
+
+
+def test_scenario_error_lines_are_plain(tiny_dir: Path) -> None:
+    shutil.copy(tiny_dir / "homes.csv", tiny_dir / "workers.csv")
+    with pytest.raises(ScenarioError) as err:
+        import_scenario(sources_in(tiny_dir))
+    assert "workers.csv: no roles column (named roles, role, skills)" in err.value.lines
