@@ -133,33 +133,3 @@ class CpSatBackend:
             else None
         )
         return StageOutcome(status=status, values=values, seconds=time.perf_counter() - started)
-
-    # ------------------------------------------------------------------ diagnosis
-
-    def conflicting_families(self, time_limit: float) -> list[str]:
-        """A minimal set of rule families whose hard constraints cannot hold together.
-
-        A deletion filter: drop one family at a time and keep it out if the rest is still
-        infeasible. What remains is minimal (removing any member makes the rest feasible).
-        Families are few, so this costs a handful of feasibility solves.
-        """
-        core = self._model.families
-        if self._feasible_with(core, time_limit) is not False:
-            return []
-        for family in list(core):
-            trial = [f for f in core if f != family]
-            if self._feasible_with(trial, time_limit) is False:
-                core = trial
-        return core
-
-    def _feasible_with(self, families: list[str], time_limit: float) -> bool | None:
-        """True/False when proven; None when the time limit ends the search undecided."""
-        probe = CpSatBackend(Model(variables=self._model.variables), self.settings)
-        wanted = set(families)
-        for c in self._model.constraints:
-            if c.family in wanted:
-                probe._add_linear(c.terms, c.lb, c.ub, c.name)
-        status = probe.solve(time_limit).status
-        if status in ("OPTIMAL", "FEASIBLE"):
-            return True
-        return False if status == "INFEASIBLE" else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from scheduler.build import BuiltModel
 from scheduler.cpsat import CpSatBackend
+from scheduler.diagnose import conflicting_families
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
@@ -95,7 +96,7 @@ def solve(
         ):
             diagnosis = []
             if outcome.status == "INFEASIBLE":
-                diagnosis = backend.conflicting_families(settings.time_limit)
+                diagnosis = conflicting_families(model, settings, settings.time_limit)
             return Solution(outcome.status, None, stages, diagnosis)
         if outcome.values is not None:
             values = outcome.values

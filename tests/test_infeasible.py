@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import scheduler.planner
 from cli.main import main
 from scheduler.build import BuiltModel, build_model
-from scheduler.cpsat import CpSatBackend
+from scheduler.diagnose import conflicting_families, feasible_with
 from scheduler.model import Model
 from scheduler.settings import SolverSettings
 from tests.conftest import day, home, shortfall, worker
@@ -24,12 +24,12 @@ def test_deletion_filter_returns_exactly_the_conflicting_families() -> None:
     m.add_le([(x, 1), (y, 1)], 0, name="none[1]", family="beta")
     m.add_le([(y, 1)], 1, name="harmless[1]", family="gamma")
     m.add_ge([(y, 1)], 0, name="harmless[2]", family="delta")
-    backend = CpSatBackend(m, SolverSettings(time_limit=5, workers=1))
-    core = backend.conflicting_families(5)
+    settings = SolverSettings(time_limit=5, workers=1)
+    core = conflicting_families(m, settings, 5)
     assert core == ["alpha", "beta"]
     for dropped in core:  # minimal: without any member the rest is feasible
         rest = [f for f in m.families if f != dropped]
-        assert backend._feasible_with(rest, 5) is True
+        assert feasible_with(m, rest, settings, 5) is True
 
 
 def _pinned_to_two_homes(scenario):  # type: ignore[no-untyped-def]
