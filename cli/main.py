@@ -28,8 +28,9 @@ from scenarios.generate import generate as make
 from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
+from scheduler.backends import SOLVERS
 from scheduler.outdir import check_output_dir
-from scheduler.planner import plan_scenario
+from scheduler.planner import plan_scenario, write_model_file
 from scheduler.settings import SolverSettings
 from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
@@ -70,15 +71,37 @@ def validate(scenario: Path) -> None:
 @click.option(
     "--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the tables."
 )
+@click.option(
+    "--solver",
+    type=click.Choice(SOLVERS),
+    default="cp-sat",
+    show_default=True,
+    help="cp-sat (OR-Tools), or a MILP solver through PuLP: cbc or highs.",
+)
 @TIME_LIMIT_OPTION
 @click.option(
     "--workers",
     default=default_workers,
     show_default="cores, at most 8",
     type=click.IntRange(min=1),
-    help="CP-SAT search workers.",
+    help="Search workers (CP-SAT) or threads (CBC, HiGHS).",
 )
 @SEED_OPTION
+@click.option(
+    "--gap",
+    "relative_gap",
+    type=click.FloatRange(min=0.0, max=1.0),
+    default=0.0,
+    show_default=True,
+    help="Stop each tier once its plan is proven within this fraction of optimal.",
+)
+@click.option(
+    "--write-model",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write tier 1's model (hard rules and the risk-weighted objective) as "
+    "FILE.mps or FILE.lp, for any MILP solver.",
+)
 @click.option(
     "--deterministic-time",
     type=click.FloatRange(min=0.01),
@@ -103,9 +126,12 @@ def validate(scenario: Path) -> None:
 def plan(
     scenario: Path,
     out: Path,
+    solver: str,
     time_limit: float,
     workers: int,
     seed: int,
+    relative_gap: float,
+    write_model: Path | None,
     deterministic_time: float | None,
     lp_bound: bool,
     xlsx: Path | None,
@@ -123,10 +149,17 @@ def plan(
     """
     s = load_scenario(scenario)
     check_output_dir(out, PLAN_FILES, "a plan")
+    if write_model is not None:
+        if write_model.suffix.lower() not in (".mps", ".lp"):
+            raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
+        write_model_file(s, write_model)
+        click.echo(f"wrote {write_model}")
     settings = SolverSettings(
         time_limit=time_limit,
         workers=workers,
         seed=seed,
+        solver=solver,
+        relative_gap=relative_gap,
         deterministic_time=deterministic_time,
         lp_bound=lp_bound,
         log=log,

@@ -92,6 +92,8 @@ class CpSatBackend:
         # makes the search depend on seed and worker count only. Measured on Plymouth with a
         # complete hint: same plan quality, and a proven bound of 482k instead of 141k.
         p.interleave_search = self.settings.workers > 1
+        if self.settings.relative_gap > 0:
+            p.relative_gap_limit = self.settings.relative_gap
         if self.settings.deterministic_time is not None:
             p.max_deterministic_time = self.settings.deterministic_time
         return solver

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.build import build_model
 from scheduler.extract import extract_plan
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
+from scheduler.mip import PulpBackend
+from scheduler.model import tier_terms
 from scheduler.plan import Plan, Summary
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
@@ -47,7 +51,7 @@ def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
         best_bound=first.best_bound,
         gap=first.gap,
         solve_seconds=round(sum(s.seconds for s in solution.stages), 3),
-        solver="cp-sat",
+        solver=settings.solver,
         seed=settings.seed,
         workers=settings.workers,
         time_limit=settings.time_limit,
@@ -60,3 +64,12 @@ def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
     return plan.model_copy(
         update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
     )
+
+
+def write_model_file(scenario: Scenario, path: Path) -> Path:
+    """Tier 1 of the scenario's model (every hard rule it needs and the risk-weighted
+    objective) as MPS or LP by the file's suffix, for any MILP solver."""
+    built = build_model(scenario)
+    backend = PulpBackend(built.model, SolverSettings(), "highs")
+    backend.minimize(tier_terms(built.penalties, min(built.tier_names)))
+    return write_replacing(path, lambda staging: backend.write(staging, path.suffix))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,10 @@ class SolverSettings:
     time_limit: float = 20.0
     workers: int = 2
     seed: int = 0
+    solver: str = "cp-sat"
+    """The search backend: "cp-sat", or a MILP solver through PuLP, "cbc" or "highs"."""
+    relative_gap: float = 0.0
+    """Stop a tier's search once its plan is proven within this fraction of optimal."""
     deterministic_time: float | None = None
     log: bool = False
     lp_bound: bool = False
@@ -32,3 +38,22 @@ class StageOutcome:
     values: list[int] | None = None
     seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    """What the tiered solve needs of a solver: every backend compiles the same neutral
+    model (`scheduler.model`) and answers the same calls."""
+
+    name: str
+
+    def include_tier(self, tier: int) -> None: ...
+
+    def minimize(self, terms: Sequence[tuple[int, int]]) -> None: ...
+
+    def bound_objective(self, terms: Sequence[tuple[int, int]], ub: int, name: str) -> None: ...
+
+    def set_hint(self, values: dict[int, int]) -> None: ...
+
+    def solve(self, time_limit: float) -> StageOutcome: ...
+
+    def complete(self, partial: dict[int, int], time_limit: float) -> StageOutcome: ...

@@ -13,13 +13,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scheduler.backends import make_backend
 from scheduler.build import BuiltModel
-from scheduler.cpsat import CpSatBackend
 from scheduler.diagnose import conflicting_families
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
-from scheduler.settings import SolverSettings
+from scheduler.settings import Backend, SolverSettings, StageOutcome
 
 FIRST_TIER_SHARE = 0.6
 """Share of the time limit the first tier may use; later tiers split what is left."""
@@ -30,7 +30,7 @@ WARM_START_SHARE = 0.15
 UNIMPROVED = "UNIMPROVED"
 """A stage's status when its search ended without beating the plan it started from."""
 
-BackendFactory = Callable[[Model, SolverSettings], CpSatBackend]
+BackendFactory = Callable[[Model, SolverSettings], Backend]
 
 
 @dataclass
@@ -53,7 +53,7 @@ def solve(
     built: BuiltModel,
     settings: SolverSettings,
     warm_start: dict[Var, int] | None = None,
-    backend_factory: BackendFactory = CpSatBackend,
+    backend_factory: BackendFactory = make_backend,
 ) -> Solution:
     """`model.hints` (if any) must be a complete feasible plan; `warm_start`, values of some
     variables, is first completed optimally for tier 1 into a better hint."""
@@ -90,6 +90,12 @@ def solve(
         later = len(tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
         outcome = backend.solve(budget)
+        if outcome.status == "INFEASIBLE" and values is not None and not model.violations(
+            values, tier
+        ):
+            # A plan that keeps every rule is in hand, so the claim is a solver fault (seen:
+            # CBC 2.10 preprocessing on the city); the plan stands, unimproved.
+            outcome = StageOutcome(status="UNKNOWN", seconds=outcome.seconds)
         # Only the first stage can prove the hard rules infeasible: later ones start from a plan.
         if (n == 0 and outcome.status == "INFEASIBLE") or (
             outcome.values is None and values is None
@@ -134,7 +140,7 @@ def solve(
 
 
 def _complete(
-    backend: CpSatBackend,
+    backend: Backend,
     built: BuiltModel,
     tier: int,
     partial: dict[Var, int],
@@ -153,7 +159,7 @@ def _complete(
 
 
 def _repair(
-    backend: CpSatBackend,
+    backend: Backend,
     model: Model,
     tier: int,
     terms: Terms,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from scenarios.load import load_scenario, parse_scenario
 from scenarios.schema import Scenario
+from scheduler.backends import SOLVERS
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
@@ -72,9 +74,23 @@ def scenario(days: int = 7, **sections: Any) -> Scenario:
     return parse_scenario(data, source="test.yaml")
 
 
+SOLVER = "cp-sat"
+"""The backend `solve` plans with; the `each_solver` fixture runs a test once per backend."""
+
+
+@pytest.fixture(params=SOLVERS)
+def each_solver(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test once with every backend: one test battery for all solvers."""
+    global SOLVER
+    SOLVER = request.param
+    yield request.param
+    SOLVER = "cp-sat"
+
+
 def solve(s: Scenario, time_limit: float = 10.0) -> Plan:
     """Plan with one search worker and check every hard rule independently."""
-    plan = plan_scenario(s, SolverSettings(time_limit=time_limit, workers=1, seed=0))
+    settings = SolverSettings(time_limit=time_limit, workers=1, seed=0, solver=SOLVER)
+    plan = plan_scenario(s, settings)
     violations = validate_plan(s, plan)
     assert violations == [], "\n".join(map(str, violations))
     return plan

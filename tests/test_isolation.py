@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import day, home, scenario, solve
+
+# Every rule of the family, checked with every backend (CP-SAT, CBC, HiGHS).
+pytestmark = pytest.mark.usefixtures("each_solver")
 
 
 def facility(beds: int | list[int] = 1, accepts: list[str] | None = None) -> dict[str, object]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import START, day, home, scenario, shortfall, solve, worker
+
+# Every rule of the family, checked with every backend (CP-SAT, CBC, HiGHS).
+pytestmark = pytest.mark.usefixtures("each_solver")
 
 
 def test_one_free_worker_wanted_by_two_homes_serves_exactly_one():

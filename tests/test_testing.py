@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from scheduler.plan import Plan
 from tests.conftest import day, home, scenario, site, solve
+
+# Every rule of the family, checked with every backend (CP-SAT, CBC, HiGHS).
+pytestmark = pytest.mark.usefixtures("each_solver")
 
 
 def swabs(plan: Plan, *fields: str) -> Counter[tuple[object, ...]]:
