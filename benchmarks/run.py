@@ -1,9 +1,10 @@
 """Planner benchmarks: solve time, wall time, peak memory and gap by scenario size.
 
-    python -m benchmarks.run [--sizes tiny,small,city] [--time-limit 20] [--workers 2]
+    python -m benchmarks.run [--sizes tiny,small,city] [--solvers cp-sat,cbc,highs]
+                             [--time-limit 20] [--workers 2]
 
-Each case is a builder with a fixed seed, registered in `CASES`, and runs in a fresh
-process so that its peak memory (RSS) is its own. Prints a table and writes
+Each case is a builder with a fixed seed, registered in `CASES`; each case and solver runs
+in a fresh process so that its peak memory (RSS) is its own. Prints a table and writes
 `benchmarks/results/<date>.csv`.
 """
 
@@ -23,6 +24,7 @@ import pandas as pd
 from scenarios.generate import generate, plymouth_2020
 from scenarios.load import load_scenario
 from scenarios.schema import Scenario
+from scheduler.backends import SOLVERS
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
@@ -38,18 +40,20 @@ CASES: dict[str, Callable[[], Scenario]] = {
 }
 
 
-def run_case(name: str, time_limit: float, workers: int, seed: int) -> dict[str, object]:
+def run_case(
+    name: str, solver: str, time_limit: float, workers: int, seed: int
+) -> dict[str, object]:
     started = time.perf_counter()
     scenario = CASES[name]()
     loaded = time.perf_counter() - started
-    plan = plan_scenario(
-        scenario, SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
-    )
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, solver=solver)
+    plan = plan_scenario(scenario, settings)
     violations = validate_plan(scenario, plan)
     s = plan.summary
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "case": name,
+        "solver": solver,
         "homes": len(scenario.homes),
         "workers": len(scenario.workers),
         "days": scenario.horizon.days,
@@ -75,19 +79,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", default="tiny,small,city", help=f"comma list of {', '.join(CASES)}"
     )
+    parser.add_argument("--solvers", default="cp-sat", help=f"comma list of {', '.join(SOLVERS)}")
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.sizes.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(CASES))
+    solvers = [n.strip() for n in args.solvers.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(CASES)) + sorted(set(solvers) - set(SOLVERS))
     if unknown:
-        parser.error(f"unknown sizes: {', '.join(unknown)}")
+        parser.error(f"unknown sizes or solvers: {', '.join(unknown)}")
     rows = []
     context = multiprocessing.get_context("spawn")
     for name in names:
-        with context.Pool(1) as pool:
-            rows.append(pool.apply(run_case, (name, args.time_limit, args.workers, args.seed)))
+        for solver in solvers:
+            with context.Pool(1) as pool:
+                run = (name, solver, args.time_limit, args.workers, args.seed)
+                rows.append(pool.apply(run_case, run))
+                print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
     print(table.to_string(index=False))
     out = Path(__file__).resolve().parent / "results" / f"{dt.date.today()}.csv"
