@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, daily
 from scheduler.build import BuiltModel
-from scheduler.causes import CauseFinder
+from scheduler.causes import Cause, CauseFinder
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -165,7 +166,7 @@ class _Extractor:
                 wait = (admit - req.earliest).days
                 why = req.reason or "cannot isolate safely"
                 if wait:
-                    why += f"; waited {wait} days: {self.causes.unplaced(req, d)[2]}"
+                    why += f"; waited {wait} days: {self.causes.unplaced(req, d).text}"
                 rows.append(
                     Placement(
                         request_id=r,
@@ -191,7 +192,6 @@ class _Extractor:
         rows = []
         for w, var in self.built.tests.short.items():
             if n := self._on(var):
-                family, resource, cause = self.causes.untested(w)
                 kind = (
                     UnmetKind.OUTBREAK_TEST
                     if w.kind == WindowKind.OUTBREAK
@@ -205,9 +205,7 @@ class _Extractor:
                         detail=f"{w.cohort}: {w.label}",
                         amount=n,
                         risk=self.ctx.risk.score(w.home, self.ctx.dates[w.last]),
-                        cause_family=family,
-                        cause_resource=resource,
-                        cause=cause,
+                        **cause_fields(self.causes.untested(w)),
                     )
                 )
         return rows
@@ -216,7 +214,6 @@ class _Extractor:
         rows = []
         for (h, d, s, r), var in self.built.staff.uncovered.items():
             if n := self._on(var):
-                family, resource, cause = self.causes.uncovered(h, d, s, r)
                 rows.append(
                     UnmetNeed(
                         date=self.ctx.dates[d],
@@ -225,9 +222,7 @@ class _Extractor:
                         detail=f"{s} shift, {r}",
                         amount=n,
                         risk=self.ctx.risk.score(h, self.ctx.dates[d]),
-                        cause_family=family,
-                        cause_resource=resource,
-                        cause=cause,
+                        **cause_fields(self.causes.uncovered(h, d, s, r)),
                     )
                 )
         return rows
@@ -240,10 +235,10 @@ class _Extractor:
             if placed is not None and not placed.wait_days:
                 continue
             if placed is None:
-                family, resource, cause = self.causes.unplaced(req)
+                cause = self.causes.unplaced(req)
                 kind, amount, detail = UnmetKind.ISOLATION, 1, f"{req.id} ({req.need}) not placed"
             else:
-                family, resource, cause = self.causes.unplaced(req, self.ctx.day(placed.admit_date))
+                cause = self.causes.unplaced(req, self.ctx.day(placed.admit_date))
                 kind, amount = UnmetKind.ISOLATION_WAIT, placed.wait_days
                 detail = f"{req.id} ({req.need}) waited until {placed.admit_date}"
             rows.append(
@@ -254,12 +249,25 @@ class _Extractor:
                     detail=detail,
                     amount=amount,
                     risk=request_risk(self.ctx, req),
-                    cause_family=family,
-                    cause_resource=resource,
-                    cause=cause,
+                    **cause_fields(cause),
                 )
             )
         return rows
+
+
+def cause_fields(cause: Cause) -> dict[str, Any]:
+    """An unmet row's cause columns: structured fields, lists joined for one CSV cell."""
+    return {
+        "cause_family": cause.family,
+        "cause_resource": cause.resource,
+        "cause": cause.text,
+        "cause_rule": cause.rule,
+        "cause_date": cause.date,
+        "binding": " ".join(cause.binding),
+        "next_in_line": ",".join(cause.next_in_line),
+        "blocked": " ".join(cause.blocked),
+        "remedy": cause.remedy,
+    }
 
 
 def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:

@@ -70,7 +70,15 @@ class UnmetKind(StrEnum):
 
 
 class UnmetNeed(Record):
-    """A need the plan leaves open, with the rule family and resource that bind it."""
+    """A need the plan leaves open, with the rule family and resource that bind it.
+
+    `cause_rule` names the binding rule (a constraint name prefix such as `site_capacity`,
+    or a rule kept by construction such as `quarantine`), `cause_date` its day (the full
+    site-day, the date a quarantine window ends); `binding` lists the tight constraints by
+    name, `next_in_line` the homes (workers, for a shift; requests, for a bed) closest to
+    getting the resource, `blocked` each candidate worker as `worker:rule[@home or date]`,
+    and `remedy` the cheapest change that would have met more. All default to empty so
+    plan folders written before they existed still read back."""
 
     date: dt.date
     home_id: str | None = None
@@ -81,6 +89,12 @@ class UnmetNeed(Record):
     cause_family: str
     cause_resource: str = ""
     cause: str
+    cause_rule: str = ""
+    cause_date: dt.date | None = None
+    binding: str = ""
+    next_in_line: str = ""
+    blocked: str = ""
+    remedy: str = ""
 
 
 class StageResult(Record):
