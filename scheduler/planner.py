@@ -18,12 +18,12 @@ from scheduler.solve import solve
 
 
 class InfeasibleError(Exception):
-    """The hard rules cannot all hold; `families` is a minimal conflicting set."""
+    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name."""
 
-    def __init__(self, families: list[str]) -> None:
-        named = ", ".join(families) if families else "not isolated within the time limit"
-        super().__init__(f"hard rules cannot all hold; conflicting rule families: {named}")
-        self.families = families
+    def __init__(self, rules: list[str]) -> None:
+        named = ", ".join(rules) if rules else "not isolated within the time limit"
+        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
+        self.rules = rules
 
 
 class NoPlanError(Exception):

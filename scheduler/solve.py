@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scheduler.backends import make_backend
 from scheduler.build import BuiltModel
-from scheduler.diagnose import conflicting_families
+from scheduler.diagnose import conflicting_rules
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
@@ -102,7 +102,7 @@ def solve(
         ):
             diagnosis = []
             if outcome.status == "INFEASIBLE":
-                diagnosis = conflicting_families(model, settings, settings.time_limit)
+                diagnosis = conflicting_rules(model, settings, settings.time_limit)
             return Solution(outcome.status, None, stages, diagnosis)
         if outcome.values is not None:
             values = outcome.values

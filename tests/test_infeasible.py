@@ -1,4 +1,5 @@
-"""Hard rules that cannot all hold: exit 3 and a minimal set of conflicting families."""
+"""Hard rules that cannot all hold: exit 3 and a minimal set of conflicting rules, each
+named with its key; minimal means removing any member leaves a feasible set."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from click.testing import CliRunner
 import scheduler.planner
 from cli.main import main
 from scheduler.build import BuiltModel, build_model
-from scheduler.diagnose import conflicting_families, feasible_with
+from scheduler.diagnose import (
+    conflicting_families,
+    conflicting_rules,
+    feasible_rules,
+    feasible_with,
+)
 from scheduler.model import Model
 from scheduler.settings import SolverSettings
 from tests.conftest import day, home, shortfall, worker
@@ -59,5 +65,85 @@ def test_conflicting_pins_exit_3_naming_the_families(
     out = tmp_path / "plan"
     result = CliRunner().invoke(main, ["plan", str(path), "--out", str(out), "--time-limit", "5"])
     assert result.exit_code == 3, result.output
-    assert "conflicting rule families: pins, staffing" in result.output
+    assert "minimal conflicting rules: " in result.output
+    named = result.output.split("minimal conflicting rules: ")[1].strip().split(", ")
+    # both pins are in every conflict; the rule they break is one of the staffing rules
+    assert {"pin[w1,a]", "pin[w1,b]"} <= set(named)
+    assert set(named) - {"pin[w1,a]", "pin[w1,b]"} <= {
+        "one_home[w1]",
+        "worked_day[w1,2020-06-01]",
+        "shift_at_placed_home[w1,a,2020-06-01]",
+        "shift_at_placed_home[w1,b,2020-06-01]",
+    }
     assert not out.exists()
+
+
+SETTINGS = SolverSettings(time_limit=5, workers=1)
+
+
+def _assert_minimal_conflict(m: Model, names: list[str]) -> None:
+    """The named rules cannot all hold, and without any one of them the rest can."""
+    chosen = [c for c in m.constraints if c.name in set(names)]
+    assert len(chosen) == len(names)
+    assert feasible_rules(m, chosen, SETTINGS, 5) is False
+    for dropped in chosen:
+        assert feasible_rules(m, [c for c in chosen if c is not dropped], SETTINGS, 5) is True
+
+
+def test_demand_beyond_capacity_with_no_slack_reports_exactly_the_pair() -> None:
+    # 3 sites x 2 days of capacity 10; one home's demand of 25 on day 2 at site "b" alone
+    # has no slack variable: exactly capacity b on day 2 and that demand conflict.
+    m = Model()
+    tests = {
+        (s, d): m.integer(0, 30, f"tests[h1,{s},{d}]") for s in ("a", "b", "c") for d in (1, 2)
+    }
+    for (s, d), var in tests.items():
+        m.add_le([(var, 1)], 10, name=f"site_capacity[{s},2020-06-0{d}]", family="testing")
+    m.add_ge([(tests["a", 1], 1), (tests["c", 2], 1)], 15, name="cover[h1,ac]", family="need")
+    m.add_ge([(tests["b", 2], 1)], 25, name="cover[h1,b]", family="need")
+    m.add_le([(tests["c", 1], 1)], 5, name="cohort_size[h1,c]", family="testing")
+    names = conflicting_rules(m, SETTINGS, 5)
+    assert names == ["cover[h1,b]", "site_capacity[b,2020-06-02]"]
+    _assert_minimal_conflict(m, names)
+
+
+def test_the_core_is_shrunk_to_a_minimal_set_among_many_rules() -> None:
+    # a chain x0 <= x1 <= ... <= x9 with x0 >= 5 and x9 <= 3: every link is needed; plus
+    # 30 rules that hold anyway, all in the same family as the conflict.
+    m = Model()
+    xs = [m.integer(0, 9, f"x{i}") for i in range(10)]
+    for i in range(9):
+        m.add_le([(xs[i], 1), (xs[i + 1], -1)], 0, name=f"link[{i}]", family="chain")
+    m.add_ge([(xs[0], 1)], 5, name="low[0]", family="chain")
+    m.add_le([(xs[9], 1)], 3, name="high[9]", family="chain")
+    for i in range(30):
+        m.add_le([(xs[i % 10], 1)], 9, name=f"loose[{i}]", family="chain")
+    names = conflicting_rules(m, SETTINGS, 5)
+    assert set(names) == {f"link[{i}]" for i in range(9)} | {"low[0]", "high[9]"}
+    _assert_minimal_conflict(m, names)
+
+
+def test_pinned_admission_into_a_full_facility_names_the_bed_day() -> None:
+    data = {
+        "horizon": {"start": day(0), "days": 3},
+        "homes": [home("a")],
+        "test_sites": [
+            {"id": "local", "kind": "local_site", "capacity": 50, "cohorts": ["admissions"]}
+        ],
+        "isolation_facilities": [
+            {"id": "hotel", "kind": "care_hotel", "beds": 1, "accepts": ["residential"]}
+        ],
+        "isolation_requests": [
+            {"id": f"r{i}", "from_home": "a", "need": "residential", "earliest": day(0)}
+            for i in (1, 2)
+        ],
+    }
+    from scenarios.load import parse_scenario
+
+    built = build_model(parse_scenario(data, source="test.yaml"))
+    for (r, _f, d), var in built.beds.admit.items():
+        if d == 0:
+            built.model.add_ge([(var, 1)], 1, name=f"pin_admit[{r}]", family="pins")
+    names = conflicting_rules(built.model, SETTINGS, 5)
+    assert names == ["bed_occupancy[hotel,2020-06-01]", "pin_admit[r1]", "pin_admit[r2]"]
+    _assert_minimal_conflict(built.model, names)
