@@ -19,6 +19,7 @@ from cli.common import (
     default_workers,
     handles_errors,
 )
+from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
 from cli.report import summary_text
 from cli.report_cmd import report_command
@@ -242,5 +243,12 @@ def generate(
     )
 
 
-for command in (whatif_command, import_command, export_inputs_command, report_command):
+for command in (
+    whatif_command,
+    import_command,
+    export_inputs_command,
+    report_command,
+    explain_command,
+    value_command,
+):
     main.add_command(command)

@@ -18,10 +18,11 @@ from scheduler.model import Model, Terms, Var
 INTEGRAL = 1e-6
 
 
-def _solve_lp(
+def _build_lp(
     model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float, tier: int
-) -> tuple[float, list[float]] | None:
-    """min sum(coef * var) over the rules up to `tier`, integrality dropped, `fixed` held."""
+) -> tuple[pywraplp.Solver, list[pywraplp.Variable], list[pywraplp.Constraint | None]] | None:
+    """min sum(coef * var) over the rules up to `tier`, integrality dropped, `fixed` held;
+    rows are the model's constraints in order (None where a rule is above `tier`)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -31,19 +32,49 @@ def _solve_lp(
         solver.NumVar(fixed.get(i, v.lb), fixed.get(i, v.ub), "")
         for i, v in enumerate(model.variables)
     ]
+    rows: list[pywraplp.Constraint | None] = []
     for c in model.constraints:
         if c.tier > tier:
+            rows.append(None)
             continue
         row = solver.Constraint(-inf if c.lb is None else c.lb, inf if c.ub is None else c.ub)
         for v, k in c.terms:
             row.SetCoefficient(xs[v], k)
+        rows.append(row)
     objective = solver.Objective()
     for v, k in terms:
         objective.SetCoefficient(xs[v], k)
     objective.SetMinimization()
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    return solver, xs, rows
+
+
+def _solve_lp(
+    model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float, tier: int
+) -> tuple[float, list[float]] | None:
+    """min sum(coef * var) over the rules up to `tier`, integrality dropped, `fixed` held."""
+    built = _build_lp(model, terms, fixed, time_limit, tier)
+    if built is None or built[0].Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return objective.Value(), [x.solution_value() for x in xs]
+    solver, xs, _rows = built
+    return solver.Objective().Value(), [x.solution_value() for x in xs]
+
+
+def lp_duals(
+    model: Model, terms: Terms, time_limit: float, tier: int = 1
+) -> tuple[float, dict[str, float]] | None:
+    """The relaxation's optimum and each rule's dual value by name: the change of the
+    optimum per unit of the rule's right-hand side (<= 0 for a binding capacity, as more
+    capacity can only lower a minimised objective), valid until the basis changes."""
+    built = _build_lp(model, terms, {}, time_limit, tier)
+    if built is None or built[0].Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    solver, _xs, rows = built
+    duals = {
+        c.name: row.dual_value()
+        for c, row in zip(model.constraints, rows, strict=True)
+        if row is not None
+    }
+    return solver.Objective().Value(), duals
 
 
 def lp_relaxation_bound(
