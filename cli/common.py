@@ -19,6 +19,8 @@ from scheduler.tables import PlanReadError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report it (128 + SIGINT)."""
 
 
 def fail(code: int, lines: list[str]) -> None:

@@ -14,9 +14,11 @@ import click
 
 from cli.common import (
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     SEED_OPTION,
     TIME_LIMIT_OPTION,
     default_workers,
+    fail,
     handles_errors,
 )
 from cli.explain_cmd import explain_command, value_command
@@ -30,6 +32,7 @@ from scenarios.generate import plymouth_2020, plymouth_text
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS
+from scheduler.interrupt import stop_search_on_ctrl_c
 from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario, write_model_file
 from scheduler.settings import SolverSettings
@@ -122,6 +125,11 @@ def validate(scenario: Path) -> None:
     default=None,
     help="Also write the plan as one Excel workbook (summary, rosters, grids, risk).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an earlier plan in --out even when this one fails the independent check.",
+)
 @click.option("--log", is_flag=True, help="Print the solver's search log.")
 @handles_errors
 def plan(
@@ -136,6 +144,7 @@ def plan(
     deterministic_time: float | None,
     lp_bound: bool,
     xlsx: Path | None,
+    force: bool,
     log: bool,
 ) -> None:
     """Plan a scenario and write the tables to --out.
@@ -165,8 +174,22 @@ def plan(
         lp_bound=lp_bound,
         log=log,
     )
-    result = plan_scenario(s, settings)
+    try:
+        with stop_search_on_ctrl_c():
+            result = plan_scenario(s, settings)
+    except KeyboardInterrupt:
+        fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
     violations = validate_plan(s, result)
+    if violations and out.exists() and not force:
+        for v in violations:
+            click.echo(f"  {v}", err=True)
+        fail(
+            EXIT_INTERNAL,
+            [
+                f"independent check: {len(violations)} violations; the earlier plan in {out} "
+                "is kept (--force replaces it)"
+            ],
+        )
     write_plan(result, s, out)
     if xlsx is not None:
         write_workbook(result, s, xlsx)
@@ -176,6 +199,8 @@ def plan(
         click.echo(f"  {v}", err=True)
     if violations:
         sys.exit(EXIT_INTERNAL)
+    if result.summary.interrupted:
+        fail(EXIT_INTERRUPTED, ["interrupted: wrote the best plan found so far"])
 
 
 @main.command()

@@ -10,6 +10,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from scheduler.interrupt import INTERRUPTION
 from scheduler.model import Model, Terms, Var
 from scheduler.settings import SolverSettings, StageOutcome
 
@@ -86,6 +87,9 @@ class CpSatBackend:
         p.num_workers = self.settings.workers
         p.random_seed = self.settings.seed
         p.log_search_progress = self.settings.log
+        # Ctrl-C is ours (scheduler.interrupt): CP-SAT's own SIGINT handler, installed from
+        # a solver thread, aborted the process with std::bad_function_call.
+        p.catch_sigint_signal = False
         # Probing took 3.5 of 4.5 presolve seconds on the Plymouth model and found nothing.
         p.cp_model_probing_level = 0
         # Parallel workers otherwise race each other; interleaving them in lockstep batches
@@ -101,7 +105,7 @@ class CpSatBackend:
     def solve(self, time_limit: float) -> StageOutcome:
         solver = self._solver(time_limit)
         started = time.perf_counter()
-        code = solver.solve(self._cp)
+        code = INTERRUPTION.run(lambda: solver.solve(self._cp), solver.stop_search)
         seconds = time.perf_counter() - started
         status = _STATUS.get(code, "UNKNOWN")
         if status not in ("OPTIMAL", "FEASIBLE"):
@@ -127,7 +131,7 @@ class CpSatBackend:
             domain.extend([value, value])
         solver = self._solver(time_limit)
         started = time.perf_counter()
-        code = solver.solve(probe)
+        code = INTERRUPTION.run(lambda: solver.solve(probe), solver.stop_search)
         status = _STATUS.get(code, "UNKNOWN")
         values = (
             list(solver.response_proto.solution)[: self._n]

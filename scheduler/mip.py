@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pulp
 
+from scheduler.interrupt import INTERRUPTION
 from scheduler.model import Model, Terms, Var
 from scheduler.settings import SolverSettings, StageOutcome
 
@@ -164,7 +165,9 @@ class PulpBackend:
                     "preprocess off",
                 ],
             )
-            self._prob.solve(solver)
+            # CBC is a child process: the terminal's Ctrl-C reaches it directly and it stops,
+            # keeping its best solution; the parent only has to wait for it.
+            INTERRUPTION.run(lambda: self._prob.solve(solver), lambda: None)
             text = log.read_text(encoding="utf-8", errors="replace")
         if s.log:
             print(text)
@@ -218,7 +221,8 @@ class _HighsWithStart(pulp.HiGHS):  # type: ignore[misc, valid-type]
             solution.col_value = [float(self.start.get(v) or 0) for v in lp.variables()]
             solution.value_valid = True
             lp.solverModel.setSolution(solution)
-        super().callSolver(lp)
+        run = super().callSolver
+        INTERRUPTION.run(lambda: run(lp), lp.solverModel.cancelSolve)
 
 
 def _pulp_status(prob: pulp.LpProblem) -> str:

@@ -139,6 +139,8 @@ class Summary(Record):
     stages: list[StageResult] = []
     model_size: dict[str, int] = {}
     kpis: dict[str, float] = {}
+    interrupted: bool = False
+    """Ctrl-C ended the search early: the plan is the best found until then."""
     daily: list[DayKpis] = []
 
 

@@ -58,6 +58,7 @@ def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
         stages=solution.stages,
         model_size=built.model.size(),
         build_seconds=round(built_at - started, 3),
+        interrupted=solution.interrupted,
     )
     plan = extract_plan(built, solution, summary)
     wall = round(time.perf_counter() - started, 3)

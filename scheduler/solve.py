@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from scheduler.backends import make_backend
 from scheduler.build import BuiltModel
 from scheduler.diagnose import conflicting_rules
+from scheduler.interrupt import INTERRUPTION
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
@@ -39,6 +40,8 @@ class Solution:
     values: list[int] | None
     stages: list[StageResult]
     diagnosis: list[str]
+    interrupted: bool = False
+    """Ctrl-C ended the search early; the plan is the best found until then."""
 
     @property
     def found(self) -> bool:
@@ -90,8 +93,10 @@ def solve(
         later = len(tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
         outcome = backend.solve(budget)
-        if outcome.status == "INFEASIBLE" and values is not None and not model.violations(
-            values, tier
+        if (
+            outcome.status == "INFEASIBLE"
+            and values is not None
+            and not model.violations(values, tier)
         ):
             # A plan that keeps every rule is in hand, so the claim is a solver fault (seen:
             # CBC 2.10 preprocessing on the city); the plan stands, unimproved.
@@ -132,11 +137,14 @@ def solve(
                 bound_source=source,
             )
         )
+        if INTERRUPTION.requested:
+            break
         slack = math.floor(model_tolerance(built) * abs(objective))
         backend.bound_objective(terms, objective + slack, f"objective_tier{tier}")
         backend.set_hint(dict(enumerate(values)))
-    status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
-    return Solution(status, values, stages, [])
+    finished = len(stages) == len(tiers)
+    status = "OPTIMAL" if finished and all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
+    return Solution(status, values, stages, [], interrupted=INTERRUPTION.requested)
 
 
 def _complete(

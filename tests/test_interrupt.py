@@ -1,0 +1,64 @@
+"""Ctrl-C and failed runs leave valid plans: the best plan so far, or the earlier one."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli.main
+from cli.main import main
+from scenarios.generate import generate
+from scenarios.load import dump_scenario
+from scheduler.interrupt import Interruption
+from tests.conftest import EXAMPLES
+
+TINY = EXAMPLES / "tiny.yaml"
+
+
+def test_an_interruption_stops_running_searches_only() -> None:
+    interruption = Interruption()
+    assert interruption.request() is False  # nothing to stop: Python's own Ctrl-C applies
+    stopped: list[str] = []
+    with interruption.while_searching(lambda: stopped.append("search")):
+        assert interruption.request() is True
+        assert interruption.request() is False  # a second Ctrl-C is not swallowed
+    assert stopped == ["search"] and interruption.requested
+
+
+def test_ctrl_c_during_the_search_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(dump_scenario(generate(20, 25, 14, 1)))
+    out = tmp_path / "plan"
+    command = [sys.executable, "-c", "from cli.main import main; main()", "plan", str(scenario)]
+    command += ["--out", str(out), "--time-limit", "120", "--workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(8)  # imports, model and starting plan take about 2 s; then tier 1 searches
+    process.send_signal(signal.SIGINT)
+    _rest, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    assert "interrupted: wrote the best plan found so far" in errors
+    assert "Traceback" not in errors
+    checked = CliRunner().invoke(main, ["check", str(scenario), str(out)])
+    assert checked.exit_code == 0 and checked.output.strip().endswith("0 violations")
+
+
+def test_a_plan_failing_the_check_never_replaces_an_earlier_plan_without_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "plan"
+    args = ["plan", str(TINY), "--out", str(out), "--workers", "1"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    earlier = (out / "staff_roster.csv").read_bytes()
+    monkeypatch.setattr(cli.main, "validate_plan", lambda s, p: ["one_home[w1]: broken"])
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert "the earlier plan in" in refused.output and "is kept (--force" in refused.output
+    assert (out / "staff_roster.csv").read_bytes() == earlier
+    forced = CliRunner().invoke(main, [*args, "--force"])
+    assert forced.exit_code == 1 and "independent check: 1 violations" in forced.output
