@@ -13,7 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scenarios.risk import RiskTable
-from scenarios.schema import Cohort, Home, HomeType, Policy, Scenario, TestSite, daily
+from scenarios.schema import (
+    Cohort,
+    Home,
+    HomeType,
+    IsolationRequest,
+    Policy,
+    Scenario,
+    TestSite,
+    daily,
+)
 from scheduler.model import Model, Var
 
 
@@ -56,16 +65,20 @@ class Context:
         return (date - self.dates[0]).days
 
     def site_days(
-        self, cohort: Cohort, home_type: HomeType | None = None
+        self, cohort: Cohort, home_type: HomeType | None = None, authority: str | None = None
     ) -> list[tuple[TestSite, int]]:
-        """Every (site, day) that may test `cohort` (of a home of `home_type`) with capacity."""
+        """Every (site, day) serving `authority` that may test `cohort` (of a home of
+        `home_type`) with capacity."""
         return [
             (site, d)
             for site in self.scenario.test_sites
-            if site.accepts(cohort, home_type)
+            if site.accepts(cohort, home_type) and site.serves(authority)
             for d in range(site.lead_days, self.days)
             if daily(site.capacity, d) > 0
         ]
+
+    def request_authority(self, request: IsolationRequest) -> str | None:
+        return request.authority_in(self.homes)
 
     def book(self, booking: SlotBooking) -> None:
         self.bookings.append(booking)

@@ -1,7 +1,8 @@
 """Isolation beds: placing residents who cannot isolate safely where they are.
 
-Variables: ``admit[r,f,d]`` (boolean) exists only for facilities accepting the request's need
-and days on or after its earliest date, so need and earliest date hold by construction.
+Variables: ``admit[r,f,d]`` (boolean) exists only for facilities serving the request's local
+authority and accepting its need, and days on or after its earliest date, so authority, need
+and earliest date hold by construction (so does the admission swab's site's authority).
 A stay holds a bed on each of its days; days after the horizon are the next plan's concern.
 ``admission_test[r,s,d]`` books the pre-admission swab for an admission on day d at site s,
 taken ``max(1, result_days)`` days before so the result is back on admission. An admission
@@ -51,13 +52,16 @@ def add_placement_variables(ctx: Context) -> IsolationVars:
     iv = IsolationVars()
     admission_sites = [s for s in ctx.scenario.test_sites if s.accepts(Cohort.ADMISSIONS)]
     for r in ctx.scenario.isolation_requests:
+        authority = ctx.request_authority(r)
         for f in ctx.scenario.isolation_facilities:
-            if r.need not in f.accepts:
+            if r.need not in f.accepts or not f.serves(authority):
                 continue
             for d in range(ctx.day(r.earliest), ctx.days):
                 iv.admit[r.id, f.id, d] = ctx.model.boolean(f"admit{key(r.id, f.id, ctx.dates[d])}")
         for d in range(max(1, ctx.day(r.earliest)), ctx.days):
             for site in admission_sites:
+                if not site.serves(authority):
+                    continue
                 t = swab_day(site, d)
                 if t >= site.lead_days and daily(site.capacity, t) > 0:
                     var = ctx.model.boolean(f"admission_test{key(r.id, site.id, ctx.dates[d])}")

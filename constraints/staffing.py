@@ -1,9 +1,10 @@
 """Staff-bank deployment: which bank or agency worker covers which shift in which home.
 
 Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where home h is short of role r on
-shift (d, s), worker w holds r, is available then, and the quarantine window since their
-last shift at another home has passed, so availability, role and quarantine hold by
-construction. ``placed[w,h]`` (boolean) is the worker's one home for the horizon.
+shift (d, s), worker w holds r, serves h's local authority, is available then, and the
+quarantine window since their last shift at another home has passed, so availability, role,
+authority and quarantine hold by construction. ``placed[w,h]`` (boolean) is the worker's one
+home for the horizon.
 
 Formulation note (see ../shared/notes/one-home-rule-formulation.md): linking shifts to the
 placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
@@ -70,10 +71,12 @@ def add_deployment_variables(ctx: Context) -> StaffingVars:
         for home in ctx.scenario.homes
         for sf in home.shortfalls
     ]
+    authority = {home.id: home.authority for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
         for home_id, d, shift, role, _n in needs:
             if (
                 role in worker.roles
+                and worker.serves(authority[home_id])
                 and d >= earliest_day_at(ctx, worker, home_id)
                 and worker.available_on(ctx.dates[d], shift)
             ):
@@ -116,7 +119,7 @@ def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
         if not any(d > covered for d in new_days.get(worker.id, {})):
             continue
         cohort = test_cohort(worker)
-        for site, t in ctx.site_days(cohort):
+        for site, t in ctx.site_days(cohort, authority=worker.authority):
             if t + site.result_days < ctx.days:
                 var = ctx.model.boolean(f"worker_test{key(worker.id, site.id, ctx.dates[t])}")
                 sv.tests[worker.id, site.id, t] = var

@@ -1,9 +1,10 @@
 """Testing roster: who is swabbed, where and when.
 
-Variables: ``tests[h,c,s,d]`` (integer, people of cohort c of home h swabbed at site s on day
-d) exist only where the site accepts the cohort and the home's type, the site's lead time has
-passed and the day lies in a window that needs a test, so eligibility and lead time hold by
-construction. A mobile unit adds ``visit[h,s,d]`` (boolean).
+Variables: ``tests[h,c,s,d]`` (integer, people of cohort c of home h swabbed at site s on
+day d) exist only where the site serves the home's local authority and accepts the cohort
+and the home's type, the site's lead time has passed and the day lies in a window that needs
+a test, so eligibility and lead time hold by construction. A mobile unit adds
+``visit[h,s,d]`` (boolean).
 
 Needs are *cover windows*: a cohort must be tested in full between a window's first day and
 its due day. Retest windows follow the policy's interval per cohort from the cohort's last
@@ -158,7 +159,7 @@ def add_test_variables(ctx: Context, windows: list[CoverWindow]) -> TestingVars:
     for (home_id, cohort), days in days_needed.items():
         home = ctx.homes[home_id]
         size = home.cohort_size(cohort)
-        for site, d in ctx.site_days(cohort, home.type):
+        for site, d in ctx.site_days(cohort, home.type, home.authority):
             if d not in days:
                 continue
             var = ctx.model.integer(0, size, f"tests{key(home_id, cohort, site.id, ctx.dates[d])}")

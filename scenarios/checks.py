@@ -16,6 +16,7 @@ from scenarios.schema import (
     Cohort,
     OutbreakStatus,
     Scenario,
+    Served,
     SiteKind,
 )
 
@@ -38,6 +39,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_worker_problems(s),
         *_facility_problems(s),
         *_request_problems(s),
+        *_authority_problems(s),
     ]
 
 
@@ -158,8 +160,8 @@ def _facility_problems(s: Scenario) -> Iterator[Problem]:
 
 
 def _request_problems(s: Scenario) -> Iterator[Problem]:
-    home_ids = {h.id for h in s.homes}
-    accepted = {n for f in s.isolation_facilities for n in f.accepts}
+    homes = {h.id: h for h in s.homes}
+    home_ids = set(homes)
     for i, r in enumerate(s.isolation_requests):
         at = f"isolation_requests[{i}] ({r.id})"
         if r.from_home is None and r.from_hospital is None:
@@ -170,5 +172,42 @@ def _request_problems(s: Scenario) -> Iterator[Problem]:
             yield Problem(f"{at}.from_home", f"unknown home {r.from_home!r}")
         if (why := _outside(s, r.earliest)) is not None:
             yield Problem(f"{at}.earliest", why)
-        if r.need not in accepted:
-            yield Problem(f"{at}.need", f"no isolation facility accepts {r.need.value!r}")
+        authority = r.authority if r.from_home not in homes else r.authority_in(homes)
+        if not any(r.need in f.accepts and f.serves(authority) for f in s.isolation_facilities):
+            yield Problem(
+                f"{at}.need", f"no isolation facility {_serving(authority)}accepts {r.need.value!r}"
+            )
+
+
+def _serving(authority: str | None) -> str:
+    return "" if authority is None else f"serving authority {authority!r} "
+
+
+def _authority_problems(s: Scenario) -> Iterator[Problem]:
+    """Every authority a resource or a discharge names has homes (a misspelt authority would
+    otherwise leave the resource unused, silently); a home's request keeps its home's."""
+    known = {h.authority for h in s.homes}
+    sections: Sequence[tuple[str, Sequence[Served]]] = (
+        ("test_sites", s.test_sites),
+        ("workers", s.workers),
+        ("isolation_facilities", s.isolation_facilities),
+    )
+    for section, records in sections:
+        for i, x in enumerate(records):
+            at = f"{section}[{i}] ({x.id})"  # type: ignore[attr-defined]
+            for j, other in enumerate(x.shared_with):
+                if other not in known:
+                    yield Problem(f"{at}.shared_with[{j}]", f"no home is in authority {other!r}")
+                if other == x.authority:
+                    yield Problem(f"{at}.shared_with[{j}]", "names its own authority")
+            if x.authority not in known and not (x.authorities & known):
+                where = "no authority" if x.authority is None else f"authority {x.authority!r}"
+                yield Problem(f"{at}.authority", f"serves no home: no home is in {where}")
+    homes = {h.id: h for h in s.homes}
+    for i, r in enumerate(s.isolation_requests):
+        at = f"isolation_requests[{i}] ({r.id}).authority"
+        home = homes.get(r.from_home or "")
+        if home is not None and r.authority is not None and r.authority != home.authority:
+            yield Problem(at, f"{r.authority!r} is not its home {home.id}'s {home.authority!r}")
+        if home is None and r.from_home is None and r.authority not in known:
+            yield Problem(at, f"no home is in authority {r.authority!r}")

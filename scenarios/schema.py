@@ -9,6 +9,7 @@ problems in a file can be reported at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
@@ -107,6 +108,9 @@ class Need(StrEnum):
 
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+AuthorityId = Id | None
+"""A local authority; None is the scenario's one unnamed authority, so a scenario that never
+names one is a single authority, as before authorities existed."""
 Capacity = NonNegativeInt | list[NonNegativeInt]
 """A constant daily amount, or one amount per horizon day."""
 
@@ -218,6 +222,42 @@ class Policy(Strict):
     objective: ObjectiveWeights = ObjectiveWeights()
 
 
+# --------------------------------------------------------------------------- authorities
+
+
+class Served(Strict):
+    """A resource (test site, worker, isolation facility) owned by one local authority.
+
+    It serves the homes (and isolation requests) of its own `authority` and of every
+    authority in `shared_with`: a regional test site shared by three councils is
+    `authority: plymouth, shared_with: [cornwall, torbay]`. Authorities that share no
+    resource are independent problems, which is what lets a national scenario be planned
+    authority by authority (`scheduler.decompose`).
+    """
+
+    authority: AuthorityId = Field(
+        default=None, description="Owning local authority; omitted: the one unnamed authority."
+    )
+    shared_with: list[Id] = Field(
+        default=[], description="Other authorities whose homes this resource also serves."
+    )
+
+    @field_validator("shared_with")
+    @classmethod
+    def _distinct(cls, shared: list[str]) -> list[str]:
+        if len(set(shared)) != len(shared):
+            raise ValueError("names an authority more than once")
+        return shared
+
+    @property
+    def authorities(self) -> frozenset[str | None]:
+        """Every authority whose homes this resource serves."""
+        return frozenset([self.authority, *self.shared_with])
+
+    def serves(self, authority: str | None) -> bool:
+        return authority == self.authority or authority in self.shared_with
+
+
 # --------------------------------------------------------------------------- homes
 
 
@@ -273,6 +313,9 @@ class Home(Strict):
     last_tested: LastTested = LastTested()
     locality: str = "central"
     shortfalls: list[Shortfall] = []
+    authority: AuthorityId = Field(
+        default=None, description="The home's local authority; omitted: the unnamed one."
+    )
 
     def cohort_size(self, cohort: Cohort) -> int:
         sizes = {
@@ -286,7 +329,7 @@ class Home(Strict):
 # --------------------------------------------------------------------------- test channels
 
 
-class TestSite(Strict):
+class TestSite(Served):
     __test__ = False  # not a pytest test class
 
     id: Id
@@ -332,7 +375,7 @@ class HomeHistory(Strict):
     last_shift: dt.date | None = None
 
 
-class Worker(Strict):
+class Worker(Served):
     id: Id
     name: str = ""
     kind: WorkerKind = WorkerKind.BANK
@@ -350,7 +393,7 @@ class Worker(Strict):
 # --------------------------------------------------------------------------- isolation
 
 
-class IsolationFacility(Strict):
+class IsolationFacility(Served):
     id: Id
     name: str = ""
     kind: FacilityKind
@@ -370,6 +413,16 @@ class IsolationRequest(Strict):
     earliest: dt.date
     stay_days: PositiveInt | None = Field(default=None, description="Policy default if omitted.")
     reason: str = ""
+    authority: AuthorityId = Field(
+        default=None,
+        description="A hospital discharge's authority; a request from a home is its home's.",
+    )
+
+    def authority_in(self, homes: Mapping[str, Home]) -> str | None:
+        """The authority the request belongs to: its home's, or its own for a discharge."""
+        if self.from_home is not None:
+            return homes[self.from_home].authority
+        return self.authority
 
 
 # --------------------------------------------------------------------------- travel

@@ -481,8 +481,37 @@ def test_facility_that_does_not_take_the_need(s: Scenario, plan: Plan) -> None:
     assert [(v.rule, v.key) for v in found] == [("facility_need", "r1")]
 
 
+def test_resource_of_another_authority(s: Scenario, plan: Plan) -> None:
+    """A worker of authority b works (and is tested) where only the unnamed authority is
+    served; sharing the worker and the site with that authority makes the plan valid."""
+    w1 = s.workers[0].model_copy(update={"authority": "b"})
+    found = validate_plan(s.model_copy(update={"workers": [w1, *s.workers[1:]]}), plan)
+    assert {v.rule for v in found} == {"local_authority"}
+    assert any("does not serve" in v.message for v in found)
+    shared = s.model_copy(
+        update={"homes": [h.model_copy(update={"authority": "a"}) for h in s.homes]}
+    )
+    site_cut = validate_plan(shared, plan)
+    assert site_cut and {v.rule for v in site_cut} == {"local_authority"}
+    served = shared.model_copy(
+        update={
+            key: [x.model_copy(update={"authority": "a"}) for x in getattr(shared, key)]
+            for key in ("test_sites", "workers", "isolation_facilities")
+        }
+        | {
+            "isolation_requests": [
+                r.model_copy(update={"authority": None if r.from_home else "a"})
+                for r in shared.isolation_requests
+            ]
+        }
+    )
+    assert validate_plan(served, plan) == []
+
+
 def test_every_rule_has_a_breaking_case() -> None:
-    assert {rule for rule, _why, _breaker in BREAKS} | {"facility_need"} == set(RULE_NAMES)
+    assert {rule for rule, _why, _breaker in BREAKS} | {"facility_need", "local_authority"} == set(
+        RULE_NAMES
+    )
 
 
 # ------------------------------------------------------------------ details of single rules
