@@ -28,7 +28,7 @@ from cli.report_cmd import report_command
 from cli.whatif_cmd import whatif_command
 from scenarios.atomic import write_text
 from scenarios.generate import generate as make
-from scenarios.generate import plymouth_2020, plymouth_text
+from scenarios.generate import generate_authorities, plymouth_2020, plymouth_text
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS
@@ -242,6 +242,21 @@ def schema() -> None:
 @click.option("--days", default=14, show_default=True, type=click.IntRange(1, 56))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option(
+    "--authorities",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Split the homes and workers over this many local authorities, each with its own "
+    "sites, bank and facilities.",
+)
+@click.option(
+    "--shared-every",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="With --authorities: one regional test site shared by each run of this many authorities.",
+)
+@click.option(
     "--preset",
     type=click.Choice(["plymouth-2020"]),
     default=None,
@@ -250,15 +265,28 @@ def schema() -> None:
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path))
 @handles_errors
 def generate(
-    homes: int, workers: int, days: int, seed: int, preset: str | None, output: Path
+    homes: int,
+    workers: int,
+    days: int,
+    seed: int,
+    authorities: int,
+    shared_every: int,
+    preset: str | None,
+    output: Path,
 ) -> None:
     """Write a deterministic synthetic scenario (same arguments, same file).
 
     \b
     Example:
       carehome generate --homes 400 --workers 600 --days 14 --seed 1 -o county.yaml
+      carehome generate --homes 2000 --workers 2500 --authorities 15 -o region.yaml
     """
-    s = plymouth_2020() if preset == "plymouth-2020" else make(homes, workers, days, seed)
+    if preset == "plymouth-2020":
+        s = plymouth_2020()
+    elif authorities > 1 or shared_every:
+        s = generate_authorities(authorities, homes, workers, days, seed, shared_every=shared_every)
+    else:
+        s = make(homes, workers, days, seed)
     text = plymouth_text() if preset == "plymouth-2020" else dump_scenario(s)
     if output.suffix.lower() == ".json":
         text = json.dumps(s.model_dump(mode="json", by_alias=True, exclude_defaults=True), indent=2)
