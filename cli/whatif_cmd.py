@@ -15,7 +15,8 @@ from cli.progress import ProgressBar
 from scenarios.atomic import write_text
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.whatif import Study, load_whatif
-from scheduler.compare import HEADLINE, KPIS, folder_name, local_executor, run_study
+from scheduler.compare import HEADLINE, KPIS, folder_name, run_study
+from scheduler.executors import MissingDaskError, open_executor
 from scheduler.outdir import staged_dir
 from scheduler.settings import SolverSettings
 from scheduler.study_output import STUDY_FILES, write_study
@@ -140,13 +141,8 @@ def _printable(table: pd.DataFrame) -> str:
 @contextlib.contextmanager
 def _executor(jobs: int, dask: str | None) -> Iterator[tuple[concurrent.futures.Executor, int]]:
     """The executor to plan on and how many runs it plans at once."""
-    if dask is None:
-        with local_executor(jobs) as pool:
-            yield pool, jobs
-        return
     try:
-        from distributed import Client
-    except ImportError:
-        raise click.UsageError("--dask needs the dask extra: pip install -e '.[dask]'") from None
-    with Client(dask) as client:
-        yield client.get_executor(), max(1, sum(client.nthreads().values()))
+        with open_executor(jobs, dask) as (executor, slots):
+            yield executor, slots
+    except MissingDaskError as exc:
+        raise click.UsageError(str(exc)) from None

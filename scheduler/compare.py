@@ -9,7 +9,6 @@ planned. A failing run becomes a row saying why and stops nothing else.
 from __future__ import annotations
 
 import concurrent.futures
-import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import pandas as pd
 
 from scenarios.schema import Scenario
 from scenarios.whatif import Study
+from scheduler.executors import local_executor as local_executor  # re-exported
 from scheduler.plan import DayKpis, Plan
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
@@ -213,10 +213,3 @@ def _cell_status(ok: list[dict[str, Any]], failures: list[str]) -> str:
     statuses = sorted({r["status"] for r in ok})
     status = statuses[0] if len(statuses) == 1 else "/".join(statuses)
     return f"{status} ({len(failures)} seeds failed: {failures[0]})" if failures else status
-
-
-def local_executor(jobs: int) -> concurrent.futures.Executor:
-    """Spawned processes: no solver state is shared with the parent or between runs."""
-    return concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
-    )
