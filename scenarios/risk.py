@@ -126,5 +126,13 @@ class RiskTable:
         self.rows = [risk_parts(h, d, w) for h in scenario.homes for d in scenario.horizon.dates]
         self._score = {(r.home_id, r.date): r.score for r in self.rows}
 
+    @classmethod
+    def from_rows(cls, rows: list[RiskParts]) -> RiskTable:
+        """A table of rows already computed (e.g. by the plans of a scenario's parts)."""
+        table = cls.__new__(cls)
+        table.rows = rows
+        table._score = {(r.home_id, r.date): r.score for r in rows}
+        return table
+
     def score(self, home_id: str, day: dt.date) -> int:
         return self._score[home_id, day]

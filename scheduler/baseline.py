@@ -1,0 +1,253 @@
+"""The greedy baseline: the plan a careful planner would make by hand, to measure the
+optimiser against.
+
+Highest risk first, each need filled from the nearest eligible resource with room, every
+hard rule kept:
+
+- staffing: `scheduler.greedy`'s deployment (each worker's highest-risk shifts, the worker
+  with most to lose placed first), the same the optimiser starts from;
+- isolation: requests by risk (then earliest date), each admitted on the first day a
+  facility accepting its need, serving its authority and nearest its home has a bed for
+  the whole stay (and, after the first day, a site has a pre-admission slot);
+- testing: cover windows by their price per untested person (weight x risk), each booked
+  day by day from the window's first day into the sites with room, fastest results first.
+
+The result is written as values of the neutral model's variables and turned into a `Plan`
+by `scheduler.extract`, rather than built as plan records directly: the baseline's
+objective, reasons, causes of unmet need and KPIs are then computed by exactly the code
+that computes the optimiser's, so the two compare like for like, and `Model.violations`
+checks every rule of the model before the plan is returned. The price is the model build
+(reported apart, as `build_seconds`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from constraints.context import Context
+from constraints.isolation import request_risk, stay_days, swab_day
+from constraints.testing import CoverWindow, WindowKind
+from scenarios.schema import Cohort, IsolationFacility, IsolationRequest, Scenario, daily
+from scheduler.build import BuiltModel, build_model
+from scheduler.extract import extract_plan
+from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
+from scheduler.model import Var, tier_terms
+from scheduler.plan import Plan, StageResult, Summary
+from scheduler.settings import SolverSettings
+from scheduler.solve import Solution, gap, trivial_bound
+
+SOLVER = "greedy"
+"""The baseline's name in summaries and benchmark tables."""
+
+
+def plan_baseline(scenario: Scenario, settings: SolverSettings | None = None) -> Plan:
+    """The greedy plan of `scenario`; `settings` is accepted (and recorded) only so that the
+    baseline can stand wherever a planner `(scenario, settings) -> Plan` is expected."""
+    settings = settings or SolverSettings()
+    started = time.perf_counter()
+    built = build_model(scenario)
+    built_at = time.perf_counter()
+    values = baseline_values(built)
+    solved_at = time.perf_counter()
+    stages = [
+        _stage(built, values, tier, solved_at - built_at if n == 0 else 0.0)
+        for n, tier in enumerate(sorted(built.tier_names))
+    ]
+    first = stages[0]
+    summary = Summary(
+        scenario=scenario.name,
+        status="FEASIBLE",
+        objective=first.objective,
+        best_bound=first.best_bound,
+        gap=first.gap,
+        solve_seconds=round(solved_at - built_at, 3),
+        build_seconds=round(built_at - started, 3),
+        solver=SOLVER,
+        seed=settings.seed,
+        workers=1,
+        stages=stages,
+        model_size=built.model.size(),
+    )
+    plan = extract_plan(built, Solution("FEASIBLE", values, stages, []), summary)
+    wall = round(time.perf_counter() - started, 3)
+    return plan.model_copy(
+        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
+    )
+
+
+def _stage(built: BuiltModel, values: list[int], tier: int, seconds: float) -> StageResult:
+    """A tier's value under the baseline; its only bound is the trivial one."""
+    terms = tier_terms(built.penalties, tier)
+    objective = float(sum(c * values[v] for v, c in terms))
+    bound = trivial_bound(built.model, terms)
+    return StageResult(
+        tier=tier,
+        name=built.tier_names[tier],
+        status="FEASIBLE",
+        objective=objective,
+        best_bound=bound,
+        gap=gap(objective, bound),
+        seconds=round(seconds, 3),
+        bound_source="trivial",
+    )
+
+
+def baseline_values(built: BuiltModel) -> list[int]:
+    """A value for every variable of the model: the greedy decisions and what they imply.
+
+    Raises RuntimeError if any rule of the model is broken (a bug here, never bad input)."""
+    ctx, sv = built.ctx, built.staff
+    staffing = greedy_staffing(ctx, sv)
+    values = initial_hint(built, staffing_hint(ctx, sv, staffing))
+    slots = _SlotBook(built, staffing)
+    values.update(_place_requests(built, slots))
+    values.update(_book_windows(built, slots))
+    result = [values[v] for v in range(len(built.model.variables))]
+    broken = built.model.violations(result, max_tier=max(built.tier_names))
+    if broken:
+        raise RuntimeError(f"greedy baseline breaks {len(broken)} rules: {broken[:5]}")
+    return result
+
+
+class _SlotBook:
+    """Test slots left at each site-day once the greedy deployment's worker tests are in."""
+
+    def __init__(self, built: BuiltModel, staffing: GreedyStaffing) -> None:
+        self.ctx = built.ctx
+        self.load: Counter[tuple[str, int]] = Counter(
+            plan.test for plan in staffing.deployments.values() if plan.test is not None
+        )
+
+    def free(self, site_id: str, day: int) -> int:
+        return daily(self.ctx.sites[site_id].capacity, day) - self.load[site_id, day]
+
+    def take(self, site_id: str, day: int, n: int) -> None:
+        self.load[site_id, day] += n
+
+
+# ------------------------------------------------------------------ isolation
+
+
+def _place_requests(built: BuiltModel, slots: _SlotBook) -> dict[Var, int]:
+    """Requests by risk, each at the first day and nearest facility with a bed for the
+    whole stay (inside the horizon) and, after the first day, a pre-admission slot:
+    sum_{stays covering t} 1 <= beds[f,t] and swab load <= capacity, as the model says."""
+    ctx, iv = built.ctx, built.beds
+    facilities = {f.id: f for f in ctx.scenario.isolation_facilities}
+    beds_used: Counter[tuple[str, int]] = Counter()
+    options: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for r, f, d in iv.admit:
+        options[r].append((d, f))
+    swabs: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for r, site_id, d in sorted(iv.tests):
+        swabs[r, d].append(site_id)
+    values: dict[Var, int] = {}
+    requests = sorted(
+        ctx.scenario.isolation_requests, key=lambda r: (-request_risk(ctx, r), r.earliest, r.id)
+    )
+    for req in requests:
+        stay = stay_days(ctx, req)
+        near = _nearest(ctx, req, facilities)
+        for d, f in sorted(options[req.id], key=lambda o: (o[0], near[o[1]], o[1])):
+            days = range(d, min(ctx.days, d + stay))
+            if any(beds_used[f, t] >= daily(facilities[f].beds, t) for t in days):
+                continue
+            site = None
+            if d >= 1:
+                site = next(
+                    (s for s in swabs[req.id, d] if slots.free(s, swab_day(ctx.sites[s], d)) > 0),
+                    None,
+                )
+                if site is None:
+                    continue
+                slots.take(site, swab_day(ctx.sites[site], d), 1)
+                values[iv.tests[req.id, site, d]] = 1
+            beds_used.update((f, t) for t in days)
+            values[iv.admit[req.id, f, d]] = 1
+            values[iv.unplaced[req.id]] = 0
+            break
+    return values
+
+
+def _nearest(
+    ctx: Context, req: IsolationRequest, facilities: dict[str, IsolationFacility]
+) -> dict[str, int]:
+    """Travel minutes from the request's home to each facility (0 from a hospital)."""
+    if req.from_home is None:
+        return dict.fromkeys(facilities, 0)
+    home = ctx.homes[req.from_home]
+    travel = ctx.scenario.travel
+    return {f: travel.minutes(home.locality, x.locality) for f, x in facilities.items()}
+
+
+# ------------------------------------------------------------------ testing
+
+
+def _book_windows(built: BuiltModel, slots: _SlotBook) -> dict[Var, int]:
+    """Windows by price per untested person, each filled from its first day on, at the
+    sites with room (fastest results first), within one swab per person a day and a mobile
+    unit's visits a day. A booking counts for every window of its cohort holding that day,
+    so a window already part-covered by an overlapping one books only the rest."""
+    ctx, tv = built.ctx, built.tests
+    weights = ctx.policy.objective
+    booked: Counter[tuple[str, Cohort, str, int]] = Counter()
+    per_day: Counter[tuple[str, Cohort, int]] = Counter()
+    visiting: dict[tuple[str, int], set[str]] = defaultdict(set)
+    options: dict[tuple[str, Cohort], list[tuple[int, str]]] = defaultdict(list)
+    for home_id, cohort, site_id, d in tv.tests:
+        options[home_id, cohort].append((d, site_id))
+    for key in options:
+        options[key].sort(key=lambda o: (o[0], ctx.sites[o[1]].result_days, o[1]))
+
+    def price(w: CoverWindow) -> int:
+        per_person = (
+            weights.outbreak_untested_person
+            if w.kind == WindowKind.OUTBREAK
+            else weights.untested_person
+        )
+        return per_person * ctx.risk.score(w.home, ctx.dates[w.last])
+
+    for w in sorted(tv.windows, key=lambda w: (-price(w), w.due, w.home, w.cohort)):
+        in_window = [(d, s) for d, s in options[w.home, w.cohort] if w.first <= d <= w.last]
+        need = w.size - sum(booked[w.home, w.cohort, s, d] for d, s in in_window)
+        for d, site_id in in_window:
+            if need <= 0:
+                break
+            site = ctx.sites[site_id]
+            visitors = visiting[site_id, d]
+            mobile = site.max_homes_per_day
+            if mobile is not None and w.home not in visitors and len(visitors) >= mobile:
+                continue
+            n = min(need, slots.free(site_id, d), w.size - per_day[w.home, w.cohort, d])
+            if n <= 0:
+                continue
+            slots.take(site_id, d, n)
+            booked[w.home, w.cohort, site_id, d] += n
+            per_day[w.home, w.cohort, d] += n
+            if site.max_homes_per_day is not None:
+                visitors.add(w.home)
+            need -= n
+    values: dict[Var, int] = {tv.tests[k]: n for k, n in booked.items()}
+    values.update({tv.visits[h, s, d]: 1 for (s, d), homes in visiting.items() for h in homes})
+    values.update(_window_shortfalls(tv.windows, tv.short, options, booked))
+    return values
+
+
+def _window_shortfalls(
+    windows: Iterable[CoverWindow],
+    short: dict[CoverWindow, Var],
+    options: dict[tuple[str, Cohort], list[tuple[int, str]]],
+    booked: Counter[tuple[str, Cohort, str, int]],
+) -> dict[Var, int]:
+    """short[w] = max(0, size - tests booked in w's days): the least the rule allows."""
+    values = {}
+    for w in windows:
+        done = sum(
+            booked[w.home, w.cohort, s, d]
+            for d, s in options[w.home, w.cohort]
+            if w.first <= d <= w.last
+        )
+        values[short[w]] = max(0, w.size - done)
+    return values
