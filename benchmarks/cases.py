@@ -44,6 +44,10 @@ def _county() -> Scenario:
     return generate(homes=400, workers=600, days=14, seed=3)
 
 
+def _towns() -> Scenario:
+    return generate_authorities(3, homes=30, workers=36, days=7, seed=6)
+
+
 def _region() -> Scenario:
     return generate_authorities(15, homes=2000, workers=2500, days=14, seed=4)
 
@@ -58,6 +62,7 @@ CASES: dict[str, Case] = {
     "city": Case(plymouth_2020),
     "city-28d": Case(_city_28d),
     "county": Case(_county, time_limit=30.0),
+    "towns": Case(_towns, time_limit=5.0, decomposed=True),
     "region": Case(_region, time_limit=10.0, decomposed=True),
     # 152 authorities on 2 cores in under 10 minutes leaves about 7.9 s of processor time
     # each, of which build (~1.5 s), LP completion (~1 s) and extraction with causes

@@ -45,6 +45,8 @@ from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 BACKENDS = (*SOLVERS, GREEDY)
+LOCAL_CLUSTER = "local:"
+"""`--dask local:N`: a Dask LocalCluster of N workers, started for the case."""
 RESULTS = Path(__file__).resolve().parent / "results"
 
 KPI_COLUMNS = {
@@ -77,9 +79,17 @@ def planned(
     jobs: int,
     dask: str | None,
 ) -> Plan:
-    """`planner` on the whole scenario, or on its independent parts in parallel."""
+    """`planner` on the whole scenario, or on its independent parts in parallel: on `jobs`
+    local processes, the Dask scheduler at `dask`, or (`dask` = "local:N") a Dask
+    LocalCluster of N single-threaded worker processes started here."""
     if not decomposed:
         return planner(scenario, settings)
+    if dask is not None and dask.startswith(LOCAL_CLUSTER):
+        from distributed import LocalCluster
+
+        n = int(dask.removeprefix(LOCAL_CLUSTER))
+        with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as cluster:
+            return planned(scenario, settings, planner, True, jobs, cluster.scheduler_address)
     with open_executor(jobs, dask) as (executor, _slots):
         return plan_decomposed(scenario, settings, executor, planner)
 
@@ -127,6 +137,7 @@ def run_case(
         "build_s": round(s.build_seconds, 2),
         "solve_s": round(s.solve_seconds, 2),
         "wall_s": round(planned_at - started - loaded, 2),
+        "plan_wall_s": round(s.wall_seconds, 2),
         "validate_s": round(time.perf_counter() - planned_at, 2),
         "peak_mb": peak_mb(),
         **{short: s.kpis.get(kpi) for kpi, short in KPI_COLUMNS.items()},
@@ -213,6 +224,31 @@ def margins(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def dask_speedup(names: list[str], backends: list[str], args: argparse.Namespace) -> int:
+    """Each decomposed size and backend on a LocalCluster of 1 worker, then of 2: the wall
+    seconds of each and the speed-up."""
+    rows = []
+    for name in (n for n in names if CASES[n].decomposed):
+        for backend in backends:
+            walls = []
+            for n in (1, 2):
+                run = (name, backend, args.time_limit, args.workers, args.seed, n, f"local:{n}")
+                # The plan's own elapsed time: starting the cluster is not planning.
+                walls.append(in_fresh_process(run_case, *run)["plan_wall_s"])
+            rows.append(
+                {"case": name, "backend": backend, "wall_s_1_worker": walls[0]}
+                | {"wall_s_2_workers": walls[1], "speedup": round(walls[0] / walls[1], 2)}
+            )
+            print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
+    print()
+    print(pd.DataFrame(rows).to_string(index=False))
+    return 0
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",") if x.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -228,21 +264,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="processes for decomposed cases")
-    parser.add_argument("--dask", default=None, help="plan decomposed cases on this scheduler")
+    parser.add_argument(
+        "--dask", default=None, help="plan decomposed cases on this scheduler (or local:N)"
+    )
+    parser.add_argument(
+        "--dask-speedup",
+        action="store_true",
+        help="plan the decomposed sizes on Dask LocalClusters of 1 and 2 workers",
+    )
     parser.add_argument("--lp-time-limit", type=float, default=120.0)
     parser.add_argument("--no-lp-bound", action="store_true", help="skip the LP relaxation")
     parser.add_argument("--scaling", action="store_true", help="run the scaling curves")
+    parser.add_argument("--scaling-homes", default=None, help="comma list of homes (--scaling)")
+    parser.add_argument("--scaling-days", default=None, help="comma list of days (--scaling)")
     parser.add_argument("--out", type=Path, default=None, help="CSV (default results/<date>)")
     args = parser.parse_args(argv)
     if args.scaling:
-        from benchmarks.scaling import run_scaling
+        from benchmarks.scaling import DAYS, HOMES, run_scaling
 
-        return run_scaling(args.time_limit or 2.0, args.workers, args.jobs, args.out)
+        homes = _ints(args.scaling_homes) if args.scaling_homes else HOMES
+        days = _ints(args.scaling_days) if args.scaling_days else DAYS
+        limit = args.time_limit or 2.0
+        return run_scaling(homes, days, limit, args.workers, args.jobs, args.out)
     names = [n.strip() for n in args.sizes.split(",") if n.strip()]
     backends = [n.strip() for n in args.solvers.split(",") if n.strip()]
     unknown = sorted(set(names) - set(CASES)) + sorted(set(backends) - set(BACKENDS))
     if unknown:
         parser.error(f"unknown sizes or solvers: {', '.join(unknown)}")
+    if args.dask_speedup:
+        return dask_speedup(names, backends, args)
     rows, lps = [], []
     for name in names:
         if not args.no_lp_bound:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,21 +77,38 @@ def growth_exponent(sizes: pd.Series, seconds: pd.Series) -> float:
     return round(float(slope), 2)
 
 
-def run_scaling(time_limit: float, workers: int, jobs: int, out: Path | None) -> int:
-    points = [("homes", h, 14) for h in HOMES] + [("days", 95, d) for d in DAYS]
+def run_scaling(
+    homes: Sequence[int],
+    days: Sequence[int],
+    time_limit: float,
+    workers: int,
+    jobs: int,
+    out: Path | None,
+) -> int:
+    """Every point in its own process, then the table and the fitted exponents."""
+    points = [("homes", h, 14) for h in homes] + [("days", 95, d) for d in days]
     rows = []
-    for series, homes, days in points:
-        rows.append(in_fresh_process(run_point, series, homes, days, time_limit, workers, jobs))
+    for series, n_homes, n_days in points:
+        rows.append(in_fresh_process(run_point, series, n_homes, n_days, time_limit, workers, jobs))
         print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
     print()
     print(table.to_string(index=False))
     print(f"\ngrowth exponents (time ~ size^k; optimiser limit {time_limit:g} s a plan):")
-    for series, size in (("homes", "homes"), ("days", "days")):
-        part = table[table["series"] == series]
+    homes_series = table[table["series"] == "homes"]
+    curves = {
+        "homes, planned whole": homes_series[homes_series["homes"] <= WHOLE_UP_TO],
+        "homes, by authority": homes_series[homes_series["homes"] > WHOLE_UP_TO],
+        "days": table[table["series"] == "days"],
+    }
+    for label, part in curves.items():
+        if len(part) < 2:
+            continue
+        size = "days" if label == "days" else "homes"
+        print(f"  {label} ({len(part)} points):")
         for column in ("build_s", "greedy_wall_s", "optimiser_wall_s", "variables", "peak_mb"):
             k = growth_exponent(part[size], part[column])
-            print(f"  {column:>18} ~ {size}^{k}")
+            print(f"    {column:>18} ~ {size}^{k}")
     target = out or RESULTS / f"{dt.date.today()}-scaling.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(target, index=False)
