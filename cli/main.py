@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 internal error (or violations found by `check`), 2 bad inp
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ from scheduler.backends import SOLVERS
 from scheduler.interrupt import stop_search_on_ctrl_c
 from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario, write_model_file
+from scheduler.replan import load_previous
 from scheduler.settings import SolverSettings
 from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
@@ -126,6 +128,20 @@ def validate(scenario: Path) -> None:
     help="Also write the plan as one Excel workbook (summary, rosters, grids, risk).",
 )
 @click.option(
+    "--previous",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Re-plan against this earlier plan folder: keep its decisions before --from, "
+    "change as little as possible after, and write changes.csv.",
+)
+@click.option(
+    "--from",
+    "first_open",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --previous: the first day that may change (default: the scenario's first day).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace an earlier plan in --out even when this one fails the independent check.",
@@ -144,6 +160,8 @@ def plan(
     deterministic_time: float | None,
     lp_bound: bool,
     xlsx: Path | None,
+    previous: Path | None,
+    first_open: dt.datetime | None,
     force: bool,
     log: bool,
 ) -> None:
@@ -174,9 +192,13 @@ def plan(
         lp_bound=lp_bound,
         log=log,
     )
+    earlier = None
+    if previous is not None:
+        start = first_open.date() if first_open is not None else s.horizon.start
+        earlier = load_previous(previous, start)
     try:
         with stop_search_on_ctrl_c():
-            result = plan_scenario(s, settings)
+            result = plan_scenario(s, settings, earlier)
     except KeyboardInterrupt:
         fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
     violations = validate_plan(s, result)

@@ -15,9 +15,11 @@ from scenarios.schema import (
     Capacity,
     Cohort,
     OutbreakStatus,
+    RequestPin,
     Scenario,
     Served,
     SiteKind,
+    WorkerPin,
 )
 
 
@@ -40,6 +42,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_facility_problems(s),
         *_request_problems(s),
         *_authority_problems(s),
+        *_pin_problems(s),
     ]
 
 
@@ -211,3 +214,27 @@ def _authority_problems(s: Scenario) -> Iterator[Problem]:
             yield Problem(at, f"{r.authority!r} is not its home {home.id}'s {home.authority!r}")
         if home is None and r.from_home is None and r.authority not in known:
             yield Problem(at, f"no home is in authority {r.authority!r}")
+
+
+def _pin_problems(s: Scenario) -> Iterator[Problem]:
+    """Pins name known records and dates inside the horizon; whether they can hold
+    together is the solver's question, answered with the pin named."""
+    known = {
+        "worker": {w.id for w in s.workers},
+        "home": {h.id for h in s.homes},
+        "request": {r.id for r in s.isolation_requests},
+        "facility": {f.id for f in s.isolation_facilities},
+    }
+    pins: list[tuple[str, WorkerPin | RequestPin]] = [
+        *((f"pins.workers[{i}]", p) for i, p in enumerate(s.pins.workers)),
+        *((f"pins.requests[{i}]", p) for i, p in enumerate(s.pins.requests)),
+    ]
+    for at, pin in pins:
+        for field, ids in known.items():
+            value = getattr(pin, field, None)
+            if value is not None and value not in ids:
+                yield Problem(f"{at}.{field}", f"unknown {field} {value!r}")
+        for field in ("date", "admit"):
+            day = getattr(pin, field, None)
+            if day is not None and not s.horizon.start <= day <= s.horizon.dates[-1]:
+                yield Problem(f"{at}.{field}", f"date {day} is outside the horizon")

@@ -467,6 +467,36 @@ class Horizon(Strict):
         return self.start + dt.timedelta(days=self.days - 1)
 
 
+# --------------------------------------------------------------------------- pins
+
+
+class WorkerPin(Strict):
+    """A planner's decision the plan must keep: `worker` works at `home` on `date` (on
+    `shift` if given)."""
+
+    worker: Id
+    home: Id
+    date: dt.date
+    shift: Shift | None = None
+
+
+class RequestPin(Strict):
+    """A planner's decision the plan must keep: `request` is placed at `facility` (admitted
+    on `admit` if given)."""
+
+    request: Id
+    facility: Id
+    admit: dt.date | None = None
+
+
+class Pins(Strict):
+    """Decisions fixed by hand, honoured as hard rules; one that cannot hold is named in
+    the infeasibility report."""
+
+    workers: list[WorkerPin] = []
+    requests: list[RequestPin] = []
+
+
 class Scenario(Strict):
     name: str = "scenario"
     description: str = ""
@@ -478,6 +508,7 @@ class Scenario(Strict):
     isolation_facilities: list[IsolationFacility] = []
     isolation_requests: list[IsolationRequest] = []
     travel: Travel = Travel()
+    pins: Pins = Pins()
 
 
 def daily(capacity: Capacity, day_index: int) -> int:

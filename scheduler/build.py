@@ -1,14 +1,16 @@
 """The whole model on one screen: variables, hard rules, soft rules, objective tiers.
 
 Order matters in one place only: every family that books test slots creates its booking
-variables before `add_site_capacity` caps each site-day over all of them.
+variables before `add_site_capacity` caps each site-day over all of them. A re-plan adds
+one family on top (`scheduler.replan.add_previous`): the previous plan's decisions kept
+before its first open day, and a tier of change penalties right after unmet need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from constraints import isolation, objective, staffing, testing
+from constraints import isolation, objective, pins, staffing, testing
 from constraints.context import Context
 from scenarios.risk import RiskTable
 from scenarios.schema import Goal, Scenario
@@ -32,6 +34,10 @@ class BuiltModel:
     beds: isolation.IsolationVars
     penalties: list[Penalty]
     tier_names: dict[int, str]
+    unmet_tier: int = 1
+    stability_tier: int | None = None
+    """A re-plan's tier of changes against the previous plan; its terms break ties when
+    the starting plan is completed."""
 
     @property
     def model(self) -> Model:
@@ -58,6 +64,8 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     staffing.add_tested_before_first_shift(ctx, sv)
     isolation.add_bed_occupancy(ctx, iv)
     isolation.add_pre_admission_tests(ctx, iv)
+    pins.add_worker_pins(ctx, sv)
+    pins.add_request_pins(ctx, iv)
 
     # soft rules, tier 1: unmet need
     unmet = [
@@ -85,4 +93,19 @@ def _ranked(built: BuiltModel, order: list[Goal]) -> BuiltModel:
         replace(c, tier=tier[c.tier]) if c.tier > 1 else c for c in built.model.constraints
     ]
     built.tier_names = {n + 1: GOAL_NAMES[goal] for n, goal in enumerate(order)}
+    built.unmet_tier = tier[GOAL_TIER[Goal.UNMET_NEED]]
     return built
+
+
+def insert_tier_after_unmet_need(built: BuiltModel, name: str) -> int:
+    """Make room for a new tier right after unmet need (lower tiers move down one) and
+    return its number."""
+    new = built.unmet_tier + 1
+    built.penalties = [replace(p, tier=p.tier + 1) if p.tier >= new else p for p in built.penalties]
+    built.model.constraints = [
+        replace(c, tier=c.tier + 1) if c.tier >= new else c for c in built.model.constraints
+    ]
+    built.tier_names = {
+        (t + 1 if t >= new else t): text for t, text in built.tier_names.items()
+    } | {new: name}
+    return new

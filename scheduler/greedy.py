@@ -25,6 +25,7 @@ from constraints.staffing import StaffingVars, is_new_home
 from scenarios.schema import Role, Shift, Worker, daily
 from scheduler.build import BuiltModel
 from scheduler.model import Var
+from scheduler.plan import Plan
 
 
 @dataclass
@@ -186,6 +187,36 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
                 if home in top_two[other]:
                     waiting[other] = priority(other)
     result.remaining = planner.remaining
+    return result
+
+
+def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedyStaffing:
+    """A previous plan's deployment on this model, as far as it still fits: each worker at
+    the first home the plan sent them to, shifts the model still has and the shortfall
+    still needs, and their pre-deployment test if its slot still exists."""
+    result = GreedyStaffing()
+    result.remaining = {
+        (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers
+        for h in ctx.scenario.homes
+        for sf in h.shortfalls
+    }
+    for a in sorted(plan.shifts, key=lambda a: (a.date, a.worker_id)):
+        d = ctx.day(a.date)
+        var = sv.shifts.get((a.worker_id, a.home_id, d, a.shift, a.role))
+        deployment = result.deployments.setdefault(a.worker_id, Deployment(a.home_id, {}))
+        need = (a.home_id, d, a.shift, a.role)
+        if var is None or deployment.home != a.home_id or d in deployment.shifts:
+            continue
+        if result.remaining.get(need, 0) > 0:
+            deployment.shifts[d] = (a.shift, a.role, var)
+            result.remaining[need] -= 1
+    for t in plan.testing:
+        if (
+            t.worker_id in result.deployments
+            and (t.worker_id, t.site_id, ctx.day(t.date)) in sv.tests
+        ):
+            result.deployments[t.worker_id].test = (t.site_id, ctx.day(t.date))
+    result.deployments = {w: d for w, d in result.deployments.items() if d.shifts}
     return result
 
 

@@ -97,6 +97,18 @@ class UnmetNeed(Record):
     remedy: str = ""
 
 
+class Change(Record):
+    """A row of a re-plan that differs from the previous plan, with the reason it moved."""
+
+    date: dt.date
+    kind: str
+    home_id: str | None = None
+    detail: str
+    before: int = Field(ge=0)
+    after: int = Field(ge=0)
+    reason: str
+
+
 class StageResult(Record):
     """One lexicographic stage of the solve."""
 
@@ -141,6 +153,10 @@ class Summary(Record):
     kpis: dict[str, float] = {}
     interrupted: bool = False
     """Ctrl-C ended the search early: the plan is the best found until then."""
+    previous: str = ""
+    """A re-plan: the previous plan's folder, and `changes` lists what moved against it."""
+    kept_before: dt.date | None = None
+    """A re-plan: decisions dated before this day were kept as they were."""
     daily: list[DayKpis] = []
 
 
@@ -150,4 +166,6 @@ class Plan(Record):
     placements: list[Placement] = []
     unmet: list[UnmetNeed] = []
     risk: list[RiskParts] = []
+    changes: list[Change] = []
+    """Against the previous plan, when this one is a re-plan."""
     summary: Summary

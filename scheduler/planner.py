@@ -9,10 +9,11 @@ from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.build import build_model
 from scheduler.extract import extract_plan
-from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
+from scheduler.greedy import greedy_staffing, initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
 from scheduler.model import tier_terms
 from scheduler.plan import Plan, Summary
+from scheduler.replan import Previous, add_previous, changes
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
 
@@ -30,13 +31,23 @@ class NoPlanError(Exception):
     """The time limit ended before any plan was found."""
 
 
-def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
+def plan_scenario(
+    scenario: Scenario, settings: SolverSettings, previous: Previous | None = None
+) -> Plan:
+    """The plan of `scenario`; with `previous`, a re-plan that keeps the previous plan's
+    decisions before `previous.first_open` and changes as little as it can after."""
     started = time.perf_counter()
     built = build_model(scenario)
-    deployment = staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
-    built.model.hints.update(initial_hint(built, deployment))
+    greedy = staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
+    starts = [greedy]
+    if previous is None:
+        built.model.hints.update(initial_hint(built, greedy))
+    else:
+        add_previous(built, previous)
+        kept = previous_deployment(built.ctx, built.staff, previous.plan)
+        starts.insert(0, staffing_hint(built.ctx, built.staff, kept))
     built_at = time.perf_counter()
-    solution = solve(built, settings, warm_start=deployment)
+    solution = solve(built, settings, warm_starts=starts)
     if solution.status == "INFEASIBLE":
         raise InfeasibleError(solution.diagnosis)
     if not solution.found:
@@ -59,8 +70,12 @@ def plan_scenario(scenario: Scenario, settings: SolverSettings) -> Plan:
         model_size=built.model.size(),
         build_seconds=round(built_at - started, 3),
         interrupted=solution.interrupted,
+        previous=str(previous.folder) if previous is not None else "",
+        kept_before=previous.first_open if previous is not None else None,
     )
     plan = extract_plan(built, solution, summary)
+    if previous is not None:
+        plan = plan.model_copy(update={"changes": changes(previous, scenario, plan)})
     wall = round(time.perf_counter() - started, 3)
     return plan.model_copy(
         update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}

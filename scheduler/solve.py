@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scheduler.backends import make_backend
@@ -55,11 +55,13 @@ def gap(objective: float, bound: float) -> float:
 def solve(
     built: BuiltModel,
     settings: SolverSettings,
-    warm_start: dict[Var, int] | None = None,
+    warm_starts: Sequence[dict[Var, int]] = (),
     backend_factory: BackendFactory = make_backend,
 ) -> Solution:
-    """`model.hints` (if any) must be a complete feasible plan; `warm_start`, values of some
-    variables, is first completed optimally for tier 1 into a better hint."""
+    """`model.hints` (if any) is a complete starting plan, used only if it keeps every
+    rule; each of `warm_starts`, values of some variables, is in turn completed optimally
+    for tier 1 (ties broken by a re-plan's stability tier), and the first that completes
+    becomes the starting plan."""
     model = built.model
     backend = backend_factory(model, settings)
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
@@ -76,11 +78,15 @@ def solve(
     # The best complete plan so far: the hint, then each stage's result.
     values: list[int] | None = None
     if len(model.hints) == len(model.variables):
-        values = [model.hints[v] for v in range(len(model.variables))]
-    if warm_start:
-        values = _complete(backend, built, tiers[0], warm_start, settings) or values
-        if values is not None:
-            backend.set_hint(dict(enumerate(values)))
+        hinted = [model.hints[v] for v in range(len(model.variables))]
+        values = None if model.violations(hinted, tiers[0]) else hinted
+    for start in warm_starts:
+        completed = _complete(backend, built, tiers[0], start, settings)
+        if completed is not None:
+            values = completed
+            break
+    if values is not None:
+        backend.set_hint(dict(enumerate(values)))
     stages: list[StageResult] = []
     for n, tier in enumerate(tiers):
         terms = tier_terms(built.penalties, tier)
@@ -158,11 +164,17 @@ def _complete(
     exact on the city example), else by CP-SAT within a share of the time limit."""
     terms = tier_terms(built.penalties, tier)
     budget = settings.time_limit * WARM_START_SHARE
-    exact = lp_completion(built.model, terms, partial, budget, tier)
-    if exact is not None:
-        return exact
     backend.include_tier(tier)
     backend.minimize(terms)
+    tie = built.stability_tier
+    tie_break = (tie, tier_terms(built.penalties, tie)) if tie is not None else None
+
+    def repair(held: dict[Var, int]) -> list[int] | None:
+        return backend.complete(held, budget).values
+
+    exact = lp_completion(built.model, terms, partial, budget, tier, tie_break, repair)
+    if exact is not None:
+        return exact
     return backend.complete(partial, budget).values
 
 

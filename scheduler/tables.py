@@ -15,6 +15,7 @@ from scenarios.risk import RISK_PARTS, RiskParts
 from scenarios.schema import Scenario
 from scheduler.outdir import staged_dir
 from scheduler.plan import (
+    Change,
     Placement,
     Plan,
     ShiftAssignment,
@@ -32,7 +33,9 @@ SUMMARY = "summary.json"
 SCENARIO = "scenario.yaml"
 """The scenario the plan was made from, so a plan folder can be checked, reported on or
 re-planned on its own."""
-PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO})
+CHANGES = "changes.csv"
+"""Only in a re-plan's folder: what moved against the previous plan, and why."""
+PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO, CHANGES})
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     TESTING: (
@@ -88,6 +91,10 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
         ],
     ),
     RISK: (RiskParts, ["home_id", "home_name", "date", "score", *RISK_PARTS]),
+    CHANGES: (
+        Change,
+        ["date", "kind", "home_id", "home_name", "detail", "before", "after", "reason"],
+    ),
 }
 _FIELDS = {
     "testing": TESTING,
@@ -95,6 +102,7 @@ _FIELDS = {
     "placements": ISOLATION,
     "unmet": UNMET,
     "risk": RISK,
+    "changes": CHANGES,
 }
 
 
@@ -102,6 +110,8 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
     names = {h.id: h.name for h in scenario.homes}
     tables = {}
     for attr, filename in _FIELDS.items():
+        if filename == CHANGES and not plan.summary.previous:
+            continue
         _model, columns = _COLUMNS[filename]
         rows = [r.model_dump(mode="json") for r in getattr(plan, attr)]
         frame = pd.DataFrame(rows, columns=[c for c in columns if c != "home_name"])
@@ -134,6 +144,8 @@ def read_plan(plan_dir: str | Path) -> Plan:
     parts: dict[str, Any] = {}
     for attr, filename in _FIELDS.items():
         model, _columns = _COLUMNS[filename]
+        if filename == CHANGES and not (folder / filename).exists():
+            continue  # not a re-plan
         parts[attr] = _read_rows(folder / filename, model)
     try:
         summary = Summary.model_validate_json((folder / SUMMARY).read_text(encoding="utf-8"))

@@ -1,0 +1,166 @@
+"""Re-planning keeps what is decided and moves little; pins are hard rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli.main import main
+from scenarios.load import load_scenario, parse_scenario
+from scheduler.planner import InfeasibleError
+from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, solve, worker
+
+TINY = EXAMPLES / "tiny.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def _with_new_outbreak(tmp_path: Path, home_index: int = 2) -> Path:
+    data: dict[str, Any] = yaml.safe_load(TINY.read_text())
+    data["homes"][home_index]["outbreak"] = {
+        "status": "confirmed",
+        "since": day(1),
+        "resident_cases": 2,
+    }
+    path = tmp_path / "outbreak.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.fixture
+def first_plan(tmp_path: Path) -> Path:
+    out = tmp_path / "before"
+    code, output = run("plan", str(TINY), "--out", str(out), "--workers", "1")
+    assert code == 0, output
+    return out
+
+
+def test_a_replan_after_one_outbreak_moves_only_rows_tied_to_it(
+    first_plan: Path, tmp_path: Path
+) -> None:
+    changed = _with_new_outbreak(tmp_path)
+    out = tmp_path / "after"
+    code, output = run(
+        "plan", str(changed), "--out", str(out), "--workers", "1",
+        "--previous", str(first_plan), "--from", day(1),
+    )  # fmt: skip
+    assert code == 0, output
+    assert "stability: changes against the previous plan" in output
+    changes = pd.read_csv(out / "changes.csv")
+    assert len(changes) > 0
+    new_home = load_scenario(changed).homes[2].id
+    tied = changes["home_id"] == new_home
+    assert changes[tied]["reason"].str.startswith(f"new demand at {new_home}").all()
+    # Anything else that moved made room for it: fewer swabs elsewhere, never a shift.
+    others = changes[~tied]
+    assert (others["after"] < others["before"]).all()
+    assert others["reason"].str.contains(f"make room for higher-priority need \\({new_home}").all()
+    assert not (changes["kind"] == "shift").any()
+    # Decisions before --from are kept exactly.
+    before = pd.read_csv(first_plan / "testing_roster.csv").fillna("")
+    after = pd.read_csv(out / "testing_roster.csv").fillna("")
+    past = ["date", "site_id", "home_id", "cohort", "tests", "worker_id", "request_id"]
+    kept = [t[t["date"] < day(1)][past].reset_index(drop=True) for t in (before, after)]
+    pd.testing.assert_frame_equal(kept[0], kept[1])
+
+
+def test_a_replan_of_the_same_scenario_changes_nothing(first_plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    code, output = run(
+        "plan", str(TINY), "--out", str(out), "--workers", "1", "--previous", str(first_plan)
+    )
+    assert code == 0, output
+    assert pd.read_csv(out / "changes.csv").empty
+    for table in ("testing_roster.csv", "staff_roster.csv", "isolation_placements.csv"):
+        assert (out / table).read_bytes() == (first_plan / table).read_bytes()
+
+
+def test_a_past_the_new_scenario_contradicts_is_reported_as_infeasible(
+    first_plan: Path, tmp_path: Path
+) -> None:
+    """The previous plan worked shifts on day 0 that the new scenario no longer has a
+    worker for: keeping the past is impossible, and the kept decision is named."""
+    data: dict[str, Any] = yaml.safe_load(TINY.read_text())
+    staff = pd.read_csv(first_plan / "staff_roster.csv")
+    worked = staff[staff["date"] == day(0)]["worker_id"].iloc[0]
+    for w in data["workers"]:
+        if w["id"] == worked:
+            w["availability"] = [{"from": day(3), "to": day(6)}]
+    path = tmp_path / "gone.yaml"
+    path.write_text(yaml.safe_dump(data))
+    code, output = run(
+        "plan", str(path), "--out", str(tmp_path / "x"), "--workers", "1",
+        "--previous", str(first_plan), "--from", day(2),
+    )  # fmt: skip
+    assert code == 3, output
+    assert f"kept_shift[{worked}" in output
+
+
+def test_a_worker_pin_is_honoured_even_against_the_risk_order() -> None:
+    # w1 would go to b (higher risk); the planner pins w1 to a on day 0.
+    s = scenario(
+        homes=[
+            home("a", shortfalls=[shortfall(0)]),
+            home("b", shortfalls=[shortfall(0)], rag={"workforce": "red"}),
+        ],
+        workers=[worker("w1")],
+        pins={"workers": [{"worker": "w1", "home": "a", "date": day(0)}]},
+    )
+    plan = solve(s)
+    assert [(x.worker_id, x.home_id) for x in plan.shifts] == [("w1", "a")]
+
+
+def test_a_request_pin_places_the_resident_where_pinned() -> None:
+    facilities = [
+        {"id": "hotel", "kind": "care_hotel", "beds": 2, "accepts": ["residential"]},
+        {"id": "council", "kind": "council_beds", "beds": 2, "accepts": ["residential"]},
+    ]
+    request = {"id": "r1", "from_home": "a", "need": "residential", "earliest": day(1)}
+    s = scenario(
+        homes=[home("a")],
+        isolation_facilities=facilities,
+        isolation_requests=[request],
+        pins={"requests": [{"request": "r1", "facility": "council", "admit": day(3)}]},
+    )
+    [placement] = solve(s).placements
+    assert (placement.facility_id, placement.admit_date) == ("council", START + dt.timedelta(3))
+
+
+def test_conflicting_pins_name_the_pins() -> None:
+    s = scenario(
+        homes=[home("a", shortfalls=[shortfall(0)]), home("b", shortfalls=[shortfall(0)])],
+        workers=[worker("w1")],
+        pins={
+            "workers": [
+                {"worker": "w1", "home": "a", "date": day(0)},
+                {"worker": "w1", "home": "b", "date": day(0)},
+            ]
+        },
+    )
+    with pytest.raises(InfeasibleError) as caught:
+        solve(s)
+    assert {r for r in caught.value.rules if r.startswith("pin_")} == {
+        f"pin_worker[w1,a,{day(0)}]",
+        f"pin_worker[w1,b,{day(0)}]",
+    }
+
+
+def test_pins_must_name_known_records_inside_the_horizon() -> None:
+    data = {
+        "horizon": {"start": day(0), "days": 7},
+        "homes": [home("a")],
+        "workers": [worker("w1")],
+        "pins": {"workers": [{"worker": "w9", "home": "a", "date": day(30)}]},
+    }
+    with pytest.raises(Exception, match=r"pins.workers\[0\].worker: unknown worker 'w9'") as e:
+        parse_scenario(data, source="pins.yaml")
+    assert "pins.workers[0].date: date" in str(e.value)
