@@ -100,42 +100,47 @@ def lp_completion(
     satisfies every rule up to that tier exactly; otherwise None.
 
     `tie_break` (a lower tier and its terms) then picks, among the tier's optima, one best
-    for that tier: the LP is solved again with the tier held at its optimum. That second
-    LP can end a few variables short of integral (12 of 24,559 on the city re-plan); then
-    `repair` completes it with every variable away from the fractional ones held.
+    for that tier: the LP is solved again with the tier held at its optimum. An LP that
+    ends a few variables short of integral (12 of 24,559 on the city re-plan's second LP)
+    is handed to `repair`, which completes it with every variable away from the
+    fractional ones held at the LP's values.
     """
     upto = max(tier, tie_break[0]) if tie_break else tier
     built = _build_lp(model, terms, fixed, time_limit, upto)
     if built is None or built[0].Solve() != pywraplp.Solver.OPTIMAL:
         return None
     solver, xs, _rows = built
-    first = _integral(model, [x.solution_value() for x in xs], upto)
-    if tie_break is None:
-        return first
-    best = solver.Objective().Value()
-    held = solver.Constraint(-solver.infinity(), best + max(1e-6, 1e-9 * abs(best)))
-    for v, k in terms:
-        held.SetCoefficient(xs[v], k)
-    objective = solver.Objective()
-    objective.Clear()
-    for v, k in tie_break[1]:
-        objective.SetCoefficient(xs[v], k)
-    objective.SetMinimization()
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return first
-    solved = [x.solution_value() for x in xs]
+    first = [x.solution_value() for x in xs]
+    solved = first
+    if tie_break is not None:
+        best = solver.Objective().Value()
+        held = solver.Constraint(-solver.infinity(), best + max(1e-6, 1e-9 * abs(best)))
+        for v, k in terms:
+            held.SetCoefficient(xs[v], k)
+        objective = solver.Objective()
+        objective.Clear()
+        for v, k in tie_break[1]:
+            objective.SetCoefficient(xs[v], k)
+        objective.SetMinimization()
+        if solver.Solve() == pywraplp.Solver.OPTIMAL:
+            solved = [x.solution_value() for x in xs]
     exact = _integral(model, solved, upto)
-    if exact is not None or repair is None:
-        return exact or first
+    if exact is not None:
+        return exact
+    repaired = repair(_held_away_from_fractions(model, solved, upto)) if repair else None
+    return repaired or _integral(model, first, upto)
+
+
+def _held_away_from_fractions(model: Model, solved: list[float], tier: int) -> dict[Var, int]:
+    """The LP's values of every variable that shares no rule with a fractional one."""
     fractional = {v for v, x in enumerate(solved) if abs(x - round(x)) > INTEGRAL}
     near = {
         v
         for c in model.constraints
-        if c.tier <= upto and any(u in fractional for u, _k in c.terms)
+        if c.tier <= tier and any(u in fractional for u, _k in c.terms)
         for v, _k in c.terms
     }
-    held_values = {v: round(x) for v, x in enumerate(solved) if v not in near}
-    return repair(held_values) or first
+    return {v: round(x) for v, x in enumerate(solved) if v not in near}
 
 
 def _integral(model: Model, solved: list[float], tier: int) -> list[int] | None:
