@@ -170,12 +170,30 @@ def _complete(
     tie_break = (tie, tier_terms(built.penalties, tie)) if tie is not None else None
 
     def repair(held: dict[Var, int]) -> list[int] | None:
-        return backend.complete(held, budget).values
+        if tie_break is None:
+            return backend.complete(held, budget).values
+        # Lexicographic in one objective: no change is worth a unit of tier 1.
+        _tier, tie_terms = tie_break
+        scale = 1 + sum(abs(c) * built.model.variables[v].ub for v, c in tie_terms)
+        backend.include_tier(tie_break[0])
+        backend.minimize(_merged([(v, c * scale) for v, c in terms], tie_terms))
+        try:
+            return backend.complete(held, budget).values
+        finally:
+            backend.minimize(terms)
 
     exact = lp_completion(built.model, terms, partial, budget, tier, tie_break, repair)
     if exact is not None:
         return exact
     return backend.complete(partial, budget).values
+
+
+def _merged(*parts: Terms) -> list[tuple[Var, int]]:
+    total: dict[Var, int] = {}
+    for terms in parts:
+        for v, c in terms:
+            total[v] = total.get(v, 0) + c
+    return [(v, c) for v, c in total.items() if c]
 
 
 def _repair(
