@@ -106,7 +106,7 @@ def run_case(
     name: str,
     backend: str,
     time_limit: float | None,
-    workers: int,
+    workers: int | None,
     seed: int,
     jobs: int = 2,
     dask: str | None = None,
@@ -118,7 +118,7 @@ def run_case(
     loaded = time.perf_counter() - started
     settings = SolverSettings(
         time_limit=time_limit or case.time_limit,
-        workers=workers,
+        workers=workers or case.workers or 2,
         seed=seed,
         solver=backend if backend in SOLVERS else "cp-sat",
     )
@@ -135,6 +135,7 @@ def run_case(
         "days": scenario.horizon.days,
         "parts": len(independent_parts(scenario)) if case.decomposed else 1,
         "time_limit": settings.time_limit,
+        "search_workers": settings.workers,
         "variables": s.model_size.get("variables", 0),
         "constraints": s.model_size.get("constraints", 0),
         "status": s.status,
@@ -269,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--time-limit", type=float, default=None, help="seconds per plan (per authority)"
     )
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="CP-SAT workers a plan (default 2; 1 a part)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="processes for decomposed cases")
@@ -294,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         homes = _ints(args.scaling_homes) if args.scaling_homes else HOMES
         days = _ints(args.scaling_days) if args.scaling_days else DAYS
         limit = args.time_limit or 2.0
-        return run_scaling(homes, days, limit, args.workers, args.jobs, args.out)
+        return run_scaling(homes, days, limit, args.workers or 2, args.jobs, args.out)
     names = [n.strip() for n in args.sizes.split(",") if n.strip()]
     backends = [n.strip() for n in args.solvers.split(",") if n.strip()]
     unknown = sorted(set(names) - set(CASES)) + sorted(set(backends) - set(BACKENDS))
@@ -331,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
     limit = f"{args.time_limit:g} s" if args.time_limit else "per case"
-    print(f"\nwrote {out} (time limit {limit}, {args.workers} workers, {args.jobs} jobs)")
+    workers = args.workers or "default"
+    print(f"\nwrote {out} (time limit {limit}, {workers} workers, {args.jobs} jobs)")
     return 0
 
 
