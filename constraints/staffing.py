@@ -147,7 +147,10 @@ def new_home_days(ctx: Context, sv: StaffingVars) -> dict[str, dict[int, list[Va
 
 
 def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
-    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1."""
+    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1 (unless the policy's
+    `one_home_per_worker` is off, to measure the rule's effect)."""
+    if not ctx.policy.one_home_per_worker:
+        return
     homes_of: dict[str, list[Var]] = defaultdict(list)
     for (worker_id, _home), var in sv.placed.items():
         homes_of[worker_id].append(var)

@@ -426,7 +426,9 @@ def shortfall_cover(ix: Lookup) -> Found:
 
 
 def one_home_per_worker(ix: Lookup) -> Found:
-    """For each worker w: |{h : w has a shift at h}| <= 1."""
+    """For each worker w: |{h : w has a shift at h}| <= 1 (if the policy keeps the rule)."""
+    if not ix.policy.one_home_per_worker:
+        return
     homes: dict[str, set[str]] = defaultdict(set)
     for a in ix.plan.shifts:
         homes[a.worker_id].add(a.home_id)
