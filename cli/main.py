@@ -26,6 +26,7 @@ from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
 from cli.report import summary_text
 from cli.report_cmd import report_command
+from cli.simulate_cmd import simulate_command
 from cli.whatif_cmd import whatif_command
 from scenarios.atomic import write_text
 from scenarios.generate import generate as make
@@ -325,5 +326,6 @@ for command in (
     report_command,
     explain_command,
     value_command,
+    simulate_command,
 ):
     main.add_command(command)

@@ -1,0 +1,150 @@
+"""One simulated run: a policy planning inside the simulated city, day after day.
+
+For each day: on a re-planning day (every day, or every 7 with weekly re-planning) the
+policy plans the scenario the planner would write that morning (`World.scenario_for`),
+kept close to its previous plan where the two overlap (`previous=`, warm-started from its
+deployment); then the day of the current plan is carried out and the epidemic steps
+(`World.apply_day`). A plan the policy cannot make (no plan within the time limit) is
+replaced by the greedy baseline's for that day, and counted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from unittest import mock
+
+from scenarios.schema import Scenario
+from scheduler import extract
+from scheduler.baseline import plan_baseline
+from scheduler.plan import Plan
+from scheduler.replan import Previous
+from scheduler.settings import SolverSettings
+from scheduler.simulation.policies import make_plan, policy_scenario
+from scheduler.simulation.world import DayOutcome, World
+
+REPLAN_EVERY = {"daily": 1, "weekly": 7}
+OUTCOMES = (
+    "resident_infections",
+    "deaths",
+    "staff_days_lost",
+    "uncovered_shifts",
+    "isolation_waiting_days",
+    "introductions",
+    "staff_infections",
+)
+"""A run's outcomes (totals over the simulated days); lower is better for every one."""
+
+
+@dataclass(frozen=True)
+class PlanStat:
+    """One plan made inside a run."""
+
+    day: dt.date
+    status: str
+    seconds: float
+    gap: float
+
+
+@dataclass
+class RunOutcome:
+    policy: str
+    seed: int
+    totals: dict[str, float]
+    days: list[DayOutcome] = field(default_factory=list)
+    plans: list[PlanStat] = field(default_factory=list)
+    error: str = ""
+
+
+@contextlib.contextmanager
+def without_unmet_causes() -> Iterator[None]:
+    """Plans made inside a simulation skip the causes of unmet needs: nothing here reads
+    them, and on the Plymouth example they are over half of a plan's extraction time."""
+    with mock.patch.object(extract._Extractor, "unmet", lambda self, placements: []):
+        yield
+
+
+def simulate_run(
+    base: Scenario,
+    policy: str,
+    seed: int,
+    weeks: int,
+    replan: str,
+    settings: SolverSettings,
+) -> RunOutcome:
+    """Simulate `weeks` of `base` under `policy`, re-planning `replan` (daily or weekly),
+    epidemic seeded with `seed` (the same seed gives every policy the same random draws
+    home by home, so runs pair by seed)."""
+    world = World(base, seed)
+    every = REPLAN_EVERY[replan]
+    horizon = max(every, base.simulation.plan_days)
+    plan: Plan | None = None
+    scenario: Scenario | None = None
+    stats: list[PlanStat] = []
+    with without_unmet_causes():
+        for t in range(7 * weeks):
+            day = base.horizon.start + dt.timedelta(days=t)
+            if t % every == 0:
+                new = policy_scenario(world.scenario_for(day, horizon), policy)
+                previous = None
+                if plan is not None and scenario is not None:
+                    previous = Previous(Path(f"day-{t - every}"), _from(plan, day), scenario, day)
+                plan, stat = _plan(policy, new, settings, previous, day)
+                stats.append(stat)
+                scenario = new
+            assert plan is not None
+            world.apply_day(plan, day)
+    return RunOutcome(policy, seed, totals(world), world.outcomes, stats)
+
+
+def _plan(
+    policy: str,
+    scenario: Scenario,
+    settings: SolverSettings,
+    previous: Previous | None,
+    day: dt.date,
+) -> tuple[Plan, PlanStat]:
+    started = time.perf_counter()
+    try:
+        plan = make_plan(policy, scenario, settings, previous)
+        status = plan.summary.status
+    except Exception as exc:  # the day goes on with the baseline's plan, and says so
+        plan = plan_baseline(scenario, settings)
+        status = f"FAILED ({type(exc).__name__}: {exc}); greedy plan used"
+    seconds = round(time.perf_counter() - started, 3)
+    return plan, PlanStat(day, status, seconds, plan.summary.gap)
+
+
+def _from(plan: Plan, day: dt.date) -> Plan:
+    """The part of `plan` from `day` on: what a re-plan starting that day can keep."""
+    return plan.model_copy(
+        update={
+            "testing": [b for b in plan.testing if b.date >= day],
+            "shifts": [a for a in plan.shifts if a.date >= day],
+            "placements": [p for p in plan.placements if p.admit_date >= day],
+            "unmet": [],
+            "changes": [],
+        }
+    )
+
+
+def totals(world: World) -> dict[str, float]:
+    """A run's outcomes: new infections, deaths, staff-days off sick, uncovered shifts and
+    days residents waited for an isolation bed, summed over the simulated days."""
+    days = world.outcomes
+    start_r = sum(r for r, _s in world.initial_infected.values())
+    start_s = sum(s for _r, s in world.initial_infected.values())
+    last = days[-1] if days else None
+    return {
+        "resident_infections": (last.resident_infections - start_r) if last else 0,
+        "deaths": sum(d.deaths for d in days),
+        "staff_days_lost": sum(d.staff_off for d in days),
+        "uncovered_shifts": sum(d.shifts_uncovered for d in days),
+        "isolation_waiting_days": sum(d.requests_waiting for d in days),
+        "introductions": sum(d.introductions for d in days),
+        "staff_infections": (last.staff_infections - start_s) if last else 0,
+    }
