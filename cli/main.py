@@ -34,6 +34,8 @@ from scenarios.generate import generate_authorities, plymouth_2020, plymouth_tex
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS
+from scheduler.decompose import independent_parts, plan_decomposed
+from scheduler.executors import open_executor
 from scheduler.interrupt import stop_search_on_ctrl_c
 from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario, write_model_file
@@ -143,6 +145,20 @@ def validate(scenario: Path) -> None:
     help="With --previous: the first day that may change (default: the scenario's first day).",
 )
 @click.option(
+    "--jobs",
+    default=default_workers,
+    show_default="cores, at most 8",
+    type=click.IntRange(min=1),
+    help="A scenario of several authorities sharing no resource is planned part by part, "
+    "this many at once.",
+)
+@click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Plan those parts on this Dask scheduler (tcp://host:8786) instead.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace an earlier plan in --out even when this one fails the independent check.",
@@ -163,6 +179,8 @@ def plan(
     xlsx: Path | None,
     previous: Path | None,
     first_open: dt.datetime | None,
+    jobs: int,
+    dask: str | None,
     force: bool,
     log: bool,
 ) -> None:
@@ -197,9 +215,15 @@ def plan(
     if previous is not None:
         start = first_open.date() if first_open is not None else s.horizon.start
         earlier = load_previous(previous, start)
+    parts = independent_parts(s)
     try:
-        with stop_search_on_ctrl_c():
-            result = plan_scenario(s, settings, earlier)
+        if len(parts) > 1 and earlier is None:
+            click.echo(f"{len(parts)} independent parts (authorities sharing no resource)")
+            with open_executor(min(jobs, len(parts)), dask) as (executor, _slots):
+                result = plan_decomposed(s, settings, executor)
+        else:
+            with stop_search_on_ctrl_c():
+                result = plan_scenario(s, settings, earlier)
     except KeyboardInterrupt:
         fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
     violations = validate_plan(s, result)

@@ -142,3 +142,15 @@ def test_help_has_an_example_on_every_command() -> None:
     for command in ("plan", "check", "validate", "schema", "generate"):
         code, output = run(command, "--help")
         assert code == 0 and "Example" in output, command
+
+
+def test_authorities_sharing_nothing_are_planned_part_by_part(tmp_path: Path) -> None:
+    scenario, out = tmp_path / "three.yaml", tmp_path / "plan"
+    code, output = run("generate", "--homes", "18", "--workers", "12", "--days", "7",
+                       "--authorities", "3", "--seed", "2", "-o", str(scenario))  # fmt: skip
+    assert code == 0, output
+    code, output = run("plan", str(scenario), "--out", str(out), "--jobs", "2", "--time-limit", "5")
+    assert code == 0, output
+    assert "3 independent parts" in output and "independent check: 0 violations" in output
+    code, output = run("check", str(scenario), str(out))
+    assert code == 0 and output.strip().endswith("0 violations")
