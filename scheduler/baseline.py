@@ -98,9 +98,21 @@ def baseline_values(built: BuiltModel) -> list[int]:
     """A value for every variable of the model: the greedy decisions and what they imply.
 
     Raises RuntimeError if any rule of the model is broken (a bug here, never bad input)."""
+    return baseline_start(built)[1]
+
+
+def baseline_start(built: BuiltModel) -> tuple[dict[Var, int], list[int]]:
+    """The greedy staffing deployment (the optimiser's `warm_start`) and the whole greedy
+    plan as values of every variable (a complete, feasible hint).
+
+    Measured on the county (400 homes): the LP completion of the deployment does not
+    finish within its share of a 30 s limit, and a hint with no test booked then stands as
+    the plan (5.8 % risk-weighted coverage against the greedy's 68.5 %); hinting this plan
+    instead means the optimiser can never end below the greedy baseline."""
     ctx, sv = built.ctx, built.staff
     staffing = greedy_staffing(ctx, sv)
-    values = initial_hint(built, staffing_hint(ctx, sv, staffing))
+    deployment = staffing_hint(ctx, sv, staffing)
+    values = initial_hint(built, deployment)
     slots = _SlotBook(built, staffing)
     values.update(_place_requests(built, slots))
     values.update(_book_windows(built, slots))
@@ -108,7 +120,7 @@ def baseline_values(built: BuiltModel) -> list[int]:
     broken = built.model.violations(result, max_tier=max(built.tier_names))
     if broken:
         raise RuntimeError(f"greedy baseline breaks {len(broken)} rules: {broken[:5]}")
-    return result
+    return deployment, result
 
 
 class _SlotBook:
