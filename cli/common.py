@@ -7,11 +7,14 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from scenarios.atomic import UnsafeNameError
 from scenarios.load import ScenarioError
+from scheduler.model import ObjectiveRangeError
 from scheduler.outdir import OutputDirError
 from scheduler.planner import InfeasibleError, NoPlanError
 from scheduler.tables import PlanReadError
@@ -38,8 +41,12 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ScenarioError as exc:
             fail(EXIT_BAD_INPUT, exc.lines)
-        except (PlanReadError, OutputDirError) as exc:
+        except (PlanReadError, OutputDirError, UnsafeNameError) as exc:
             fail(EXIT_BAD_INPUT, [str(exc)])
+        except ObjectiveRangeError as exc:
+            source = kwargs.get("scenario")
+            where = f"{Path(source).name}: policy.objective: " if source is not None else ""
+            fail(EXIT_BAD_INPUT, [f"{where}{exc}"])
         except InfeasibleError as exc:
             fail(EXIT_INFEASIBLE, [f"infeasible: {exc}"])
         except NoPlanError as exc:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cli.common import SEED_OPTION, TIME_LIMIT_OPTION, default_workers, handles_errors
 from cli.progress import ProgressBar
-from scenarios.atomic import write_text
+from scenarios.atomic import inside, write_text
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.whatif import Study, load_whatif
 from scheduler.compare import HEADLINE, KPIS, folder_name, run_study
@@ -103,9 +103,11 @@ def whatif_command(
     study = load_whatif(whatif_file)
     _check_kpi(study, whatif_file)
     runs = study.runs
+    for name in runs:  # names come from the file: each must stay inside its folder
+        inside(emit or out or Path("."), folder_name(name))
     if emit is not None:
         for name, scenario in runs.items():
-            write_text(emit / f"{folder_name(name)}.yaml", dump_scenario(scenario))
+            write_text(inside(emit, f"{folder_name(name)}.yaml"), dump_scenario(scenario))
         click.echo(f"wrote {len(runs)} scenarios to {emit}/")
     if out is None:
         return

@@ -32,3 +32,26 @@ def write_replacing(path: str | Path, write: Callable[[Path], object]) -> Path:
 def write_text(path: str | Path, text: str) -> Path:
     """`text` (UTF-8) into `path`, whole or not at all."""
     return write_replacing(path, lambda staging: staging.write_text(text, encoding="utf-8"))
+
+
+class UnsafeNameError(ValueError):
+    """A name taken from input data that would not stay inside its output folder."""
+
+
+def inside(folder: str | Path, name: str) -> Path:
+    """`folder / name` for a `name` taken from input data (a variant's name, an id), refused
+    unless it is one plain file name that stays inside `folder`: not empty, `.` or `..`, no
+    separator, drive or control character, not absolute, at most 255 bytes."""
+    problem = None
+    if name in ("", ".", ".."):
+        problem = "is not a file name"
+    elif any(c in name for c in "/\\:") or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        problem = "holds a path separator, drive or control character"
+    elif len(name.encode("utf-8", errors="replace")) > 255:
+        problem = "is longer than 255 bytes"
+    path = Path(folder) / name
+    if problem is None and path.resolve().parent != Path(folder).resolve():
+        problem = "leads outside the folder"
+    if problem is not None:
+        raise UnsafeNameError(f"{name!r} {problem}; refusing to write it under {folder}")
+    return path

@@ -11,6 +11,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
+from scenarios.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT, MAX_WEIGHT
 from scenarios.schema import (
     Capacity,
     Cohort,
@@ -33,8 +36,12 @@ class Problem:
 
 
 def scenario_problems(s: Scenario) -> list[Problem]:
-    """Every referential and date problem in `s`, in file order."""
+    """Every range, referential and date problem in `s`, in file order."""
+    ranges = list(_range_problems(s, "", weight=False))
+    if not EARLIEST_DATE <= s.horizon.start <= LATEST_DATE:
+        return ranges  # the horizon's own dates would overflow below
     return [
+        *ranges,
         *_duplicate_ids(s),
         *_home_problems(s),
         *_site_problems(s),
@@ -44,6 +51,31 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_authority_problems(s),
         *_pin_problems(s),
     ]
+
+
+_WEIGHTS = ("risk_weights", "objective")
+"""Sections of weights, limited by `MAX_WEIGHT`; every other whole number by `MAX_AMOUNT`."""
+
+
+def _range_problems(node: object, path: str, weight: bool) -> Iterator[Problem]:
+    """Whole numbers within `MAX_AMOUNT` (`MAX_WEIGHT` for weights) and dates within
+    `EARLIEST_DATE`..`LATEST_DATE`, anywhere in the scenario: past them the solver's
+    integers or the calendar would overflow."""
+    if isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            key = info.alias or name
+            at = f"{path}.{key}" if path else key
+            yield from _range_problems(getattr(node, name), at, weight or name in _WEIGHTS)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            label = f" ({item.id})" if isinstance(getattr(item, "id", None), str) else ""
+            yield from _range_problems(item, f"{path}[{i}]{label}", weight)
+    elif isinstance(node, int) and not isinstance(node, bool):
+        limit = MAX_WEIGHT if weight else MAX_AMOUNT
+        if node > limit:
+            yield Problem(path, f"{node} is more than the limit of {limit:,}")
+    elif isinstance(node, dt.date) and not EARLIEST_DATE <= node <= LATEST_DATE:
+        yield Problem(path, f"date {node} is outside {EARLIEST_DATE}..{LATEST_DATE}")
 
 
 def _duplicate_ids(s: Scenario) -> Iterator[Problem]:

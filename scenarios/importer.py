@@ -116,7 +116,10 @@ class Origins:
         while path:
             if path in self.cells:
                 return self.cells[path]
-            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path) if re.search(r"[.\[]", path) else ""
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            if parent == path:  # no parent to strip (a path that is not ours): give up
+                return None
+            path = parent
         return None
 
 

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, field_validator
 
-MAX_HORIZON_DAYS = 56
+from scenarios.limits import MAX_HORIZON_DAYS
 
 
 class Strict(BaseModel):

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from scenarios.atomic import inside
 from scenarios.schema import Scenario
 from scenarios.whatif import Study
 from scheduler.executors import local_executor as local_executor  # re-exported
@@ -122,7 +123,7 @@ def run_study(
         row, plan = future.result()
         if plan is not None:
             folder = "sweep" if name in study.cells else "variants"
-            write_plan(plan, runs[name], out / folder / folder_name(name))
+            write_plan(plan, runs[name], inside(out / folder, folder_name(name)))
         results[name] = RunResult(row, plan.summary.daily if plan is not None else [])
         failed += results[name].failed
         if progress is not None:

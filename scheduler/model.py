@@ -158,13 +158,17 @@ def tier_terms(penalties: Iterable[Penalty], tier: int) -> list[tuple[Var, int]]
     return [(v, c) for v, c in merged.items() if c != 0]
 
 
+class ObjectiveRangeError(ValueError):
+    """An objective beyond exact integer precision: bad input (weights too large)."""
+
+
 def check_exact(model: Model, terms: Terms, label: str) -> None:
     """Refuse an objective whose extreme value would not be exact in floating point."""
     extreme = sum(
         abs(c) * max(abs(model.variables[v].lb), abs(model.variables[v].ub)) for v, c in terms
     )
     if extreme >= EXACT_INTEGER_LIMIT:
-        raise ValueError(
+        raise ObjectiveRangeError(
             f"objective {label} can reach {extreme:.3g}, beyond exact integer precision; "
             "lower the policy's objective weights"
         )

@@ -208,7 +208,8 @@ def test_whatif_plans_variants_in_parallel_and_compares(tmp_path: Path) -> None:
 
 
 def test_a_failing_variant_is_a_row_not_a_crash(base: Scenario) -> None:
-    huge = shocked(base, {"kind": "policy", "changes": {"objective": {"unplaced_request": 10**17}}})
+    weight = 2**53 - 1  # the largest a weight may be; the objective overflows all the same
+    huge = shocked(base, {"kind": "policy", "changes": {"objective": {"unplaced_request": weight}}})
     row, plan = plan_variant("huge", huge, SolverSettings(time_limit=2, workers=1))
     assert plan is None
     assert row["variant"] == "huge" and row["status"].startswith(
