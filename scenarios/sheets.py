@@ -110,6 +110,9 @@ def whole(raw: object) -> int:
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     value = shown(raw)
+    digits = value.lstrip("+-").split(".")[0].replace(",", "")
+    if digits.isdigit() and len(digits) > 30:  # int() refuses past 4,300 digits anyway
+        raise CellError(f"'{value[:20]}...' ({len(digits)} digits) is too large a number")
     if re.fullmatch(r"[+-]?\d+(\.0*)?", value):
         return int(value.split(".")[0])
     if re.fullmatch(r"\d{1,3}(,\d{3})+", value):
@@ -126,7 +129,7 @@ def date(raw: object) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
         serial = int(raw)
         if serial == raw and serial in EXCEL_SERIALS:
             return EXCEL_EPOCH + dt.timedelta(days=serial)

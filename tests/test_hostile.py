@@ -339,3 +339,38 @@ def test_a_hostile_run_name_past_the_loader_still_writes_nothing(
     assert "'../../escape' holds a path separator" in result.stderr
     assert listing(tmp_path) == before
     assert folder_name("tests 40 x bank 4") == "tests-40-x-bank-4"
+
+
+# --------------------------------------------------------------------------- fuzzer finds
+
+
+def test_a_path_with_no_parent_to_strip_is_not_located_forever() -> None:
+    """Found by the fuzzer: an id like `a)b` left a path the parent regex could not shorten,
+    and the import looped for ever."""
+    from scenarios.importer import Origins
+
+    assert Origins().locate("homes[0]b).beds") is None
+
+
+@pytest.mark.parametrize("bad_id", ["a) b: c", "x" * 3000, "h1\nh2", "(h1)"])
+def test_odd_ids_in_a_sheet_fail_on_one_line_each(tmp_path: Path, bad_id: str) -> None:
+    path = tmp_path / "homes.csv"
+    rows = [["id", "name", "type", "beds", "residents", "staff"]]
+    rows.append([bad_id, "A", "mental_health", "4", "1", "1"])
+    path.write_text("\n".join(",".join(json.dumps(c) for c in row) for row in rows) + "\n")
+    base = tmp_path / "base.yaml"
+    base.write_text(f"horizon: {{start: {day(0)}, days: 7}}\n")
+    result = run("import", "--base", base, "--homes", path, "-o", tmp_path / "city.yaml")
+    refused(result, "homes.csv row 2, column id: string should", "string should")
+
+
+def test_a_number_of_5000_digits_is_a_cell_problem(tmp_path: Path) -> None:
+    """Found by the fuzzer: int() refuses past 4,300 digits with a ValueError (exit 1)."""
+    path = tmp_path / "homes.csv"
+    path.write_text(
+        "id,name,type,beds,residents,staff\nh1,A,mental_health," + "9" * 5000 + ",1,1\n"
+    )
+    result = run("import", "--homes", path, "-o", tmp_path / "city.yaml")
+    refused(
+        result, "homes.csv", "column beds: '99999999999999999999...' (5000 digits)", alone=False
+    )

@@ -16,6 +16,7 @@ from scenarios.schema import daily
 from scenarios.whatif import Grid, load_whatif
 from scheduler.compare import RunResult, comparison, sweep_table
 from tests.conftest import EXAMPLES
+from tests.test_determinism import assert_same_plans
 
 TINY = load_scenario(EXAMPLES / "tiny.yaml")
 SITE = TINY.test_sites[0].id
@@ -158,7 +159,7 @@ def _sweep_file(tmp_path: Path) -> Path:
             {
                 "name": "broken",
                 "shocks": [
-                    {"kind": "policy", "changes": {"objective": {"unplaced_request": 10**17}}}
+                    {"kind": "policy", "changes": {"objective": {"unplaced_request": 2**53 - 1}}}
                 ],
             },
         ],
@@ -177,6 +178,7 @@ def test_a_sweep_runs_locally_and_on_dask_alike(tmp_path: Path) -> None:
         for how, extra in runs:
             out = tmp_path / how
             args = ["whatif", str(path), "--out", str(out), "--time-limit", "5", *extra]
+            args += ["--deterministic-time", "5"]
             result = CliRunner().invoke(main, args)
             assert result.exit_code == 0, result.output
             outputs[how] = result.output
@@ -188,6 +190,10 @@ def test_a_sweep_runs_locally_and_on_dask_alike(tmp_path: Path) -> None:
             }
     for name in tables["local"]:
         pd.testing.assert_frame_equal(tables["local"][name], tables["dask"][name])
+    # Every run's plan folder byte for byte (summary.json but for its timing fields).
+    for folder, runs in (("variants", 3), ("sweep", 8)):
+        compared = assert_same_plans(tmp_path / "local" / folder, tmp_path / "dask" / folder)
+        assert compared == runs * 7
 
     out = tmp_path / "local"
     table = tables["local"]["comparison.csv"].set_index("variant")
