@@ -70,7 +70,9 @@ def plan_baseline(scenario: Scenario, settings: SolverSettings | None = None) ->
         stages=stages,
         model_size=built.model.size(),
     )
-    plan = extract_plan(built, Solution("FEASIBLE", values, stages, []), summary)
+    plan = extract_plan(
+        built, Solution("FEASIBLE", values, stages, []), summary, settings.explain_unmet
+    )
     wall = round(time.perf_counter() - started, 3)
     return plan.model_copy(
         update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
@@ -113,8 +115,8 @@ def baseline_start(built: BuiltModel) -> tuple[dict[Var, int], list[int]]:
     staffing = greedy_staffing(ctx, sv)
     deployment = staffing_hint(ctx, sv, staffing)
     values = initial_hint(built, deployment)
-    slots = _SlotBook(built, staffing)
-    values.update(_place_requests(built, slots))
+    slots = SlotBook(built, staffing)
+    values.update(place_requests(built, slots))
     values.update(_book_windows(built, slots))
     result = [values[v] for v in range(len(built.model.variables))]
     broken = built.model.violations(result, max_tier=max(built.tier_names))
@@ -123,7 +125,7 @@ def baseline_start(built: BuiltModel) -> tuple[dict[Var, int], list[int]]:
     return deployment, result
 
 
-class _SlotBook:
+class SlotBook:
     """Test slots left at each site-day once the greedy deployment's worker tests are in."""
 
     def __init__(self, built: BuiltModel, staffing: GreedyStaffing) -> None:
@@ -142,7 +144,7 @@ class _SlotBook:
 # ------------------------------------------------------------------ isolation
 
 
-def _place_requests(built: BuiltModel, slots: _SlotBook) -> dict[Var, int]:
+def place_requests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
     """Requests by risk, each at the first day and nearest facility with a bed for the
     whole stay (inside the horizon) and, after the first day, a pre-admission slot:
     sum_{stays covering t} 1 <= beds[f,t] and swab load <= capacity, as the model says."""
@@ -197,7 +199,7 @@ def _nearest(
 # ------------------------------------------------------------------ testing
 
 
-def _book_windows(built: BuiltModel, slots: _SlotBook) -> dict[Var, int]:
+def _book_windows(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
     """Windows by price per untested person, each filled from its first day on, at the
     sites with room (fastest results first), within one swab per person a day and a mobile
     unit's visits a day. A booking counts for every window of its cohort holding that day,
@@ -243,11 +245,11 @@ def _book_windows(built: BuiltModel, slots: _SlotBook) -> dict[Var, int]:
             need -= n
     values: dict[Var, int] = {tv.tests[k]: n for k, n in booked.items()}
     values.update({tv.visits[h, s, d]: 1 for (s, d), homes in visiting.items() for h in homes})
-    values.update(_window_shortfalls(tv.windows, tv.short, options, booked))
+    values.update(window_shortfalls(tv.windows, tv.short, options, booked))
     return values
 
 
-def _window_shortfalls(
+def window_shortfalls(
     windows: Iterable[CoverWindow],
     short: dict[CoverWindow, Var],
     options: dict[tuple[str, Cohort], list[tuple[int, str]]],

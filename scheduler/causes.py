@@ -571,3 +571,19 @@ class CauseFinder:
         ]
         waiting.sort(key=lambda r: (-request_risk(ctx, r), r.id))
         return [r.id for r in waiting[:NEXT_IN_LINE]]
+
+
+class UnexplainedCauses:
+    """Stands in for `CauseFinder` where nobody reads the causes (plans made inside a
+    simulation): on the Plymouth example finding causes is over half of extraction."""
+
+    _NONE = Cause("", "", "cause not computed")
+
+    def untested(self, w: CoverWindow) -> Cause:
+        return self._NONE
+
+    def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
+        return self._NONE
+
+    def unplaced(self, req: IsolationRequest, admit_day: int | None = None) -> Cause:
+        return self._NONE

@@ -12,7 +12,7 @@ from constraints.staffing import is_new_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, daily
 from scheduler.build import BuiltModel
-from scheduler.causes import Cause, CauseFinder
+from scheduler.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -26,10 +26,12 @@ from scheduler.plan import (
 from scheduler.solve import Solution
 
 
-def extract_plan(built: BuiltModel, solution: Solution, summary: Summary) -> Plan:
+def extract_plan(
+    built: BuiltModel, solution: Solution, summary: Summary, explain_unmet: bool = True
+) -> Plan:
     assert solution.values is not None
     values = solution.values
-    extractor = _Extractor(built, values)
+    extractor = _Extractor(built, values, explain_unmet)
     shifts = extractor.shifts()
     placements = extractor.placements()
     plan = Plan(
@@ -50,11 +52,13 @@ def extract_plan(built: BuiltModel, solution: Solution, summary: Summary) -> Pla
 
 
 class _Extractor:
-    def __init__(self, built: BuiltModel, values: list[int]) -> None:
+    def __init__(self, built: BuiltModel, values: list[int], explain_unmet: bool) -> None:
         self.built = built
         self.ctx = built.ctx
         self.values = values
-        self.causes = CauseFinder(built, values)
+        self.causes: CauseFinder | UnexplainedCauses = (
+            CauseFinder(built, values) if explain_unmet else UnexplainedCauses()
+        )
 
     def _on(self, var: int) -> int:
         return self.values[var]

@@ -43,7 +43,7 @@ class GreedyStaffing:
     remaining: dict[tuple[str, int, Shift, Role], int] = field(default_factory=dict)
 
 
-class _Planner:
+class DeploymentPlanner:
     def __init__(self, ctx: Context, sv: StaffingVars) -> None:
         self.ctx = ctx
         self.workers = {w.id: w for w in ctx.scenario.workers}
@@ -148,7 +148,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     less risk-weighted uncovered need (2.5 % on the Plymouth example), at the same speed.
     Only the workers with a pair at the home just committed are re-scored, and only those
     for whom it was a top-two home get a new priority."""
-    planner = _Planner(ctx, sv)
+    planner = DeploymentPlanner(ctx, sv)
     homes_of: dict[str, list[str]] = defaultdict(list)
     workers_at: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):

@@ -73,7 +73,7 @@ def plan_scenario(
         previous=str(previous.folder) if previous is not None else "",
         kept_before=previous.first_open if previous is not None else None,
     )
-    plan = extract_plan(built, solution, summary)
+    plan = extract_plan(built, solution, summary, settings.explain_unmet)
     if previous is not None:
         plan = plan.model_copy(update={"changes": changes(previous, scenario, plan)})
     wall = round(time.perf_counter() - started, 3)

@@ -25,6 +25,9 @@ class SolverSettings:
     """Stop a tier's search once its plan is proven within this fraction of optimal."""
     deterministic_time: float | None = None
     log: bool = False
+    explain_unmet: bool = True
+    """Find the binding cause of every unmet need (off where nobody reads them, as in a
+    simulation: on the Plymouth example they are over half of extraction)."""
     lp_bound: bool = False
     """Also solve tier 1's LP relaxation (GLOP, up to `time_limit` more seconds) for a
     tighter proven bound."""

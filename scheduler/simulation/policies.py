@@ -25,13 +25,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from scenarios.schema import Cohort, Scenario
-from scheduler.baseline import _place_requests, _SlotBook, _window_shortfalls, plan_baseline
+from scheduler.baseline import SlotBook, place_requests, plan_baseline, window_shortfalls
 from scheduler.build import BuiltModel, build_model
 from scheduler.extract import extract_plan
 from scheduler.greedy import (
     Deployment,
+    DeploymentPlanner,
     GreedyStaffing,
-    _Planner,
     initial_hint,
     staffing_hint,
 )
@@ -80,8 +80,8 @@ def rule_plan(scenario: Scenario, rule: str) -> Plan:
     ctx, sv = built.ctx, built.staff
     staffing = _proportional_staff(built) if rule == "proportional" else _rotating_staff(built)
     values = initial_hint(built, staffing_hint(ctx, sv, staffing))
-    slots = _SlotBook(built, staffing)
-    values.update(_place_requests(built, slots))
+    slots = SlotBook(built, staffing)
+    values.update(place_requests(built, slots))
     values.update(_book_tests(built, slots, rule))
     result = [values[v] for v in range(len(built.model.variables))]
     broken = built.model.violations(result, max_tier=max(built.tier_names))
@@ -96,14 +96,15 @@ def rule_plan(scenario: Scenario, rule: str) -> Plan:
         solve_seconds=round(time.perf_counter() - started, 3),
         solver=rule,
     )
-    plan = extract_plan(built, Solution("FEASIBLE", result, [], []), summary)
+    # Rule plans are made only inside a simulation, which reads no unmet causes.
+    plan = extract_plan(built, Solution("FEASIBLE", result, [], []), summary, False)
     wall = round(time.perf_counter() - started, 3)
     return plan.model_copy(
         update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
     )
 
 
-class _Uniform(_Planner):
+class _Uniform(DeploymentPlanner):
     """The greedy's schedule builder with every shift worth the same (no risk)."""
 
     def weight(self, home: str, d: int) -> int:
@@ -175,7 +176,7 @@ def _rotating_staff(built: BuiltModel) -> GreedyStaffing:
     return _deploy(built, choose)
 
 
-def _book_tests(built: BuiltModel, slots: _SlotBook, rule: str) -> dict[Var, int]:
+def _book_tests(built: BuiltModel, slots: SlotBook, rule: str) -> dict[Var, int]:
     """Each site-day's free slots: `proportional` splits them between the homes with a
     cohort due in proportion to beds (largest remainders, spare slots passed on);
     `round_robin` gives them to the homes in turn, each its whole due cohort, the turn
@@ -242,5 +243,5 @@ def _book_tests(built: BuiltModel, slots: _SlotBook, rule: str) -> dict[Var, int
                 book(h, c, site_id, d, max(1, free * beds[h] // weight))
     values: dict[Var, int] = {tv.tests[k]: n for k, n in booked.items()}
     values.update({tv.visits[h, s, d]: 1 for (s, d), homes in visiting.items() for h in homes})
-    values.update(_window_shortfalls(tv.windows, tv.short, options, booked))
+    values.update(window_shortfalls(tv.windows, tv.short, options, booked))
     return values

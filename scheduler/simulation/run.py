@@ -13,16 +13,12 @@ replaced by the greedy baseline's for that day, and counted.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from unittest import mock
 
 from scenarios.schema import Scenario
-from scheduler import extract
 from scheduler.baseline import plan_baseline
 from scheduler.plan import Plan
 from scheduler.replan import Previous
@@ -63,14 +59,6 @@ class RunOutcome:
     error: str = ""
 
 
-@contextlib.contextmanager
-def without_unmet_causes() -> Iterator[None]:
-    """Plans made inside a simulation skip the causes of unmet needs: nothing here reads
-    them, and on the Plymouth example they are over half of a plan's extraction time."""
-    with mock.patch.object(extract._Extractor, "unmet", lambda self, placements: []):
-        yield
-
-
 def simulate_run(
     base: Scenario,
     policy: str,
@@ -88,20 +76,21 @@ def simulate_run(
     plan: Plan | None = None
     scenario: Scenario | None = None
     stats: list[PlanStat] = []
-    with without_unmet_causes():
-        for t in range(7 * weeks):
-            day = base.horizon.start + dt.timedelta(days=t)
-            if t % every == 0:
-                new = policy_scenario(world.scenario_for(day, horizon), policy)
-                previous = None
-                kept = _from(plan, day) if plan is not None else None
-                if kept is not None and scenario is not None and (kept.shifts or kept.testing):
-                    previous = Previous(Path(f"day-{t - every}"), kept, scenario, day)
-                plan, stat = _plan(policy, new, settings, previous, day)
-                stats.append(stat)
-                scenario = new
-            assert plan is not None
-            world.apply_day(plan, day)
+    # Nobody reads the causes of unmet needs here, and they are the slow part.
+    settings = replace(settings, explain_unmet=False)
+    for t in range(7 * weeks):
+        day = base.horizon.start + dt.timedelta(days=t)
+        if t % every == 0:
+            new = policy_scenario(world.scenario_for(day, horizon), policy)
+            previous = None
+            kept = _from(plan, day) if plan is not None else None
+            if kept is not None and scenario is not None and (kept.shifts or kept.testing):
+                previous = Previous(Path(f"day-{t - every}"), kept, scenario, day)
+            plan, stat = _plan(policy, new, settings, previous, day)
+            stats.append(stat)
+            scenario = new
+        assert plan is not None
+        world.apply_day(plan, day)
     return RunOutcome(policy, seed, totals(world), world.outcomes, stats)
 
 
