@@ -23,6 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""The reader of the output closed the pipe, as shells report it (128 + SIGPIPE)."""
 """Ctrl-C, as shells report it (128 + SIGINT)."""
 
 
@@ -53,6 +55,11 @@ def handles_errors(command: F) -> F:
             fail(EXIT_INTERNAL, [f"no plan: {exc}"])
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader of our output left (`carehome plan ... | head`): stop quietly, as
+            # a pipeline expects, without a second error while Python flushes stdout.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if os.environ.get("CAREHOME_DEBUG"):
                 raise

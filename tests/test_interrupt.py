@@ -62,3 +62,22 @@ def test_a_plan_failing_the_check_never_replaces_an_earlier_plan_without_force(
     assert (out / "staff_roster.csv").read_bytes() == earlier
     forced = CliRunner().invoke(main, [*args, "--force"])
     assert forced.exit_code == 1 and "independent check: 1 violations" in forced.output
+
+
+def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
+    """`carehome ... | head`: the reader leaves early; no traceback, no 'internal error'."""
+    program = (
+        "import click\n"
+        "from cli.common import handles_errors\n"
+        "@handles_errors\n"
+        "def talk():\n"
+        "    for n in range(200000):\n"
+        "        click.echo(f'line {n}')\n"
+        "talk()\n"
+    )
+    script = tmp_path / "talk.py"
+    script.write_text(program)
+    shell = f"'{sys.executable}' '{script}' | head -n 1; exit ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "line 0\n"
+    assert done.returncode == 141 and done.stderr == ""
