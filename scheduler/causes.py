@@ -184,7 +184,10 @@ class CauseFinder:
     def untested(self, w: CoverWindow) -> Cause:
         ctx = self.ctx
         home = ctx.homes[w.home]
-        if not any(s.accepts(w.cohort, home.type) for s in ctx.scenario.test_sites):
+        if not any(
+            s.accepts(w.cohort, home.type) and s.serves(home.authority)
+            for s in ctx.scenario.test_sites
+        ):
             return Cause(
                 "testing",
                 "",
@@ -354,7 +357,8 @@ class CauseFinder:
     def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
         ctx = self.ctx
         date = ctx.dates[d]
-        holders = [w for w in ctx.scenario.workers if role in w.roles]
+        authority = ctx.homes[home_id].authority
+        holders = [w for w in ctx.scenario.workers if role in w.roles and w.serves(authority)]
         if not holders:
             return Cause(
                 "staffing",
@@ -432,7 +436,12 @@ class CauseFinder:
     def unplaced(self, req: IsolationRequest, admit_day: int | None = None) -> Cause:
         """Why `req` is unplaced (or, with `admit_day`, why it waited until then)."""
         ctx = self.ctx
-        facilities = [f for f in ctx.scenario.isolation_facilities if req.need in f.accepts]
+        authority = req.authority_in(ctx.homes)
+        facilities = [
+            f
+            for f in ctx.scenario.isolation_facilities
+            if req.need in f.accepts and f.serves(authority)
+        ]
         if not facilities:
             return Cause(
                 "isolation",
@@ -503,7 +512,10 @@ class CauseFinder:
                 next_in_line=tuple(line),
                 remedy=f"+1 bed at {fid} on {ranges(need)}" if need else "",
             )
-        if not any(s.accepts(Cohort.ADMISSIONS) for s in ctx.scenario.test_sites):
+        if not any(
+            s.accepts(Cohort.ADMISSIONS) and s.serves(req.authority_in(ctx.homes))
+            for s in ctx.scenario.test_sites
+        ):
             return Cause(
                 "testing",
                 "",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
+from scheduler.baseline import baseline_start
 from scheduler.build import build_model
 from scheduler.extract import extract_plan
-from scheduler.greedy import greedy_staffing, initial_hint, previous_deployment, staffing_hint
+from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
 from scheduler.model import tier_terms
 from scheduler.plan import Plan, Summary
@@ -26,6 +27,10 @@ class InfeasibleError(Exception):
         super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
         self.rules = rules
 
+    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[list[str]]]:
+        """Rebuilt from its rules when sent back from a worker process or Dask."""
+        return (InfeasibleError, (self.rules,))
+
 
 class NoPlanError(Exception):
     """The time limit ended before any plan was found."""
@@ -38,10 +43,15 @@ def plan_scenario(
     decisions before `previous.first_open` and changes as little as it can after."""
     started = time.perf_counter()
     built = build_model(scenario)
-    greedy = staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
+    greedy, whole = baseline_start(built)
     starts = [greedy]
     if previous is None:
-        built.model.hints.update(initial_hint(built, greedy))
+        # The whole greedy plan (every hard rule kept) is the plan to beat: where the LP
+        # completion of its deployment does not finish (the county), the optimiser still
+        # never ends below the greedy baseline.
+        built.model.hints.update(
+            dict(enumerate(whole)) if whole is not None else initial_hint(built, greedy)
+        )
     else:
         add_previous(built, previous)
         kept = previous_deployment(built.ctx, built.staff, previous.plan)

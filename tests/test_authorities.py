@@ -163,3 +163,27 @@ def test_one_authority_is_planned_directly(region: Scenario) -> None:
     one = independent_parts(region)[0].scenario
     plan = plan_decomposed(one, SETTINGS)
     assert plan.summary.scenario == one.name and validate_plan(one, plan) == []
+
+
+def test_a_region_planned_whole_explains_every_unmet_need_within_its_authority(
+    region: Scenario,
+) -> None:
+    plan = plan_scenario(region, SolverSettings(time_limit=5, workers=1))
+    assert validate_plan(region, plan) == []
+    homes = {h.id: h.authority for h in region.homes}
+    workers = {w.id: w for w in region.workers}
+    shifts = [u for u in plan.unmet if u.kind == "shift"]
+    assert shifts and all(u.cause for u in plan.unmet)
+    for u in shifts:  # only workers serving the home's authority are named as blocked
+        named = [b.split(":", 1)[0] for b in u.blocked.split()]
+        assert all(workers[w].serves(homes[u.home_id]) for w in named)
+
+
+def test_an_infeasibility_crosses_a_process_boundary_with_its_rules() -> None:
+    import pickle
+
+    from scheduler.planner import InfeasibleError
+
+    error = pickle.loads(pickle.dumps(InfeasibleError(["pin[a]", "pin[b]"])))
+    assert error.rules == ["pin[a]", "pin[b]"]
+    assert "minimal conflicting rules: pin[a], pin[b]" in str(error)
