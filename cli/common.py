@@ -82,3 +82,23 @@ TIME_LIMIT_OPTION = click.option(
     type=click.FloatRange(min=0.1),
     help="Wall seconds for one plan's solve, shared by its objective tiers.",
 )
+
+
+def jobs_option(what: str) -> Callable[[F], F]:
+    """`--jobs N`: how many of `what` run at once, one process each."""
+    return click.option(
+        "--jobs",
+        default=default_workers,
+        show_default="cores, at most 8",
+        type=click.IntRange(min=1),
+        help=f"{what} planned at once, one process each.",
+    )
+
+
+DASK_OPTION = click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Plan on this Dask scheduler (tcp://host:8786) instead of local processes; "
+    "needs pip install -e '.[dask]'.",
+)

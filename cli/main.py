@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from cli.common import (
+    DASK_OPTION,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     SEED_OPTION,
@@ -21,6 +22,7 @@ from cli.common import (
     default_workers,
     fail,
     handles_errors,
+    jobs_option,
 )
 from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
@@ -144,20 +146,8 @@ def validate(scenario: Path) -> None:
     default=None,
     help="With --previous: the first day that may change (default: the scenario's first day).",
 )
-@click.option(
-    "--jobs",
-    default=default_workers,
-    show_default="cores, at most 8",
-    type=click.IntRange(min=1),
-    help="A scenario of several authorities sharing no resource is planned part by part, "
-    "this many at once.",
-)
-@click.option(
-    "--dask",
-    default=None,
-    metavar="ADDRESS",
-    help="Plan those parts on this Dask scheduler (tcp://host:8786) instead.",
-)
+@jobs_option("Parts of a scenario whose authorities share no resource")
+@DASK_OPTION
 @click.option(
     "--force",
     is_flag=True,

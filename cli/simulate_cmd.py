@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from cli.common import SEED_OPTION, default_workers, handles_errors
+from cli.common import DASK_OPTION, SEED_OPTION, handles_errors, jobs_option
 from cli.progress import ProgressBar
 from scenarios.load import load_scenario
 from scheduler.executors import MissingDaskError, open_executor
@@ -46,14 +46,8 @@ def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> list[
 @click.option(
     "--replan", type=click.Choice(sorted(REPLAN_EVERY)), default="weekly", show_default=True
 )
-@click.option(
-    "--jobs",
-    default=default_workers,
-    show_default="cores, at most 8",
-    type=click.IntRange(min=1),
-    help="Runs at once, one process each.",
-)
-@click.option("--dask", default=None, metavar="ADDRESS", help="Run on this Dask scheduler.")
+@jobs_option("Simulation runs")
+@DASK_OPTION
 @click.option(
     "--time-limit",
     default=2.0,

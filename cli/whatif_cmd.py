@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from cli.common import SEED_OPTION, TIME_LIMIT_OPTION, default_workers, handles_errors
+from cli.common import DASK_OPTION, SEED_OPTION, TIME_LIMIT_OPTION, handles_errors, jobs_option
 from cli.progress import ProgressBar
 from scenarios.atomic import inside, write_text
 from scenarios.load import ScenarioError, dump_scenario
@@ -48,21 +48,8 @@ _SHOWN = {
     default=None,
     help="Plan every run; write the comparison, charts and each plan into this folder.",
 )
-@click.option(
-    "--jobs",
-    default=default_workers,
-    show_default="cores, at most 8",
-    type=click.IntRange(min=1),
-    help="Runs planned at once, one process each.",
-)
-@click.option(
-    "--dask",
-    "dask",
-    default=None,
-    metavar="ADDRESS",
-    help="Plan on this Dask scheduler (tcp://host:8786) instead of local processes; "
-    "needs pip install -e '.[dask]'.",
-)
+@jobs_option("Runs")
+@DASK_OPTION
 @TIME_LIMIT_OPTION
 @click.option(
     "--workers",
