@@ -45,8 +45,6 @@ from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 BACKENDS = (*SOLVERS, GREEDY)
-LOCAL_CLUSTER = "local:"
-"""`--dask local:N`: a Dask LocalCluster of N workers, started for the case."""
 RESULTS = Path(__file__).resolve().parent / "results"
 
 KPI_COLUMNS = {
@@ -89,15 +87,9 @@ def planned(
 ) -> Plan:
     """`planner` on the whole scenario, or on its independent parts in parallel: on `jobs`
     local processes, the Dask scheduler at `dask`, or (`dask` = "local:N") a Dask
-    LocalCluster of N single-threaded worker processes started here."""
+    LocalCluster of N single-threaded worker processes started for it."""
     if not decomposed:
         return planner(scenario, settings)
-    if dask is not None and dask.startswith(LOCAL_CLUSTER):
-        from distributed import LocalCluster
-
-        n = int(dask.removeprefix(LOCAL_CLUSTER))
-        with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as cluster:
-            return planned(scenario, settings, planner, True, jobs, cluster.scheduler_address)
     with open_executor(jobs, dask) as (executor, _slots):
         return plan_decomposed(scenario, settings, executor, planner)
 

@@ -14,6 +14,7 @@ import click
 
 from scenarios.atomic import UnsafeNameError
 from scenarios.load import ScenarioError
+from scheduler.executors import local_cluster_workers
 from scheduler.model import ObjectiveRangeError
 from scheduler.outdir import OutputDirError
 from scheduler.planner import InfeasibleError, NoPlanError
@@ -95,10 +96,21 @@ def jobs_option(what: str) -> Callable[[F], F]:
     )
 
 
+def _dask_address(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            local_cluster_workers(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 DASK_OPTION = click.option(
     "--dask",
     default=None,
     metavar="ADDRESS",
-    help="Plan on this Dask scheduler (tcp://host:8786) instead of local processes; "
+    callback=_dask_address,
+    help="Plan on this Dask scheduler (tcp://host:8786), or on a LocalCluster of N worker "
+    "processes started for the command (local:N), instead of local processes; "
     "needs pip install -e '.[dask]'.",
 )

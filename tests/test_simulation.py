@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from cli.main import main
@@ -181,3 +182,25 @@ def test_simulate_command_writes_tables_and_charts(tmp_path: Path) -> None:
     plans = pd.read_csv(out / "plans.csv")
     assert list(plans["plans"]) == [2, 2]
     assert "difference from greedy" in result.output
+
+
+def test_a_local_dask_cluster_runs_the_same_study_as_local_processes(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    runs = {}
+    for how, extra in (("local", ["--jobs", "2"]), ("dask", ["--dask", "local:2"])):
+        out = tmp_path / how
+        args = ["simulate", str(TINY), "--weeks", "1", "--runs", "3", "--out", str(out)]
+        args += ["--policies", "greedy,proportional", *extra]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        runs[how] = pd.read_csv(out / "runs.csv").drop(columns=["plan_seconds_median"])
+    # The spreadsheet rules do not depend on solver time, so the runs match exactly.
+    pd.testing.assert_frame_equal(runs["local"], runs["dask"])
+    assert len(runs["dask"]) == 6
+
+
+def test_a_malformed_local_cluster_address_is_refused(tmp_path: Path) -> None:
+    args = ["simulate", str(TINY), "--runs", "1", "--out", str(tmp_path / "s"), "--dask", "local:x"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "local:N" in result.output
+    assert not (tmp_path / "s").exists()
