@@ -111,10 +111,10 @@ class Tightness:
         self.values = values
         self.rules = [c for c in self.model.constraints if c.tier == 1]
         self.activity = [sum(k * values[v] for v, k in c.terms) for c in self.rules]
-        self.touching: dict[Var, list[int]] = defaultdict(list)
+        self.touching: dict[Var, list[tuple[int, int]]] = defaultdict(list)
         for i, c in enumerate(self.rules):
-            for v, _k in c.terms:
-                self.touching[v].append(i)
+            for v, k in c.terms:
+                self.touching[v].append((i, k))
 
     def blocking(self, move: dict[Var, int]) -> list[Constraint]:
         """The hard rules `move` (variable -> change) would break, with the variables'
@@ -124,16 +124,15 @@ class Tightness:
             var = self.model.variables[v]
             if not var.lb <= self.values[v] + dv <= var.ub:
                 broken.append(Constraint(var.name, "bound", ((v, 1),), var.lb, var.ub))
-        seen: set[int] = set()
-        for v in move:
-            for i in self.touching[v]:
-                if i in seen:
-                    continue
-                seen.add(i)
-                c = self.rules[i]
-                total = self.activity[i] + sum(k * move.get(u, 0) for u, k in c.terms)
-                if (c.lb is not None and total < c.lb) or (c.ub is not None and total > c.ub):
-                    broken.append(c)
+        change: dict[int, int] = defaultdict(int)
+        for v, dv in move.items():
+            for i, k in self.touching[v]:
+                change[i] += k * dv
+        for i, delta in change.items():
+            c = self.rules[i]
+            total = self.activity[i] + delta
+            if (c.lb is not None and total < c.lb) or (c.ub is not None and total > c.ub):
+                broken.append(c)
         return broken
 
 
@@ -145,6 +144,11 @@ class CauseFinder:
         self.tight = Tightness(built, values)
         self._windows_at = self._unmet_windows_by_site_day()
         self._placed, self._worked = self._deployment()
+        # Indexes, so that each of hundreds of unmet needs reads only its own rows.
+        self._tests_of: dict[tuple[str, Cohort], list[tuple[str, int, Var]]] = defaultdict(list)
+        for (h, c, site, d), var in built.tests.tests.items():
+            self._tests_of[h, c].append((site, d, var))
+        self._bookings_at = self.ctx.bookings_by_site_day()
 
     # ------------------------------------------------------------------ testing
 
@@ -152,10 +156,10 @@ class CauseFinder:
         """(site, day) -> one more swab of the window's cohort there, its shortfall down."""
         tv = self.built.tests
         moves = {}
-        for (h, c, s, d), var in tv.tests.items():
-            if h == w.home and c == w.cohort and w.first <= d <= w.last:
+        for s, d, var in self._tests_of[w.home, w.cohort]:
+            if w.first <= d <= w.last:
                 move = {var: 1, tv.short[w]: -1}
-                visit = tv.visits.get((h, s, d))
+                visit = tv.visits.get((w.home, s, d))
                 if visit is not None and not self.values[visit]:
                     move[visit] = 1
                 moves[s, d] = move
@@ -274,8 +278,8 @@ class CauseFinder:
         """Who holds slots at `site` on day `d`: (home, worker or request, risk, tests),
         highest risk first; workers' and admissions' swabs carry risk 0."""
         held: dict[str, int] = defaultdict(int)
-        for b in self.ctx.bookings:
-            if b.site == site and b.day == d and self.values[b.var]:
+        for b in self._bookings_at.get((site, d), []):
+            if self.values[b.var]:
                 who = b.home or (
                     "pre-admission" if b.cohort == Cohort.ADMISSIONS else "pre-deployment"
                 )
@@ -369,6 +373,7 @@ class CauseFinder:
                 remedy=f"one {role} in the bank, available for the {shift} shift on {date}",
             )
         available = [w for w in holders if w.available_on(date, shift)]
+        available_ids = {w.id for w in available}
         want = f"one more {role} available for the {shift} shift on {date}"
         if not available:
             return Cause(
@@ -399,7 +404,7 @@ class CauseFinder:
                     next_in_line=(w.id,),
                     remedy="a longer time limit",
                 )
-            if w not in available:
+            if w.id not in available_ids:
                 continue
             blocked.append(f"{w.id}:{rules[0]}" + (f"@{detail}" if detail else ""))
             reasons[rules[0]] += 1

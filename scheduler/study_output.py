@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from scenarios.whatif import Study
-from scheduler.charts import coverage_lines, kpi_bars, sweep_chart
 from scheduler.compare import SWEEP_CELL, RunResult, comparison, sweep_table
 
 STUDY_FILES = frozenset(
@@ -40,6 +39,9 @@ def write_study(study: Study, results: dict[str, RunResult], folder: Path) -> pd
     sheets = {"comparison": table, "runs": runs}
     table.to_csv(folder / "comparison.csv", index=False)
     runs.to_csv(folder / "runs.csv", index=False)
+    # matplotlib takes about a second to import: only commands that draw pay for it.
+    from scheduler.charts import coverage_lines, kpi_bars, sweep_chart
+
     charts = folder / "charts"
     charts.mkdir(exist_ok=True)
     kpi_bars(table[table["kind"] != SWEEP_CELL], charts / "kpis.png")

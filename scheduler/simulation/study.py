@@ -24,7 +24,6 @@ from scenarios.atomic import write_replacing, write_text
 from scenarios.schema import Scenario
 from scheduler.compare import Progress
 from scheduler.settings import SolverSettings
-from scheduler.simulation.charts import infection_bands, outcome_distributions
 from scheduler.simulation.run import OUTCOMES, RunOutcome, simulate_run
 
 T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}
@@ -219,6 +218,9 @@ def write_outputs(
     days = daily_table(results)
     _write_csv(days, out / "daily.csv")
     if not days.empty:
+        # matplotlib takes about a second to import: only commands that draw pay for it.
+        from scheduler.simulation.charts import infection_bands, outcome_distributions
+
         infection_bands(days, out / "infections.png")
         outcome_distributions(runs[runs["error"] == ""], OUTCOMES[:5], out / "outcomes.png")
     summary = meta | {
