@@ -24,9 +24,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report it (128 + SIGINT)."""
 EXIT_BROKEN_PIPE = 141
 """The reader of the output closed the pipe, as shells report it (128 + SIGPIPE)."""
-"""Ctrl-C, as shells report it (128 + SIGINT)."""
 
 
 def fail(code: int, lines: list[str]) -> None:

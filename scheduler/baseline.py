@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
@@ -41,6 +41,9 @@ from scheduler.solve import Solution, gap, trivial_bound
 SOLVER = "greedy"
 """The baseline's name in summaries and benchmark tables."""
 
+TestBooker = Callable[[BuiltModel, "SlotBook"], dict[Var, int]]
+"""A rule that books tests into the slots a deployment leaves: its variables' values."""
+
 
 def plan_baseline(scenario: Scenario, settings: SolverSettings | None = None) -> Plan:
     """The greedy plan of `scenario`; `settings` is accepted (and recorded) only so that the
@@ -50,6 +53,20 @@ def plan_baseline(scenario: Scenario, settings: SolverSettings | None = None) ->
     built = build_model(scenario)
     built_at = time.perf_counter()
     values = baseline_values(built)
+    return plan_of_values(built, values, SOLVER, settings, started, built_at)
+
+
+def plan_of_values(
+    built: BuiltModel,
+    values: list[int],
+    solver: str,
+    settings: SolverSettings,
+    started: float,
+    built_at: float,
+) -> Plan:
+    """The `Plan` of a hand rule's values (every rule of the model kept), with each tier's
+    value against its trivial bound, extracted as the optimiser's plans are; `started`
+    and `built_at` (perf_counter) time the build and the rule."""
     solved_at = time.perf_counter()
     stages = [
         _stage(built, values, tier, solved_at - built_at if n == 0 else 0.0)
@@ -57,14 +74,14 @@ def plan_baseline(scenario: Scenario, settings: SolverSettings | None = None) ->
     ]
     first = stages[0]
     summary = Summary(
-        scenario=scenario.name,
+        scenario=built.ctx.scenario.name,
         status="FEASIBLE",
         objective=first.objective,
         best_bound=first.best_bound,
         gap=first.gap,
         solve_seconds=round(solved_at - built_at, 3),
         build_seconds=round(built_at - started, 3),
-        solver=SOLVER,
+        solver=solver,
         seed=settings.seed,
         workers=1,
         stages=stages,
@@ -116,16 +133,25 @@ def baseline_start(built: BuiltModel) -> tuple[dict[Var, int], list[int] | None]
     finish within its share of a 30 s limit, and a hint with no test booked then stands as
     the plan (5.8 % risk-weighted coverage against the greedy's 68.5 %); hinting this plan
     instead means the optimiser can never end below the greedy baseline."""
-    ctx, sv = built.ctx, built.staff
-    staffing = greedy_staffing(ctx, sv)
-    deployment = staffing_hint(ctx, sv, staffing)
+    deployment, values, broken = rule_values(
+        built, greedy_staffing(built.ctx, built.staff), _book_windows
+    )
+    return deployment, None if broken else values
+
+
+def rule_values(
+    built: BuiltModel, staffing: GreedyStaffing, book_tests: TestBooker
+) -> tuple[dict[Var, int], list[int], list[str]]:
+    """A hand rule's plan as values of every variable: its staffing deployment, isolation
+    beds by the baseline's rule (risk first, nearest facility), tests by `book_tests` into
+    the slots left; with the deployment's hint and the names of any rules it breaks."""
+    deployment = staffing_hint(built.ctx, built.staff, staffing)
     values = initial_hint(built, deployment)
     slots = SlotBook(built, staffing)
     values.update(place_requests(built, slots))
-    values.update(_book_windows(built, slots))
+    values.update(book_tests(built, slots))
     result = [values[v] for v in range(len(built.model.variables))]
-    broken = built.model.violations(result, max_tier=max(built.tier_names))
-    return deployment, None if broken else result
+    return deployment, result, built.model.violations(result, max_tier=max(built.tier_names))
 
 
 class SlotBook:

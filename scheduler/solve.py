@@ -173,9 +173,9 @@ def _complete(
         if tie_break is None:
             return backend.complete(held, budget).values
         # Lexicographic in one objective: no change is worth a unit of tier 1.
-        _tier, tie_terms = tie_break
+        tie_tier, tie_terms = tie_break
         scale = 1 + sum(abs(c) * built.model.variables[v].ub for v, c in tie_terms)
-        backend.include_tier(tie_break[0])
+        backend.include_tier(tie_tier)
         backend.minimize(_merged([(v, c * scale) for v, c in terms], tie_terms))
         try:
             return backend.complete(held, budget).values

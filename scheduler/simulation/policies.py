@@ -25,22 +25,24 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from scenarios.schema import Cohort, Scenario
-from scheduler.baseline import SlotBook, place_requests, plan_baseline, window_shortfalls
+from scheduler.baseline import (
+    SlotBook,
+    plan_baseline,
+    plan_of_values,
+    rule_values,
+    window_shortfalls,
+)
 from scheduler.build import BuiltModel, build_model
-from scheduler.extract import extract_plan
 from scheduler.greedy import (
     Deployment,
     DeploymentPlanner,
     GreedyStaffing,
-    initial_hint,
-    staffing_hint,
 )
 from scheduler.model import Var
-from scheduler.plan import Plan, Summary
+from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.replan import Previous
 from scheduler.settings import SolverSettings
-from scheduler.solve import Solution
 
 Planner = Callable[[Scenario, SolverSettings, Previous | None], Plan]
 
@@ -77,31 +79,16 @@ def rule_plan(scenario: Scenario, rule: str) -> Plan:
     """`proportional` or `round_robin` as a complete plan keeping every hard rule."""
     started = time.perf_counter()
     built = build_model(scenario)
-    ctx, sv = built.ctx, built.staff
+    built_at = time.perf_counter()
     staffing = _proportional_staff(built) if rule == "proportional" else _rotating_staff(built)
-    values = initial_hint(built, staffing_hint(ctx, sv, staffing))
-    slots = SlotBook(built, staffing)
-    values.update(place_requests(built, slots))
-    values.update(_book_tests(built, slots, rule))
-    result = [values[v] for v in range(len(built.model.variables))]
-    broken = built.model.violations(result, max_tier=max(built.tier_names))
+    _deployment, values, broken = rule_values(
+        built, staffing, lambda b, slots: _book_tests(b, slots, rule)
+    )
     if broken:
         raise RuntimeError(f"{rule} plan breaks {len(broken)} rules: {broken[:5]}")
-    summary = Summary(
-        scenario=scenario.name,
-        status="FEASIBLE",
-        objective=0.0,
-        best_bound=0.0,
-        gap=0.0,
-        solve_seconds=round(time.perf_counter() - started, 3),
-        solver=rule,
-    )
     # Rule plans are made only inside a simulation, which reads no unmet causes.
-    plan = extract_plan(built, Solution("FEASIBLE", result, [], []), summary, False)
-    wall = round(time.perf_counter() - started, 3)
-    return plan.model_copy(
-        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
-    )
+    settings = SolverSettings(explain_unmet=False)
+    return plan_of_values(built, values, rule, settings, started, built_at)
 
 
 class _Uniform(DeploymentPlanner):
