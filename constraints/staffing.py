@@ -6,7 +6,7 @@ quarantine window since their last shift at another home has passed, so availabi
 authority and quarantine hold by construction. ``placed[w,h]`` (boolean) is the worker's one
 home for the horizon.
 
-Formulation note (see ../shared/notes/one-home-rule-formulation.md): linking shifts to the
+Formulation note: linking shifts to the
 placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
 variable, makes a fractional placement buy at most that fraction of a worker's day at each
 home, so the LP bound keeps most of the one-home rule; it also implies one shift a day.

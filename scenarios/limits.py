@@ -20,8 +20,9 @@ MAX_RECORDS = 1_000_000
 or rows of a spreadsheet."""
 
 MAX_NESTING = 64
-"""Deepest nesting of lists and mappings; a scenario needs 8. Deeper input would crash the
-YAML parser rather than fail cleanly."""
+"""Deepest nesting of lists and mappings; a scenario needs 8. Flow nesting (`[[[...`) is
+measured on the text before any parser reads it: parsers recurse, crash or refuse deep input
+in words of their own, so the refusal names this limit whatever parser is installed."""
 
 MAX_HORIZON_DAYS = 56
 """Longest planning horizon: eight weeks."""

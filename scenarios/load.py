@@ -62,9 +62,12 @@ def read_document(path: Path) -> Any:
         text = read_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([f"{path.name}: is not UTF-8 text"]) from None
-    is_json = path.suffix.lower() == ".json"
+    # Flow nesting is measured before any parser sees the text (JSON is flow YAML).
+    problem = _shape_problem((_flow_depth(text), 0, False))
+    if problem:
+        raise ScenarioError([f"{path.name}: {problem}"])
     try:
-        if is_json:
+        if path.suffix.lower() == ".json":
             data = json.loads(text)
             problem = _shape_problem(_json_shape(data))
         else:
@@ -91,6 +94,53 @@ def _shape_problem(shape: tuple[int, int, bool]) -> str | None:
     if records > MAX_RECORDS:
         return f"more than the limit of {MAX_RECORDS:,} records (list items and fields)"
     return None
+
+
+_FLOW_SIGNIFICANT = re.compile(r"[\[\]{}'\"#]")
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NODE_BEFORE = frozenset("\r\n,:-?")
+"""The last non-blank characters after which a bracket or quote starts a node (a collection
+or a quoted scalar); after anything else (`a[1]`, `St John's`, `see [1]`) it is part of a
+plain scalar. An opening bracket that starts a node is a node-start for the next one."""
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of flow collections (`[...]`, `{...}`), from the characters alone.
+
+    The parser cannot be asked: its scanner reads a whole flow collection ahead before it
+    yields the first event, and depending on the version it recurses, crashes or refuses
+    deep input in its own words. This scan is linear, skips quoted scalars and comments,
+    and stops as soon as the limit is passed; it may over-count brackets in odd plain
+    scalars, never under-count a real collection's."""
+    depth = deepest = at = 0
+    last_opened = -1  # where the last bracket that opened a collection stands
+    while deepest <= MAX_NESTING:
+        found = _FLOW_SIGNIFICANT.search(text, at)
+        if found is None:
+            break
+        at, char = found.end(), found.group()
+        before = found.start() - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        opens_token = before < 0 or text[before] in _NODE_BEFORE or before == last_opened
+        if char in "[{":
+            if opens_token:
+                depth += 1
+                deepest = max(deepest, depth)
+                last_opened = found.start()
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "#":
+            if opens_token:
+                end = text.find("\n", at)
+                at = len(text) if end < 0 else end
+        elif opens_token:
+            quoted = (_SINGLE_QUOTED if char == "'" else _DOUBLE_QUOTED).match(text, found.start())
+            if quoted is None:  # unterminated: the parser names it
+                break
+            at = quoted.end()
+    return deepest
 
 
 def _yaml_shape(text: str) -> tuple[int, int, bool]:

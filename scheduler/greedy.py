@@ -2,8 +2,8 @@
 
 Measured on the Plymouth-sized example: CP-SAT alone on the staffing model reaches a plan
 with ~40 % more risk-weighted uncovered shifts after 30 s than this greedy finds in 0.2 s,
-because the one-home rule makes its first solutions poor (see
-../shared/notes/one-home-rule-formulation.md). Starting the search from this plan lets
+because the one-home rule makes its first solutions poor (its LP relaxation lets a
+fractional worker sit at every home at once). Starting the search from this plan lets
 CP-SAT spend its time improving a good plan instead of finding one.
 
 The heuristic: for every (worker, home) pair, the best schedule the worker could work at

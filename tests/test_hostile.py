@@ -122,12 +122,51 @@ def test_an_alias_cycle_is_refused(tmp_path: Path) -> None:
     refused(run("validate", path), "city.yaml", "a YAML alias refers to the list or mapping")
 
 
-@pytest.mark.parametrize("suffix", [".yaml", ".json"])
-def test_deep_nesting_is_refused_before_it_crashes_the_parser(tmp_path: Path, suffix: str) -> None:
-    """libyaml recurses per level and segfaults near 50,000; json raises RecursionError."""
-    path = tmp_path / f"deep{suffix}"
-    path.write_text("[" * 100_000 + "]" * 100_000)
-    refused(run("validate", path), path.name, f"nested deeper than the limit of {MAX_NESTING}")
+DEEP = {
+    "deep.yaml": "[" * 100_000 + "]" * 100_000,
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+    "spaced.yaml": "homes: " + "[ " * 1_001 + "]" * 1_001,
+    "mappings.yaml": "a: " + "{b: " * 1_001 + "1" + "}" * 1_001,
+    "mixed.json": '{"a": ' + '[{"b": ' * 600 + "1" + "}]" * 600 + "}",
+    "block.yaml": "".join(" " * i + "k:\n" for i in range(MAX_NESTING + 2)) + "x: 1\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_nesting_is_refused_by_its_limit(tmp_path: Path, name: str) -> None:
+    """Exit 2, one line naming the file and the limit, no plan folder."""
+    path = tmp_path / name
+    path.write_text(DEEP[name])
+    before = listing(tmp_path)
+    refused(run("plan", path, "--out", tmp_path / "plan"), name, f"limit of {MAX_NESTING}")
+    assert listing(tmp_path) == before
+
+
+@pytest.mark.parametrize("name", ["deep.yaml", "deep.json", "spaced.yaml", "mixed.json"])
+def test_flow_nesting_is_refused_before_any_parser_reads_it(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsers differ on deep flow input (libyaml recursed and crashed, later refused in its
+    own words, json recurses): the refusal must not depend on which one is installed."""
+
+    def parser_must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a parser read a file past the nesting limit")
+
+    for module, name_ in [(yaml, "parse"), (yaml, "load"), (json, "loads")]:
+        monkeypatch.setattr(module, name_, parser_must_not_run)
+    path = tmp_path / name
+    path.write_text(DEEP[name])
+    refused(run("validate", path), name, f"nested deeper than the limit of {MAX_NESTING}")
+
+
+def test_brackets_in_names_and_comments_are_not_nesting(tmp_path: Path) -> None:
+    """Quoted scalars, plain scalars and comments may hold any number of brackets."""
+    deep = "[" * (MAX_NESTING + 10)
+    path = tiny_with(tmp_path, "name: tiny\n", f"name: St John's {deep}  # {deep}\n")
+    path.write_text(path.read_text().replace("name: Rowan House", f"name: '{deep}{{'", 1))
+    path.write_text(path.read_text().replace("name: Elm Court", f'name: "x\\" {deep}"', 1))
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_flat_list_past_the_record_limit_is_refused(tmp_path: Path) -> None:
