@@ -391,15 +391,22 @@ def read_table(
         return None
     matchers = _matchers(spec, mapped)
     best: tuple[int, str, int, dict[int, str]] | None = None
+    tied: list[str] = []
     for sheet, rows in sheets.items():
         for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             found = _match(row, matchers)
             if found and (best is None or len(found) > best[0]):
-                best = (len(found), sheet, r, found)
+                best, tied = (len(found), sheet, r, found), [sheet]
+            elif found and len(found) == best[0] and sheet not in tied:
+                tied.append(sheet)
     source = path.name
     if best is None:
         expected = ", ".join(c.name for c in spec.columns if c.required) or spec.columns[0].name
         problems.add(f"{source}: no header row naming a {spec.name} column (such as {expected})")
+        return None
+    if len(tied) > 1:
+        names = " and ".join(f"'{t}'" for t in tied)
+        problems.add(f"{source}: sheets {names} both look like the {spec.name} table; keep one")
         return None
     _, sheet, header_row, found = best
     if len(sheets) > 1:
@@ -434,7 +441,13 @@ def _table(
         if i in found or cell is None:
             continue
         when = _header_date(cell) if spec.date_columns else None
-        if when is not None:
+        twin = next((j for j, other in dated.items() if other == when), None)
+        if when is not None and twin is not None:
+            problems.add(
+                f"{source}: columns '{shown(header[twin])}' and '{shown(cell)}' are both "
+                f"{when:%d/%m/%Y}; keep one"
+            )
+        elif when is not None:
             dated[i] = when
         else:
             unused.append(shown(cell))

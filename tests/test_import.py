@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from dataclasses import replace
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.inputs import export_inputs_command, import_command
+from scenarios.codes import CODES, LEGEND, TEMPLATE_LEGEND, shifts_of
 from scenarios.importer import Sources, export_inputs, import_scenario, sources_in
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import Scenario
@@ -161,7 +163,7 @@ def workers_grid(tiny: Scenario, code: dict[tuple[str, ...], str]) -> pd.DataFra
 
 
 def test_availability_as_day_night_both_columns(tiny: Scenario, tiny_dir: Path) -> None:
-    grid = workers_grid(tiny, {("day",): "D", ("night",): "N", ("day", "night"): "B"})
+    grid = workers_grid(tiny, {("day",): "D", ("night",): "NT", ("day", "night"): "B"})
     grid.to_csv(tiny_dir / "workers.csv", index=False)
     (tiny_dir / "availability.csv").unlink()
     assert import_scenario(sources_in(tiny_dir)).scenario == tiny
@@ -176,6 +178,91 @@ def test_availability_as_yes_no_columns(tiny: Scenario, tiny_dir: Path) -> None:
     assert [(a.from_.day, a.last.day, a.shifts) for a in w1.availability] == [
         (1, 4, ["day", "night"])
     ]
+
+
+def grid_of(*rows: tuple[str, list[str]], dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A workers sheet of carers with one code per date column (from 01/06/2020)."""
+    dates = dates or tuple(f"0{d}/06/2020" for d in range(1, len(rows[0][1]) + 1))
+    return pd.DataFrame(
+        [
+            {"id": wid, "roles": "carer", **dict(zip(dates, codes, strict=True))}
+            for wid, codes in rows
+        ]
+    )
+
+
+def test_n_means_not_available_whatever_the_other_cells(tiny_dir: Path) -> None:
+    grid = grid_of(("w1", ["N", "n", "no", ""]), ("w2", ["D", "B", "NT", "night"]))
+    grid.to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    w1, w2 = s.workers
+    assert w1.availability == []
+    assert [(a.from_.day, a.last.day, a.shifts) for a in w2.availability] == [
+        (1, 1, ["day"]),
+        (2, 2, ["day", "night"]),
+        (3, 4, ["night"]),
+    ]
+
+
+@pytest.mark.parametrize("code", ["X", "DN", "-", "n/a", "maybe", "0"])
+def test_unknown_or_ambiguous_grid_code_is_a_cell_error(
+    tiny_dir: Path, tmp_path: Path, code: str
+) -> None:
+    grid_of(("w1", ["Y", code]), ("w2", ["B", "D"])).to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    lines = bad_input(tiny_dir, tmp_path)
+    assert lines[0].startswith(f"workers.csv row 2, column 02/06/2020: '{code}'"), lines
+    assert LEGEND in lines[0]
+
+
+def test_two_columns_of_one_date_are_an_error(tiny_dir: Path, tmp_path: Path) -> None:
+    grid = grid_of(("w1", ["Y", "N"]), dates=("01/06/2020", "2020-06-01"))
+    grid.to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    assert bad_input(tiny_dir, tmp_path)[0].startswith(
+        "workers.csv: columns '01/06/2020' and '2020-06-01' are both 01/06/2020"
+    )
+
+
+def test_n_is_not_night_in_the_shift_columns(tiny_dir: Path, tmp_path: Path) -> None:
+    availability = pd.read_csv(tiny_dir / "availability.csv", dtype=str, keep_default_na=False)
+    availability.loc[0, "shifts"] = "N"
+    availability.to_csv(tiny_dir / "availability.csv", index=False)
+    shortfalls = pd.read_csv(tiny_dir / "shortfalls.csv", dtype=str, keep_default_na=False)
+    shortfalls.loc[0, "shift"] = "N"
+    shortfalls.to_csv(tiny_dir / "shortfalls.csv", index=False)
+    lines = bad_input(tiny_dir, tmp_path)
+    assert [line.split(":")[0] for line in lines] == [
+        "shortfalls.csv row 2, column shift",
+        "availability.csv row 2, column shifts",
+    ]
+    shortfalls.loc[0, "shift"] = "NT"
+    shortfalls.to_csv(tiny_dir / "shortfalls.csv", index=False)
+    availability.loc[0, "shifts"] = "D; night"
+    availability.to_csv(tiny_dir / "availability.csv", index=False)
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    assert s.homes[1].shortfalls[0].shift.value == "night"
+    assert s.workers[0].availability[0].shifts == ["day", "night"]
+
+
+def test_template_legend_is_the_code_table() -> None:
+    first = (TEMPLATES / "workers-by-date.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert next(csv.reader([first]))[0] == TEMPLATE_LEGEND
+    for codes, shifts, _ in CODES:
+        for code in codes:
+            assert shifts_of(code) == shifts and shifts_of(code.lower()) == shifts
+
+
+def test_two_sheets_that_both_look_like_the_table_are_an_error(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    xlsx = tiny_dir / "homes.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        homes_frame(tiny_dir).to_excel(writer, sheet_name="Homes", index=False)
+        homes_frame(tiny_dir).head(1).to_excel(writer, sheet_name="Homes (old)", index=False)
+    lines = bad_input(tiny_dir, tmp_path, homes=xlsx)
+    assert lines[0].startswith("homes.xlsx: sheets 'Homes' and 'Homes (old)'"), lines
 
 
 def test_column_map_names_a_planners_own_headers(tiny: Scenario, tiny_dir: Path) -> None:
