@@ -31,7 +31,17 @@ from scenarios.schema import (
     SiteKind,
     WorkerKind,
 )
-from scenarios.sheets import Column, Parser, TableSpec, amount, choice, date, items, whole
+from scenarios.sheets import (
+    Column,
+    Parser,
+    TableSpec,
+    amount,
+    choice,
+    date,
+    decimal,
+    items,
+    whole,
+)
 
 HOME_TYPE = choice(
     HomeType,
@@ -49,6 +59,13 @@ CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT, "": CqcRating.NOT
 ROLES = items(choice(Role, {"senior": Role.SENIOR_CARER, "1:1": Role.ONE_TO_ONE, "RN": Role.NURSE}))
 SHIFT: Parser = one_shift
 SHIFTS: Parser = items(available_shifts)
+
+
+COORDINATES = (
+    Column("latitude", decimal, synonyms=("lat",)),
+    Column("longitude", decimal, synonyms=("lon", "long", "lng")),
+)
+"""Optional on homes, workers and facilities: with both, travel is by distance."""
 
 
 HOMES = TableSpec(
@@ -75,6 +92,7 @@ HOMES = TableSpec(
         Column("last_tested.residents", date, synonyms=("residents last tested",)),
         Column("last_tested.agency", date, synonyms=("agency last tested",)),
         Column("locality", synonyms=("area", "district")),
+        *COORDINATES,
     ),
 )
 
@@ -101,6 +119,7 @@ WORKERS = TableSpec(
         Column("home_history.last_shift", date, header="last_shift", synonyms=("last worked",)),
         Column("last_negative_test", date, synonyms=("last test", "negative test")),
         Column("locality", synonyms=("area", "district")),
+        *COORDINATES,
     ),
     date_columns=True,
 )
@@ -139,6 +158,7 @@ FACILITIES = TableSpec(
         Column("beds", amount, required=True, synonyms=("isolation beds", "capacity")),
         Column("accepts", items(choice(Need)), required=True, synonyms=("needs",)),
         Column("locality", synonyms=("area", "district")),
+        *COORDINATES,
     ),
 )
 

@@ -120,6 +120,17 @@ def whole(raw: object) -> int:
     raise CellError(f"'{value}' is not a whole number")
 
 
+def decimal(raw: object) -> float:
+    """A plain decimal number (`50.3712`, `-4.14`): no thousands separators, units or
+    degree signs, since `50,37` or `50°22'` would have to be guessed at."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        return float(raw)
+    value = shown(raw)
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        return float(value)
+    raise CellError(f"'{value}' is not a decimal number (write 50.3712)")
+
+
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
 
 
@@ -397,7 +408,7 @@ def read_table(
             found = _match(row, matchers)
             if found and (best is None or len(found) > best[0]):
                 best, tied = (len(found), sheet, r, found), [sheet]
-            elif found and len(found) == best[0] and sheet not in tied:
+            elif found and best and len(found) == best[0] and sheet not in tied:
                 tied.append(sheet)
     source = path.name
     if best is None:

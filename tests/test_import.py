@@ -406,7 +406,8 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "map.yaml: homes.bedz: not a field (fields: id, name, type, beds, residents, staff, "
         "agency_staff, cqc_rating, rag_overall, rag_ppe, rag_workforce, outbreak_status, "
         "outbreak_since, resident_cases, staff_cases, deaths_7d, can_isolate, "
-        "last_tested_staff, last_tested_residents, last_tested_agency, locality)",
+        "last_tested_staff, last_tested_residents, last_tested_agency, locality, latitude, "
+        "longitude)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
         "sites, facilities, requests, details, cqc)",
     ]
@@ -441,3 +442,16 @@ def test_scenario_error_lines_are_plain(tiny_dir: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         import_scenario(sources_in(tiny_dir))
     assert "workers.csv: no roles column (named roles, role, skills)" in err.value.lines
+
+
+def test_coordinates_are_plain_decimals_and_round_trip(tiny_dir: Path, tmp_path: Path) -> None:
+    edit_homes(tiny_dir, 2, latitude="50.3712", longitude="-4.1427")
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    assert (s.homes[0].latitude, s.homes[0].longitude) == (50.3712, -4.1427)
+    export_inputs(s, tmp_path / "again")
+    assert import_scenario(sources_in(tmp_path / "again")).scenario == s
+    for bad in ("50,37", "50.37 N", "50°22'"):
+        edit_homes(tiny_dir, 2, latitude=bad)
+        assert bad_input(tiny_dir, tmp_path) == [
+            f"homes.csv row 2, column latitude: '{bad}' is not a decimal number (write 50.3712)"
+        ]
