@@ -105,7 +105,11 @@ class Origins:
     reported: set[Cell] = field(default_factory=set)
 
     def place(self, path: str, record: Record) -> None:
+        """A record's cells; a row with a bad cell has its row-wide problems (which follow
+        from the value missing) left out, as the cell's own problem names the cause."""
         self.cells[path] = record.cell
+        if any(record.errors.values()):
+            self.reported.add(record.cell)
         for key, cell in record.cells.items():
             self.cells[f"{path}.{key}"] = cell
             if key in record.errors:
