@@ -21,7 +21,7 @@ import yaml
 
 from scenarios.atomic import write_text
 from scenarios.codes import shifts_of
-from scenarios.cqc import CQC, CqcQuery, cqc_homes
+from scenarios.cqc import CQC, CqcQuery, Skipped, cqc_homes
 from scenarios.layout import (
     AVAILABILITY,
     DETAILS,
@@ -86,6 +86,8 @@ class Imported:
     scenario: Scenario
     notes: list[str] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    """Directory rows that cannot be a plannable home (with --cqc)."""
 
     def yaml(self) -> str:
         """The scenario file, headed by where it came from and every default used."""
@@ -162,6 +164,7 @@ def import_scenario(sources: Sources) -> Imported:
     line per problem) unless all is well."""
     problems = Problems()
     notes: list[str] = []
+    skipped: list[Skipped] = []
     specs = {**TABLES, DETAILS.name: DETAILS, CQC.name: CQC}
     column_map = read_column_map(sources.column_map, specs, problems)
 
@@ -178,7 +181,7 @@ def import_scenario(sources: Sources) -> Imported:
             "give --homes or --cqc, not both (with --cqc, local details go in --cqc-details)"
         )
     if sources.cqc is not None:
-        homes = cqc_homes(sources.cqc, column_map, problems, notes)
+        homes = cqc_homes(sources.cqc, column_map, problems, notes, skipped)
     elif sources.homes is not None:
         homes = read(sources.homes, HOMES)
     elif "homes" not in base:
@@ -218,7 +221,7 @@ def import_scenario(sources: Sources) -> Imported:
         doc["name"] = "cqc-" + "-".join(re.sub(r"[^a-z0-9]+", "-", a.lower()) for a in where)
     base_name = sources.base.name if sources.base else "import"
     scenario = _validate(doc, origins, base_name, problems)
-    return Imported(scenario, notes, sources.files())
+    return Imported(scenario, notes, sources.files(), skipped)
 
 
 def _read_base(sources: Sources, problems: Problems) -> dict[str, Any]:

@@ -55,7 +55,7 @@ HOME_TYPE = choice(
     },
 )
 RAG = choice(Rag, {"R": Rag.RED, "A": Rag.AMBER, "G": Rag.GREEN})
-CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT, "": CqcRating.NOT_RATED})
+CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT})
 ROLES = items(choice(Role, {"senior": Role.SENIOR_CARER, "1:1": Role.ONE_TO_ONE, "RN": Role.NURSE}))
 SHIFT: Parser = one_shift
 SHIFTS: Parser = items(available_shifts)

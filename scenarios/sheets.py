@@ -488,7 +488,10 @@ def _header_date(cell: object) -> dt.date | None:
 
 
 def records(table: Table, spec: TableSpec) -> list[Record]:
-    """Each row parsed by its columns; a failed cell is named in `errors`, not raised."""
+    """Each row parsed by its columns; a failed cell is named in `errors`, not raised.
+    A blank cell, or N/A in a typed column, is no value; a mark such as `-`, `?` or `*`
+    is parsed like any other text (and refused where it means nothing), since it may stand
+    for none, unknown or see-a-note."""
     result: list[Record] = []
     for row in table.rows:
         record = Record(source=table.source, row=row.number, dated=row.dated)
@@ -500,7 +503,7 @@ def records(table: Table, spec: TableSpec) -> list[Record]:
                     record.errors[c.key] = ""  # the missing column is reported once
                 continue
             raw = row.values.get(c.name)
-            if is_blank(raw) or (c.parse is not text and norm(shown(raw)) in {"", "na"}):
+            if is_blank(raw) or (c.parse is not text and norm(shown(raw)) == "na"):
                 continue
             try:
                 set_path(record.data, c.key, c.parse(raw))

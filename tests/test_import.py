@@ -342,6 +342,18 @@ def test_each_bad_cell_is_named_by_row_and_column(
     assert len(lines) == (2 if "duplicate" in line else 1), lines  # both duplicates named
 
 
+@pytest.mark.parametrize(
+    ("column", "mark"), [("cqc_rating", "-"), ("outbreak_since", "?"), ("can_isolate", "*")]
+)
+def test_a_mark_in_a_typed_cell_is_not_taken_for_blank(
+    tiny_dir: Path, tmp_path: Path, column: str, mark: str
+) -> None:
+    edit_homes(tiny_dir, 3, **{column: mark})
+    assert bad_input(tiny_dir, tmp_path)[0].startswith(
+        f"homes.csv row 3, column {column}: '{mark}'"
+    )
+
+
 def test_bad_list_item_and_reference_in_other_tables(tiny_dir: Path, tmp_path: Path) -> None:
     workers = pd.read_csv(tiny_dir / "workers.csv", dtype=str, keep_default_na=False)
     workers.loc[1, "roles"] = "senior_carer, nures"
