@@ -114,7 +114,7 @@ SKIP_RULES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("care_home", lambda v: not v, "not a care home"),
     ("status", lambda v: v == DEREGISTERED, DEREGISTERED),
     ("dormant", bool, "dormant"),
-    ("beds", lambda v: v == 0, "0 beds"),
+    ("beds", lambda v: v == 0, "registered with 0 beds"),
 )
 """(field, test, reason) in order: the first test that holds on a readable value skips the
 row for that reason. A care home with a blank `Care home?` flag is not one (the directory
@@ -144,7 +144,7 @@ def skip_reason(row: Record) -> str | None:
 
 
 def skip_counts(skipped: list[Skipped]) -> str:
-    """`12 rows skipped (3 0 beds, 9 not a care home)`, reasons in alphabetical order."""
+    """`12 rows skipped (9 not a care home, 3 registered with 0 beds)`, reasons A to Z."""
     reasons = Counter(s.reason for s in skipped)
     counts = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
     return f"{len(skipped)} rows skipped ({counts})"

@@ -225,7 +225,7 @@ def test_rows_that_cannot_be_planned_are_skipped_and_listed(base: Path, tmp_path
     assert (s.homes[0].latitude, s.homes[0].longitude) == (50.390547, -4.142178)
     listed = pd.read_csv(tmp_path / "plymouth.skipped.csv", dtype=str, encoding="utf-8-sig")
     assert list(zip(listed["Location ID"], listed["reason"], strict=True)) == [
-        ("1-900000002", "0 beds"),
+        ("1-900000002", "registered with 0 beds"),
         ("1-900000004", "dormant"),
         ("1-900000005", "deregistered"),
         ("1-900000006", "not a care home"),
