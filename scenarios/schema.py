@@ -519,14 +519,20 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 class Travel(Strict):
     """Minutes between two places (a worker's base and a home, a home and a facility).
 
-    Both with coordinates: `round(distance_km x detour_factor / speed_kmh x 60)`, the
-    straight-line (haversine) distance stretched to a road distance and driven at an urban
-    speed. Otherwise by locality: `same_locality_minutes` within one, the listed `times`
-    between two (symmetric), else `default_minutes`."""
+    Both with coordinates: `distance_km x detour_factor / speed_kmh x 60` to the nearest
+    minute, the straight-line (haversine) distance stretched to a road distance and driven
+    at an urban speed. Otherwise by locality: `same_locality_minutes` within one, the listed
+    `times` between two (symmetric), else `default_minutes`."""
 
-    default_minutes: NonNegativeInt = 20
-    same_locality_minutes: NonNegativeInt = 5
-    times: list[TravelTime] = []
+    default_minutes: NonNegativeInt = Field(
+        default=20, description="Between two localities not listed in `times`."
+    )
+    same_locality_minutes: NonNegativeInt = Field(
+        default=5, description="Within one locality (unless both places have coordinates)."
+    )
+    times: list[TravelTime] = Field(
+        default=[], description="Minutes between two localities, either way round."
+    )
     detour_factor: Annotated[float, Field(ge=1.0, le=3.0)] = Field(
         default=1.3,
         description="Road distance per straight-line kilometre, for places with "
