@@ -10,7 +10,7 @@ import click
 
 from cli.common import handles_errors
 from scenarios.atomic import write_text
-from scenarios.cqc import CqcQuery
+from scenarios.cqc import CqcQuery, Skipped, skip_counts, skipped_csv
 from scenarios.importer import Sources, export_inputs, import_scenario
 from scenarios.load import load_scenario
 
@@ -98,6 +98,8 @@ def import_command(
     for note in result.notes:
         click.echo(note)
     write_text(output, result.yaml())
+    if query is not None:
+        _write_skipped(output, result.skipped)
     s = result.scenario
     click.echo(
         f"wrote {output}: {len(s.homes)} homes, {len(s.workers)} workers, "
@@ -105,6 +107,23 @@ def import_command(
         f"{len(s.isolation_requests)} isolation requests, {s.horizon.days} days "
         f"from {s.horizon.start}"
     )
+
+
+def skipped_path(output: Path) -> Path:
+    """Where the directory rows an import skipped are listed: beside its scenario."""
+    return output.with_name(f"{output.stem}.skipped.csv")
+
+
+def _write_skipped(output: Path, skipped: list[Skipped]) -> None:
+    """The list always, so an earlier run's list never stands for this one; a count by
+    reason on stderr when rows were skipped."""
+    path = write_text(skipped_path(output), skipped_csv(skipped))
+    if skipped:
+        said = skip_counts(skipped)
+        click.echo(
+            f"warning: {said}: directory rows that cannot be a plannable home, listed in {path}",
+            err=True,
+        )
 
 
 @click.command("export-inputs")

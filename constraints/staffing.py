@@ -343,7 +343,7 @@ def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     workers = {w.id: w for w in ctx.scenario.workers}
     penalties = []
     for (w, h, _d, _s, _r), var in sv.shifts.items():
-        minutes = ctx.scenario.travel.minutes(workers[w].locality, ctx.homes[h].locality)
+        minutes = ctx.scenario.travel.minutes(workers[w], ctx.homes[h])
         if minutes and weights.travel_minute:
             penalties.append(Penalty(3, var, minutes * weights.travel_minute, "travel", h))
     for (w, h), var in sv.placed.items():

@@ -14,16 +14,22 @@ when the Older People band is absent):
     2. Mental Health band, no Older People band            -> mental_health
     3. service "Care home service with nursing"            -> older_people_nursing
     4. otherwise                                           -> older_people_residential
-Locality is the postcode district (`PL4` of `PL4 7AB`), else the local authority.
+Locality is the postcode district (`PL4` of `PL4 7AB`), else the local authority; the
+directory's Location Latitude and Longitude, when given, make travel go by distance.
 
-The directory is public data the planner cannot correct, so one bad row (no beds, say)
-skips that home with a note instead of failing the import; a planner's details table is
-checked like any other input.
+The national directory holds rows no planner can plan: locations that are not care homes,
+dormant or deregistered ones, care homes registered with 0 beds. Each is skipped, counted
+and listed with its reason (`Skipped`), so one of them never refuses the other homes. A row
+that is a care home by every readable sign but has a value that cannot be read (the bed
+count, a flag, the rating, a coordinate) or no Location ID is a problem like any other
+input's: skipping it could hide a real home, and guessing its value could misplan one.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,13 +39,17 @@ from typing import Any
 from scenarios.layout import DETAILS
 from scenarios.schema import CqcRating, HomeType
 from scenarios.sheets import (
+    CellError,
     Column,
     Problems,
     Record,
     TableSpec,
+    choice,
+    decimal,
     flag,
     norm,
     read_records,
+    shown,
     whole,
 )
 
@@ -53,6 +63,25 @@ AGENCY_SHARE = 0.05
 CAN_ISOLATE = 1
 """Residents a home can isolate on its own premises: one room barrier-nursed."""
 
+DEREGISTERED = "deregistered"
+_STATUSES = {
+    **dict.fromkeys(("registered", "active"), "registered"),
+    **dict.fromkeys(("deregistered", "inactive", "deactivated", "archived"), DEREGISTERED),
+}
+
+
+def status(raw: object) -> str:
+    """A registration status: registered (or active), or deregistered (or inactive,
+    deactivated, archived); anything else is not guessed at."""
+    value = _STATUSES.get(norm(shown(raw)))
+    if value is None:
+        raise CellError(f"'{shown(raw)}' is not a registration status (Registered, Deregistered)")
+    return value
+
+
+RATING = choice(CqcRating, {"Insufficient evidence to rate": CqcRating.NOT_RATED})
+"""CQC's published ratings; a blank rating is a home not yet rated."""
+
 CQC = TableSpec(
     "cqc",
     (
@@ -60,13 +89,14 @@ CQC = TableSpec(
         Column("name", required=True, header="Location Name"),
         Column("care_home", flag, required=True, header="Care home?"),
         Column("beds", whole, required=True, header="Care homes beds"),
-        Column("rating", header="Location Latest Overall Rating"),
+        Column("rating", RATING, header="Location Latest Overall Rating"),
         Column("authority", required=True, header="Location Local Authority"),
         Column("region", header="Location Region"),
         Column("postcode", header="Location Postal Code"),
-        Column("latitude", header="Location Latitude"),
-        Column("longitude", header="Location Longitude"),
+        Column("latitude", decimal, header="Location Latitude"),
+        Column("longitude", decimal, header="Location Longitude"),
         Column("dormant", flag, header="Dormant (Y/N)"),
+        Column("status", status, header="Registration Status", synonyms=("Location Status",)),
         Column("dementia", flag, header="Service user band - Dementia"),
         Column(
             "learning_disability",
@@ -80,7 +110,53 @@ CQC = TableSpec(
     ),
 )
 
-_RATINGS = {norm(r.value): r.value for r in CqcRating}
+SKIP_RULES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("care_home", lambda v: not v, "not a care home"),
+    ("status", lambda v: v == DEREGISTERED, DEREGISTERED),
+    ("dormant", bool, "dormant"),
+    ("beds", lambda v: v == 0, "registered with 0 beds"),
+)
+"""(field, test, reason) in order: the first test that holds on a readable value skips the
+row for that reason. A care home with a blank `Care home?` flag is not one (the directory
+writes Y or blank)."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A directory row that cannot be a plannable home, and why."""
+
+    row: int
+    location_id: str
+    name: str
+    authority: str
+    reason: str
+
+
+def skip_reason(row: Record) -> str | None:
+    """The reason of the first rule of `SKIP_RULES` that holds; None once a value cannot be
+    read, since the row may then be a real home (its problem is reported instead)."""
+    for key, holds, reason in SKIP_RULES:
+        if row.errors.get(key):
+            return None
+        if holds(row.data.get(key)):
+            return reason
+    return None
+
+
+def skip_counts(skipped: list[Skipped]) -> str:
+    """`12 rows skipped (9 not a care home, 3 registered with 0 beds)`, reasons A to Z."""
+    reasons = Counter(s.reason for s in skipped)
+    counts = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+    return f"{len(skipped)} rows skipped ({counts})"
+
+
+def skipped_csv(skipped: list[Skipped]) -> str:
+    """The skipped rows as a CSV file, for the planner to check against the directory."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["row", "Location ID", "Location Name", "Location Local Authority", "reason"])
+    writer.writerows((s.row, s.location_id, s.name, s.authority, s.reason) for s in skipped)
+    return "\ufeff" + out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -102,11 +178,6 @@ def home_type(row: dict[str, Any]) -> HomeType:
     if row.get("nursing"):
         return HomeType.OLDER_PEOPLE_NURSING
     return HomeType.OLDER_PEOPLE_RESIDENTIAL
-
-
-def rating(text: object) -> str:
-    """Outstanding, Good, Requires improvement, Inadequate; anything else is not rated."""
-    return _RATINGS.get(norm(text or ""), CqcRating.NOT_RATED.value)
 
 
 def locality(row: dict[str, Any]) -> str:
@@ -135,8 +206,10 @@ def cqc_homes(
     column_map: dict[str, dict[str, str]],
     problems: Problems,
     notes: list[str],
+    skipped: list[Skipped],
 ) -> list[Record]:
-    """The directory's active care homes in the named authorities, as home records."""
+    """The directory's care homes in the named authorities, as home records; the rows of
+    those authorities that cannot be a plannable home go to `skipped`."""
     if not query.all_england and not query.local_authorities:
         problems.add("--cqc needs --local-authority NAME (one or more) or --all-england")
         return []
@@ -147,21 +220,25 @@ def cqc_homes(
     del unused  # the directory has ~90 columns; those not used are not news
     taken: set[str] = set()
     homes: dict[str, Record] = {}
-    for row in _select(query, rows, problems, notes):
-        home = _home(row, taken, notes)
-        if home is not None:
-            homes[str(row.data["id"])] = home
+    for row in _in_area(query, rows, problems):
+        reason = skip_reason(row)
+        if reason is not None:
+            skipped.append(_skipped(row, reason))
+        elif _readable(row, homes, problems):
+            homes[str(row.data["id"])] = _home(row, taken)
+    where = "England" if query.all_england else ", ".join(query.local_authorities)
+    source = rows[0].source if rows else query.path.name
+    said = f"; {skip_counts(skipped)}" if skipped else ""
+    notes.append(f"{source}: {len(homes)} care homes in {where}{said}")
     if query.details is not None:
         _apply_details(query.details, homes, column_map, problems, notes)
     _apply_defaults(list(homes.values()), notes)
     return list(homes.values())
 
 
-def _select(
-    query: CqcQuery, rows: list[Record], problems: Problems, notes: list[str]
-) -> list[Record]:
-    """Care homes (`Care home?` Y), not dormant, in the authorities (matched ignoring case
-    and punctuation); an authority with no location at all is a problem, with near names."""
+def _in_area(query: CqcQuery, rows: list[Record], problems: Problems) -> list[Record]:
+    """The rows of the authorities (matched ignoring case and punctuation); an authority
+    with no location at all is a problem, with near names."""
     source = rows[0].source if rows else query.path.name
     wanted = {norm(a): a for a in query.local_authorities}
     names = sorted({str(r.data["authority"]) for r in rows if r.data.get("authority")})
@@ -170,38 +247,54 @@ def _select(
             close = difflib.get_close_matches(asked, names, n=3, cutoff=0.6)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.add(f"{source}: no location in local authority '{asked}'{hint}")
-    in_area = [
-        r
-        for r in rows
-        if r.data.get("care_home")
-        and (query.all_england or norm(r.data.get("authority", "")) in wanted)
-    ]
-    chosen = [r for r in in_area if not r.data.get("dormant")]
-    dormant = len(in_area) - len(chosen)
-    where = "England" if query.all_england else ", ".join(query.local_authorities)
-    notes.append(
-        f"{source}: {len(chosen)} active care homes in {where}"
-        + (f" ({dormant} dormant left out)" if dormant else "")
+    if query.all_england:
+        return rows
+    return [r for r in rows if norm(r.data.get("authority", "")) in wanted]
+
+
+def _readable(row: Record, homes: dict[str, Record], problems: Problems) -> bool:
+    """Whether a care home's row holds every value a home needs, each read without a guess;
+    its problems added if not."""
+    lines = [line for line in row.errors.values() if line]
+    if "id" not in row.data:
+        lines.append(f"{row.cells['id']}: is blank (a care home needs its Location ID)")
+    elif str(row.data["id"]) in homes:
+        first = homes[str(row.data["id"])].row
+        lines.append(f"{row.cells['id']}: Location ID '{row.data['id']}' is also on row {first}")
+    if "beds" not in row.data and not row.errors.get("beds"):
+        lines.append(f"{row.cells['beds']}: is blank (a care home needs its bed count)")
+    for line in lines:
+        problems.add(line)
+    return not lines
+
+
+def _skipped(row: Record, reason: str) -> Skipped:
+    data = row.data
+    return Skipped(
+        row.row,
+        str(data.get("id", "")),
+        str(data.get("name", "")),
+        str(data.get("authority", "")),
+        reason,
     )
-    return chosen
 
 
-def _home(row: Record, taken: set[str], notes: list[str]) -> Record | None:
+def _name(data: dict[str, Any]) -> str:
+    """The home's name, or its Location ID where the directory shows none (blank, `*`)."""
+    name = str(data.get("name") or "")
+    return name if any(ch.isalnum() for ch in name) else str(data["id"])
+
+
+def _home(row: Record, taken: set[str]) -> Record:
     """A directory row as a home record, each field traced to the cell it came from."""
-    bad = [line for line in row.errors.values() if line]
-    if "beds" not in row.data and not bad:
-        bad = [f"{row.cells['beds']}: no beds"]
-    if bad:
-        notes.append(f"skipped (public data, not corrected here): {'; '.join(bad)}")
-        return None
     data = row.data
     home = Record(source=row.source, row=row.row)
     home.data = {
         "id": safe_id(str(data["id"]), taken),
-        "name": str(data.get("name") or data["id"]),
+        "name": _name(data),
         "type": home_type(data).value,
         "beds": data["beds"],
-        "cqc_rating": rating(data.get("rating")),
+        "cqc_rating": data.get("rating", CqcRating.NOT_RATED.value),
         "locality": locality(data),
     }
     home.cells = {
@@ -212,6 +305,10 @@ def _home(row: Record, taken: set[str], notes: list[str]) -> Record | None:
         "cqc_rating": row.cells["rating"],
         "locality": row.cells["postcode"],
     }
+    for key in ("latitude", "longitude"):
+        if key in data:
+            home.data[key] = data[key]
+            home.cells[key] = row.cells[key]
     return home
 
 

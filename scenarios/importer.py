@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 
 from scenarios.atomic import write_text
-from scenarios.cqc import CQC, CqcQuery, cqc_homes
+from scenarios.codes import shifts_of
+from scenarios.cqc import CQC, CqcQuery, Skipped, cqc_homes
 from scenarios.layout import (
     AVAILABILITY,
     DETAILS,
@@ -33,17 +34,16 @@ from scenarios.layout import (
     WORKERS,
 )
 from scenarios.load import ScenarioError, dump_scenario, parse_scenario, read_document
-from scenarios.schema import MAX_HORIZON_DAYS, Scenario, Shift
+from scenarios.schema import MAX_HORIZON_DAYS, Scenario
 from scenarios.sheets import (
     Cell,
+    CellError,
     Problems,
     Record,
     TableSpec,
     csv_text,
-    norm,
     read_column_map,
     read_records,
-    shown,
 )
 
 SECTIONS = {
@@ -86,6 +86,8 @@ class Imported:
     scenario: Scenario
     notes: list[str] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    """Directory rows that cannot be a plannable home (with --cqc)."""
 
     def yaml(self) -> str:
         """The scenario file, headed by where it came from and every default used."""
@@ -105,7 +107,11 @@ class Origins:
     reported: set[Cell] = field(default_factory=set)
 
     def place(self, path: str, record: Record) -> None:
+        """A record's cells; a row with a bad cell has its row-wide problems (which follow
+        from the value missing) left out, as the cell's own problem names the cause."""
         self.cells[path] = record.cell
+        if any(record.errors.values()):
+            self.reported.add(record.cell)
         for key, cell in record.cells.items():
             self.cells[f"{path}.{key}"] = cell
             if key in record.errors:
@@ -158,6 +164,7 @@ def import_scenario(sources: Sources) -> Imported:
     line per problem) unless all is well."""
     problems = Problems()
     notes: list[str] = []
+    skipped: list[Skipped] = []
     specs = {**TABLES, DETAILS.name: DETAILS, CQC.name: CQC}
     column_map = read_column_map(sources.column_map, specs, problems)
 
@@ -174,7 +181,7 @@ def import_scenario(sources: Sources) -> Imported:
             "give --homes or --cqc, not both (with --cqc, local details go in --cqc-details)"
         )
     if sources.cqc is not None:
-        homes = cqc_homes(sources.cqc, column_map, problems, notes)
+        homes = cqc_homes(sources.cqc, column_map, problems, notes, skipped)
     elif sources.homes is not None:
         homes = read(sources.homes, HOMES)
     elif "homes" not in base:
@@ -214,7 +221,7 @@ def import_scenario(sources: Sources) -> Imported:
         doc["name"] = "cqc-" + "-".join(re.sub(r"[^a-z0-9]+", "-", a.lower()) for a in where)
     base_name = sources.base.name if sources.base else "import"
     scenario = _validate(doc, origins, base_name, problems)
-    return Imported(scenario, notes, sources.files())
+    return Imported(scenario, notes, sources.files(), skipped)
 
 
 def _read_base(sources: Sources, problems: Problems) -> dict[str, Any]:
@@ -265,47 +272,21 @@ def _attach(
         entries.append(record.data)
 
 
-# Availability grid cells: whatever the sheet, these words mean the same.
-_GRID_NONE = {"", "no", "0", "off", "na"}
-_GRID_BOTH = {"y", "yes", "1", "b", "both", "dn", "all", "available"}
-_GRID_DAY = {"d", "day"}
-_GRID_NIGHT = {"night", "nt"}
-
-
-def _grid_shifts(raw: object, shift_coded: bool) -> list[str] | None:
-    """Shifts of one grid cell. `N` is night in a sheet coded D/N/B (any D or B in it),
-    and no in a sheet coded Y/N."""
-    word = norm(shown(raw)) if raw is not None else ""
-    if word == "n":
-        return [Shift.NIGHT.value] if shift_coded else []
-    if word in _GRID_NONE:
-        return []
-    if word in _GRID_BOTH:
-        return [Shift.DAY.value, Shift.NIGHT.value]
-    if word in _GRID_DAY:
-        return [Shift.DAY.value]
-    if word in _GRID_NIGHT:
-        return [Shift.NIGHT.value]
-    return None
-
-
 def _attach_grid(
     doc: dict[str, Any], origins: Origins, workers: list[Record], problems: Problems
 ) -> None:
-    """Per-date availability columns as runs of consecutive days with the same shifts."""
-    cells = [norm(shown(raw)) for w in workers for _, _, raw in w.dated if raw is not None]
-    shift_coded = any(c in _GRID_DAY or c in {"b", "both"} for c in cells)
+    """Per-date availability columns as runs of consecutive days with the same shifts.
+    Each cell is read alone by `scenarios.codes`, so no cell changes another's meaning."""
     for i, worker in enumerate(workers):
         runs: list[tuple[dt.date, dt.date, list[str], Cell]] = []
         for when, header, raw in sorted(worker.dated, key=lambda d: d[0]):
             cell = Cell(worker.source, worker.row, header)
-            shifts = _grid_shifts(raw, shift_coded)
-            if shifts is None:
-                problems.add(
-                    f"{cell}: '{shown(raw)}' is not an availability "
-                    "(Y or N; or D, N, B for day, night, both)"
-                )
-            elif shifts and runs and runs[-1][2] == shifts and runs[-1][1] + _DAY == when:
+            try:
+                shifts = list(shifts_of(raw))
+            except CellError as exc:
+                problems.add(f"{cell}: {exc}")
+                continue
+            if shifts and runs and runs[-1][2] == shifts and runs[-1][1] + _DAY == when:
                 runs[-1] = (runs[-1][0], when, shifts, runs[-1][3])
             elif shifts:
                 runs.append((when, when, shifts, cell))

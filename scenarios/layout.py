@@ -8,7 +8,7 @@ Tables (a file each):
     homes        one row per home; outbreak, RAG and last-tested columns optional
     shortfalls   one row per home, date, shift and role short (`home` is the home's id)
     workers      one row per worker; roles `;`-joined; availability as date columns
-                 (Y/N, or D/N/B for day/night/both) and/or the availability table
+                 (the codes of `scenarios.codes`) and/or the availability table
     availability one row per worker and run of days: worker, from, to, shifts
     sites, facilities, requests   one row per test site, isolation facility, request
 Everything else (name, horizon, policy, travel) is in the base YAML file.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scenarios.codes import available_shifts, one_shift
 from scenarios.schema import (
     Cohort,
     CqcRating,
@@ -27,11 +28,20 @@ from scenarios.schema import (
     OutbreakStatus,
     Rag,
     Role,
-    Shift,
     SiteKind,
     WorkerKind,
 )
-from scenarios.sheets import Column, Parser, TableSpec, amount, choice, date, items, whole
+from scenarios.sheets import (
+    Column,
+    Parser,
+    TableSpec,
+    amount,
+    choice,
+    date,
+    decimal,
+    items,
+    whole,
+)
 
 HOME_TYPE = choice(
     HomeType,
@@ -45,20 +55,17 @@ HOME_TYPE = choice(
     },
 )
 RAG = choice(Rag, {"R": Rag.RED, "A": Rag.AMBER, "G": Rag.GREEN})
-CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT, "": CqcRating.NOT_RATED})
+CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT})
 ROLES = items(choice(Role, {"senior": Role.SENIOR_CARER, "1:1": Role.ONE_TO_ONE, "RN": Role.NURSE}))
-SHIFT = choice(Shift, {"D": Shift.DAY, "N": Shift.NIGHT})
-_BOTH = {"both", "b", "all", "any", "dn"}
+SHIFT: Parser = one_shift
+SHIFTS: Parser = items(available_shifts)
 
 
-def _shift_or_both(raw: object) -> str | list[str]:
-    if str(raw).strip().lower() in _BOTH:
-        return [Shift.DAY.value, Shift.NIGHT.value]
-    parsed: str = SHIFT(raw)
-    return parsed
-
-
-SHIFTS: Parser = items(_shift_or_both)
+COORDINATES = (
+    Column("latitude", decimal, synonyms=("lat",)),
+    Column("longitude", decimal, synonyms=("lon", "long", "lng")),
+)
+"""Optional on homes, workers and facilities: with both, travel is by distance."""
 
 
 HOMES = TableSpec(
@@ -85,6 +92,7 @@ HOMES = TableSpec(
         Column("last_tested.residents", date, synonyms=("residents last tested",)),
         Column("last_tested.agency", date, synonyms=("agency last tested",)),
         Column("locality", synonyms=("area", "district")),
+        *COORDINATES,
     ),
 )
 
@@ -111,6 +119,7 @@ WORKERS = TableSpec(
         Column("home_history.last_shift", date, header="last_shift", synonyms=("last worked",)),
         Column("last_negative_test", date, synonyms=("last test", "negative test")),
         Column("locality", synonyms=("area", "district")),
+        *COORDINATES,
     ),
     date_columns=True,
 )
@@ -149,6 +158,7 @@ FACILITIES = TableSpec(
         Column("beds", amount, required=True, synonyms=("isolation beds", "capacity")),
         Column("accepts", items(choice(Need)), required=True, synonyms=("needs",)),
         Column("locality", synonyms=("area", "district")),
+        *COORDINATES,
     ),
 )
 

@@ -120,6 +120,17 @@ def whole(raw: object) -> int:
     raise CellError(f"'{value}' is not a whole number")
 
 
+def decimal(raw: object) -> float:
+    """A plain decimal number (`50.3712`, `-4.14`): no thousands separators, units or
+    degree signs, since `50,37` or `50°22'` would have to be guessed at."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        return float(raw)
+    value = shown(raw)
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        return float(value)
+    raise CellError(f"'{value}' is not a decimal number (write 50.3712)")
+
+
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
 
 
@@ -391,15 +402,22 @@ def read_table(
         return None
     matchers = _matchers(spec, mapped)
     best: tuple[int, str, int, dict[int, str]] | None = None
+    tied: list[str] = []
     for sheet, rows in sheets.items():
         for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             found = _match(row, matchers)
             if found and (best is None or len(found) > best[0]):
-                best = (len(found), sheet, r, found)
+                best, tied = (len(found), sheet, r, found), [sheet]
+            elif found and best and len(found) == best[0] and sheet not in tied:
+                tied.append(sheet)
     source = path.name
     if best is None:
         expected = ", ".join(c.name for c in spec.columns if c.required) or spec.columns[0].name
         problems.add(f"{source}: no header row naming a {spec.name} column (such as {expected})")
+        return None
+    if len(tied) > 1:
+        names = " and ".join(f"'{t}'" for t in tied)
+        problems.add(f"{source}: sheets {names} both look like the {spec.name} table; keep one")
         return None
     _, sheet, header_row, found = best
     if len(sheets) > 1:
@@ -434,7 +452,13 @@ def _table(
         if i in found or cell is None:
             continue
         when = _header_date(cell) if spec.date_columns else None
-        if when is not None:
+        twin = next((j for j, other in dated.items() if other == when), None)
+        if when is not None and twin is not None:
+            problems.add(
+                f"{source}: columns '{shown(header[twin])}' and '{shown(cell)}' are both "
+                f"{when:%d/%m/%Y}; keep one"
+            )
+        elif when is not None:
             dated[i] = when
         else:
             unused.append(shown(cell))
@@ -464,7 +488,10 @@ def _header_date(cell: object) -> dt.date | None:
 
 
 def records(table: Table, spec: TableSpec) -> list[Record]:
-    """Each row parsed by its columns; a failed cell is named in `errors`, not raised."""
+    """Each row parsed by its columns; a failed cell is named in `errors`, not raised.
+    A blank cell, or N/A in a typed column, is no value; a mark such as `-`, `?` or `*`
+    is parsed like any other text (and refused where it means nothing), since it may stand
+    for none, unknown or see-a-note."""
     result: list[Record] = []
     for row in table.rows:
         record = Record(source=table.source, row=row.number, dated=row.dated)
@@ -476,7 +503,7 @@ def records(table: Table, spec: TableSpec) -> list[Record]:
                     record.errors[c.key] = ""  # the missing column is reported once
                 continue
             raw = row.values.get(c.name)
-            if is_blank(raw) or (c.parse is not text and norm(shown(raw)) in {"", "na"}):
+            if is_blank(raw) or (c.parse is not text and norm(shown(raw)) == "na"):
                 continue
             try:
                 set_path(record.data, c.key, c.parse(raw))

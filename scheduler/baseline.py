@@ -222,7 +222,7 @@ def _nearest(
         return dict.fromkeys(facilities, 0)
     home = ctx.homes[req.from_home]
     travel = ctx.scenario.travel
-    return {f: travel.minutes(home.locality, x.locality) for f, x in facilities.items()}
+    return {f: travel.minutes(home, x) for f, x in facilities.items()}
 
 
 # ------------------------------------------------------------------ testing

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from cli.inputs import import_command
 from scenarios.cqc import CqcQuery
@@ -108,8 +108,8 @@ def test_active_care_homes_of_one_authority(directory: Path, base: Path) -> None
     )
     assert s.name == "cqc-plymouth"
     assert (
-        notes[0]
-        == "HSCA_Active_Locations.csv: 4 active care homes in plymouth (1 dormant left out)"
+        notes[0] == "HSCA_Active_Locations.csv: 4 care homes in plymouth; 2 rows skipped "
+        "(1 dormant, 1 not a care home)"
     )
     assert "default for 4 of 4 homes: staff = round(1.6 x beds)" in notes
     assert "default for 4 of 4 homes: never tested (every cohort due at once)" in notes
@@ -196,3 +196,84 @@ def test_cqc_needs_an_authority(directory: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--cqc needs --local-authority NAME (one or more) or --all-england" in result.output
+
+
+# --------------------------------------------------------------------------- messy directory rows
+
+MESSY = Path(__file__).resolve().parent / "data" / "cqc-directory-messy.csv"
+"""Nine rows of the South West directory (March 2021) with their columns as published, the
+names and ids made up, and one messy case each: 0 beds, a `*` name, dormant,
+deregistered, `Care home?` blank and N, a rating of "Insufficient evidence to rate"."""
+
+
+def import_messy(directory: Path, base: Path, out: Path, *where: str) -> Result:
+    area = [a for name in where for a in ("--local-authority", name)] or ["--all-england"]
+    args = ["--cqc", directory, *area, "--base", base, "-o", out]
+    return CliRunner().invoke(import_command, [str(a) for a in args])
+
+
+def test_rows_that_cannot_be_planned_are_skipped_and_listed(base: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plymouth.yaml"
+    result = import_messy(MESSY, base, out, "Plymouth")
+    assert result.exit_code == 0, result.output
+    s = load_scenario(out)
+    assert [(h.id, h.name, h.beds, h.cqc_rating.value) for h in s.homes] == [
+        ("1-900000001", "Harbour View", 14, "good"),
+        ("1-900000003", "1-900000003", 12, "not_rated"),
+        ("1-900000008", "Laurel House", 4, "good"),
+    ]
+    assert (s.homes[0].latitude, s.homes[0].longitude) == (50.390547, -4.142178)
+    listed = pd.read_csv(tmp_path / "plymouth.skipped.csv", dtype=str, encoding="utf-8-sig")
+    assert list(zip(listed["Location ID"], listed["reason"], strict=True)) == [
+        ("1-900000002", "registered with 0 beds"),
+        ("1-900000004", "dormant"),
+        ("1-900000005", "deregistered"),
+        ("1-900000006", "not a care home"),
+        ("1-900000007", "not a care home"),
+    ]
+    assert "5 rows skipped" in result.stderr
+    assert not list(tmp_path.glob(".*.tmp"))
+    england = import_messy(MESSY, base, out)
+    assert england.exit_code == 0, england.output
+    assert len(load_scenario(out).homes) == 4
+
+
+def test_a_stale_skip_list_is_replaced(directory: Path, base: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plymouth.yaml"
+    assert import_messy(MESSY, base, out, "Plymouth").exit_code == 0
+    result = import_messy(directory, base, out, "Cornwall")
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "plymouth.skipped.csv").empty
+    assert "skipped" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "cells", "column"),
+    [
+        (9, {"Care homes beds": "twelve"}, "Care homes beds"),
+        (9, {"Care homes beds": ""}, "Care homes beds"),
+        (9, {"Location ID": ""}, "Location ID"),
+        (9, {"Location ID": "1-900000001"}, "Location ID"),
+        (9, {"Care home?": "maybe"}, "Care home?"),
+        (9, {"Dormant (Y/N)": "*"}, "Dormant (Y/N)"),
+        (9, {"Registration Status": "Pending"}, "Registration Status"),
+        (9, {"Location Latest Overall Rating": "Goood"}, "Location Latest Overall Rating"),
+        (9, {"Service user band - Older People": "*"}, "Service user band - Older People"),
+        (9, {"Location Latitude": "50,38"}, "Location Latitude"),
+    ],
+)
+def test_a_care_home_row_that_cannot_be_read_is_an_error(
+    base: Path, tmp_path: Path, row: int, cells: dict[str, str], column: str
+) -> None:
+    frame = pd.read_csv(MESSY, dtype=str, keep_default_na=False)
+    for name, value in cells.items():
+        frame.loc[row - 2, name] = value
+    frame.to_csv(tmp_path / "directory.csv", index=False)
+    out = tmp_path / "plymouth.yaml"
+    result = import_messy(tmp_path / "directory.csv", base, out, "Plymouth")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        next(line for line in result.stderr.splitlines() if line.startswith("directory.csv"))
+    ]
+    assert result.stderr.startswith(f"directory.csv row {row}, column {column}: "), result.stderr
+    assert not out.exists() and not (tmp_path / "plymouth.skipped.csv").exists()

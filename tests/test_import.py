@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from dataclasses import replace
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.inputs import export_inputs_command, import_command
+from scenarios.codes import CODES, LEGEND, TEMPLATE_LEGEND, shifts_of
 from scenarios.importer import Sources, export_inputs, import_scenario, sources_in
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import Scenario
@@ -161,7 +163,7 @@ def workers_grid(tiny: Scenario, code: dict[tuple[str, ...], str]) -> pd.DataFra
 
 
 def test_availability_as_day_night_both_columns(tiny: Scenario, tiny_dir: Path) -> None:
-    grid = workers_grid(tiny, {("day",): "D", ("night",): "N", ("day", "night"): "B"})
+    grid = workers_grid(tiny, {("day",): "D", ("night",): "NT", ("day", "night"): "B"})
     grid.to_csv(tiny_dir / "workers.csv", index=False)
     (tiny_dir / "availability.csv").unlink()
     assert import_scenario(sources_in(tiny_dir)).scenario == tiny
@@ -176,6 +178,91 @@ def test_availability_as_yes_no_columns(tiny: Scenario, tiny_dir: Path) -> None:
     assert [(a.from_.day, a.last.day, a.shifts) for a in w1.availability] == [
         (1, 4, ["day", "night"])
     ]
+
+
+def grid_of(*rows: tuple[str, list[str]], dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A workers sheet of carers with one code per date column (from 01/06/2020)."""
+    dates = dates or tuple(f"0{d}/06/2020" for d in range(1, len(rows[0][1]) + 1))
+    return pd.DataFrame(
+        [
+            {"id": wid, "roles": "carer", **dict(zip(dates, codes, strict=True))}
+            for wid, codes in rows
+        ]
+    )
+
+
+def test_n_means_not_available_whatever_the_other_cells(tiny_dir: Path) -> None:
+    grid = grid_of(("w1", ["N", "n", "no", ""]), ("w2", ["D", "B", "NT", "night"]))
+    grid.to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    w1, w2 = s.workers
+    assert w1.availability == []
+    assert [(a.from_.day, a.last.day, a.shifts) for a in w2.availability] == [
+        (1, 1, ["day"]),
+        (2, 2, ["day", "night"]),
+        (3, 4, ["night"]),
+    ]
+
+
+@pytest.mark.parametrize("code", ["X", "DN", "-", "n/a", "maybe", "0"])
+def test_unknown_or_ambiguous_grid_code_is_a_cell_error(
+    tiny_dir: Path, tmp_path: Path, code: str
+) -> None:
+    grid_of(("w1", ["Y", code]), ("w2", ["B", "D"])).to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    lines = bad_input(tiny_dir, tmp_path)
+    assert lines[0].startswith(f"workers.csv row 2, column 02/06/2020: '{code}'"), lines
+    assert LEGEND in lines[0]
+
+
+def test_two_columns_of_one_date_are_an_error(tiny_dir: Path, tmp_path: Path) -> None:
+    grid = grid_of(("w1", ["Y", "N"]), dates=("01/06/2020", "2020-06-01"))
+    grid.to_csv(tiny_dir / "workers.csv", index=False)
+    (tiny_dir / "availability.csv").unlink()
+    assert bad_input(tiny_dir, tmp_path)[0].startswith(
+        "workers.csv: columns '01/06/2020' and '2020-06-01' are both 01/06/2020"
+    )
+
+
+def test_n_is_not_night_in_the_shift_columns(tiny_dir: Path, tmp_path: Path) -> None:
+    availability = pd.read_csv(tiny_dir / "availability.csv", dtype=str, keep_default_na=False)
+    availability.loc[0, "shifts"] = "N"
+    availability.to_csv(tiny_dir / "availability.csv", index=False)
+    shortfalls = pd.read_csv(tiny_dir / "shortfalls.csv", dtype=str, keep_default_na=False)
+    shortfalls.loc[0, "shift"] = "N"
+    shortfalls.to_csv(tiny_dir / "shortfalls.csv", index=False)
+    lines = bad_input(tiny_dir, tmp_path)
+    assert [line.split(":")[0] for line in lines] == [
+        "shortfalls.csv row 2, column shift",
+        "availability.csv row 2, column shifts",
+    ]
+    shortfalls.loc[0, "shift"] = "NT"
+    shortfalls.to_csv(tiny_dir / "shortfalls.csv", index=False)
+    availability.loc[0, "shifts"] = "D; night"
+    availability.to_csv(tiny_dir / "availability.csv", index=False)
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    assert s.homes[1].shortfalls[0].shift.value == "night"
+    assert s.workers[0].availability[0].shifts == ["day", "night"]
+
+
+def test_template_legend_is_the_code_table() -> None:
+    first = (TEMPLATES / "workers-by-date.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert next(csv.reader([first]))[0] == TEMPLATE_LEGEND
+    for codes, shifts, _ in CODES:
+        for code in codes:
+            assert shifts_of(code) == shifts and shifts_of(code.lower()) == shifts
+
+
+def test_two_sheets_that_both_look_like_the_table_are_an_error(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    xlsx = tiny_dir / "homes.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        homes_frame(tiny_dir).to_excel(writer, sheet_name="Homes", index=False)
+        homes_frame(tiny_dir).head(1).to_excel(writer, sheet_name="Homes (old)", index=False)
+    lines = bad_input(tiny_dir, tmp_path, homes=xlsx)
+    assert lines[0].startswith("homes.xlsx: sheets 'Homes' and 'Homes (old)'"), lines
 
 
 def test_column_map_names_a_planners_own_headers(tiny: Scenario, tiny_dir: Path) -> None:
@@ -255,6 +342,18 @@ def test_each_bad_cell_is_named_by_row_and_column(
     assert len(lines) == (2 if "duplicate" in line else 1), lines  # both duplicates named
 
 
+@pytest.mark.parametrize(
+    ("column", "mark"), [("cqc_rating", "-"), ("outbreak_since", "?"), ("can_isolate", "*")]
+)
+def test_a_mark_in_a_typed_cell_is_not_taken_for_blank(
+    tiny_dir: Path, tmp_path: Path, column: str, mark: str
+) -> None:
+    edit_homes(tiny_dir, 3, **{column: mark})
+    assert bad_input(tiny_dir, tmp_path)[0].startswith(
+        f"homes.csv row 3, column {column}: '{mark}'"
+    )
+
+
 def test_bad_list_item_and_reference_in_other_tables(tiny_dir: Path, tmp_path: Path) -> None:
     workers = pd.read_csv(tiny_dir / "workers.csv", dtype=str, keep_default_na=False)
     workers.loc[1, "roles"] = "senior_carer, nures"
@@ -319,7 +418,8 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "map.yaml: homes.bedz: not a field (fields: id, name, type, beds, residents, staff, "
         "agency_staff, cqc_rating, rag_overall, rag_ppe, rag_workforce, outbreak_status, "
         "outbreak_since, resident_cases, staff_cases, deaths_7d, can_isolate, "
-        "last_tested_staff, last_tested_residents, last_tested_agency, locality)",
+        "last_tested_staff, last_tested_residents, last_tested_agency, locality, latitude, "
+        "longitude)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
         "sites, facilities, requests, details, cqc)",
     ]
@@ -354,3 +454,16 @@ def test_scenario_error_lines_are_plain(tiny_dir: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         import_scenario(sources_in(tiny_dir))
     assert "workers.csv: no roles column (named roles, role, skills)" in err.value.lines
+
+
+def test_coordinates_are_plain_decimals_and_round_trip(tiny_dir: Path, tmp_path: Path) -> None:
+    edit_homes(tiny_dir, 2, latitude="50.3712", longitude="-4.1427")
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    assert (s.homes[0].latitude, s.homes[0].longitude) == (50.3712, -4.1427)
+    export_inputs(s, tmp_path / "again")
+    assert import_scenario(sources_in(tmp_path / "again")).scenario == s
+    for bad in ("50,37", "50.37 N", "50°22'"):
+        edit_homes(tiny_dir, 2, latitude=bad)
+        assert bad_input(tiny_dir, tmp_path) == [
+            f"homes.csv row 2, column latitude: '{bad}' is not a decimal number (write 50.3712)"
+        ]
