@@ -234,6 +234,12 @@ def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int
     for p in built.penalties:
         if p.var not in hint:
             hint[p.var] = built.model.variables[p.var].ub
+    # A family's stand-in for a choice the model cannot offer (a pin nothing can honour, a
+    # kept decision the new scenario has no variable for) has one value: without it the
+    # hint would not be complete.
+    hint.update(
+        (v, x.lb) for v, x in enumerate(built.model.variables) if x.lb == x.ub and v not in hint
+    )
     return hint
 
 

@@ -20,16 +20,24 @@ from scheduler.solve import solve
 
 
 class InfeasibleError(Exception):
-    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name."""
+    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name, and
+    `reasons` says why, for a rule that cannot hold even on its own (an impossible pin)."""
 
-    def __init__(self, rules: list[str]) -> None:
-        named = ", ".join(rules) if rules else "not isolated within the time limit"
-        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
+    def __init__(self, rules: list[str], reasons: dict[str, str] | None = None) -> None:
         self.rules = rules
+        self.reasons = {r: why for r, why in (reasons or {}).items() if r in rules}
+        named = (
+            ", ".join(f"{r} ({self.reasons[r]})" if r in self.reasons else r for r in rules)
+            if rules
+            else "not isolated within the time limit"
+        )
+        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
 
-    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[list[str]]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[InfeasibleError], tuple[list[str], dict[str, str]]]:
         """Rebuilt from its rules when sent back from a worker process or Dask."""
-        return (InfeasibleError, (self.rules,))
+        return (InfeasibleError, (self.rules, self.reasons))
 
 
 class NoPlanError(Exception):
@@ -59,7 +67,7 @@ def plan_scenario(
     built_at = time.perf_counter()
     solution = solve(built, settings, warm_starts=starts)
     if solution.status == "INFEASIBLE":
-        raise InfeasibleError(solution.diagnosis)
+        raise InfeasibleError(solution.diagnosis, built.model.notes)
     if not solution.found:
         raise NoPlanError(
             f"no plan found within {settings.time_limit:g} s (status {solution.status})"

@@ -1,0 +1,92 @@
+"""Pins that cannot hold: exit 3 naming the pins and the rule they break, on every backend
+and on the greedy path; a pin that names nothing known is bad input (exit 2)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli.main import main
+from tests.conftest import EXAMPLES
+
+TINY = EXAMPLES / "tiny.yaml"
+
+
+def _tiny(**pins: list[dict[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(TINY.read_text())
+    data["pins"] = pins
+    return data
+
+
+def _plan(tmp_path: Path, data: dict[str, Any], solver: str) -> tuple[int, str, Path]:
+    path = tmp_path / "pinned.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "plan"
+    args = ["plan", str(path), "--out", str(out), "--time-limit", "10", "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "--solver", solver])
+    return result.exit_code, result.output, out
+
+
+def _named(output: str) -> set[str]:
+    """The rule names of an infeasibility report (each `family_rule[key]`)."""
+    return set(re.findall(r"[a-z_]+\[[^\]]*\]", output.split("minimal conflicting rules:")[1]))
+
+
+def _nurse_short_at_h1(data: dict[str, Any]) -> dict[str, Any]:
+    data["homes"][0]["shortfalls"] = [
+        {"date": "2020-06-03", "shift": "night", "role": "nurse", "workers": 1}
+    ]
+    return data
+
+
+W1_AT_TWO_HOMES = [
+    {"worker": "w1", "home": "h2", "date": "2020-06-02", "shift": "night"},
+    {"worker": "w1", "home": "h1", "date": "2020-06-03", "shift": "night"},
+]
+
+
+def test_a_worker_pinned_at_two_homes_names_both_pins_and_the_one_home_rule(
+    tmp_path: Path, each_solver: str
+) -> None:
+    code, output, out = _plan(
+        tmp_path, _nurse_short_at_h1(_tiny(workers=W1_AT_TWO_HOMES)), each_solver
+    )
+    assert code == 3, output
+    named = _named(output)
+    assert {
+        "pin_worker[w1,h1,2020-06-03]",
+        "pin_worker[w1,h2,2020-06-02]",
+        "one_home[w1]",
+    } <= named
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("pins", "reason"),
+    [
+        # h1 is short of no one (the second pin at another home once made this an internal
+        # KeyError: the greedy starting plan had no value for the pin's stand-in variable)
+        ([W1_AT_TWO_HOMES[0], {**W1_AT_TWO_HOMES[0], "home": "h1"}], "short of no one"),
+        # h2 is short of a nurse that night, and w3 is a carer
+        ([{"worker": "w3", "home": "h2", "date": "2020-06-03", "shift": "night"}], "nurse"),
+        # w2 works days only
+        ([{"worker": "w2", "home": "h2", "date": "2020-06-04"}], "not available"),
+        # w4 last worked at h1 on 20 May: h2 only after the 14-day window
+        ([{"worker": "w4", "home": "h2", "date": "2020-06-02", "shift": "day"}], "2020-06-03"),
+    ],
+)
+def test_a_pin_nothing_can_honour_is_named_with_its_reason(
+    tmp_path: Path, each_solver: str, pins: list[dict[str, Any]], reason: str
+) -> None:
+    code, output, out = _plan(tmp_path, _tiny(workers=pins), each_solver)
+    assert code == 3, output
+    impossible = pins[-1]
+    rule = f"pin_worker[{impossible['worker']},{impossible['home']},{impossible['date']}]"
+    assert _named(output) == {rule}
+    assert reason in output.split(f"{rule} (")[1].split(")")[0]
+    assert not out.exists()
