@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -90,3 +91,18 @@ def test_a_pin_nothing_can_honour_is_named_with_its_reason(
     assert _named(output) == {rule}
     assert reason in output.split(f"{rule} (")[1].split(")")[0]
     assert not out.exists()
+
+
+def test_check_catches_a_plan_doctored_to_break_a_pin(tmp_path: Path) -> None:
+    pin = {"worker": "w1", "home": "h2", "date": "2020-06-02", "shift": "night"}
+    code, output, out = _plan(tmp_path, _tiny(workers=[pin]), "cp-sat")
+    assert code == 0, output
+    scenario = str(tmp_path / "pinned.yaml")
+    assert CliRunner().invoke(main, ["check", scenario, str(out)]).exit_code == 0
+    staff = pd.read_csv(out / "staff_roster.csv")
+    pinned = (staff["worker_id"] == "w1") & (staff["date"] == "2020-06-02")
+    assert pinned.sum() == 1
+    staff[~pinned].to_csv(out / "staff_roster.csv", index=False)
+    result = CliRunner().invoke(main, ["check", scenario, str(out)])
+    assert result.exit_code == 1, result.output
+    assert "pin_worker[w1,h2,2020-06-02]" in result.output
