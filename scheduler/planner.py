@@ -9,6 +9,7 @@ from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.baseline import baseline_start
 from scheduler.build import build_model
+from scheduler.diagnose import InfeasibleError
 from scheduler.extract import extract_plan
 from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
@@ -17,27 +18,6 @@ from scheduler.plan import Plan, Summary
 from scheduler.replan import Previous, add_previous, changes
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
-
-
-class InfeasibleError(Exception):
-    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name, and
-    `reasons` says why, for a rule that cannot hold even on its own (an impossible pin)."""
-
-    def __init__(self, rules: list[str], reasons: dict[str, str] | None = None) -> None:
-        self.rules = rules
-        self.reasons = {r: why for r, why in (reasons or {}).items() if r in rules}
-        named = (
-            ", ".join(f"{r} ({self.reasons[r]})" if r in self.reasons else r for r in rules)
-            if rules
-            else "not isolated within the time limit"
-        )
-        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
-
-    def __reduce__(
-        self,
-    ) -> tuple[type[InfeasibleError], tuple[list[str], dict[str, str]]]:
-        """Rebuilt from its rules when sent back from a worker process or Dask."""
-        return (InfeasibleError, (self.rules, self.reasons))
 
 
 class NoPlanError(Exception):

@@ -3,6 +3,7 @@ and on the greedy path; a pin that names nothing known is bad input (exit 2)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,13 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import main
-from tests.conftest import EXAMPLES
+from scenarios.load import parse_scenario
+from scenarios.schema import Scenario
+from scheduler.baseline import baseline_start, plan_baseline
+from scheduler.build import build_model
+from scheduler.planner import InfeasibleError
+from scheduler.validate import validate_plan
+from tests.conftest import EXAMPLES, day, home, scenario, shortfall, worker
 
 TINY = EXAMPLES / "tiny.yaml"
 
@@ -106,3 +113,54 @@ def test_check_catches_a_plan_doctored_to_break_a_pin(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", scenario, str(out)])
     assert result.exit_code == 1, result.output
     assert "pin_worker[w1,h2,2020-06-02]" in result.output
+
+
+# ------------------------------------------------------------------ the greedy path
+
+
+def _scenario(**pins: list[dict[str, Any]]) -> Scenario:
+    return parse_scenario(_tiny(**pins), source="pinned.yaml")
+
+
+def test_the_greedy_keeps_a_worker_pin_against_its_own_risk_order() -> None:
+    s = scenario(
+        homes=[
+            home("a", shortfalls=[shortfall(0)]),
+            home("b", shortfalls=[shortfall(0)], rag={"workforce": "red"}),
+        ],
+        workers=[worker("w1")],
+        pins={"workers": [{"worker": "w1", "home": "a", "date": day(0)}]},
+    )
+    plan = plan_baseline(s)
+    assert [(x.worker_id, x.home_id) for x in plan.shifts] == [("w1", "a")]
+    assert validate_plan(s, plan) == []
+
+
+def test_the_greedy_places_a_pinned_request_where_and_when_pinned() -> None:
+    # unpinned, the greedy gives the hotel's two beds to r1 and r2 and leaves r3 out
+    s = _scenario(requests=[{"request": "r3", "facility": "care-hotel", "admit": "2020-06-05"}])
+    plan = plan_baseline(s)
+    assert ("r3", "care-hotel", dt.date(2020, 6, 5)) in {
+        (p.request_id, p.facility_id, p.admit_date) for p in plan.placements
+    }
+    assert validate_plan(s, plan) == []
+
+
+def test_a_pin_leaves_the_optimiser_the_whole_greedy_plan_to_start_from() -> None:
+    s = _scenario(workers=[{"worker": "w4", "home": "h2", "date": "2020-06-05"}])
+    assert baseline_start(build_model(s))[1] is not None
+
+
+def test_the_greedy_reports_conflicting_pins_as_infeasible() -> None:
+    pins = [{**W1_AT_TWO_HOMES[0], "home": "h1"}, W1_AT_TWO_HOMES[1]]
+    with pytest.raises(InfeasibleError) as caught:
+        plan_baseline(_scenario(workers=pins))
+    assert caught.value.rules == ["pin_worker[w1,h1,2020-06-02]"]
+    three = [
+        {"request": r, "facility": "care-hotel", "admit": "2020-06-03"} for r in ("r1", "r2", "r3")
+    ]
+    with pytest.raises(InfeasibleError) as caught:
+        plan_baseline(_scenario(requests=three))
+    assert {r for r in caught.value.rules if r.startswith("pin_")} == {
+        f"pin_request[{r},care-hotel]" for r in ("r1", "r2", "r3")
+    }
