@@ -164,3 +164,23 @@ def test_the_greedy_reports_conflicting_pins_as_infeasible() -> None:
     assert {r for r in caught.value.rules if r.startswith("pin_")} == {
         f"pin_request[{r},care-hotel]" for r in ("r1", "r2", "r3")
     }
+
+
+@pytest.mark.parametrize(
+    "pins",
+    [
+        # the same worker, home and day twice, once on each shift: a contradiction in the file
+        {"workers": [{**W1_AT_TWO_HOMES[0], "shift": "day"}, W1_AT_TWO_HOMES[0]]},
+        # the same pin twice (once an internal error: a duplicate rule name)
+        {"requests": [{"request": "r2", "facility": "care-hotel"}] * 2},
+    ],
+)
+def test_a_second_pin_of_the_same_decision_is_bad_input(
+    tmp_path: Path, pins: dict[str, list[dict[str, Any]]]
+) -> None:
+    code, output, out = _plan(tmp_path, _tiny(**pins), "cp-sat")
+    assert code == 2, output
+    [line] = output.strip().splitlines()
+    section = "workers" if "workers" in pins else "requests"
+    assert line.startswith("pinned.yaml") and f"pins.{section}[1]" in line
+    assert not out.exists()
