@@ -184,3 +184,22 @@ def test_a_second_pin_of_the_same_decision_is_bad_input(
     section = "workers" if "workers" in pins else "requests"
     assert line.startswith("pinned.yaml") and f"pins.{section}[1]" in line
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("pin", "field"),
+    [
+        ({"worker": "w9", "home": "h2", "date": "2020-06-02"}, "pins.workers[0].worker"),
+        ({"worker": "w1", "home": "r1", "date": "2020-06-02"}, "pins.workers[0].home"),
+        ({"worker": "w1", "home": "h2", "date": "2020-06-08"}, "pins.workers[0].date"),
+        ({"worker": "w1", "home": "h2", "date": "2020-06-02", "shift": "evening"}, "shift"),
+    ],
+)
+def test_a_pin_naming_nothing_known_is_bad_input(
+    tmp_path: Path, pin: dict[str, Any], field: str
+) -> None:
+    code, output, out = _plan(tmp_path, _tiny(workers=[pin]), "cp-sat")
+    assert code == 2, output
+    [line] = output.strip().splitlines()
+    assert line.startswith("pinned.yaml") and field in line
+    assert not out.exists()
