@@ -41,7 +41,7 @@ from scheduler.executors import open_executor
 from scheduler.interrupt import stop_search_on_ctrl_c
 from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario, write_model_file
-from scheduler.replan import load_previous
+from scheduler.replan import kept_against, load_previous
 from scheduler.settings import SolverSettings
 from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
@@ -216,7 +216,7 @@ def plan(
                 result = plan_scenario(s, settings, earlier)
     except KeyboardInterrupt:
         fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
-    violations = validate_plan(s, result)
+    violations = validate_plan(s, result, earlier.plan if earlier is not None else None)
     if violations and out.exists() and not force:
         for v in violations:
             click.echo(f"  {v}", err=True)
@@ -243,18 +243,27 @@ def plan(
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.argument("plan_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="A re-plan's previous plan folder, whose decisions it keeps (default: the folder "
+    "its summary.json names).",
+)
 @handles_errors
-def check(scenario: Path, plan_dir: Path) -> None:
+def check(scenario: Path, plan_dir: Path, previous: Path | None) -> None:
     """Re-check every hard rule of a plan folder against its scenario, without the solver.
 
-    Prints each violation and exits 1 if there is any.
+    Prints each violation and exits 1 if there is any. A re-plan is also checked against
+    its previous plan: every decision dated before its first open day is kept.
 
     \b
     Example:
       carehome check scenarios/examples/plymouth-2020.yaml plan/
     """
     s = load_scenario(scenario)
-    violations = validate_plan(s, read_plan(plan_dir))
+    plan = read_plan(plan_dir)
+    violations = validate_plan(s, plan, kept_against(plan_dir, plan, previous))
     for v in violations:
         click.echo(str(v))
     click.echo(f"{len(violations)} violations")

@@ -3,21 +3,28 @@
 A pin that no variable can honour (the worker is unavailable that day, the home has no
 short shift for them, the facility does not take the resident's need) still becomes a
 named rule, over a variable fixed at 0, so the infeasibility report names the pin rather
-than failing to build the model.
+than failing to build the model; the rule carries the reason, because a pin that cannot
+hold on its own is a typing slip the planner needs told, not only named.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from constraints.context import Context, key
 from constraints.isolation import IsolationVars
-from constraints.staffing import StaffingVars
+from constraints.staffing import StaffingVars, earliest_day_at
+from scenarios.schema import RequestPin, WorkerPin
 from scheduler.model import Var
 
 FAMILY = "pins"
 
 
-def _or_impossible(ctx: Context, variables: list[Var], name: str) -> list[Var]:
-    return variables or [ctx.model.integer(0, 0, f"impossible_{name}")]
+def _or_impossible(ctx: Context, variables: list[Var], name: str, why: str) -> list[Var]:
+    if variables:
+        return variables
+    ctx.model.notes[name] = why
+    return [ctx.model.integer(0, 0, f"impossible_{name}")]
 
 
 def add_worker_pins(ctx: Context, sv: StaffingVars) -> None:
@@ -32,8 +39,38 @@ def add_worker_pins(ctx: Context, sv: StaffingVars) -> None:
             if (w, h, day) == (pin.worker, pin.home, d) and pin.shift in (None, s)
         ]
         ctx.model.add_ge(
-            [(v, 1) for v in _or_impossible(ctx, chosen, name)], 1, name=name, family=FAMILY
+            [(v, 1) for v in _or_impossible(ctx, chosen, name, _no_shift(ctx, pin))],
+            1,
+            name=name,
+            family=FAMILY,
         )
+
+
+def _no_shift(ctx: Context, pin: WorkerPin) -> str:
+    """Why no shift variable exists for the pin: the filters of
+    `staffing.add_deployment_variables`, applied in turn to that day's short shifts, and
+    the one that leaves none."""
+    worker = next(w for w in ctx.scenario.workers if w.id == pin.worker)
+    home = ctx.homes[pin.home]
+    on = f"{pin.shift} shift on {pin.date}" if pin.shift else f"shift on {pin.date}"
+    short = [
+        sf
+        for sf in home.shortfalls
+        if sf.date == pin.date and pin.shift in (None, sf.shift) and sf.workers > 0
+    ]
+    if not short:
+        return f"{home.id} is short of no one on that {on}"
+    held = [sf for sf in short if sf.role in worker.roles]
+    if not held:
+        roles = ", ".join(sorted({sf.role.value for sf in short}))
+        return f"{home.id} is short of {roles} on that {on}, a role {worker.id} does not hold"
+    if not worker.serves(home.authority):
+        return f"{worker.id} does not serve {home.id}'s authority {home.authority!r}"
+    if not any(worker.available_on(pin.date, sf.shift) for sf in held):
+        shifts = " or ".join(sorted({sf.shift.value for sf in held}))
+        return f"{worker.id} is not available for the {shifts} shift {home.id} is short"
+    start = ctx.dates[0] + dt.timedelta(days=earliest_day_at(ctx, worker, home.id))
+    return f"{worker.id} may work at {home.id} only from {start} (quarantine window)"
 
 
 def add_request_pins(ctx: Context, iv: IsolationVars) -> None:
@@ -47,5 +84,21 @@ def add_request_pins(ctx: Context, iv: IsolationVars) -> None:
             if (r, f) == (pin.request, pin.facility) and d in (None, day)
         ]
         ctx.model.add_eq(
-            [(v, 1) for v in _or_impossible(ctx, chosen, name)], 1, name=name, family=FAMILY
+            [(v, 1) for v in _or_impossible(ctx, chosen, name, _no_admission(ctx, pin))],
+            1,
+            name=name,
+            family=FAMILY,
         )
+
+
+def _no_admission(ctx: Context, pin: RequestPin) -> str:
+    """Why no admission variable exists for the pin (the filters of
+    `isolation.add_placement_variables`)."""
+    request = next(r for r in ctx.scenario.isolation_requests if r.id == pin.request)
+    facility = next(f for f in ctx.scenario.isolation_facilities if f.id == pin.facility)
+    if request.need not in facility.accepts:
+        return f"{facility.id} does not accept {request.need.value}, {request.id}'s need"
+    authority = ctx.request_authority(request)
+    if not facility.serves(authority):
+        return f"{facility.id} does not serve {request.id}'s authority {authority!r}"
+    return f"{request.id} cannot be admitted before its earliest date {request.earliest}"

@@ -35,8 +35,11 @@ def add_kept_decisions(ctx: Context, decisions: list[Decision]) -> None:
     for d in decisions:
         if not d.kept or (d.var is None and d.before == 0):
             continue
+        name = f"kept_{d.name}"
+        if d.var is None:
+            ctx.model.notes[name] = "the new scenario no longer offers this choice"
         var = d.var if d.var is not None else ctx.model.integer(0, 0, f"gone_{d.name}")
-        ctx.model.add_eq([(var, 1)], d.before, name=f"kept_{d.name}", family=FAMILY)
+        ctx.model.add_eq([(var, 1)], d.before, name=name, family=FAMILY)
 
 
 def add_change_penalties(ctx: Context, decisions: list[Decision], tier: int) -> list[Penalty]:

@@ -249,8 +249,10 @@ def _authority_problems(s: Scenario) -> Iterator[Problem]:
 
 
 def _pin_problems(s: Scenario) -> Iterator[Problem]:
-    """Pins name known records and dates inside the horizon; whether they can hold
-    together is the solver's question, answered with the pin named."""
+    """Pins name known records and dates inside the horizon, and each names its own rule:
+    one pin per worker, home and date, one per request and facility (a second one there
+    either repeats the first or contradicts it, on the face of the file). Whether
+    different pins can hold together is the solver's question, answered with them named."""
     known = {
         "worker": {w.id for w in s.workers},
         "home": {h.id for h in s.homes},
@@ -270,3 +272,20 @@ def _pin_problems(s: Scenario) -> Iterator[Problem]:
             day = getattr(pin, field, None)
             if day is not None and not s.horizon.start <= day <= s.horizon.dates[-1]:
                 yield Problem(f"{at}.{field}", f"date {day} is outside the horizon")
+    yield from _repeated(
+        "pins.workers",
+        [(p.worker, p.home, p.date) for p in s.pins.workers],
+        "worker, home and date",
+    )
+    yield from _repeated(
+        "pins.requests", [(p.request, p.facility) for p in s.pins.requests], "request and facility"
+    )
+
+
+def _repeated(at: str, keys: list[tuple[object, ...]], what: str) -> Iterator[Problem]:
+    """Each entry of the list `at` whose key an earlier one already has."""
+    first: dict[tuple[object, ...], int] = {}
+    for i, k in enumerate(keys):
+        if k in first:
+            yield Problem(f"{at}[{i}]", f"pins the same {what} as {at}[{first[k]}]")
+        first.setdefault(k, i)

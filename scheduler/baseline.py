@@ -31,6 +31,7 @@ from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, IsolationFacility, IsolationRequest, Scenario, daily
 from scheduler.build import BuiltModel, build_model
+from scheduler.diagnose import InfeasibleError, conflicting_rules
 from scheduler.extract import extract_plan
 from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
 from scheduler.model import Var, tier_terms
@@ -52,7 +53,7 @@ def plan_baseline(scenario: Scenario, settings: SolverSettings | None = None) ->
     started = time.perf_counter()
     built = build_model(scenario)
     built_at = time.perf_counter()
-    values = baseline_values(built)
+    values = baseline_values(built, settings)
     return plan_of_values(built, values, SOLVER, settings, started, built_at)
 
 
@@ -113,14 +114,18 @@ def _stage(built: BuiltModel, values: list[int], tier: int, seconds: float) -> S
     )
 
 
-def baseline_values(built: BuiltModel) -> list[int]:
+def baseline_values(built: BuiltModel, settings: SolverSettings) -> list[int]:
     """A value for every variable of the model: the greedy decisions and what they imply.
 
-    Raises RuntimeError if any rule of the model is broken (a pin the greedy cannot keep,
-    or a bug here)."""
+    Raises InfeasibleError, naming a minimal conflict, when the greedy breaks a rule because
+    the pins cannot hold with the others; RuntimeError when it breaks one that could hold
+    (pins the greedy could not fit around, or a bug here)."""
     values = baseline_start(built)[1]
     if values is None:
-        raise RuntimeError("the greedy baseline breaks a rule of the model (a pin?)")
+        conflict = conflicting_rules(built.model, settings, settings.time_limit)
+        if conflict:
+            raise InfeasibleError(conflict, built.model.notes)
+        raise RuntimeError("the greedy could not fit its plan around pins that can all hold")
     return values
 
 
@@ -174,21 +179,27 @@ class SlotBook:
 
 
 def place_requests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
-    """Requests by risk, each at the first day and nearest facility with a bed for the
-    whole stay (inside the horizon) and, after the first day, a pre-admission slot:
-    sum_{stays covering t} 1 <= beds[f,t] and swab load <= capacity, as the model says."""
+    """Pinned requests, then the rest by risk, each at the first day and nearest facility
+    with a bed for the whole stay (inside the horizon) and, after the first day, a
+    pre-admission slot: sum_{stays covering t} 1 <= beds[f,t] and swab load <= capacity,
+    as the model says."""
     ctx, iv = built.ctx, built.beds
     facilities = {f.id: f for f in ctx.scenario.isolation_facilities}
     beds_used: Counter[tuple[str, int]] = Counter()
+    pins = {p.request: p for p in ctx.scenario.pins.requests}
     options: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for r, f, d in iv.admit:
-        options[r].append((d, f))
+        pin = pins.get(r)
+        if pin is None or (f == pin.facility and pin.admit in (None, ctx.dates[d])):
+            options[r].append((d, f))
     swabs: dict[tuple[str, int], list[str]] = defaultdict(list)
     for r, site_id, d in sorted(iv.tests):
         swabs[r, d].append(site_id)
     values: dict[Var, int] = {}
+    # Pinned requests first, each only where (and when) it is pinned.
     requests = sorted(
-        ctx.scenario.isolation_requests, key=lambda r: (-request_risk(ctx, r), r.earliest, r.id)
+        ctx.scenario.isolation_requests,
+        key=lambda r: (r.id not in pins, -request_risk(ctx, r), r.earliest, r.id),
     )
     for req in requests:
         stay = stay_days(ctx, req)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from constraints.context import Context
 from constraints.staffing import StaffingVars, is_new_home
-from scenarios.schema import Role, Shift, Worker, daily
+from scenarios.schema import Role, Shift, Worker, WorkerPin, daily
 from scheduler.build import BuiltModel
 from scheduler.model import Var
 from scheduler.plan import Plan
@@ -64,25 +64,48 @@ class DeploymentPlanner:
     def weight(self, home: str, d: int) -> int:
         return self.ctx.risk.score(home, self.ctx.dates[d])
 
-    def schedule(self, worker_id: str, home: str) -> tuple[int, Deployment]:
-        """Best-first schedule of `worker_id` at `home`, and its risk-weighted value."""
+    def schedule(
+        self, worker_id: str, home: str, pinned: dict[int, tuple[Shift, Role, Var]] | None = None
+    ) -> tuple[int, Deployment]:
+        """Best-first schedule of `worker_id` at `home` around the `pinned` shifts, and its
+        risk-weighted value."""
         worker = self.workers[worker_id]
+        days: dict[int, tuple[Shift, Role, Var]] = dict(pinned or {})
         open_slots = [
             (self.weight(home, d), d, s, r, v)
             for d, s, r, v in self.slots[worker_id, home]
-            if self.remaining[home, d, s, r] > 0
+            if self.remaining[home, d, s, r] > 0 and d not in days
         ]
         open_slots.sort(key=lambda c: (-c[0], c[1], c[2]))
-        days: dict[int, tuple[Shift, Role, Var]] = {}
         limit = worker.max_shifts or self.ctx.days
         for _w, d, s, r, v in open_slots:
             if d not in days and len(days) < limit and self._fits(days, d, s):
                 days[d] = (s, r, v)
         test = None
         if days and is_new_home(worker, home):
-            days, test = self._with_test(worker, days)
+            days, test = self._with_test(worker, days, set(days) & set(pinned or {}))
         value = sum(self.weight(home, d) for d in days)
         return value, Deployment(home, days, test)
+
+    def pinned(self, worker_id: str, pins: list[WorkerPin]) -> Deployment:
+        """The worker's schedule at their first pin's home, holding a shift the home is
+        still short of on every pinned day there (other pins cannot hold with these: the
+        solver names the conflict)."""
+        home = pins[0].home
+        held: dict[int, tuple[Shift, Role, Var]] = {}
+        for pin in pins:
+            d = self.ctx.day(pin.date)
+            if pin.home != home or d in held:
+                continue
+            free = (
+                (s, r, v)
+                for day, s, r, v in self.slots[worker_id, home]
+                if day == d and pin.shift in (None, s) and self.remaining[home, d, s, r] > 0
+            )
+            choice = next(free, None)
+            if choice is not None:
+                held[d] = choice
+        return self.schedule(worker_id, home, held)[1]
 
     def _fits(self, days: dict[int, tuple[Shift, Role, Var]], d: int, s: Shift) -> bool:
         policy = self.ctx.policy
@@ -104,9 +127,10 @@ class DeploymentPlanner:
         return run <= policy.max_consecutive_days
 
     def _with_test(
-        self, worker: Worker, days: dict[int, tuple[Shift, Role, Var]]
+        self, worker: Worker, days: dict[int, tuple[Shift, Role, Var]], pinned: set[int]
     ) -> tuple[dict[int, tuple[Shift, Role, Var]], tuple[str, int] | None]:
-        """Drop leading shifts until the first one has a valid test (existing or bookable)."""
+        """Drop leading shifts until the first one has a valid test (existing or bookable);
+        a pinned shift is never dropped."""
         valid = self.ctx.policy.predeployment_test_valid_days
         covered = -1
         if worker.last_negative_test is not None:
@@ -117,7 +141,7 @@ class DeploymentPlanner:
             if first <= covered:
                 return kept, None
             booking = self._bookable(worker, first)
-            if booking is not None:
+            if booking is not None or first in pinned:
                 return kept, booking
             del kept[first]
         return kept, None
@@ -149,12 +173,23 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     Only the workers with a pair at the home just committed are re-scored, and only those
     for whom it was a top-two home get a new priority."""
     planner = DeploymentPlanner(ctx, sv)
+    result = GreedyStaffing()
+    # Pinned workers first, so that no one else takes the shifts they are pinned to.
+    pins: dict[str, list[WorkerPin]] = defaultdict(list)
+    for pin in ctx.scenario.pins.workers:
+        pins[pin.worker].append(pin)
+    for w, own in pins.items():
+        plan = planner.pinned(w, own)
+        if plan.shifts:  # else no pin of theirs can hold: the solver says why
+            planner.commit(w, plan)
+            result.deployments[w] = plan
     homes_of: dict[str, list[str]] = defaultdict(list)
     workers_at: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):
-        homes_of[w].append(h)
-        workers_at[h].append(w)
-    current = {(w, h): planner.schedule(w, h) for w, h in sorted(planner.slots)}
+        if w not in pins:
+            homes_of[w].append(h)
+            workers_at[h].append(w)
+    current = {(w, h): planner.schedule(w, h) for w, h in sorted(planner.slots) if w not in pins}
 
     top_two: dict[str, set[str]] = {}
 
@@ -167,7 +202,6 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
         return 2 * best - second, best, home
 
     waiting = {w: priority(w) for w in homes_of}
-    result = GreedyStaffing()
     while waiting:
         w = max(waiting, key=lambda x: (waiting[x][0], waiting[x][1], x))
         _priority, best, home = waiting.pop(w)
@@ -234,6 +268,12 @@ def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int
     for p in built.penalties:
         if p.var not in hint:
             hint[p.var] = built.model.variables[p.var].ub
+    # A family's stand-in for a choice the model cannot offer (a pin nothing can honour, a
+    # kept decision the new scenario has no variable for) has one value: without it the
+    # hint would not be complete.
+    hint.update(
+        (v, x.lb) for v, x in enumerate(built.model.variables) if x.lb == x.ub and v not in hint
+    )
     return hint
 
 

@@ -65,6 +65,8 @@ class Model:
     variables: list[Variable] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
     hints: dict[Var, int] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Why a rule cannot hold on its own (by rule name), for the infeasibility report."""
     _names: set[str] = field(default_factory=set, repr=False)
 
     def _claim(self, name: str) -> None:

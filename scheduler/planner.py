@@ -9,6 +9,7 @@ from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.baseline import baseline_start
 from scheduler.build import build_model
+from scheduler.diagnose import InfeasibleError
 from scheduler.extract import extract_plan
 from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
@@ -17,19 +18,6 @@ from scheduler.plan import Plan, Summary
 from scheduler.replan import Previous, add_previous, changes
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
-
-
-class InfeasibleError(Exception):
-    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name."""
-
-    def __init__(self, rules: list[str]) -> None:
-        named = ", ".join(rules) if rules else "not isolated within the time limit"
-        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
-        self.rules = rules
-
-    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[list[str]]]:
-        """Rebuilt from its rules when sent back from a worker process or Dask."""
-        return (InfeasibleError, (self.rules,))
 
 
 class NoPlanError(Exception):
@@ -59,7 +47,7 @@ def plan_scenario(
     built_at = time.perf_counter()
     solution = solve(built, settings, warm_starts=starts)
     if solution.status == "INFEASIBLE":
-        raise InfeasibleError(solution.diagnosis)
+        raise InfeasibleError(solution.diagnosis, built.model.notes)
     if not solution.found:
         raise NoPlanError(
             f"no plan found within {settings.time_limit:g} s (status {solution.status})"

@@ -22,7 +22,7 @@ from scenarios.load import load_scenario
 from scenarios.schema import Home, Scenario, daily
 from scheduler.build import BuiltModel, insert_tier_after_unmet_need
 from scheduler.plan import Change, Plan
-from scheduler.tables import SCENARIO, read_plan
+from scheduler.tables import SCENARIO, SUMMARY, PlanReadError, read_plan
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,20 @@ class Previous:
 
 def load_previous(plan_dir: Path, first_open: dt.date) -> Previous:
     return Previous(plan_dir, read_plan(plan_dir), load_scenario(plan_dir / SCENARIO), first_open)
+
+
+def kept_against(plan_dir: Path, plan: Plan, folder: Path | None) -> Plan | None:
+    """The previous plan a re-plan's kept decisions are checked against: the one in
+    `folder`, else the folder its summary names; None when `plan` is not a re-plan."""
+    if plan.summary.kept_before is None:
+        return None
+    source = folder if folder is not None else Path(plan.summary.previous)
+    if not source.is_dir():
+        raise PlanReadError(
+            f"{plan_dir / SUMMARY}: previous: {str(source)!r} is not a plan folder, so the "
+            "decisions this re-plan keeps cannot be checked; name it with --previous"
+        )
+    return read_plan(source)
 
 
 def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:

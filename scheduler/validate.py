@@ -36,6 +36,7 @@ from scenarios.schema import (
     daily,
 )
 from scheduler.plan import Placement, Plan, ShiftAssignment, TestBooking
+from scheduler.validate_decisions import kept_decision, pin_request, pin_worker
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -101,6 +102,8 @@ class Lookup:
 
     scenario: Scenario
     plan: Plan
+    previous: Plan | None = None
+    """A re-plan's previous plan, whose decisions before its first open day it keeps."""
     homes: dict[str, Home] = field(init=False)
     sites: dict[str, TestSite] = field(init=False)
     workers: dict[str, Worker] = field(init=False)
@@ -698,16 +701,20 @@ RULES: tuple[Rule, ...] = (
     bed_occupancy,
     pre_admission_test,
     local_authority,
+    pin_worker,
+    pin_request,
+    kept_decision,
 )
 """Every hard rule, in the order violations are reported."""
 
 RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for rule in RULES)
 
 
-def validate_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
+def validate_plan(scenario: Scenario, plan: Plan, previous: Plan | None = None) -> list[Violation]:
     """Every hard rule `plan` breaks, ordered by rule (as in `RULES`), then key, then
-    message; an empty list means the plan keeps every hard rule."""
-    ix = Lookup(scenario, plan)
+    message; an empty list means the plan keeps every hard rule. A re-plan's kept
+    decisions are checked against `previous`, its previous plan, when given."""
+    ix = Lookup(scenario, plan, previous)
     violations: list[Violation] = []
     for rule in RULES:
         found = sorted(set(rule(ix)))

@@ -55,7 +55,9 @@ def test_a_plan_failing_the_check_never_replaces_an_earlier_plan_without_force(
     args = ["plan", str(TINY), "--out", str(out), "--workers", "1"]
     assert CliRunner().invoke(main, args).exit_code == 0
     earlier = (out / "staff_roster.csv").read_bytes()
-    monkeypatch.setattr(cli.main, "validate_plan", lambda s, p: ["one_home[w1]: broken"])
+    monkeypatch.setattr(
+        cli.main, "validate_plan", lambda s, p, previous=None: ["one_home[w1]: broken"]
+    )
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1
     assert "the earlier plan in" in refused.output and "is kept (--force" in refused.output

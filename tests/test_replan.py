@@ -164,3 +164,30 @@ def test_pins_must_name_known_records_inside_the_horizon() -> None:
     with pytest.raises(Exception, match=r"pins.workers\[0\].worker: unknown worker 'w9'") as e:
         parse_scenario(data, source="pins.yaml")
     assert "pins.workers[0].date: date" in str(e.value)
+
+
+def test_check_holds_a_replan_to_the_decisions_it_keeps(first_plan: Path, tmp_path: Path) -> None:
+    """The re-plan passes `carehome check` (its previous plan found through summary.json);
+    the same folder with a kept shift moved to another day is caught, naming the decision."""
+    out = tmp_path / "after"
+    code, output = run(
+        "plan", str(TINY), "--out", str(out), "--workers", "1",
+        "--previous", str(first_plan), "--from", day(2),
+    )  # fmt: skip
+    assert code == 0, output
+    assert run("check", str(TINY), str(out)) == (0, "0 violations\n")
+    staff = pd.read_csv(out / "staff_roster.csv")
+    kept = staff.index[staff["date"] < day(2)][0]
+    worker, date = staff.loc[kept, "worker_id"], staff.loc[kept, "date"]
+    staff = staff.drop(index=kept)
+    staff.to_csv(out / "staff_roster.csv", index=False)
+    code, output = run("check", str(TINY), str(out))
+    assert code == 1, output
+    assert f"kept_decision[shift,{date},{worker} at" in output
+    # Without its previous plan the re-plan cannot be checked: bad input, named.
+    moved = tmp_path / "moved"
+    first_plan.rename(moved)
+    code, output = run("check", str(TINY), str(out))
+    assert code == 2 and "summary.json" in output and "previous" in output, output
+    code, output = run("check", str(TINY), str(out), "--previous", str(moved))
+    assert code == 1 and "kept_decision[shift" in output, output

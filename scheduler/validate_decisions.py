@@ -1,0 +1,112 @@
+"""Decisions taken before the optimiser ran, re-checked on the finished plan: a planner's
+pins, and the decisions a re-plan keeps from the previous plan (every row dated before its
+first open day: swabs taken, shifts worked, residents admitted).
+
+Both are hard rules of the model (`constraints.pins`, `constraints.replan`); like the rest
+of `scheduler.validate`, these twins read only the scenario, the plan and, for a re-plan,
+the previous plan, never the model. Each violation names the pin or the kept decision and
+says what the plan did instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import Protocol
+
+from scenarios.schema import Scenario
+from scheduler.plan import Plan
+
+Found = Iterator[tuple[str, str]]
+"""What a rule yields: (key, message) per violation, as in `scheduler.validate`."""
+
+
+class Checked(Protocol):
+    """What these rules read: the scenario, the plan and, for a re-plan, the previous plan
+    (`scheduler.validate.Lookup` is one)."""
+
+    scenario: Scenario
+    plan: Plan
+    previous: Plan | None
+
+
+def pin_worker(ix: Checked) -> Found:
+    """Each worker pin (w, h, d[, s]): the plan has a shift of w at h on d (on s if given)."""
+    by_day = {(a.worker_id, a.date): a for a in ix.plan.shifts}
+    for pin in ix.scenario.pins.workers:
+        worked = by_day.get((pin.worker, pin.date))
+        if worked is not None and worked.home_id == pin.home and pin.shift in (None, worked.shift):
+            continue
+        wanted = f"{pin.home} on {pin.date}" + (f" ({pin.shift} shift)" if pin.shift else "")
+        did = (
+            f"has {pin.worker} off that day"
+            if worked is None
+            else f"has {pin.worker} at {worked.home_id} ({worked.shift} shift) instead"
+        )
+        yield (
+            f"{pin.worker},{pin.home},{pin.date}",
+            f"{pin.worker} is pinned to {wanted}; the plan {did}",
+        )
+
+
+def pin_request(ix: Checked) -> Found:
+    """Each request pin (r, f[, d]): the plan places r at f (admitted on d if given)."""
+    placed = {p.request_id: p for p in ix.plan.placements}
+    for pin in ix.scenario.pins.requests:
+        stay = placed.get(pin.request)
+        if (
+            stay is not None
+            and stay.facility_id == pin.facility
+            and pin.admit
+            in (
+                None,
+                stay.admit_date,
+            )
+        ):
+            continue
+        wanted = pin.facility + (f" from {pin.admit}" if pin.admit else "")
+        did = (
+            f"leaves {pin.request} unplaced"
+            if stay is None
+            else f"places {pin.request} at {stay.facility_id} from {stay.admit_date} instead"
+        )
+        yield (
+            f"{pin.request},{pin.facility}",
+            f"{pin.request} is pinned to {wanted}; the plan {did}",
+        )
+
+
+Row = tuple[str, dt.date, str]
+"""A decision as (what, date, detail): e.g. ("shift", 2020-06-02, "w017 at h003, day carer")."""
+
+
+def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
+    """The plan's decisions dated before `before`, each with its amount (tests booked, 1
+    for a shift or an admission)."""
+    rows: Counter[Row] = Counter()
+    for t in plan.testing:
+        whose = t.worker_id or t.request_id or f"{t.home_id} {t.cohort}"
+        rows["test booking", t.date, f"{whose} at {t.site_id}"] += t.tests
+    for a in plan.shifts:
+        rows["shift", a.date, f"{a.worker_id} at {a.home_id}, {a.shift} {a.role}"] += 1
+    for p in plan.placements:
+        rows["admission", p.admit_date, f"{p.request_id} at {p.facility_id}"] += 1
+    return Counter({row: n for row, n in rows.items() if row[1] < before})
+
+
+def kept_decision(ix: Checked) -> Found:
+    """A re-plan from day F: for every decision dated d < F, its amount in the plan equals
+    its amount in the previous plan (nothing dropped, added or resized)."""
+    first_open = ix.plan.summary.kept_before
+    if ix.previous is None or first_open is None:
+        return
+    then, now = _rows(ix.previous, first_open), _rows(ix.plan, first_open)
+    for what, day, detail in sorted(set(then) | set(now)):
+        was, has = then[what, day, detail], now[what, day, detail]
+        if was != has:
+            yield (
+                f"{what},{day},{detail}",
+                f"{what} on {day}, {detail}: {was} in the previous plan, kept before "
+                f"{first_open}; the plan has {has}",
+            )
