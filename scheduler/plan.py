@@ -136,6 +136,9 @@ class DayKpis(Record):
 
 
 class Summary(Record):
+    # `model_size` is a field, not pydantic's: pydantic before 2.10 reserves all of `model_`.
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+
     scenario: str
     status: str
     objective: float
