@@ -75,6 +75,8 @@ class _Extractor:
             if n := self._on(var):
                 serving = [w for w in windows[home_id, cohort] if w.first <= d <= w.last]
                 serving.sort(key=lambda w: (w.kind != WindowKind.OUTBREAK, w.due))
+                reason = serving[0].label if serving else "cover window"
+                override = ctx.sites[site_id].override(cohort, ctx.homes[home_id].type)
                 rows.append(
                     TestBooking(
                         date=ctx.dates[d],
@@ -83,7 +85,7 @@ class _Extractor:
                         cohort=cohort,
                         tests=n,
                         risk=ctx.risk.score(home_id, ctx.dates[d]),
-                        reason=serving[0].label if serving else "cover window",
+                        reason=f"{reason}; {override}" if override else reason,
                     )
                 )
         return sorted(rows, key=lambda r: (r.date, r.site_id, -r.risk, r.home_id or "", r.cohort))

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from scenarios.schema import Scenario
 from scheduler.plan import Plan
 from tests.conftest import day, home, scenario, site, solve
 
@@ -85,6 +86,37 @@ def test_national_portal_does_not_test_learning_disability_residents():
         residents
         and "no test channel accepts residents of learning_disability homes" in residents[0].cause
     )
+
+
+def _portal_and_ld_home(home_types: list[str] | None = None) -> tuple[Scenario, Plan]:
+    """An LD home whose residents and staff are due, a national portal as the only channel
+    (`home_types` as given, omitted if None), and the plan."""
+    portal = {} if home_types is None else {"home_types": home_types}
+    s = scenario(
+        homes=[home("ld", type="learning_disability", beds=8, residents=6, last_tested={})],
+        test_sites=[
+            site("national", 100, kind="national_portal", cohorts=["residents", "staff"], **portal)
+        ],
+    )
+    return s, solve(s)
+
+
+def test_a_national_portal_tests_no_learning_disability_residents_by_default():
+    # no home_types on the row: the portal's own rule holds (set up for over-65s and
+    # residents with dementia), so the residents go untested; the staff are tested
+    _s, plan = _portal_and_ld_home()
+    assert {t.cohort for t in plan.testing} == {"staff"}
+    residents = [u for u in plan.unmet if u.detail.startswith("residents")]
+    assert residents and all(u.cause_family == "testing" for u in residents)
+
+
+def test_an_explicit_home_types_list_lets_the_portal_test_learning_disability_residents():
+    s, plan = _portal_and_ld_home(["older_people_residential", "learning_disability"])
+    residents = [t for t in plan.testing if t.cohort == "residents"]
+    assert sum(t.tests for t in residents) == 6
+    # the booking says the scenario's list, not the portal's own rule, let it through
+    override = s.test_sites[0].override(residents[0].cohort, s.homes[0].type)
+    assert override and all(override in t.reason for t in residents)
 
 
 def test_lead_time_delays_the_first_test():
