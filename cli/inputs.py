@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.common import handles_errors
+from cli.report import scenario_counts
 from scenarios.atomic import write_text
 from scenarios.cqc import CqcQuery
 from scenarios.importer import Sources, export_inputs, import_scenario
@@ -99,12 +100,7 @@ def import_command(
         click.echo(note)
     write_text(output, result.yaml())
     s = result.scenario
-    click.echo(
-        f"wrote {output}: {len(s.homes)} homes, {len(s.workers)} workers, "
-        f"{len(s.test_sites)} test sites, {len(s.isolation_facilities)} facilities, "
-        f"{len(s.isolation_requests)} isolation requests, {s.horizon.days} days "
-        f"from {s.horizon.start}"
-    )
+    click.echo(f"wrote {output}: {scenario_counts(s)} from {s.horizon.start}")
 
 
 @click.command("export-inputs")

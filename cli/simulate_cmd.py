@@ -12,6 +12,7 @@ import pandas as pd
 from cli.common import DASK_OPTION, SEED_OPTION, handles_errors, jobs_option
 from cli.progress import ProgressBar
 from scenarios.load import load_scenario
+from scenarios.words import count
 from scheduler.executors import MissingDaskError, open_executor
 from scheduler.outdir import staged_dir
 from scheduler.settings import SolverSettings
@@ -120,7 +121,7 @@ def _print(tables: dict[str, pd.DataFrame], baseline: str) -> None:
     plans = tables["plans"]
     for row in plans.itertuples():
         click.echo(
-            f"{row.policy}: {row.plans} plans, {row.failed} failed, "
+            f"{row.policy}: {count(row.plans, 'plan')}, {row.failed} failed, "
             f"median {row.seconds_median:g} s, median gap {row.gap_median_pct:g} %"
         )
     outcomes = tables["outcomes"]

@@ -20,6 +20,7 @@ import pandas as pd
 from scenarios.atomic import inside
 from scenarios.schema import Scenario
 from scenarios.whatif import Study
+from scenarios.words import count
 from scheduler.executors import local_executor as local_executor  # re-exported
 from scheduler.plan import DayKpis, Plan
 from scheduler.planner import plan_scenario
@@ -213,4 +214,6 @@ def _cell_status(ok: list[dict[str, Any]], failures: list[str]) -> str:
         return failures[0]
     statuses = sorted({r["status"] for r in ok})
     status = statuses[0] if len(statuses) == 1 else "/".join(statuses)
-    return f"{status} ({len(failures)} seeds failed: {failures[0]})" if failures else status
+    return (
+        f"{status} ({count(len(failures), 'seed')} failed: {failures[0]})" if failures else status
+    )

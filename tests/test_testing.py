@@ -170,3 +170,21 @@ def test_mobile_unit_visits_at_most_its_daily_homes():
     visits = Counter(t.date for t in plan.testing)
     assert set(visits.values()) == {1}
     assert len(plan.testing) == 3  # one home a day over three days
+
+
+def test_validate_states_an_explicit_list_that_overrides_the_portal_rule(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import main
+    from scenarios.load import dump_scenario
+
+    results = []
+    for types in (None, ["learning_disability"]):
+        s, _plan = _portal_and_ld_home(types)
+        path = tmp_path / f"s{len(results)}.yaml"
+        path.write_text(dump_scenario(s))
+        results.append(CliRunner().invoke(main, ["validate", str(path)]))
+    plain, overridden = results
+    assert plain.exit_code == overridden.exit_code == 0
+    assert "learning_disability" not in plain.output
+    assert "learning_disability" in overridden.output and "national" in overridden.output
