@@ -18,7 +18,7 @@ from scheduler.outdir import staged_dir
 from scheduler.settings import SolverSettings
 from scheduler.simulation.policies import POLICIES
 from scheduler.simulation.run import REPLAN_EVERY
-from scheduler.simulation.study import STUDY_FILES, run_study, write_outputs
+from scheduler.simulation.study import MIN_PAIRS, STUDY_FILES, run_study, write_outputs
 
 
 def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> list[str]:
@@ -132,6 +132,14 @@ def _print(tables: dict[str, pd.DataFrame], baseline: str) -> None:
     comparison = tables["comparison"]
     if not comparison.empty:
         click.echo(f"\ndifference from {baseline} (paired by seed, 95 % interval)")
+        fewest = int(comparison["pairs"].min())
+        if fewest < MIN_PAIRS:
+            click.echo(
+                f"warning: too few runs: {count(fewest, 'paired run')} per policy cannot tell "
+                f"policies apart ({MIN_PAIRS} or more advised); read the numbers below as "
+                "a trial of the study, not a result"
+            )
         with contextlib.suppress(KeyError):
             cols = ["policy", "outcome", "difference", "ci95_low", "ci95_high", "difference_pct"]
+            cols.append("verdict")
             click.echo(comparison[cols].to_string(index=False, na_rep="-"))

@@ -258,3 +258,40 @@ def test_round_robin_turns_carry_from_plan_to_plan() -> None:
     turns.resume(START + dt.timedelta(days=4))  # days 0-3 carried out, re-planned on day 4
     _s, rest = _round_robin_days(days=4, first=4, turns=turns)
     assert first[:8] + rest == whole
+
+
+def _paired_runs(n: int, shift: float, noise: float) -> pd.DataFrame:
+    """`n` seeds of policies a and b, b's outcomes `shift` above a's plus +-`noise`."""
+    from scheduler.simulation.run import OUTCOMES
+
+    rows = []
+    for seed in range(n):
+        wobble = noise if seed % 2 else -noise
+        rows.append({"policy": "a", "seed": seed, "error": ""} | {k: 100.0 for k in OUTCOMES})
+        rows.append(
+            {"policy": "b", "seed": seed, "error": ""}
+            | {k: 100.0 + shift + wobble for k in OUTCOMES}
+        )
+    return pd.DataFrame(rows)
+
+
+def test_a_comparison_says_when_a_difference_cannot_be_told_from_zero() -> None:
+    from scheduler.simulation.study import comparison_table
+
+    clear = comparison_table(_paired_runs(20, 10.0, 1.0), "a")
+    assert set(clear["verdict"]) == {"higher"}
+    spanning = comparison_table(_paired_runs(20, 1.0, 10.0), "a")
+    assert set(spanning["verdict"]) == {"cannot be told from zero"}
+    # two runs decide nothing, even with a clear-looking difference
+    two = comparison_table(_paired_runs(2, 10.0, 1.0), "a")
+    assert all("too few runs" in v for v in two["verdict"])
+
+
+def test_the_simulate_command_warns_that_two_runs_decide_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    args = ["simulate", str(TINY), "--weeks", "1", "--runs", "2", "--out", str(out)]
+    args += ["--policies", "greedy,proportional"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "too few runs" in result.output
+    assert "verdict" in pd.read_csv(out / "comparison.csv").columns
