@@ -21,7 +21,17 @@ from dataclasses import dataclass, replace
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import earliest_day_at, is_new_home
 from constraints.testing import CoverWindow, WindowKind
-from scenarios.schema import Cohort, IsolationRequest, Role, Shift, TestSite, Worker, daily
+from scenarios.schema import (
+    NOT_TESTED_BY_KIND,
+    Cohort,
+    IsolationRequest,
+    Role,
+    Shift,
+    TestSite,
+    Worker,
+    daily,
+)
+from scenarios.words import count
 from scheduler.build import BuiltModel
 from scheduler.model import Constraint, Var
 
@@ -203,10 +213,18 @@ class CauseFinder:
             s.accepts(w.cohort, home.type) and s.serves(home.authority)
             for s in ctx.scenario.test_sites
         ):
+            by_kind = [
+                f"{s.kind} {s.id} does not test them by its kind's rule"
+                for s in ctx.scenario.test_sites
+                if s.home_types is None
+                and w.cohort in s.cohorts
+                and s.serves(home.authority)
+                and home.type in NOT_TESTED_BY_KIND.get(s.kind, {}).get(w.cohort, ())
+            ]
             return Cause(
                 "testing",
                 "",
-                f"no test channel accepts {w.cohort} of {home.type} homes",
+                "; ".join([f"no test channel accepts {w.cohort} of {home.type} homes", *by_kind]),
                 rule="site_accepts",
                 remedy=f"a test channel taking {w.cohort} of {home.type} homes",
             )
@@ -269,7 +287,7 @@ class CauseFinder:
         s, d = full[-1]  # the latest full day: one more slot there is still in time
         users = self.site_users(s, d, w.home)
         ahead = [u for u in users if u[1] >= self.ctx.risk.score(w.home, ctx.dates[d])]
-        used = ", ".join(f"{who} (risk {risk}, {n} tests)" for who, risk, n in ahead[:3])
+        used = ", ".join(f"{who} (risk {risk}, {count(n, 'test')})" for who, risk, n in ahead[:3])
         more = f" and {len(ahead) - 3} more" if len(ahead) > 3 else ""
         text = sites + (f"; used by higher-risk {used}{more}" if used else "")
         line = self._next_in_line_for_tests(full)
@@ -285,7 +303,7 @@ class CauseFinder:
             date=ctx.dates[d],
             binding=binding,
             next_in_line=tuple(line[:NEXT_IN_LINE]),
-            remedy=f"+{n} tests at site {s} on {ctx.dates[d]}",
+            remedy=f"+{count(n, 'test')} at site {s} on {ctx.dates[d]}",
         )
 
     def _no_slot(self, site_days: list[tuple[TestSite, int]], n: int) -> Cause:
@@ -310,14 +328,14 @@ class CauseFinder:
         ]
         parts += [
             f"site {sid} takes bookings only from {ctx.dates[min(lead, ctx.days - 1)]}"
-            f" (lead time {lead} days)"
+            f" (lead time {count(lead, 'day')})"
             if lead < ctx.days
-            else f"site {sid} takes no booking inside the plan (lead time {lead} days)"
+            else f"site {sid} takes no booking inside the plan (lead time {count(lead, 'day')})"
             for sid, lead in sorted(opens.items())
         ]
         parts += [
             f"a swab at site {sid} would fall before the plan's first day (results take "
-            f"{days} days)"
+            f"{count(days, 'day')})"
             for sid, days in sorted(before_plan.items())
         ]
         text = "; ".join(parts) or "no test channel has a day for it"
@@ -330,7 +348,7 @@ class CauseFinder:
                 text,
                 rule="site_capacity",
                 date=last,
-                remedy=f"+{n} tests at site {sid} on {last}",
+                remedy=f"+{count(n, 'test')} at site {sid} on {last}",
             )
         if opens:
             return Cause(

@@ -11,6 +11,7 @@ from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, daily
+from scenarios.words import count
 from scheduler.build import BuiltModel
 from scheduler.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
@@ -172,7 +173,7 @@ class _Extractor:
                 wait = (admit - req.earliest).days
                 why = req.reason or "cannot isolate safely"
                 if wait:
-                    why += f"; waited {wait} days: {self.causes.unplaced(req, d).text}"
+                    why += f"; waited {count(wait, 'day')}: {self.causes.unplaced(req, d).text}"
                 rows.append(
                     Placement(
                         request_id=r,

@@ -107,7 +107,8 @@ def test_a_national_portal_tests_no_learning_disability_residents_by_default():
     _s, plan = _portal_and_ld_home()
     assert {t.cohort for t in plan.testing} == {"staff"}
     residents = [u for u in plan.unmet if u.detail.startswith("residents")]
-    assert residents and all(u.cause_family == "testing" for u in residents)
+    assert residents and all(u.cause_rule == "site_accepts" for u in residents)
+    assert all("national" in u.cause for u in residents)  # the cause names the portal
 
 
 def test_an_explicit_home_types_list_lets_the_portal_test_learning_disability_residents():

@@ -11,7 +11,7 @@ from scenarios.load import load_scenario
 from scenarios.words import count
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
-from tests.conftest import EXAMPLES, day, home, scenario, shortfall, solve, worker
+from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, solve, worker
 
 
 def test_count_says_one_and_many() -> None:
@@ -69,3 +69,13 @@ def test_the_plan_summary_counts_placed_and_never_placed_requests_apart() -> Non
     text = summary_text(s, solve(s), EXAMPLES)
     [line] = [x for x in text.splitlines() if "isolation mean wait" in x]
     assert "1 placed" in line and "1 never placed" in line
+
+
+def test_a_cause_asks_for_one_test_in_the_singular() -> None:
+    s = scenario(
+        days=3,
+        homes=[home("a", staff=1, residents=0, last_tested={"staff": day(-7)})],
+        test_sites=[site(capacity=[0, 0, 0])],
+    )
+    [unmet] = solve(s).unmet
+    assert unmet.remedy.startswith("+1 test at") and "1 tests" not in unmet.remedy
