@@ -15,6 +15,7 @@ import click
 from cli.common import SEED_OPTION, handles_errors
 from scenarios.atomic import write_text
 from scenarios.load import ScenarioError, load_scenario
+from scenarios.words import count
 from scheduler.compare import local_executor
 from scheduler.explain import explain_home, explain_text
 from scheduler.settings import SolverSettings
@@ -90,7 +91,8 @@ def value_command(
         table = value_table(s, settings, chosen, step, dual_time_limit=60)
     click.echo(table.to_string(index=False, na_rep="-"))
     click.echo(
-        f"{len(chosen)} resources x 2 steps + base planned in {time.perf_counter() - started:.0f} s"
+        f"{count(len(chosen), 'resource')} x 2 steps + base planned in "
+        f"{time.perf_counter() - started:.0f} s"
     )
     if out is not None:
         write_text(out, table.to_csv(index=False))

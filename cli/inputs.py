@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.common import handles_errors
+from cli.report import scenario_counts
 from scenarios.atomic import write_text
 from scenarios.cqc import CqcQuery, Skipped, skip_counts, skipped_csv
 from scenarios.importer import Sources, export_inputs, import_scenario
@@ -101,12 +102,7 @@ def import_command(
     if query is not None:
         _write_skipped(output, result.skipped)
     s = result.scenario
-    click.echo(
-        f"wrote {output}: {len(s.homes)} homes, {len(s.workers)} workers, "
-        f"{len(s.test_sites)} test sites, {len(s.isolation_facilities)} facilities, "
-        f"{len(s.isolation_requests)} isolation requests, {s.horizon.days} days "
-        f"from {s.horizon.start}"
-    )
+    click.echo(f"wrote {output}: {scenario_counts(s)} from {s.horizon.start}")
 
 
 def skipped_path(output: Path) -> Path:

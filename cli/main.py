@@ -26,7 +26,7 @@ from cli.common import (
 )
 from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
-from cli.report import summary_text
+from cli.report import override_notes, scenario_counts, summary_text
 from cli.report_cmd import report_command
 from cli.simulate_cmd import simulate_command
 from cli.whatif_cmd import whatif_command
@@ -35,6 +35,7 @@ from scenarios.generate import generate as make
 from scenarios.generate import generate_authorities, plymouth_2020, plymouth_text
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
+from scenarios.words import count
 from scheduler.backends import SOLVERS
 from scheduler.decompose import independent_parts, plan_decomposed
 from scheduler.executors import open_executor
@@ -70,11 +71,9 @@ def validate(scenario: Path) -> None:
       carehome validate scenarios/examples/tiny.yaml
     """
     s = load_scenario(scenario)
-    click.echo(
-        f"{scenario.name}: ok ({len(s.homes)} homes, {len(s.workers)} workers, "
-        f"{len(s.test_sites)} test sites, {len(s.isolation_facilities)} facilities, "
-        f"{len(s.isolation_requests)} isolation requests, {s.horizon.days} days)"
-    )
+    click.echo(f"{scenario.name}: ok ({scenario_counts(s)})")
+    for note in override_notes(s):
+        click.echo(note)
 
 
 @main.command()
@@ -223,15 +222,15 @@ def plan(
         fail(
             EXIT_INTERNAL,
             [
-                f"independent check: {len(violations)} violations; the earlier plan in {out} "
-                "is kept (--force replaces it)"
+                f"independent check: {count(len(violations), 'violation')}; "
+                f"the earlier plan in {out} is kept (--force replaces it)"
             ],
         )
     write_plan(result, s, out)
     if xlsx is not None:
         write_workbook(result, s, xlsx)
     click.echo(summary_text(s, result, out))
-    click.echo(f"independent check: {len(violations)} violations")
+    click.echo(f"independent check: {count(len(violations), 'violation')}")
     for v in violations:
         click.echo(f"  {v}", err=True)
     if violations:
@@ -266,7 +265,7 @@ def check(scenario: Path, plan_dir: Path, previous: Path | None) -> None:
     violations = validate_plan(s, plan, kept_against(plan_dir, plan, previous))
     for v in violations:
         click.echo(str(v))
-    click.echo(f"{len(violations)} violations")
+    click.echo(count(len(violations), "violation"))
     if violations:
         sys.exit(EXIT_INTERNAL)
 
@@ -338,7 +337,8 @@ def generate(
         text = json.dumps(s.model_dump(mode="json", by_alias=True, exclude_defaults=True), indent=2)
     write_text(output, text)
     click.echo(
-        f"wrote {output} ({len(s.homes)} homes, {len(s.workers)} workers, {s.horizon.days} days)"
+        f"wrote {output} ({count(len(s.homes), 'home')}, {count(len(s.workers), 'worker')}, "
+        f"{count(s.horizon.days, 'day')})"
     )
 
 

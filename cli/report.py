@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scenarios.schema import Scenario
-from scheduler.plan import Plan
+from scenarios.words import count
+from scheduler.plan import Plan, Summary
 
 _KPI_LABELS = {
     "cohort_tests_in_interval_pct": "cohort tests within retest interval",
@@ -15,20 +16,45 @@ _KPI_LABELS = {
 }
 
 
+def scenario_counts(s: Scenario) -> str:
+    """What a scenario holds, as `validate` and `import` print it."""
+    return (
+        f"{count(len(s.homes), 'home')}, {count(len(s.workers), 'worker')}, "
+        f"{count(len(s.test_sites), 'test site')}, "
+        f"{count(len(s.isolation_facilities), 'facility')}, "
+        f"{count(len(s.isolation_requests), 'isolation request')}, "
+        f"{count(s.horizon.days, 'day')}"
+    )
+
+
+def override_notes(s: Scenario) -> list[str]:
+    """Each site whose explicit home_types lets it test what its kind does not, for the
+    home types the scenario has: the plan will rest on that list, so say it."""
+    types = sorted({h.type for h in s.homes})
+    return [
+        f"note: {said}"
+        for site in s.test_sites
+        for cohort in site.cohorts
+        for t in types
+        if (said := site.override(cohort, t))
+    ]
+
+
 def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
     s = plan.summary
     k = s.kpis
     h = scenario.horizon
     lines = [
-        f"{scenario.name}: {len(scenario.homes)} homes, {len(scenario.workers)} workers, "
-        f"{h.days} days from {h.start}",
+        f"{scenario.name}: {count(len(scenario.homes), 'home')}, "
+        f"{count(len(scenario.workers), 'worker')}, {count(h.days, 'day')} from {h.start}",
         f"solver {s.solver}: {s.status}, gap {100 * s.gap:.2f}%, build {s.build_seconds:.2f} s, "
         f"solve {s.solve_seconds:.2f} s, wall {s.wall_seconds:.2f} s "
         f"({s.model_size.get('variables', 0):,} variables, "
         f"{s.model_size.get('constraints', 0):,} constraints)",
     ]
-    if s.stages and s.stages[0].bound_source == "cp-sat" and s.gap > 0.10:
-        lines.append("  (the gap is against CP-SAT's own bound; --lp-bound proves a tighter one)")
+    note = bound_note(s)
+    if note:
+        lines.append(f"  ({note})")
     for st in s.stages:
         lines.append(
             f"  tier {st.tier} {st.name:<48} {st.status:<8} {st.objective:>14,.0f} "
@@ -39,16 +65,52 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         lines.append(f"  {label:<40} {k.get(key, 0):6.1f} %")
     lines.append(
         f"  {'shifts filled / short':<40} {k.get('shifts_filled', 0):6.0f} / "
-        f"{k.get('shifts_short', 0):.0f} by {k.get('workers_deployed', 0):.0f} workers"
+        f"{k.get('shifts_short', 0):.0f} by {count(k.get('workers_deployed', 0), 'worker')}"
     )
-    lines.append(f"  {'isolation mean wait':<40} {k.get('isolation_mean_wait_days', 0):6.2f} days")
+    lines.append(f"  {'isolation mean wait':<40} {wait_text(plan)}")
     lines.append(
         f"  {'tests booked':<40} {k.get('tests_booked', 0):6.0f} "
         f"({k.get('test_capacity_used_pct', 0):.1f} % of capacity)"
     )
     lines.append("")
     lines.append(
-        f"wrote {out}/: {len(plan.testing)} test bookings, {len(plan.shifts)} shifts, "
-        f"{len(plan.placements)} placements, {len(plan.unmet)} unmet needs"
+        f"wrote {out}/: {count(len(plan.testing), 'test booking')}, "
+        f"{count(len(plan.shifts), 'shift')}, {count(len(plan.placements), 'placement')}, "
+        f"{count(len(plan.unmet), 'unmet need')}"
     )
     return "\n".join(lines)
+
+
+def wait_text(plan: Plan) -> str:
+    """The mean wait is over placed requests only: say so, and how many were never placed
+    (their wait has no end inside the plan)."""
+    placed = len(plan.placements)
+    never = sum(u.amount for u in plan.unmet if u.kind == "isolation")
+    if not placed:
+        return f"none placed; {never} never placed" if never else "no requests"
+    text = f"{plan.summary.kpis.get('isolation_mean_wait_days', 0):6.2f} days for {placed} placed"
+    return f"{text}; {never} never placed" if never else text
+
+
+def bound_note(s: Summary) -> str:
+    """What the gap is measured against, only what is true: the LP bound when obtained; that
+    it was asked for and not obtained, and why; or, when not asked for, that it exists."""
+    if not s.stages:
+        return ""
+    first = s.stages[0]
+    if s.lp_bound_asked and first.lp_bound is None:
+        return (
+            f"--lp-bound: GLOP did not solve the tier {first.tier} LP relaxation within its "
+            f"time limit of {s.time_limit:g} s, so there is no LP bound; the gap is against "
+            f"{s.solver}'s own bound"
+        )
+    if s.lp_bound_asked and first.lp_bound is not None:
+        if first.bound_source == "lp-relaxation":
+            return f"LP relaxation bound {first.lp_bound:,.0f}: the gap is against it"
+        return (
+            f"LP relaxation bound {first.lp_bound:,.0f}, no tighter than {s.solver}'s own "
+            f"bound {first.best_bound:,.0f}: the gap is against the latter"
+        )
+    if first.bound_source == "cp-sat" and s.gap > 0.10:  # the search's own bound, any solver
+        return f"the gap is against {s.solver}'s own bound; --lp-bound can prove a tighter one"
+    return ""

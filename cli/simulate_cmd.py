@@ -12,12 +12,13 @@ import pandas as pd
 from cli.common import DASK_OPTION, SEED_OPTION, handles_errors, jobs_option
 from cli.progress import ProgressBar
 from scenarios.load import load_scenario
+from scenarios.words import count
 from scheduler.executors import MissingDaskError, open_executor
 from scheduler.outdir import staged_dir
 from scheduler.settings import SolverSettings
 from scheduler.simulation.policies import POLICIES
 from scheduler.simulation.run import REPLAN_EVERY
-from scheduler.simulation.study import STUDY_FILES, run_study, write_outputs
+from scheduler.simulation.study import MIN_PAIRS, STUDY_FILES, run_study, write_outputs
 
 
 def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> list[str]:
@@ -120,7 +121,7 @@ def _print(tables: dict[str, pd.DataFrame], baseline: str) -> None:
     plans = tables["plans"]
     for row in plans.itertuples():
         click.echo(
-            f"{row.policy}: {row.plans} plans, {row.failed} failed, "
+            f"{row.policy}: {count(row.plans, 'plan')}, {row.failed} failed, "
             f"median {row.seconds_median:g} s, median gap {row.gap_median_pct:g} %"
         )
     outcomes = tables["outcomes"]
@@ -131,6 +132,14 @@ def _print(tables: dict[str, pd.DataFrame], baseline: str) -> None:
     comparison = tables["comparison"]
     if not comparison.empty:
         click.echo(f"\ndifference from {baseline} (paired by seed, 95 % interval)")
+        fewest = int(comparison["pairs"].min())
+        if fewest < MIN_PAIRS:
+            click.echo(
+                f"warning: too few runs: {count(fewest, 'paired run')} per policy cannot tell "
+                f"policies apart ({MIN_PAIRS} or more advised); read the numbers below as "
+                "a trial of the study, not a result"
+            )
         with contextlib.suppress(KeyError):
             cols = ["policy", "outcome", "difference", "ci95_low", "ci95_high", "difference_pct"]
+            cols.append("verdict")
             click.echo(comparison[cols].to_string(index=False, na_rep="-"))

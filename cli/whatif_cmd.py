@@ -15,6 +15,7 @@ from cli.progress import ProgressBar
 from scenarios.atomic import inside, write_text
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.whatif import Study, load_whatif
+from scenarios.words import count
 from scheduler.compare import HEADLINE, KPIS, folder_name, run_study
 from scheduler.executors import MissingDaskError, open_executor
 from scheduler.outdir import staged_dir
@@ -95,7 +96,7 @@ def whatif_command(
     if emit is not None:
         for name, scenario in runs.items():
             write_text(inside(emit, f"{folder_name(name)}.yaml"), dump_scenario(scenario))
-        click.echo(f"wrote {len(runs)} scenarios to {emit}/")
+        click.echo(f"wrote {count(len(runs), 'scenario')} to {emit}/")
     if out is None:
         return
     settings = SolverSettings(
@@ -107,7 +108,7 @@ def whatif_command(
         table = write_study(study, results, staging)
     click.echo(_printable(table))
     click.echo(
-        f"wrote {out}/: comparison.csv, comparison.xlsx, charts/ and {len(runs)} plans "
+        f"wrote {out}/: comparison.csv, comparison.xlsx, charts/ and {count(len(runs), 'plan')} "
         f"({len(study.variants) + 1} under variants/, {len(study.cells)} under sweep/)"
     )
 

@@ -16,12 +16,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from constraints.isolation import request_risk, stay_days
+from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import earliest_day_at, is_new_home
 from constraints.testing import CoverWindow, WindowKind
-from scenarios.schema import Cohort, IsolationRequest, Role, Shift, Worker, daily
+from scenarios.schema import (
+    NOT_TESTED_BY_KIND,
+    Cohort,
+    IsolationRequest,
+    Role,
+    Shift,
+    TestSite,
+    Worker,
+    daily,
+)
+from scenarios.words import count
 from scheduler.build import BuiltModel
 from scheduler.model import Constraint, Var
 
@@ -49,6 +59,17 @@ _TEST_RULES = {
     "stays_started",
     "starts_on_a_shift",
 }
+
+
+def _test_rule_text(rule: str) -> str:
+    """What a rule that stops one more swab (besides site capacity and mobile visits) says:
+    only `cohort_size` is the one-swab-a-day rule; a re-plan's `kept_*` rules keep a
+    booking as it was; any other rule is named as it is."""
+    if rule == "cohort_size":
+        return "one swab per person a day (cohort_size)"
+    if rule.startswith("kept_"):
+        return f"kept as booked before the re-plan's first open day ({rule})"
+    return rule
 
 
 @dataclass(frozen=True)
@@ -192,23 +213,33 @@ class CauseFinder:
             s.accepts(w.cohort, home.type) and s.serves(home.authority)
             for s in ctx.scenario.test_sites
         ):
+            by_kind = [
+                f"{s.kind} {s.id} does not test them by its kind's rule"
+                for s in ctx.scenario.test_sites
+                if s.home_types is None
+                and w.cohort in s.cohorts
+                and s.serves(home.authority)
+                and home.type in NOT_TESTED_BY_KIND.get(s.kind, {}).get(w.cohort, ())
+            ]
             return Cause(
                 "testing",
                 "",
-                f"no test channel accepts {w.cohort} of {home.type} homes",
+                "; ".join([f"no test channel accepts {w.cohort} of {home.type} homes", *by_kind]),
                 rule="site_accepts",
                 remedy=f"a test channel taking {w.cohort} of {home.type} homes",
             )
         moves = self._window_moves(w)
         if not moves:
-            return Cause(
-                "testing",
-                "",
-                "no eligible channel can test inside the window (lead time)",
-                rule="lead_time",
-                date=w.due,
-                remedy="a channel with a shorter lead time",
-            )
+            eligible = [
+                site
+                for site in ctx.scenario.test_sites
+                if site.accepts(w.cohort, home.type) and site.serves(home.authority)
+            ]
+            window = range(w.first, w.last + 1)
+            shut = self._no_slot([(site, d) for site in eligible for d in window], w.size)
+            if shut.rule == "lead_time":
+                return replace(shut, date=w.due)
+            return shut
         blocked = {sd: self.tight.blocking(move) for sd, move in moves.items()}
         free = [sd for sd, rules in blocked.items() if not rules]
         full = sorted(
@@ -250,12 +281,13 @@ class CauseFinder:
                     binding=binding,
                     remedy=f"one more visit a day for mobile unit {mobile}",
                 )
-            text = f"one swab per person a day ({rule}); {sites}" if sites else rule
+            said = _test_rule_text(rule)
+            text = f"{said}; {sites}" if sites else said
             return Cause("testing", "", text, rule=rule, binding=binding)
         s, d = full[-1]  # the latest full day: one more slot there is still in time
         users = self.site_users(s, d, w.home)
         ahead = [u for u in users if u[1] >= self.ctx.risk.score(w.home, ctx.dates[d])]
-        used = ", ".join(f"{who} (risk {risk}, {n} tests)" for who, risk, n in ahead[:3])
+        used = ", ".join(f"{who} (risk {risk}, {count(n, 'test')})" for who, risk, n in ahead[:3])
         more = f" and {len(ahead) - 3} more" if len(ahead) > 3 else ""
         text = sites + (f"; used by higher-risk {used}{more}" if used else "")
         line = self._next_in_line_for_tests(full)
@@ -271,7 +303,67 @@ class CauseFinder:
             date=ctx.dates[d],
             binding=binding,
             next_in_line=tuple(line[:NEXT_IN_LINE]),
-            remedy=f"+{n} tests at site {s} on {ctx.dates[d]}",
+            remedy=f"+{count(n, 'test')} at site {s} on {ctx.dates[d]}",
+        )
+
+    def _no_slot(self, site_days: list[tuple[TestSite, int]], n: int) -> Cause:
+        """Why none of `site_days` (site, day of the swab) could take a swab at all: the day
+        is before the plan, before the site's lead time has passed, or the site has no
+        slots that day. The rule named is one that binds: no slots where some day past the
+        lead time has none (slots there would help), else the lead time, else the days
+        results take (the swab would fall before the plan)."""
+        ctx = self.ctx
+        empty: dict[str, list[dt.date]] = defaultdict(list)
+        opens: dict[str, int] = {}
+        before_plan: dict[str, int] = {}
+        for site, d in site_days:
+            if d < 0:
+                before_plan[site.id] = max(1, site.result_days)
+            elif d < site.lead_days:
+                opens[site.id] = site.lead_days
+            elif daily(site.capacity, d) <= 0:
+                empty[site.id].append(ctx.dates[d])
+        parts = [
+            f"site {sid} has no slots on {ranges(days)}" for sid, days in sorted(empty.items())
+        ]
+        parts += [
+            f"site {sid} takes bookings only from {ctx.dates[min(lead, ctx.days - 1)]}"
+            f" (lead time {count(lead, 'day')})"
+            if lead < ctx.days
+            else f"site {sid} takes no booking inside the plan (lead time {count(lead, 'day')})"
+            for sid, lead in sorted(opens.items())
+        ]
+        parts += [
+            f"a swab at site {sid} would fall before the plan's first day (results take "
+            f"{count(days, 'day')})"
+            for sid, days in sorted(before_plan.items())
+        ]
+        text = "; ".join(parts) or "no test channel has a day for it"
+        if empty:
+            sid = max(sorted(empty), key=lambda x: max(empty[x]))  # latest: still in time
+            last = max(empty[sid])
+            return Cause(
+                "testing",
+                ",".join(sorted(empty)),
+                text,
+                rule="site_capacity",
+                date=last,
+                remedy=f"+{count(n, 'test')} at site {sid} on {last}",
+            )
+        if opens:
+            return Cause(
+                "testing",
+                ",".join(sorted(opens)),
+                text,
+                rule="lead_time",
+                remedy="a channel with a shorter lead time",
+            )
+        return Cause(
+            "testing",
+            ",".join(sorted(before_plan)),
+            text,
+            rule="result_days",
+            remedy="a channel whose results come back sooner",
         )
 
     def site_users(self, site: str, d: int, but: str | None = None) -> list[tuple[str, int, int]]:
@@ -528,14 +620,22 @@ class CauseFinder:
                 rule="site_accepts",
                 remedy="a test channel taking pre-admission tests",
             )
+        swabs = [
+            (s, d, swab_day(s, d))
+            for s in ctx.scenario.test_sites
+            if s.accepts(Cohort.ADMISSIONS) and s.serves(authority)
+            for d in range(max(1, first), last + 1)
+        ]
+        if not any((req.id, s.id, d) in iv.tests for s, d, _t in swabs):
+            return self._no_slot([(s, t) for s, _d, t in swabs], 1)
         return Cause(
             "testing",
             "",
-            "no pre-admission test slot free the day before",
+            "no pre-admission test slot free in time",
             rule="site_capacity",
             date=min(tests_full) if tests_full else None,
             binding=tuple(sorted(binding)),
-            remedy="+1 admission test slot the day before",
+            remedy="+1 admission test slot in time for the admission",
         )
 
     def _admission_blocked(self, request_id: str, d: int, move: dict[Var, int]) -> list[Constraint]:

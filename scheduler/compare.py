@@ -20,9 +20,11 @@ import pandas as pd
 from scenarios.atomic import inside
 from scenarios.schema import Scenario
 from scenarios.whatif import Study
+from scenarios.words import count
 from scheduler.executors import local_executor as local_executor  # re-exported
 from scheduler.plan import DayKpis, Plan
 from scheduler.planner import plan_scenario
+from scheduler.report_data import kpi_decimals
 from scheduler.settings import SolverSettings
 from scheduler.tables import write_plan
 from scheduler.validate import validate_plan
@@ -161,7 +163,10 @@ def comparison(study: Study, results: dict[str, RunResult]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     for kpi in KPIS:
         if kpi in table:
-            table[f"{kpi}_vs_base"] = table[kpi] - table[kpi].iloc[0]
+            # to the KPI's precision, one digit more for a sweep cell's mean over seeds
+            values = pd.to_numeric(table[kpi], errors="coerce")
+            change = values - values.iloc[0]
+            table[f"{kpi}_vs_base"] = change.round(kpi_decimals(kpi) + bool(study.cells))
     table.insert(2, "mark", _marks(table))
     return table
 
@@ -199,8 +204,9 @@ def sweep_table(study: Study, results: dict[str, RunResult]) -> pd.DataFrame:
         }
         for metric in (*KPIS, "gap_pct", "solve_seconds"):
             series = pd.Series([r.get(metric) for r in ok], dtype=float)
+            digits = kpi_decimals(metric) + 1 if metric in KPIS else 3
             row |= {
-                f"{metric}_mean": series.mean(),
+                f"{metric}_mean": round(series.mean(), digits),
                 f"{metric}_min": series.min(),
                 f"{metric}_max": series.max(),
             }
@@ -213,4 +219,6 @@ def _cell_status(ok: list[dict[str, Any]], failures: list[str]) -> str:
         return failures[0]
     statuses = sorted({r["status"] for r in ok})
     status = statuses[0] if len(statuses) == 1 else "/".join(statuses)
-    return f"{status} ({len(failures)} seeds failed: {failures[0]})" if failures else status
+    return (
+        f"{status} ({count(len(failures), 'seed')} failed: {failures[0]})" if failures else status
+    )

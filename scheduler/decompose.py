@@ -175,6 +175,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             time_limit=first.time_limit,
             stages=_merged_stages(summaries),
             model_size=sizes,
+            lp_bound_asked=first.lp_bound_asked,
         ),
     )
     whole = _needs_of(scenario, plan)
@@ -216,9 +217,16 @@ def _merged_stages(summaries: list[Summary]) -> list[StageResult]:
                 gap=gap(objective, bound),
                 seconds=round(sum(x.seconds for x in stages), 3),
                 bound_source="+".join(sources),
+                lp_bound=_sum_or_none([x.lp_bound for x in stages]),
             )
         )
     return merged
+
+
+def _sum_or_none(values: list[float | None]) -> float | None:
+    """A bound summed over the parts, None unless every part has one."""
+    known = [v for v in values if v is not None]
+    return sum(known) if len(known) == len(values) else None
 
 
 def _needs_of(scenario: Scenario, plan: Plan) -> BuiltModel:

@@ -20,6 +20,7 @@ from constraints.testing import cover_windows
 from scenarios.load import load_scenario
 from scenarios.risk import RISK_PARTS, RiskTable
 from scenarios.schema import Scenario
+from scenarios.words import count
 from scheduler.causes import STAFF_RULES
 from scheduler.model import Model
 from scheduler.plan import Plan, UnmetKind, UnmetNeed
@@ -192,7 +193,7 @@ def explain_text(report: dict[str, Any]) -> str:
         lines.append(f"    cause ({u['cause_family']}/{u['cause_rule']}): {u['cause']}")
         if u.get("used_by"):
             users = ", ".join(
-                f"{x['home_id']} (risk {x['risk']}, {x['tests']} tests)"
+                f"{x['home_id']} (risk {x['risk']}, {count(x['tests'], 'test')})"
                 for x in u["used_by"][:USERS_SHOWN]
             )
             more = len(u["used_by"]) - USERS_SHOWN

@@ -11,6 +11,7 @@ from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, daily
+from scenarios.words import count
 from scheduler.build import BuiltModel
 from scheduler.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
@@ -75,6 +76,8 @@ class _Extractor:
             if n := self._on(var):
                 serving = [w for w in windows[home_id, cohort] if w.first <= d <= w.last]
                 serving.sort(key=lambda w: (w.kind != WindowKind.OUTBREAK, w.due))
+                reason = serving[0].label if serving else "cover window"
+                override = ctx.sites[site_id].override(cohort, ctx.homes[home_id].type)
                 rows.append(
                     TestBooking(
                         date=ctx.dates[d],
@@ -83,7 +86,7 @@ class _Extractor:
                         cohort=cohort,
                         tests=n,
                         risk=ctx.risk.score(home_id, ctx.dates[d]),
-                        reason=serving[0].label if serving else "cover window",
+                        reason=f"{reason}; {override}" if override else reason,
                     )
                 )
         return sorted(rows, key=lambda r: (r.date, r.site_id, -r.risk, r.home_id or "", r.cohort))
@@ -170,7 +173,7 @@ class _Extractor:
                 wait = (admit - req.earliest).days
                 why = req.reason or "cannot isolate safely"
                 if wait:
-                    why += f"; waited {wait} days: {self.causes.unplaced(req, d).text}"
+                    why += f"; waited {count(wait, 'day')}: {self.causes.unplaced(req, d).text}"
                 rows.append(
                     Placement(
                         request_id=r,

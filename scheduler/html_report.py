@@ -16,6 +16,7 @@ from pathlib import Path
 from scenarios.atomic import write_text
 from scenarios.risk import RISK_PARTS
 from scenarios.schema import Scenario
+from scenarios.words import count
 from scheduler.html_page import Cell, num, num_head, page, table
 from scheduler.plan import Plan, UnmetNeed
 from scheduler.report_data import (
@@ -54,7 +55,7 @@ def render_report(plan: Plan, scenario: Scenario, today: dt.date) -> str:
     header = (
         f"<header><h1>Plan report: {escape(scenario.name)}</h1>"
         f'<p class="meta">{h.days} days, {h.start:%a %d %b %Y} to {h.end:%a %d %b %Y}; '
-        f"{len(scenario.homes)} homes, {len(scenario.workers)} workers; "
+        f"{count(len(scenario.homes), 'home')}, {count(len(scenario.workers), 'worker')}; "
         f"written {today:%d %b %Y}</p><nav>{nav}</nav></header>"
     )
     sections = [
@@ -204,7 +205,7 @@ def _staff_grid(plan: Plan, scenario: Scenario) -> str:
     parts = [_note("One row per deployed worker; each cell is the home and shift worked that day.")]
     parts.append(table(["worker", "name", *_date_heads(grid.dates), num_head("shifts")], rows))
     if idle:
-        parts.append(_note(f"{len(idle)} workers with no shifts: {', '.join(idle)}."))
+        parts.append(_note(f"{count(len(idle), 'worker')} with no shifts: {', '.join(idle)}."))
     return _section("staff-grid", *parts)
 
 

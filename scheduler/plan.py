@@ -120,6 +120,8 @@ class StageResult(Record):
     gap: float
     seconds: float
     bound_source: str = "cp-sat"
+    lp_bound: float | None = None
+    """Tier 1 with `--lp-bound`: the LP relaxation's bound, None if not obtained."""
 
 
 class DayKpis(Record):
@@ -161,6 +163,8 @@ class Summary(Record):
     kept_before: dt.date | None = None
     """A re-plan: decisions dated before this day were kept as they were."""
     daily: list[DayKpis] = []
+    lp_bound_asked: bool = False
+    """`--lp-bound` was given: the first stage's `lp_bound` says whether it was obtained."""
 
 
 class Plan(Record):

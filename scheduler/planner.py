@@ -70,6 +70,7 @@ def plan_scenario(
         interrupted=solution.interrupted,
         previous=str(previous.folder) if previous is not None else "",
         kept_before=previous.first_open if previous is not None else None,
+        lp_bound_asked=settings.lp_bound,
     )
     plan = extract_plan(built, solution, summary, settings.explain_unmet)
     if previous is not None:

@@ -41,14 +41,17 @@ def kpi_label(key: str) -> tuple[str, str]:
     return KPI_LABELS.get(key, (key.replace("_", " "), ""))
 
 
-def format_kpi(key: str, value: float) -> str:
-    """The one way a KPI value is printed: shares to 0.1, waits to 0.01, counts whole."""
+def kpi_decimals(key: str) -> int:
+    """The precision a KPI has: shares to 0.1, waits to 0.01, counts whole."""
     unit = kpi_label(key)[1]
-    if unit == "%":
-        return f"{value:.1f} %"
-    if unit == "days":
-        return f"{value:.2f} days"
-    return f"{value:,.0f}"
+    return 1 if unit == "%" else 2 if unit == "days" else 0
+
+
+def format_kpi(key: str, value: float) -> str:
+    """The one way a KPI value is printed, to its precision (`kpi_decimals`)."""
+    unit = kpi_label(key)[1]
+    text = f"{value:,.{kpi_decimals(key)}f}"
+    return f"{text} {unit}" if unit in ("%", "days") else text
 
 
 def horizon_dates(scenario: Scenario) -> list[dt.date]:

@@ -141,6 +141,7 @@ def solve(
                 gap=gap(objective, bound),
                 seconds=outcome.seconds,
                 bound_source=source,
+                lp_bound=lp if n == 0 else None,
             )
         )
         if INTERRUPTION.requested:

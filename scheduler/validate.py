@@ -25,11 +25,13 @@ from scenarios.schema import (
     Capacity,
     Cohort,
     Home,
+    HomeType,
     IsolationFacility,
     IsolationRequest,
     Policy,
     Scenario,
     Shift,
+    SiteKind,
     TestSite,
     Worker,
     WorkerKind,
@@ -212,8 +214,10 @@ def site_capacity(ix: Lookup) -> Found:
 
 def site_eligibility(ix: Lookup) -> Found:
     """Each booking is exactly one of a home booking (cohort in staff/residents/agency and
-    site.accepts(cohort, home.type)), a worker booking (cohort = the worker's test cohort and
-    site.accepts(cohort)) or an admission booking (cohort = admissions, site.accepts(cohort))."""
+    in site.cohorts, home.type in site.home_types when listed), a worker booking (cohort =
+    the worker's test cohort and site.accepts(cohort)) or an admission booking (cohort =
+    admissions, site.accepts(cohort)). What a site's kind does not test has its own rules
+    (`portal_eligibility`)."""
     for b in ix.plan.testing:
         site = ix.sites.get(b.site_id)
         if site is None:
@@ -232,7 +236,7 @@ def site_eligibility(ix: Lookup) -> Found:
             yield k, f"site {site.id} does not test the {b.cohort} cohort"
         elif kind == BookingKind.HOME and b.home_id in ix.homes:
             home_type = ix.homes[b.home_id].type
-            if not site.accepts(b.cohort, home_type):
+            if site.home_types is not None and home_type not in site.home_types:
                 yield k, f"site {site.id} does not test {home_type} homes such as {b.home_id}"
 
 
@@ -250,6 +254,27 @@ def _cohort_for_kind(ix: Lookup, b: TestBooking, kind: BookingKind) -> Found:
             yield k, message
     elif kind == BookingKind.ADMISSION and b.cohort != Cohort.ADMISSIONS:
         yield k, f"pre-admission test for {b.request_id} is booked as {b.cohort}, not admissions"
+
+
+def portal_eligibility(ix: Lookup) -> Found:
+    """A national-portal booking for a learning disability home's residents: the site's
+    home_types lists learning_disability. The portal was set up for over-65s and residents
+    with dementia; only a scenario that says otherwise, explicitly, may book them there."""
+    for b in ix.plan.testing:
+        site, home = ix.sites.get(b.site_id), ix.homes.get(b.home_id or "")
+        if (
+            site is not None
+            and home is not None
+            and site.kind == SiteKind.NATIONAL_PORTAL
+            and b.cohort == Cohort.RESIDENTS
+            and home.type == HomeType.LEARNING_DISABILITY
+            and HomeType.LEARNING_DISABILITY not in (site.home_types or [])
+        ):
+            message = (
+                f"national portal {site.id} books residents of learning disability home "
+                f"{home.id} without home_types listing learning_disability"
+            )
+            yield _booking_key(b), message
 
 
 def site_lead_time(ix: Lookup) -> Found:
@@ -679,6 +704,7 @@ RULES: tuple[Rule, ...] = (
     reference,
     site_capacity,
     site_eligibility,
+    portal_eligibility,
     site_lead_time,
     cohort_size,
     mobile_unit_visits,

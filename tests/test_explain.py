@@ -3,6 +3,7 @@ resource and day, who used the resource, and who was next in line."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -101,3 +102,81 @@ def test_explain_an_unknown_home_is_bad_input(tmp_path: Path) -> None:
     write_plan(plan, s, tmp_path / "plan")  # type: ignore[arg-type]
     result = CliRunner().invoke(main, ["explain", str(tmp_path / "plan"), "--home", "nope"])
     assert result.exit_code == 2 and "no home 'nope'" in result.output
+
+
+def test_a_site_with_no_slots_is_named_as_the_cause_not_its_lead_time() -> None:
+    # lead time 0, so it cannot bind: the site has no slots on the days the cohort is due
+    s = scenario(
+        days=3,
+        homes=[home("a", staff=10, last_tested={"staff": day(-7), "residents": day(-1)})],
+        test_sites=[site(capacity=[0, 0, 0], lead_days=0)],
+    )
+    [unmet] = [u for u in solve(s).unmet if u.detail.startswith("staff")]
+    assert (unmet.cause_rule, unmet.cause_resource) == ("site_capacity", "local")
+    assert "lead time" not in unmet.cause and "local" in unmet.cause
+
+
+def test_a_lead_time_that_covers_the_window_is_named_with_its_site() -> None:
+    s = scenario(
+        days=5,
+        homes=[home("a", staff=10, last_tested={"staff": day(-7), "residents": day(-1)})],
+        test_sites=[site(capacity=50, lead_days=3)],
+    )
+    [unmet] = [u for u in solve(s).unmet if u.detail.startswith("staff")]
+    assert (unmet.cause_rule, unmet.cause_resource) == ("lead_time", "local")
+    assert day(3) in unmet.cause  # the site's first day
+
+
+def _unplaced_for_want_of_a_swab(**admissions_site: object) -> object:
+    """A request from day 1 (its admission needs a swab the day before) with a free bed;
+    the only site taking pre-admission swabs as given."""
+    s = scenario(
+        days=5,
+        homes=[home("a")],
+        test_sites=[site(cohorts=["admissions"], **admissions_site)],
+        isolation_facilities=[
+            {"id": "hotel", "kind": "care_hotel", "beds": 1, "accepts": ["residential"]}
+        ],
+        isolation_requests=[
+            {"id": "r1", "from_home": "a", "need": "residential", "earliest": day(1)}
+        ],
+    )
+    [unmet] = [u for u in solve(s).unmet if u.kind == "isolation"]
+    return unmet
+
+
+def test_an_admission_swab_blocked_by_lead_time_is_not_blamed_on_capacity() -> None:
+    unmet = _unplaced_for_want_of_a_swab(lead_days=4)
+    assert (unmet.cause_rule, unmet.cause_resource) == ("lead_time", "local")
+
+
+def test_an_admission_swab_site_without_slots_is_named() -> None:
+    unmet = _unplaced_for_want_of_a_swab(capacity=0)
+    assert (unmet.cause_rule, unmet.cause_resource) == ("site_capacity", "local")
+
+
+def test_a_swab_the_replan_keeps_is_not_called_one_swab_per_person() -> None:
+    # 25 staff due by day 3, 5 slots a day: 5 untested. The re-plan from day 2 keeps days
+    # 0-1 as booked though slots were added there since: those days are bound by the
+    # kept bookings, not by the one-swab-a-day rule.
+    from pathlib import Path as _Path
+
+    from scheduler.planner import plan_scenario
+    from scheduler.replan import Previous
+    from scheduler.settings import SolverSettings
+
+    def city(capacity: list[int]) -> object:
+        return scenario(
+            days=4,
+            homes=[home("a", staff=25, last_tested={"staff": day(-4), "residents": day(-1)})],
+            test_sites=[site(capacity=capacity, cohorts=["staff"])],
+        )
+
+    before = city([5, 5, 5, 5])
+    first = solve(before)
+    settings = SolverSettings(time_limit=5, workers=1, seed=0)
+    previous = Previous(_Path("first"), first, before, dt.date.fromisoformat(day(2)))
+    again = plan_scenario(city([20, 20, 5, 5]), settings, previous)
+    [unmet] = [u for u in again.unmet if u.detail.startswith("staff")]
+    assert unmet.cause_rule.startswith("kept"), unmet
+    assert "one swab per person" not in unmet.cause

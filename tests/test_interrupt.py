@@ -63,7 +63,7 @@ def test_a_plan_failing_the_check_never_replaces_an_earlier_plan_without_force(
     assert "the earlier plan in" in refused.output and "is kept (--force" in refused.output
     assert (out / "staff_roster.csv").read_bytes() == earlier
     forced = CliRunner().invoke(main, [*args, "--force"])
-    assert forced.exit_code == 1 and "independent check: 1 violations" in forced.output
+    assert forced.exit_code == 1 and "independent check: 1 violation\n" in forced.output
 
 
 def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path) -> None:

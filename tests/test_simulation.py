@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from scenarios.schema import Role, Scenario, Shift, Simulation
 from scheduler.plan import Plan, ShiftAssignment, Summary
 from scheduler.settings import SolverSettings
 from scheduler.simulation import epidemic as ep
-from scheduler.simulation.policies import make_plan, policy_scenario
+from scheduler.simulation.policies import Turns, make_plan, policy_scenario
 from scheduler.simulation.run import simulate_run
 from scheduler.simulation.world import World
 from scheduler.validate import validate_plan
@@ -204,3 +205,93 @@ def test_a_malformed_local_cluster_address_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and "local:N" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def _round_robin_days(
+    days: int = 8, first: int = 0, turns: Turns | None = None
+) -> tuple[Scenario, list[tuple[str, str]]]:
+    """Five homes whose staff are due every day; site `a` (any home) and site `b` (nursing
+    homes h2 and h4 only) each test one home's staff a day. The homes served, in site-day
+    order (day, then site)."""
+    from tests.conftest import site
+
+    nursing = {"type": "older_people_nursing"}
+    homes = [
+        home(f"h{i}", residents=0, staff=10, **(nursing if i % 2 == 0 else {})) for i in range(1, 6)
+    ]
+    s = scenario(
+        days=days,
+        homes=homes,
+        test_sites=[site("a", 10), site("b", 10, home_types=["older_people_nursing"])],
+        policy={"retest_days": {"staff": 1}, "overdue_within_days": 0},
+    )
+    start = s.horizon.start + dt.timedelta(days=first)
+    s = s.model_copy(update={"horizon": s.horizon.model_copy(update={"start": start})})
+    settings = SolverSettings(time_limit=2, workers=1)
+    plan = make_plan("round_robin", s, settings, None, turns)
+    assert validate_plan(s, plan) == []
+    served = sorted((b.date.isoformat(), b.site_id, b.home_id or "") for b in plan.testing)
+    return s, [(site_id, h) for _d, site_id, h in served]
+
+
+def test_round_robin_gives_every_home_its_turn_in_home_order() -> None:
+    s, served = _round_robin_days()
+    nursing = {h.id for h in s.homes if h.type == "older_people_nursing"}
+    assert len(served) == 2 * s.horizon.days  # each site-day serves one whole cohort
+    last_served: dict[str, int] = {}
+    for k, (site_id, h) in enumerate(served):
+        # the home served least recently (never served first, then by id) among those the
+        # site-day can take: ones the site accepts, not already tested that day
+        today = served[k - 1][1] if site_id == "b" else None
+        can = [x.id for x in s.homes if x.id != today and (site_id == "a" or x.id in nursing)]
+        assert h == min(can, key=lambda x: (last_served.get(x, -1), x)), (k, served)
+        last_served[h] = k
+    # a site that takes only some homes does not starve the others: over 8 days (16
+    # site-days, 5 homes) every home has its turn at least twice
+    assert min(Counter(h for _s, h in served)[x.id] for x in s.homes) >= 2
+
+
+def test_round_robin_turns_carry_from_plan_to_plan() -> None:
+    _s, whole = _round_robin_days()
+    turns = Turns()
+    _s, first = _round_robin_days(days=6, turns=turns)
+    turns.resume(START + dt.timedelta(days=4))  # days 0-3 carried out, re-planned on day 4
+    _s, rest = _round_robin_days(days=4, first=4, turns=turns)
+    assert first[:8] + rest == whole
+
+
+def _paired_runs(n: int, shift: float, noise: float) -> pd.DataFrame:
+    """`n` seeds of policies a and b, b's outcomes `shift` above a's plus +-`noise`."""
+    from scheduler.simulation.run import OUTCOMES
+
+    rows = []
+    for seed in range(n):
+        wobble = noise if seed % 2 else -noise
+        rows.append({"policy": "a", "seed": seed, "error": ""} | {k: 100.0 for k in OUTCOMES})
+        rows.append(
+            {"policy": "b", "seed": seed, "error": ""}
+            | {k: 100.0 + shift + wobble for k in OUTCOMES}
+        )
+    return pd.DataFrame(rows)
+
+
+def test_a_comparison_says_when_a_difference_cannot_be_told_from_zero() -> None:
+    from scheduler.simulation.study import comparison_table
+
+    clear = comparison_table(_paired_runs(20, 10.0, 1.0), "a")
+    assert set(clear["verdict"]) == {"higher"}
+    spanning = comparison_table(_paired_runs(20, 1.0, 10.0), "a")
+    assert set(spanning["verdict"]) == {"cannot be told from zero"}
+    # two runs decide nothing, even with a clear-looking difference
+    two = comparison_table(_paired_runs(2, 10.0, 1.0), "a")
+    assert all("too few runs" in v for v in two["verdict"])
+
+
+def test_the_simulate_command_warns_that_two_runs_decide_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    args = ["simulate", str(TINY), "--weeks", "1", "--runs", "2", "--out", str(out)]
+    args += ["--policies", "greedy,proportional"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "too few runs" in result.output
+    assert "verdict" in pd.read_csv(out / "comparison.csv").columns

@@ -142,7 +142,7 @@ def test_cells_aggregate_mean_min_max_over_seeds_and_skip_failed_ones(tmp_path: 
         10.0,
         20.0,
     ]
-    assert cells.loc["tests 0", "status"] == "OPTIMAL (1 seeds failed: FAILED: infeasible)"
+    assert cells.loc["tests 0", "status"] == "OPTIMAL (1 seed failed: FAILED: infeasible)"
     assert cells.loc["tests 50", f"{cover}_mean"] == 70.0
     table = comparison(study, results).set_index("variant")
     assert table.loc["tests 50", f"{cover}_vs_base"] == 20.0

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from scenarios.schema import Scenario
 from scheduler.plan import Plan
 from tests.conftest import day, home, scenario, site, solve
 
@@ -87,6 +88,38 @@ def test_national_portal_does_not_test_learning_disability_residents():
     )
 
 
+def _portal_and_ld_home(home_types: list[str] | None = None) -> tuple[Scenario, Plan]:
+    """An LD home whose residents and staff are due, a national portal as the only channel
+    (`home_types` as given, omitted if None), and the plan."""
+    portal = {} if home_types is None else {"home_types": home_types}
+    s = scenario(
+        homes=[home("ld", type="learning_disability", beds=8, residents=6, last_tested={})],
+        test_sites=[
+            site("national", 100, kind="national_portal", cohorts=["residents", "staff"], **portal)
+        ],
+    )
+    return s, solve(s)
+
+
+def test_a_national_portal_tests_no_learning_disability_residents_by_default():
+    # no home_types on the row: the portal's own rule holds (set up for over-65s and
+    # residents with dementia), so the residents go untested; the staff are tested
+    _s, plan = _portal_and_ld_home()
+    assert {t.cohort for t in plan.testing} == {"staff"}
+    residents = [u for u in plan.unmet if u.detail.startswith("residents")]
+    assert residents and all(u.cause_rule == "site_accepts" for u in residents)
+    assert all("national" in u.cause for u in residents)  # the cause names the portal
+
+
+def test_an_explicit_home_types_list_lets_the_portal_test_learning_disability_residents():
+    s, plan = _portal_and_ld_home(["older_people_residential", "learning_disability"])
+    residents = [t for t in plan.testing if t.cohort == "residents"]
+    assert sum(t.tests for t in residents) == 6
+    # the booking says the scenario's list, not the portal's own rule, let it through
+    override = s.test_sites[0].override(residents[0].cohort, s.homes[0].type)
+    assert override and all(override in t.reason for t in residents)
+
+
 def test_lead_time_delays_the_first_test():
     s = scenario(
         days=10,
@@ -138,3 +171,21 @@ def test_mobile_unit_visits_at_most_its_daily_homes():
     visits = Counter(t.date for t in plan.testing)
     assert set(visits.values()) == {1}
     assert len(plan.testing) == 3  # one home a day over three days
+
+
+def test_validate_states_an_explicit_list_that_overrides_the_portal_rule(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import main
+    from scenarios.load import dump_scenario
+
+    results = []
+    for types in (None, ["learning_disability"]):
+        s, _plan = _portal_and_ld_home(types)
+        path = tmp_path / f"s{len(results)}.yaml"
+        path.write_text(dump_scenario(s))
+        results.append(CliRunner().invoke(main, ["validate", str(path)]))
+    plain, overridden = results
+    assert plain.exit_code == overridden.exit_code == 0
+    assert "learning_disability" not in plain.output
+    assert "learning_disability" in overridden.output and "national" in overridden.output

@@ -511,7 +511,14 @@ def test_resource_of_another_authority(s: Scenario, plan: Plan) -> None:
 def test_every_rule_has_a_breaking_case() -> None:
     """Rules needing another scenario or a previous plan are broken in their own tests
     (here and in test_validate_decisions.py)."""
-    elsewhere = {"facility_need", "local_authority", "pin_worker", "pin_request", "kept_decision"}
+    elsewhere = {
+        "facility_need",
+        "local_authority",
+        "portal_eligibility",
+        "pin_worker",
+        "pin_request",
+        "kept_decision",
+    }
     assert {rule for rule, _why, _breaker in BREAKS} | elsewhere == set(RULE_NAMES)
 
 
@@ -589,3 +596,31 @@ def test_occupancy_after_the_horizon_is_not_checked(s: Scenario, plan: Plan) -> 
 
 def test_empty_plan_is_valid(s: Scenario, plan: Plan) -> None:
     assert validate_plan(s, Plan(summary=plan.summary)) == []
+
+
+def _with_portal(s: Scenario, plan: Plan, **portal: Any) -> tuple[Scenario, Plan]:
+    """`s` with a national portal (home_types as given) and `plan` with h2's (a learning
+    disability home's) residents booked there."""
+    national = TestSite(
+        id="national",
+        kind=SiteKind.NATIONAL_PORTAL,
+        capacity=50,
+        cohorts=[Cohort.RESIDENTS, Cohort.STAFF],
+        **portal,
+    )
+    with_portal = s.model_copy(update={"test_sites": [*s.test_sites, national]})
+    return with_portal, add(plan, testing=[home_test(3, "national", "h2", R, 6)])
+
+
+def test_a_portal_booking_for_learning_disability_residents_needs_an_explicit_list(
+    s: Scenario, plan: Plan
+) -> None:
+    found = validate_plan(*_with_portal(s, plan))
+    assert [(v.rule, v.key) for v in found] == [
+        ("portal_eligibility", "2020-06-04,national,h2,residents")
+    ]
+
+
+def test_an_explicit_home_types_list_lets_the_portal_test_them(s: Scenario, plan: Plan) -> None:
+    listed = [HomeType.LEARNING_DISABILITY, HomeType.OLDER_PEOPLE_RESIDENTIAL]
+    assert validate_plan(*_with_portal(s, plan, home_types=listed)) == []

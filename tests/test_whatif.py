@@ -242,3 +242,27 @@ def test_dask_cluster_gives_the_same_comparison_as_local_processes(tmp_path: Pat
             tables[how] = pd.read_csv(out / "comparison.csv").drop(columns=["solve_seconds"])
     pd.testing.assert_frame_equal(tables["local"], tables["dask"])
     assert len(tables["dask"]) == 4 and (tables["dask"]["violations"] == 0).all()
+
+
+def test_changes_against_the_base_carry_no_float_noise() -> None:
+    from types import SimpleNamespace
+
+    from scheduler.compare import KPIS, RunResult, comparison
+
+    # 43.7 - 40.7 is 3.0000000000000036 in floating point
+    def row(name: str, pct: float, wait: float) -> dict[str, Any]:
+        return (
+            {"variant": name, "status": "OPTIMAL"}
+            | {k: 1.0 for k in KPIS}
+            | {
+                "cohort_tests_in_interval_pct": pct,
+                "isolation_mean_wait_days": wait,
+            }
+        )
+
+    results = {"base": RunResult(row("base", 43.7, 0.3)), "v": RunResult(row("v", 40.7, 0.1))}
+    study = SimpleNamespace(variants=["v"], cells={}, axes=[])
+    table = comparison(study, results)  # type: ignore[arg-type]
+    assert list(table["cohort_tests_in_interval_pct_vs_base"]) == [0.0, -3.0]
+    assert list(table["isolation_mean_wait_days_vs_base"]) == [0.0, -0.2]
+    assert "-3.0000" not in table.to_csv(index=False)

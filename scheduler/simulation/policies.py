@@ -6,8 +6,11 @@ previous) -> Plan run through the same loop.
 - `greedy`: the careful planner's baseline, highest risk first (`plan_baseline`);
 - `proportional`: test slots of each site-day split between homes in proportion to beds,
   bank workers spread over homes in proportion to their short shifts;
-- `round_robin`: homes in a fixed rotation, each taking its turn at a site-day's test
-  slots (its whole due cohort) and at the next bank worker;
+- `round_robin`: homes take turns (`Rotation`: least recently served first, then by id,
+  so a pointer going round the homes in id order where every site takes every home): a
+  site-day's test slots go to the homes in turn, each its whole due cohorts, and bank
+  workers to the homes short of staff the same way (a turn of its own); in a simulation
+  the turns carry on from day to day and plan to plan;
 - `no_one_home`: the optimiser with the one-home rule relaxed (`one_home_per_worker`
   false, `quarantine_days` 0), so workers may move between homes: what the rule is worth.
 
@@ -20,10 +23,14 @@ comparison isolates testing and staffing.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
 
+from constraints.testing import CoverWindow
 from scenarios.schema import Cohort, Scenario
 from scheduler.baseline import (
     SlotBook,
@@ -59,31 +66,84 @@ def policy_scenario(scenario: Scenario, policy: str) -> Scenario:
     return scenario.model_copy(update={"policy": relaxed})
 
 
+@dataclass
+class Rotation:
+    """A round robin's turn: the home served least recently goes first, homes never served
+    first of all, ties in one fixed order (their ids sorted); serving a home sends it to
+    the back. Where every site can take every home this is a pointer going round the homes
+    in id order. Unlike a pointer, a home a site cannot take keeps its place rather than
+    being jumped over: a site that tests only some homes (the national portal and learning
+    disability homes) would otherwise move the pointer past the others and starve them.
+    A home cut short (slots ran out) is not sent back, so it resumes first.
+
+    `at_day` remembers the turn at the start of each planned day, so that a simulation
+    re-planning on a day resumes where the days actually carried out left it."""
+
+    served_at: dict[str, int] = field(default_factory=dict)
+    at_day: dict[dt.date, dict[str, int]] = field(default_factory=dict)
+
+    def in_turn(self, homes: Iterable[str]) -> list[str]:
+        return sorted(set(homes), key=lambda h: (self.served_at.get(h, -1), h))
+
+    def served(self, home: str) -> None:
+        self.served_at[home] = max(self.served_at.values(), default=-1) + 1
+
+    def mark(self, day: dt.date) -> None:
+        self.at_day[day] = dict(self.served_at)
+
+    def resume(self, day: dt.date) -> None:
+        """The turn as it stood at the start of `day` in the plan that planned it."""
+        self.served_at = self.at_day.get(day, self.served_at)
+        self.at_day.clear()
+
+
+@dataclass
+class Turns:
+    """Round robin's two turns, one for test slots and one for bank workers, kept for a
+    whole simulation run. Workers are sent for a plan's whole horizon, so the staff turn
+    carries on from where the last plan left it."""
+
+    tests: Rotation = field(default_factory=Rotation)
+    staff: Rotation = field(default_factory=Rotation)
+
+    def resume(self, day: dt.date) -> None:
+        self.tests.resume(day)
+        self.staff.resume(day)
+
+
 def make_plan(
-    policy: str, scenario: Scenario, settings: SolverSettings, previous: Previous | None
+    policy: str,
+    scenario: Scenario,
+    settings: SolverSettings,
+    previous: Previous | None,
+    turns: Turns | None = None,
 ) -> Plan:
-    """The plan `policy` makes of `scenario` (already `policy_scenario`'d)."""
+    """The plan `policy` makes of `scenario` (already `policy_scenario`'d); `turns` carries
+    round robin's turns from an earlier plan (a fresh start without it)."""
     if policy in ("optimiser", "no_one_home"):
         return plan_scenario(scenario, settings, previous)
     if policy == "greedy":
         return plan_baseline(scenario, settings)
     if policy in ("proportional", "round_robin"):
-        return rule_plan(scenario, policy)
+        return rule_plan(scenario, policy, turns or Turns())
     raise ValueError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
 
 
 # ------------------------------------------------------------------ rule-based plans
 
 
-def rule_plan(scenario: Scenario, rule: str) -> Plan:
+def rule_plan(scenario: Scenario, rule: str, turns: Turns) -> Plan:
     """`proportional` or `round_robin` as a complete plan keeping every hard rule."""
     started = time.perf_counter()
     built = build_model(scenario)
     built_at = time.perf_counter()
-    staffing = _proportional_staff(built) if rule == "proportional" else _rotating_staff(built)
-    _deployment, values, broken = rule_values(
-        built, staffing, lambda b, slots: _book_tests(b, slots, rule)
-    )
+    book: Callable[[BuiltModel, SlotBook], dict[Var, int]]
+    if rule == "proportional":
+        staffing, book = _proportional_staff(built), _proportional_tests
+    else:
+        staffing = _rotating_staff(built, turns.staff)
+        book = partial(_rotating_tests, turn=turns.tests)
+    _deployment, values, broken = rule_values(built, staffing, book)
     if broken:
         raise RuntimeError(f"{rule} plan breaks {len(broken)} rules: {broken[:5]}")
     # Rule plans are made only inside a simulation, which reads no unmet causes.
@@ -146,89 +206,124 @@ def _proportional_staff(built: BuiltModel) -> GreedyStaffing:
     return _deploy(built, choose)
 
 
-def _rotating_staff(built: BuiltModel) -> GreedyStaffing:
-    """Homes short of staff in a fixed rotation (by id); each worker goes to the next home
-    in the rotation they can help."""
-    order = sorted(_short_by_home(built))
-    turn = [0]
+def _rotating_staff(built: BuiltModel, turn: Rotation) -> GreedyStaffing:
+    """Each worker (in id order) goes to the first home in `turn` they can help."""
 
     def choose(_w: str, fill: dict[str, int]) -> str | None:
-        for k in range(len(order)):
-            home = order[(turn[0] + k) % len(order)]
-            if home in fill:
-                turn[0] = (turn[0] + k + 1) % len(order)
-                return home
-        return None
+        home = next(iter(turn.in_turn(fill)), None)
+        if home is not None:
+            turn.served(home)
+        return home
 
     return _deploy(built, choose)
 
 
-def _book_tests(built: BuiltModel, slots: SlotBook, rule: str) -> dict[Var, int]:
-    """Each site-day's free slots: `proportional` splits them between the homes with a
-    cohort due in proportion to beds (largest remainders, spare slots passed on);
-    `round_robin` gives them to the homes in turn, each its whole due cohort, the turn
-    carried from day to day. Within every rule of the model: capacity, one swab per person a
-    day, a mobile unit's homes a day."""
-    ctx, tv = built.ctx, built.tests
-    windows: dict[tuple[str, Cohort], list] = defaultdict(list)
-    for w in tv.windows:
-        windows[w.home, w.cohort].append(w)
-    options: dict[tuple[str, Cohort], list[tuple[int, str]]] = defaultdict(list)
-    at: dict[tuple[str, int], list[tuple[str, Cohort]]] = defaultdict(list)
-    for h, c, site, d in sorted(tv.tests):
-        options[h, c].append((d, site))
-        at[site, d].append((h, c))
-    booked: Counter[tuple[str, Cohort, str, int]] = Counter()
-    per_day: Counter[tuple[str, Cohort, int]] = Counter()
-    visiting: dict[tuple[str, int], set[str]] = defaultdict(set)
-    beds = {h.id: h.beds for h in ctx.scenario.homes}
+class _Bookings:
+    """Test bookings made site-day by site-day within every rule of the model: capacity,
+    one swab per person a day, a mobile unit's homes a day. `due` lists, per site-day in
+    date then site order, the home cohorts it could test."""
 
-    def need(h: str, c: Cohort, d: int) -> int:
-        open_ = [w for w in windows[h, c] if w.first <= d <= w.last]
+    def __init__(self, built: BuiltModel, slots: SlotBook) -> None:
+        self.built, self.slots = built, slots
+        tv = built.tests
+        self.windows: dict[tuple[str, Cohort], list[CoverWindow]] = defaultdict(list)
+        for w in tv.windows:
+            self.windows[w.home, w.cohort].append(w)
+        self.options: dict[tuple[str, Cohort], list[tuple[int, str]]] = defaultdict(list)
+        at: dict[tuple[str, int], list[tuple[str, Cohort]]] = defaultdict(list)
+        for h, c, site, d in sorted(tv.tests):
+            self.options[h, c].append((d, site))
+            at[site, d].append((h, c))
+        self.due = sorted(at.items(), key=lambda x: (x[0][1], x[0][0]))
+        self.booked: Counter[tuple[str, Cohort, str, int]] = Counter()
+        self.per_day: Counter[tuple[str, Cohort, int]] = Counter()
+        self.visiting: dict[tuple[str, int], set[str]] = defaultdict(set)
+
+    def need(self, h: str, c: Cohort, d: int) -> int:
+        """Swabs the cohort still wants on day d: the most any open window lacks, at most
+        the people not yet swabbed that day."""
+        open_ = [w for w in self.windows[h, c] if w.first <= d <= w.last]
         if not open_:
             return 0
         left = max(
-            w.size - sum(booked[h, c, s, x] for x, s in options[h, c] if w.first <= x <= w.last)
+            w.size
+            - sum(self.booked[h, c, s, x] for x, s in self.options[h, c] if w.first <= x <= w.last)
             for w in open_
         )
-        return max(0, min(left, open_[0].size - per_day[h, c, d]))
+        return max(0, min(left, open_[0].size - self.per_day[h, c, d]))
 
-    def book(h: str, c: Cohort, site_id: str, d: int, most: int) -> int:
-        mobile = ctx.sites[site_id].max_homes_per_day
-        if (
-            mobile is not None
-            and h not in visiting[site_id, d]
-            and len(visiting[site_id, d]) >= mobile
-        ):
+    def full(self, site_id: str, d: int, h: str) -> bool:
+        """No slot left, or a mobile unit already at its homes for the day (h not among them)."""
+        mobile = self.built.ctx.sites[site_id].max_homes_per_day
+        visiting = self.visiting[site_id, d]
+        return self.slots.free(site_id, d) <= 0 or (
+            mobile is not None and h not in visiting and len(visiting) >= mobile
+        )
+
+    def book(self, h: str, c: Cohort, site_id: str, d: int, most: int) -> int:
+        if self.full(site_id, d, h):
             return 0
-        n = min(most, need(h, c, d), slots.free(site_id, d))
+        n = min(most, self.need(h, c, d), self.slots.free(site_id, d))
         if n > 0:
-            slots.take(site_id, d, n)
-            booked[h, c, site_id, d] += n
-            per_day[h, c, d] += n
-            if mobile is not None:
-                visiting[site_id, d].add(h)
+            self.slots.take(site_id, d, n)
+            self.booked[h, c, site_id, d] += n
+            self.per_day[h, c, d] += n
+            if self.built.ctx.sites[site_id].max_homes_per_day is not None:
+                self.visiting[site_id, d].add(h)
         return max(0, n)
 
-    turn = 0
-    for (site_id, d), due in sorted(at.items(), key=lambda x: (x[0][1], x[0][0])):
-        if rule == "round_robin":
-            for k in range(len(due)):
-                h, c = due[(turn + k) % len(due)]
-                if slots.free(site_id, d) <= 0:
-                    turn = (turn + k) % len(due)
-                    break
-                book(h, c, site_id, d, need(h, c, d))
-            continue
+    def values(self) -> dict[Var, int]:
+        tv = self.built.tests
+        values: dict[Var, int] = {tv.tests[k]: n for k, n in self.booked.items()}
+        values.update(
+            {tv.visits[h, s, d]: 1 for (s, d), homes in self.visiting.items() for h in homes}
+        )
+        values.update(window_shortfalls(tv.windows, tv.short, self.options, self.booked))
+        return values
+
+
+def _proportional_tests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
+    """Each site-day's free slots split between the homes with a cohort due in proportion to
+    beds (largest remainders, spare slots passed on)."""
+    b = _Bookings(built, slots)
+    beds = {h.id: h.beds for h in built.ctx.scenario.homes}
+    for (site_id, d), due in b.due:
         for _ in range(3):  # spare slots of homes needing less than their share go round
             free = slots.free(site_id, d)
-            wanting = [(h, c) for h, c in due if need(h, c, d) > 0]
+            wanting = [(h, c) for h, c in due if b.need(h, c, d) > 0]
             if free <= 0 or not wanting:
                 break
             weight = sum(beds[h] for h, _c in wanting)
             for h, c in wanting:
-                book(h, c, site_id, d, max(1, free * beds[h] // weight))
-    values: dict[Var, int] = {tv.tests[k]: n for k, n in booked.items()}
-    values.update({tv.visits[h, s, d]: 1 for (s, d), homes in visiting.items() for h in homes})
-    values.update(window_shortfalls(tv.windows, tv.short, options, booked))
-    return values
+                b.book(h, c, site_id, d, max(1, free * beds[h] // weight))
+    return b.values()
+
+
+def _rotating_tests(built: BuiltModel, slots: SlotBook, turn: Rotation) -> dict[Var, int]:
+    """Each site-day's slots go to the homes in `turn`, each its whole due cohorts (by
+    cohort name), until the slots run out; every home served in full goes to the back of
+    the turn, which carries on to the next site-day, day after day."""
+    b = _Bookings(built, slots)
+    dates = built.ctx.dates
+    marked = -1
+    for (site_id, d), due in b.due:
+        if d != marked:
+            for day in range(marked + 1, d + 1):
+                turn.mark(dates[day])
+            marked = d
+        cohorts: dict[str, list[Cohort]] = defaultdict(list)
+        for h, c in due:
+            cohorts[h].append(c)
+        for h in turn.in_turn(cohorts):
+            wanted = {c: b.need(h, c, d) for c in cohorts[h]}
+            if not any(wanted.values()):
+                continue  # nothing due here: no turn taken
+            if b.full(site_id, d, h):
+                break
+            got = {c: b.book(h, c, site_id, d, n) for c, n in wanted.items()}
+            if got != wanted:
+                break  # cut short: the home keeps the turn
+            turn.served(h)
+    for day in range(marked + 1, len(dates)):
+        turn.mark(dates[day])
+    return b.values()

@@ -23,7 +23,7 @@ from scheduler.baseline import plan_baseline
 from scheduler.plan import Plan
 from scheduler.replan import Previous
 from scheduler.settings import SolverSettings
-from scheduler.simulation.policies import make_plan, policy_scenario
+from scheduler.simulation.policies import Turns, make_plan, policy_scenario
 from scheduler.simulation.world import DayOutcome, World
 
 REPLAN_EVERY = {"daily": 1, "weekly": 7}
@@ -76,6 +76,7 @@ def simulate_run(
     plan: Plan | None = None
     scenario: Scenario | None = None
     stats: list[PlanStat] = []
+    turns = Turns()  # round robin's turns, carried from plan to plan
     # Nobody reads the causes of unmet needs here, and they are the slow part.
     settings = replace(settings, explain_unmet=False)
     for t in range(7 * weeks):
@@ -86,7 +87,8 @@ def simulate_run(
             kept = _from(plan, day) if plan is not None else None
             if kept is not None and scenario is not None and (kept.shifts or kept.testing):
                 previous = Previous(Path(f"day-{t - every}"), kept, scenario, day)
-            plan, stat = _plan(policy, new, settings, previous, day)
+            turns.resume(day)
+            plan, stat = _plan(policy, new, settings, previous, day, turns)
             stats.append(stat)
             scenario = new
         assert plan is not None
@@ -100,10 +102,11 @@ def _plan(
     settings: SolverSettings,
     previous: Previous | None,
     day: dt.date,
+    turns: Turns,
 ) -> tuple[Plan, PlanStat]:
     started = time.perf_counter()
     try:
-        plan = make_plan(policy, scenario, settings, previous)
+        plan = make_plan(policy, scenario, settings, previous, turns)
         status = plan.summary.status
     except Exception as exc:  # the day goes on with the baseline's plan, and says so
         plan = plan_baseline(scenario, settings)

@@ -22,12 +22,30 @@ import pandas as pd
 
 from scenarios.atomic import write_replacing, write_text
 from scenarios.schema import Scenario
+from scenarios.words import count
 from scheduler.compare import Progress
 from scheduler.settings import SolverSettings
 from scheduler.simulation.run import OUTCOMES, RunOutcome, simulate_run
 
 T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}
 """Two-sided 95 % Student t quantiles by degrees of freedom (1.96 beyond 30; 2.09 at 20)."""
+
+
+MIN_PAIRS = 10
+"""Paired runs below which a comparison is flagged as too few to rely on: the t interval
+of a handful of pairs is so wide, and its normality so untested, that it decides nothing."""
+
+
+def verdict(low: float, high: float, pairs: int) -> str:
+    """What a paired difference says: lower or higher than the baseline only when its 95 %
+    interval is clear of zero; always flagged when the runs are too few to rely on."""
+    if math.isnan(low) or math.isnan(high) or low <= 0 <= high:
+        said = "cannot be told from zero"
+    else:
+        said = "lower" if high < 0 else "higher"
+    if pairs < MIN_PAIRS:
+        return f"too few runs ({count(pairs, 'pair')}, fewer than {MIN_PAIRS}): {said}"
+    return said
 
 
 def t95(df: int) -> float:
@@ -128,7 +146,7 @@ def outcomes_table(runs: pd.DataFrame) -> pd.DataFrame:
 def comparison_table(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Per policy other than `baseline` and outcome: the mean difference from `baseline`
     over the seeds both ran, with its paired 95 % interval (negative: fewer than the
-    baseline)."""
+    baseline) and its `verdict`."""
     ok = runs[runs["error"] == ""]
     base = ok[ok["policy"] == baseline][["seed", *OUTCOMES]]
     rows = []
@@ -154,6 +172,7 @@ def comparison_table(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
                     "ci95_low": round(mean - half, 2),
                     "ci95_high": round(mean + half, 2),
                     "difference_pct": round(100 * mean / base_mean, 1) if base_mean else math.nan,
+                    "verdict": verdict(mean - half, mean + half, n),
                 }
             )
     return pd.DataFrame(rows)
