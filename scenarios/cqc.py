@@ -52,6 +52,7 @@ from scenarios.sheets import (
     shown,
     whole,
 )
+from scenarios.words import count
 
 RESIDENTS_PER_BED = 0.9
 """Occupancy before the pandemic was near 90 %; the generator draws 80-95 %."""
@@ -229,7 +230,7 @@ def cqc_homes(
     where = "England" if query.all_england else ", ".join(query.local_authorities)
     source = rows[0].source if rows else query.path.name
     said = f"; {skip_counts(skipped)}" if skipped else ""
-    notes.append(f"{source}: {len(homes)} care homes in {where}{said}")
+    notes.append(f"{source}: {count(len(homes), 'care home')} in {where}{said}")
     if query.details is not None:
         _apply_details(query.details, homes, column_map, problems, notes)
     _apply_defaults(list(homes.values()), notes)
@@ -390,4 +391,4 @@ def _apply_defaults(homes: list[Record], notes: list[str]) -> None:
     }
     for key, said in rules.items():
         if used[key]:
-            notes.append(f"default for {used[key]} of {len(homes)} homes: {said}")
+            notes.append(f"default for {used[key]} of {count(len(homes), 'home')}: {said}")

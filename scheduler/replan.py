@@ -20,6 +20,7 @@ from constraints.isolation import swab_day
 from constraints.replan import Decision, add_change_penalties, add_kept_decisions
 from scenarios.load import load_scenario
 from scenarios.schema import Home, Scenario, daily
+from scenarios.words import count
 from scheduler.build import BuiltModel, insert_tier_after_unmet_need
 from scheduler.plan import Change, Plan
 from scheduler.tables import SCENARIO, SUMMARY, PlanReadError, read_plan
@@ -214,5 +215,5 @@ def _demand_change(old: Home | None, new: Home) -> str:
             parts[-1] += f" since {new.outbreak.since}"
     if old.shortfalls != new.shortfalls:
         short = sum(s.workers for s in new.shortfalls) - sum(s.workers for s in old.shortfalls)
-        parts.append(f"{short:+d} shifts short")
+        parts.append(f"{'-' if short < 0 else '+'}{count(abs(short), 'shift')} short")
     return ", ".join(parts) or "details changed"

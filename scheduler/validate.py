@@ -37,6 +37,7 @@ from scenarios.schema import (
     WorkerKind,
     daily,
 )
+from scenarios.words import count
 from scheduler.plan import Placement, Plan, ShiftAssignment, TestBooking
 from scheduler.validate_decisions import kept_decision, pin_request, pin_worker
 
@@ -303,8 +304,8 @@ def cohort_size(ix: Lookup) -> Found:
         size = ix.homes[home_id].cohort_size(cohort)
         if n > size:
             message = (
-                f"home {home_id} has {n} {cohort} tests booked on {day}; the cohort has {size} "
-                "people"
+                f"home {home_id} has {count(n, cohort + ' test')} booked on {day}; the cohort has "
+                f"{count(size, 'person', 'people')}"
             )
             yield _key(home_id, cohort, day), message
 
