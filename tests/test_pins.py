@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from scenarios.load import parse_scenario
 from scenarios.schema import Scenario
 from scheduler.baseline import baseline_start, plan_baseline
 from scheduler.build import build_model
+from scheduler.plan import Plan
 from scheduler.planner import InfeasibleError
 from scheduler.validate import validate_plan
-from tests.conftest import EXAMPLES, day, home, scenario, shortfall, worker
+from tests.conftest import EXAMPLES, day, home, scenario, shortfall, solve, worker
 
 TINY = EXAMPLES / "tiny.yaml"
 
@@ -122,7 +124,9 @@ def _scenario(**pins: list[dict[str, Any]]) -> Scenario:
     return parse_scenario(_tiny(**pins), source="pinned.yaml")
 
 
-def test_the_greedy_keeps_a_worker_pin_against_its_own_risk_order() -> None:
+@pytest.mark.parametrize("planner", [plan_baseline, solve], ids=["greedy", "optimiser"])
+def test_a_worker_pin_holds_against_the_risk_order(planner: Callable[[Scenario], Plan]) -> None:
+    """w1 would go to b (higher risk); the planner pins w1 to a on day 0."""
     s = scenario(
         homes=[
             home("a", shortfalls=[shortfall(0)]),
@@ -131,7 +135,7 @@ def test_the_greedy_keeps_a_worker_pin_against_its_own_risk_order() -> None:
         workers=[worker("w1")],
         pins={"workers": [{"worker": "w1", "home": "a", "date": day(0)}]},
     )
-    plan = plan_baseline(s)
+    plan = planner(s)
     assert [(x.worker_id, x.home_id) for x in plan.shifts] == [("w1", "a")]
     assert validate_plan(s, plan) == []
 

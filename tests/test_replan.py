@@ -105,20 +105,6 @@ def test_a_past_the_new_scenario_contradicts_is_reported_as_infeasible(
     assert f"kept_shift[{worked}" in output
 
 
-def test_a_worker_pin_is_honoured_even_against_the_risk_order() -> None:
-    # w1 would go to b (higher risk); the planner pins w1 to a on day 0.
-    s = scenario(
-        homes=[
-            home("a", shortfalls=[shortfall(0)]),
-            home("b", shortfalls=[shortfall(0)], rag={"workforce": "red"}),
-        ],
-        workers=[worker("w1")],
-        pins={"workers": [{"worker": "w1", "home": "a", "date": day(0)}]},
-    )
-    plan = solve(s)
-    assert [(x.worker_id, x.home_id) for x in plan.shifts] == [("w1", "a")]
-
-
 def test_a_request_pin_places_the_resident_where_pinned() -> None:
     facilities = [
         {"id": "hotel", "kind": "care_hotel", "beds": 2, "accepts": ["residential"]},
