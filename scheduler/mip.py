@@ -26,7 +26,7 @@ import contextlib
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pulp
@@ -60,6 +60,7 @@ class PulpBackend:
             raise ValueError(f"unknown MILP solver {solver!r}")
         self.name = solver
         self.settings = settings
+        self.on_solution: Callable[[float], None] | None = None  # PuLP reports no solutions
         self._model = model
         self._prob = pulp.LpProblem("carehome", pulp.LpMinimize)
         self._x = [
