@@ -24,6 +24,7 @@ from scheduler.search_process import (
     Delta,
     OnSolution,
     Request,
+    pairs,
     search_process,
 )
 from scheduler.settings import SolverSettings, StageOutcome
@@ -41,7 +42,9 @@ class CpSatBackend:
     def __init__(self, model: Model, settings: SolverSettings) -> None:
         self.settings = settings
         self.on_solution: OnSolution | None = None
-        self._delta = Delta(variables=[(v.name, v.lb, v.ub) for v in model.variables])
+        self._delta = Delta()
+        for v in model.variables:
+            self._delta.add_variable(v.name, v.lb, v.ub)
         self._n = len(model.variables)
         self._model = model
         self._tier = 0
@@ -53,18 +56,15 @@ class CpSatBackend:
         self.include_tier(1)
         if model.hints:
             self.set_hint(model.hints)
+        # The search process builds the model while this process prepares the first search.
+        self._host.update(self._key, self._delta)
+        self._delta = Delta()
 
     # ------------------------------------------------------------------ building
 
     def _add_linear(self, terms: Terms, lb: int | None, ub: int | None, name: str) -> None:
-        self._delta.constraints.append(
-            (
-                [v for v, _ in terms],
-                [c for _, c in terms],
-                INT_MIN if lb is None else lb,
-                INT_MAX if ub is None else ub,
-                name,
-            )
+        self._delta.add_linear(
+            terms, INT_MIN if lb is None else lb, INT_MAX if ub is None else ub, name
         )
 
     def include_tier(self, tier: int) -> None:
@@ -75,14 +75,14 @@ class CpSatBackend:
         self._tier = max(self._tier, tier)
 
     def minimize(self, terms: Terms) -> None:
-        self._delta.objective = ([v for v, _ in terms], [c for _, c in terms])
+        self._delta.objective = pairs(terms)
 
     def bound_objective(self, terms: Terms, ub: int, name: str) -> None:
         """Keep a solved tier at (or below) its value while later tiers are optimised."""
         self._add_linear(terms, None, ub, name)
 
     def set_hint(self, values: dict[Var, int]) -> None:
-        self._delta.hint = dict(values)
+        self._delta.hint = pairs(values.items())
 
     # ------------------------------------------------------------------ solving
 
@@ -120,8 +120,7 @@ class CpSatBackend:
             fixed=fixed,
             abort_after=int(os.environ.get(ABORT_AFTER_SOLUTIONS, "0")),
         )
-        # Sent: the search process holds them now; objective and hint go with every search.
-        self._delta = Delta(objective=self._delta.objective, hint=self._delta.hint)
+        self._delta = Delta()  # sent: the search process holds it now
         report = self.on_solution or (lambda _objective: None)
         started = time.perf_counter()
         reply = INTERRUPTION.run(

@@ -175,6 +175,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             time_limit=first.time_limit,
             stages=_merged_stages(summaries),
             model_size=sizes,
+            solver_failure="; ".join(s.solver_failure for s in summaries if s.solver_failure),
         ),
     )
     whole = _needs_of(scenario, plan)
