@@ -146,7 +146,7 @@ Report = Callable[[float, float, bytes], None]
 
 
 class Host:
-    """Holds the CP-SAT models and runs their searches (in the child, or in this process)."""
+    """The search process's state: the CP-SAT models by key, and the search running."""
 
     def __init__(self) -> None:
         self._models: dict[int, cp_model.CpModel] = {}
@@ -293,6 +293,7 @@ class SearchProcess:
         for end in theirs:
             end.close()
         self._send_lock = threading.Lock()
+        self._search_lock = threading.Lock()
         atexit.register(self.close)
 
     @property
@@ -300,6 +301,11 @@ class SearchProcess:
         return self._process.poll() is None
 
     def search(self, request: Request, on_solution: OnSolution) -> Reply:
+        """The search's reply; one search at a time, as the replies share one pipe."""
+        with self._search_lock:
+            return self._search(request, on_solution)
+
+    def _search(self, request: Request, on_solution: OnSolution) -> Reply:
         last: tuple[float, float, bytes] | None = None
         try:
             with self._send_lock:
@@ -384,14 +390,23 @@ def _pipe(child_reads: bool) -> tuple[Connection, Connection]:
     )
 
 
-_SHARED: list[SearchProcess] = []
-_SHARED_LOCK = threading.Lock()
+_PER_THREAD = threading.local()
 
 
 def search_process() -> SearchProcess:
-    """The process's search process: started on first use (a planner calls this early, so
-    that it starts while the model is built), and again after a crash."""
-    with _SHARED_LOCK:
-        if not _SHARED or not _SHARED[0].alive:
-            _SHARED[:] = [SearchProcess()]
-        return _SHARED[0]
+    """This thread's search process (a threaded Dask worker plans in several threads at
+    once): started on first use (a planner calls this early, so that it starts while the
+    model is built), and again after a crash."""
+    current: SearchProcess | None = getattr(_PER_THREAD, "process", None)
+    if current is None or not current.alive:
+        current = _PER_THREAD.process = SearchProcess()
+    return current
+
+
+def shutdown() -> None:
+    """End this thread's search process now, so that its memory and processor time count
+    as a finished child's (`resource.RUSAGE_CHILDREN`: a benchmark's peak and CPU)."""
+    current: SearchProcess | None = getattr(_PER_THREAD, "process", None)
+    if current is not None:
+        current.close()
+        _PER_THREAD.process = None
