@@ -55,7 +55,7 @@ def _int64s() -> array[int]:
 class Delta:
     """What changed in a model since it was last sent: the variables and constraints added
     since, and the objective and hint when they were replaced. Held in flat int64 arrays,
-    which take a tenth of the memory of lists and pickle as one copy: the county's first
+    which take a tenth of the memory of lists and cross the pipe as one copy: the county's first
     delta is 300,000 constraints."""
 
     var_names: list[str] = field(default_factory=list)
@@ -118,7 +118,7 @@ def pairs(items: Iterable[tuple[int, int]]) -> tuple[array[int], array[int]]:
 @dataclass
 class Request:
     """One search of the model `key` after applying `delta`, with CP-SAT's `parameters`
-    (as text: the parameters object does not pickle); `fixed` pins variables to values for
+    (as text: the parameters object cannot cross a pipe); `fixed` pins variables to values for
     this search only (completing a partial plan)."""
 
     key: int

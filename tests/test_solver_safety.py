@@ -18,8 +18,10 @@ from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS, make_backend
 from scheduler.baseline import baseline_values
 from scheduler.build import BuiltModel, build_model
+from scheduler.decompose import merge_plans
 from scheduler.greedy import greedy_staffing, staffing_hint
 from scheduler.model import Model, Var, tier_terms
+from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.search_process import ABORT_AFTER_SOLUTIONS
 from scheduler.settings import Backend, SolverSettings, StageOutcome
@@ -197,3 +199,13 @@ def test_progress_is_silent_off_a_terminal(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "\r" not in result.output and "solving tier" not in result.output
     assert result.output.startswith("tiny: 3 homes")
+
+
+def test_a_plan_merged_from_parts_keeps_a_part_s_solver_failure(
+    tiny_plan: tuple[Scenario, Plan],
+) -> None:
+    s, plan = tiny_plan
+    failed = plan.model_copy(
+        update={"summary": plan.summary.model_copy(update={"solver_failure": "killed"})}
+    )
+    assert merge_plans(s, [failed, plan]).summary.solver_failure == "killed"
