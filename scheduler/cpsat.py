@@ -52,7 +52,8 @@ class CpSatBackend:
         self._key = next(_KEYS)
         self.failure = ""
         """How the search process failed, once it has: no search runs after that."""
-        weakref.finalize(self, self._host.drop, self._key)
+        # Drops the model from the search process once: on `close`, or at collection.
+        self._drop = weakref.finalize(self, self._host.drop, self._key)
         self.include_tier(1)
         if model.hints:
             self.set_hint(model.hints)
@@ -83,6 +84,9 @@ class CpSatBackend:
 
     def set_hint(self, values: dict[Var, int]) -> None:
         self._delta.hint = pairs(values.items())
+
+    def close(self) -> None:
+        self._drop()
 
     # ------------------------------------------------------------------ solving
 

@@ -192,6 +192,9 @@ class PulpBackend:
             raise RuntimeError(f"HiGHS failed: {highs.modelStatusToString(model_status)}")
         return _pulp_status(self._prob), highs.getInfo().mip_dual_bound
 
+    def close(self) -> None:
+        """Nothing outlives a solve: PuLP's solvers run per call."""
+
     def complete(self, partial: dict[Var, int], time_limit: float) -> StageOutcome:
         """The best solution of the current objective with `partial` fixed."""
         saved = {v: (self._x[v].lowBound, self._x[v].upBound) for v in partial}

@@ -22,6 +22,8 @@ the child calls `os.abort()` once it has sent N solutions of a search, as the cr
 from __future__ import annotations
 
 import atexit
+import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -193,7 +195,17 @@ class Host:
                 self._solver.stop_search()
 
     def drop(self, key: int) -> None:
+        """Forget a model and give its memory back to the system: the planning process's
+        extraction, which follows, would otherwise peak on top of the search's (county: 2.4
+        against 2.1 GB)."""
         self._models.pop(key, None)
+        _trim()
+
+
+def _trim() -> None:
+    """Return the C heap's free memory to the system (glibc; elsewhere nothing to do)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _fixed(proto: cp_model_helper.CpModelProto, fixed: dict[int, int]) -> cp_model.CpModel:

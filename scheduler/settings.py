@@ -87,3 +87,6 @@ class Backend(Protocol):
     def solve(self, time_limit: float) -> StageOutcome: ...
 
     def complete(self, partial: dict[int, int], time_limit: float) -> StageOutcome: ...
+
+    def close(self) -> None:
+        """Release what the solver holds (CP-SAT: the model in the search process)."""

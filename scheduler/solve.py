@@ -66,9 +66,22 @@ def solve(
     for tier 1 (ties broken by a re-plan's stability tier), and the first that completes
     becomes the starting plan unless it is worse than the hint. The plan returned is never
     worse than the starting plan by the tiers, taken in order, whatever the backend did."""
-    model = built.model
-    backend = backend_factory(model, settings)
+    backend = backend_factory(built.model, settings)
     backend.on_solution = progress.found
+    try:
+        return _tiers(built, settings, backend, warm_starts, progress)
+    finally:
+        backend.close()  # before the plan is extracted, which peaks on top of it otherwise
+
+
+def _tiers(
+    built: BuiltModel,
+    settings: SolverSettings,
+    backend: Backend,
+    warm_starts: Sequence[dict[Var, int]],
+    progress: Progress,
+) -> Solution:
+    model = built.model
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
     tiers = [t for t in sorted(built.tier_names) if tier_terms(built.penalties, t)] or [1]
     # The LP bound is extra work on top of the search's time limit, not part of it.
