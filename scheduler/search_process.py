@@ -306,7 +306,7 @@ class SearchProcess:
             end.close()
         self._send_lock = threading.Lock()
         self._search_lock = threading.Lock()
-        atexit.register(self.close)
+        atexit.register(self.close, wait=False)
 
     @property
     def alive(self) -> bool:
@@ -367,12 +367,13 @@ class SearchProcess:
         except (OSError, ValueError):
             pass  # the search process is gone: nothing to stop or drop
 
-    def close(self) -> None:
-        """End the search process (at exit): stop any search, so it ends at once."""
+    def close(self, wait: bool = True) -> None:
+        """End the search process: stop any search, so that it ends at once when its pipes
+        close; and, with `wait`, reap it (at exit the planner does not wait for it)."""
         self.stop(sys.maxsize)
         for pipe in (self._requests, self._control, self._replies):
             pipe.close()
-        if self._wait() is None:
+        if wait and self._wait() is None:
             self._process.kill()
             self._process.wait()
 
