@@ -52,8 +52,8 @@ class CpSatBackend:
         self._key = next(_KEYS)
         self.failure = ""
         """How the search process failed, once it has: no search runs after that."""
-        # Drops the model from the search process once: on `close`, or at collection.
-        self._drop = weakref.finalize(self, self._host.drop, self._key)
+        # A backend collected without `close` has its model dropped with the next message.
+        self._collected = weakref.finalize(self, self._host.drop_later, self._key)
         self.include_tier(1)
         if model.hints:
             self.set_hint(model.hints)
@@ -86,7 +86,8 @@ class CpSatBackend:
         self._delta.hint = pairs(values.items())
 
     def close(self) -> None:
-        self._drop()
+        if self._collected.detach() is not None:
+            self._host.drop(self._key)
 
     # ------------------------------------------------------------------ solving
 

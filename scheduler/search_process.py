@@ -304,7 +304,10 @@ class SearchProcess:
         )
         for end in theirs:
             end.close()
-        self._send_lock = threading.Lock()
+        # One lock per pipe we write: a stop (from Ctrl-C's handler) never waits for a
+        # request being sent.
+        self._locks = {id(self._requests): threading.Lock(), id(self._control): threading.Lock()}
+        self._dropped: list[int] = []
         self._search_lock = threading.Lock()
         atexit.register(self.close, wait=False)
 
@@ -320,8 +323,7 @@ class SearchProcess:
     def _search(self, request: Request, on_solution: OnSolution) -> Reply:
         last: tuple[float, float, bytes] | None = None
         try:
-            with self._send_lock:
-                self._requests.send(("search", request))
+            self._send(self._requests, ("search", request), fail=True)
             while True:
                 message = self._replies.recv()
                 if message[0] == "done":
@@ -329,7 +331,7 @@ class SearchProcess:
                     return reply
                 last = (message[1], message[2], self._replies.recv_bytes())
                 on_solution(message[1])
-        except (EOFError, OSError):
+        except (EOFError, OSError, ValueError):
             pass  # the search process died
         failure = f"cp-sat search process {ended(self._wait())}"
         if last is None:
@@ -360,12 +362,22 @@ class SearchProcess:
     def drop(self, key: int) -> None:
         self._send(self._requests, ("drop", key))
 
-    def _send(self, pipe: Connection, message: object) -> None:
+    def drop_later(self, key: int) -> None:
+        """Drop with the next message: for a collected backend, whose finalizer may run in
+        the middle of sending another message."""
+        self._dropped.append(key)
+
+    def _send(self, pipe: Connection, message: object, fail: bool = False) -> None:
+        """Send (drops pending first); a gone search process raises only with `fail`."""
         try:
-            with self._send_lock:
+            with self._locks[id(pipe)]:
+                if pipe is self._requests:
+                    while self._dropped:
+                        pipe.send(("drop", self._dropped.pop()))
                 pipe.send(message)
         except (OSError, ValueError):
-            pass  # the search process is gone: nothing to stop or drop
+            if fail:
+                raise
 
     def close(self, wait: bool = True) -> None:
         """End the search process: stop any search, so that it ends at once when its pipes
