@@ -41,6 +41,7 @@ from scheduler.lp import lp_relaxation_bound
 from scheduler.model import tier_terms
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
+from scheduler.search_process import shutdown
 from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
 
@@ -63,7 +64,8 @@ SHOWN = (
 
 
 def peak_mb() -> int:
-    """Peak resident memory of this process plus its largest child (decomposed parts)."""
+    """Peak resident memory of this process plus its largest finished child (the search
+    process, or a decomposed part)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round((own + child) / 1024)
@@ -116,6 +118,7 @@ def run_case(
     )
     planner = plan_baseline if backend == GREEDY else plan_scenario
     plan = planned(scenario, settings, planner, case.decomposed, jobs, dask)
+    shutdown()  # the search process's memory and processor time count from here on
     planned_at = time.perf_counter()
     violations = validate_plan(scenario, plan)
     s = plan.summary

@@ -26,6 +26,7 @@ from cli.common import (
 )
 from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
+from cli.progress import PlanProgress
 from cli.report import override_notes, scenario_counts, summary_text
 from cli.report_cmd import report_command
 from cli.simulate_cmd import simulate_command
@@ -183,56 +184,66 @@ def plan(
     Example:
       carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --xlsx plan.xlsx
     """
-    s = load_scenario(scenario)
-    check_output_dir(out, PLAN_FILES, "a plan")
-    if write_model is not None:
-        if write_model.suffix.lower() not in (".mps", ".lp"):
-            raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
-        write_model_file(s, write_model)
-        click.echo(f"wrote {write_model}")
-    settings = SolverSettings(
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        solver=solver,
-        relative_gap=relative_gap,
-        deterministic_time=deterministic_time,
-        lp_bound=lp_bound,
-        log=log,
-    )
-    earlier = None
-    if previous is not None:
-        start = first_open.date() if first_open is not None else s.horizon.start
-        earlier = load_previous(previous, start)
-    parts = independent_parts(s)
-    try:
-        if len(parts) > 1 and earlier is None:
-            click.echo(f"{len(parts)} independent parts (authorities sharing no resource)")
-            with open_executor(min(jobs, len(parts)), dask) as (executor, _slots):
-                result = plan_decomposed(s, settings, executor)
-        else:
-            with stop_search_on_ctrl_c():
-                result = plan_scenario(s, settings, earlier)
-    except KeyboardInterrupt:
-        fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
-    violations = validate_plan(s, result, earlier.plan if earlier is not None else None)
-    if violations and out.exists() and not force:
-        for v in violations:
-            click.echo(f"  {v}", err=True)
-        fail(
-            EXIT_INTERNAL,
-            [
-                f"independent check: {count(len(violations), 'violation')}; "
-                f"the earlier plan in {out} is kept (--force replaces it)"
-            ],
+    with PlanProgress() as progress:
+        s = load_scenario(scenario)
+        check_output_dir(out, PLAN_FILES, "a plan")
+        if write_model is not None:
+            if write_model.suffix.lower() not in (".mps", ".lp"):
+                raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
+            write_model_file(s, write_model)
+            click.echo(f"wrote {write_model}")
+        settings = SolverSettings(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            solver=solver,
+            relative_gap=relative_gap,
+            deterministic_time=deterministic_time,
+            lp_bound=lp_bound,
+            log=log,
         )
-    write_plan(result, s, out)
-    if xlsx is not None:
-        write_workbook(result, s, xlsx)
+        earlier = None
+        if previous is not None:
+            start = first_open.date() if first_open is not None else s.horizon.start
+            earlier = load_previous(previous, start)
+        parts = independent_parts(s)
+        try:
+            if len(parts) > 1 and earlier is None:
+                click.echo(f"{len(parts)} independent parts (authorities sharing no resource)")
+                with open_executor(min(jobs, len(parts)), dask) as (executor, _slots):
+                    result = plan_decomposed(s, settings, executor)
+            else:
+                with stop_search_on_ctrl_c():
+                    result = plan_scenario(s, settings, earlier, progress)
+        except KeyboardInterrupt:
+            fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
+        progress.stage("checking the plan")
+        violations = validate_plan(s, result, earlier.plan if earlier is not None else None)
+        if violations and out.exists() and not force:
+            for v in violations:
+                click.echo(f"  {v}", err=True)
+            fail(
+                EXIT_INTERNAL,
+                [
+                    f"independent check: {count(len(violations), 'violation')}; "
+                    f"the earlier plan in {out} is kept (--force replaces it)"
+                ],
+            )
+        progress.stage("writing")
+        write_plan(result, s, out)
+        if xlsx is not None:
+            write_workbook(result, s, xlsx)
     click.echo(summary_text(s, result, out))
     click.echo(f"independent check: {count(len(violations), 'violation')}")
     for v in violations:
         click.echo(f"  {v}", err=True)
+    if result.summary.solver_failure:
+        # A plan was found and written (exit 0): the warning says how far to trust it.
+        click.echo(
+            f"warning: the solver failed ({result.summary.solver_failure}); wrote the best "
+            "plan it reported before, never worse than the greedy plan",
+            err=True,
+        )
     if violations:
         sys.exit(EXIT_INTERNAL)
     if result.summary.interrupted:

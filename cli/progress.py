@@ -1,29 +1,42 @@
-"""Progress of many plans at once: done, running, failed, time to go.
+"""Progress on stderr: of many plans at once (done, running, failed, time to go), and of
+one plan (its stage and the best plan so far).
 
-On a terminal a bar redraws in place, with a line above it per finished run; in a log (not
-a terminal) the bar is off and each finished run gets one self-contained line, so a long
-study run by a scheduler leaves a readable trail.
+On a terminal a line redraws in place (for many plans, with a line above it per finished
+run); in a log (not a terminal) the redrawn line is off: each finished run of many gets one
+self-contained line, so a long study run by a scheduler leaves a readable trail, and one
+plan adds nothing, so its output reads as it did.
 """
 
 from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
 from scheduler.compare import Progress
 
 
+def _line(terminal: bool | None, stream: TextIO | None, **options: Any) -> tqdm:
+    """A tqdm line on stderr (or `stream`), drawn only on a terminal (or when `terminal`)."""
+    stream = stream or sys.stderr
+    return tqdm(
+        file=stream,
+        disable=not (stream.isatty() if terminal is None else terminal),
+        dynamic_ncols=True,
+        **options,
+    )
+
+
 class ProgressBar:
     def __init__(self, total: int) -> None:
-        self._bar = tqdm(
+        self._bar = _line(
+            None,
+            None,
             total=total,
             desc="planning",
             unit="plans",
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            dynamic_ncols=True,
             bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| {elapsed} elapsed, "
             "{remaining} to go{postfix}",
         )
@@ -50,3 +63,32 @@ class ProgressBar:
         trace: TracebackType | None,
     ) -> None:
         self._bar.close()
+
+
+class PlanProgress:
+    """One plan's stage and the best objective of the tier being solved, redrawn in place
+    (`scheduler.settings.Progress`); `terminal` forces it on or off (default: whether the
+    stream is a terminal). Removed from the screen when done."""
+
+    def __init__(self, terminal: bool | None = None, stream: TextIO | None = None) -> None:
+        self._line = _line(
+            terminal, stream, desc="loading", leave=False, bar_format="{desc}{postfix} [{elapsed}]"
+        )
+
+    def stage(self, name: str) -> None:
+        self._line.set_postfix_str("", refresh=False)
+        self._line.set_description_str(name)
+
+    def found(self, objective: float) -> None:
+        self._line.set_postfix_str(f"best {objective:,.0f}")
+
+    def __enter__(self) -> PlanProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._line.close()

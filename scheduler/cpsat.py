@@ -1,29 +1,39 @@
 """The CP-SAT backend: compiles a neutral `Model` into a CP-SAT proto and solves it.
 
-The proto is written directly (not through CpModel's expression API) because city-scale
-models have ~10^5 constraints and building expressions would dominate the run time.
+The searches run in a separate process (`scheduler.search_process`), which holds the
+proto: this side keeps only the variables and constraints it has not sent yet, the
+objective and the hint. The proto is written directly (not through CpModel's expression
+API) because city-scale models have ~10^5 constraints and building expressions would
+dominate the run time.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
+import weakref
 
-from ortools.sat.python import cp_model
+from google.protobuf import text_format
+from ortools.sat import sat_parameters_pb2
 
 from scheduler.interrupt import INTERRUPTION
 from scheduler.model import Model, Terms, Var
+from scheduler.search_process import (
+    ABORT_AFTER_SOLUTIONS,
+    Delta,
+    OnSolution,
+    Request,
+    pairs,
+    search_process,
+)
 from scheduler.settings import SolverSettings, StageOutcome
 
 INT_MIN = -(2**62)
 INT_MAX = 2**62
 
-_STATUS = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
-    cp_model.UNKNOWN: "UNKNOWN",
-}
+_KEYS = itertools.count(1)
+_SEARCHES = itertools.count(1)
 
 
 class CpSatBackend:
@@ -31,31 +41,32 @@ class CpSatBackend:
 
     def __init__(self, model: Model, settings: SolverSettings) -> None:
         self.settings = settings
-        self._cp = cp_model.CpModel()
-        self._proto = self._cp.proto
+        self.on_solution: OnSolution | None = None
+        self._delta = Delta()
         for v in model.variables:
-            pv = self._proto.variables.add()
-            pv.name = v.name
-            pv.domain.extend([v.lb, v.ub])
+            self._delta.add_variable(v.name, v.lb, v.ub)
         self._n = len(model.variables)
         self._model = model
         self._tier = 0
+        self._host = search_process()
+        self._key = next(_KEYS)
+        self.failure = ""
+        """How the search process failed, once it has: no search runs after that."""
+        # A backend collected without `close` has its model dropped with the next message.
+        self._collected = weakref.finalize(self, self._host.drop_later, self._key)
         self.include_tier(1)
         if model.hints:
             self.set_hint(model.hints)
+        # The search process builds the model while this process prepares the first search.
+        self._host.update(self._key, self._delta)
+        self._delta = Delta()
 
     # ------------------------------------------------------------------ building
 
-    def _add_linear(
-        self, terms: Terms, lb: int | None, ub: int | None, name: str, enforce: int | None = None
-    ) -> None:
-        pc = self._proto.constraints.add()
-        pc.name = name
-        if enforce is not None:
-            pc.enforcement_literal.append(enforce)
-        pc.linear.vars.extend([v for v, _ in terms])
-        pc.linear.coeffs.extend([c for _, c in terms])
-        pc.linear.domain.extend([INT_MIN if lb is None else lb, INT_MAX if ub is None else ub])
+    def _add_linear(self, terms: Terms, lb: int | None, ub: int | None, name: str) -> None:
+        self._delta.add_linear(
+            terms, INT_MIN if lb is None else lb, INT_MAX if ub is None else ub, name
+        )
 
     def include_tier(self, tier: int) -> None:
         """Add the constraints first needed by objective tiers up to `tier`."""
@@ -65,24 +76,23 @@ class CpSatBackend:
         self._tier = max(self._tier, tier)
 
     def minimize(self, terms: Terms) -> None:
-        self._proto.clear_objective()
-        self._proto.objective.vars.extend([v for v, _ in terms])
-        self._proto.objective.coeffs.extend([c for _, c in terms])
+        self._delta.objective = pairs(terms)
 
     def bound_objective(self, terms: Terms, ub: int, name: str) -> None:
         """Keep a solved tier at (or below) its value while later tiers are optimised."""
         self._add_linear(terms, None, ub, name)
 
     def set_hint(self, values: dict[Var, int]) -> None:
-        self._proto.clear_solution_hint()
-        self._proto.solution_hint.vars.extend(values.keys())
-        self._proto.solution_hint.values.extend(values.values())
+        self._delta.hint = pairs(values.items())
+
+    def close(self) -> None:
+        if self._collected.detach() is not None:
+            self._host.drop(self._key)
 
     # ------------------------------------------------------------------ solving
 
-    def _solver(self, time_limit: float) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        p = solver.parameters
+    def _parameters(self, time_limit: float) -> sat_parameters_pb2.SatParameters:
+        p = sat_parameters_pb2.SatParameters()
         p.max_time_in_seconds = max(0.05, time_limit)
         p.num_workers = self.settings.workers
         p.random_seed = self.settings.seed
@@ -100,42 +110,44 @@ class CpSatBackend:
             p.relative_gap_limit = self.settings.relative_gap
         if self.settings.deterministic_time is not None:
             p.max_deterministic_time = self.settings.deterministic_time
-        return solver
+        return p
+
+    def _search(self, time_limit: float, fixed: dict[Var, int] | None) -> StageOutcome:
+        """One search in the search process, sending it the model's changes first; once
+        that process has failed, every later search fails at once with the same cause."""
+        if self.failure:
+            return StageOutcome(status="UNKNOWN", failure=self.failure)
+        request = Request(
+            key=self._key,
+            seq=next(_SEARCHES),
+            delta=self._delta,
+            parameters=text_format.MessageToString(self._parameters(time_limit)),
+            fixed=fixed,
+            abort_after=int(os.environ.get(ABORT_AFTER_SOLUTIONS, "0")),
+        )
+        self._delta = Delta()  # sent: the search process holds it now
+        report = self.on_solution or (lambda _objective: None)
+        started = time.perf_counter()
+        reply = INTERRUPTION.run(
+            lambda: self._host.search(request, report), lambda: self._host.stop(request.seq)
+        )
+        seconds = time.perf_counter() - started
+        self.failure = reply.failure
+        if reply.values is None:
+            return StageOutcome(status=reply.status, seconds=seconds, failure=reply.failure)
+        return StageOutcome(
+            status=reply.status,
+            objective=round(reply.objective),
+            best_bound=reply.bound,
+            values=reply.values[: self._n],
+            seconds=seconds,
+            failure=reply.failure,
+        )
 
     def solve(self, time_limit: float) -> StageOutcome:
-        solver = self._solver(time_limit)
-        started = time.perf_counter()
-        code = INTERRUPTION.run(lambda: solver.solve(self._cp), solver.stop_search)
-        seconds = time.perf_counter() - started
-        status = _STATUS.get(code, "UNKNOWN")
-        if status not in ("OPTIMAL", "FEASIBLE"):
-            return StageOutcome(status=status, seconds=seconds)
-        values = list(solver.response_proto.solution)[: self._n]
-        return StageOutcome(
-            status=status,
-            objective=round(solver.objective_value),
-            best_bound=float(solver.best_objective_bound),
-            values=values,
-            seconds=seconds,
-        )
+        return self._search(time_limit, None)
 
     def complete(self, partial: dict[Var, int], time_limit: float) -> StageOutcome:
         """The best solution of the current objective with `partial` fixed: turns a
         heuristic's values for some variables into a complete, feasible hint."""
-        probe = cp_model.CpModel()
-        probe.proto.copy_from(self._proto)
-        probe.proto.clear_solution_hint()
-        for var, value in partial.items():
-            domain = probe.proto.variables[var].domain
-            domain.clear()
-            domain.extend([value, value])
-        solver = self._solver(time_limit)
-        started = time.perf_counter()
-        code = INTERRUPTION.run(lambda: solver.solve(probe), solver.stop_search)
-        status = _STATUS.get(code, "UNKNOWN")
-        values = (
-            list(solver.response_proto.solution)[: self._n]
-            if status in ("OPTIMAL", "FEASIBLE")
-            else None
-        )
-        return StageOutcome(status=status, values=values, seconds=time.perf_counter() - started)
+        return self._search(time_limit, partial)

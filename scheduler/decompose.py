@@ -176,6 +176,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             stages=_merged_stages(summaries),
             model_size=sizes,
             lp_bound_asked=first.lp_bound_asked,
+            solver_failure="; ".join(s.solver_failure for s in summaries if s.solver_failure),
         ),
     )
     whole = _needs_of(scenario, plan)

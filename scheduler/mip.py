@@ -26,7 +26,7 @@ import contextlib
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pulp
@@ -60,6 +60,7 @@ class PulpBackend:
             raise ValueError(f"unknown MILP solver {solver!r}")
         self.name = solver
         self.settings = settings
+        self.on_solution: Callable[[float], None] | None = None  # PuLP reports no solutions
         self._model = model
         self._prob = pulp.LpProblem("carehome", pulp.LpMinimize)
         self._x = [
@@ -190,6 +191,9 @@ class PulpBackend:
             # A failed run would otherwise read as "no better plan found", silently.
             raise RuntimeError(f"HiGHS failed: {highs.modelStatusToString(model_status)}")
         return _pulp_status(self._prob), highs.getInfo().mip_dual_bound
+
+    def close(self) -> None:
+        """Nothing outlives a solve: PuLP's solvers run per call."""
 
     def complete(self, partial: dict[Var, int], time_limit: float) -> StageOutcome:
         """The best solution of the current objective with `partial` fixed."""

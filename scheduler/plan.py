@@ -158,6 +158,9 @@ class Summary(Record):
     kpis: dict[str, float] = {}
     interrupted: bool = False
     """Ctrl-C ended the search early: the plan is the best found until then."""
+    solver_failure: str = ""
+    """The solver failed mid-run (how, in words): the plan is the best it reported before,
+    or the starting plan."""
     previous: str = ""
     """A re-plan: the previous plan's folder, and `changes` lists what moved against it."""
     kept_before: dt.date | None = None

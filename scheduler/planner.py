@@ -16,7 +16,8 @@ from scheduler.mip import PulpBackend
 from scheduler.model import tier_terms
 from scheduler.plan import Plan, Summary
 from scheduler.replan import Previous, add_previous, changes
-from scheduler.settings import SolverSettings
+from scheduler.search_process import search_process
+from scheduler.settings import QUIET, Progress, SolverSettings
 from scheduler.solve import solve
 
 
@@ -25,12 +26,19 @@ class NoPlanError(Exception):
 
 
 def plan_scenario(
-    scenario: Scenario, settings: SolverSettings, previous: Previous | None = None
+    scenario: Scenario,
+    settings: SolverSettings,
+    previous: Previous | None = None,
+    progress: Progress = QUIET,
 ) -> Plan:
     """The plan of `scenario`; with `previous`, a re-plan that keeps the previous plan's
     decisions before `previous.first_open` and changes as little as it can after."""
     started = time.perf_counter()
+    if settings.solver == "cp-sat":
+        search_process()  # starts (once) while the model is built
+    progress.stage("building the model")
     built = build_model(scenario)
+    progress.stage("greedy plan")
     greedy, whole = baseline_start(built)
     starts = [greedy]
     if previous is None:
@@ -45,13 +53,13 @@ def plan_scenario(
         kept = previous_deployment(built.ctx, built.staff, previous.plan)
         starts.insert(0, staffing_hint(built.ctx, built.staff, kept))
     built_at = time.perf_counter()
-    solution = solve(built, settings, warm_starts=starts)
+    solution = solve(built, settings, warm_starts=starts, progress=progress)
     if solution.status == "INFEASIBLE":
         raise InfeasibleError(solution.diagnosis, built.model.notes)
     if not solution.found:
-        raise NoPlanError(
-            f"no plan found within {settings.time_limit:g} s (status {solution.status})"
-        )
+        cause = solution.failure or f"status {solution.status}"
+        raise NoPlanError(f"no plan found within {settings.time_limit:g} s ({cause})")
+    progress.stage("extracting the plan")
     first = solution.stages[0]
     summary = Summary(
         scenario=scenario.name,
@@ -68,6 +76,7 @@ def plan_scenario(
         model_size=built.model.size(),
         build_seconds=round(built_at - started, 3),
         interrupted=solution.interrupted,
+        solver_failure=solution.failure,
         previous=str(previous.folder) if previous is not None else "",
         kept_before=previous.first_open if previous is not None else None,
         lp_bound_asked=settings.lp_bound,

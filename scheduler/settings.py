@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -41,6 +41,30 @@ class StageOutcome:
     values: list[int] | None = None
     seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+    failure: str = ""
+    """The solver failed (its process died): how; `values` is the last plan it reported."""
+
+
+class Progress(Protocol):
+    """Told how a plan is coming along, for a person watching a long run."""
+
+    def stage(self, name: str) -> None:
+        """A stage of planning begins (building, solving tier 1 of 3, ...)."""
+
+    def found(self, objective: float) -> None:
+        """A better plan for the current tier, of this objective."""
+
+
+class _Quiet:
+    def stage(self, name: str) -> None:
+        pass
+
+    def found(self, objective: float) -> None:
+        pass
+
+
+QUIET: Progress = _Quiet()
+"""Nobody is watching."""
 
 
 class Backend(Protocol):
@@ -48,6 +72,9 @@ class Backend(Protocol):
     model (`scheduler.model`) and answers the same calls."""
 
     name: str
+    on_solution: Callable[[float], None] | None
+    """Told each improving solution's objective while a search runs, where the solver
+    reports them (CP-SAT); otherwise never called."""
 
     def include_tier(self, tier: int) -> None: ...
 
@@ -60,3 +87,6 @@ class Backend(Protocol):
     def solve(self, time_limit: float) -> StageOutcome: ...
 
     def complete(self, partial: dict[int, int], time_limit: float) -> StageOutcome: ...
+
+    def close(self) -> None:
+        """Release what the solver holds (CP-SAT: the model in the search process)."""

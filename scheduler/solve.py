@@ -20,7 +20,7 @@ from scheduler.interrupt import INTERRUPTION
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
 from scheduler.plan import StageResult
-from scheduler.settings import Backend, SolverSettings, StageOutcome
+from scheduler.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
 
 FIRST_TIER_SHARE = 0.6
 """Share of the time limit the first tier may use; later tiers split what is left."""
@@ -42,6 +42,8 @@ class Solution:
     diagnosis: list[str]
     interrupted: bool = False
     """Ctrl-C ended the search early; the plan is the best found until then."""
+    failure: str = ""
+    """The solver failed (how, in words); the plan is the best it reported, or the start."""
 
     @property
     def found(self) -> bool:
@@ -57,13 +59,29 @@ def solve(
     settings: SolverSettings,
     warm_starts: Sequence[dict[Var, int]] = (),
     backend_factory: BackendFactory = make_backend,
+    progress: Progress = QUIET,
 ) -> Solution:
     """`model.hints` (if any) is a complete starting plan, used only if it keeps every
     rule; each of `warm_starts`, values of some variables, is in turn completed optimally
     for tier 1 (ties broken by a re-plan's stability tier), and the first that completes
-    becomes the starting plan."""
+    becomes the starting plan unless it is worse than the hint. The plan returned is never
+    worse than the starting plan by the tiers, taken in order, whatever the backend did."""
+    backend = backend_factory(built.model, settings)
+    backend.on_solution = progress.found
+    try:
+        return _tiers(built, settings, backend, warm_starts, progress)
+    finally:
+        backend.close()  # before the plan is extracted, which peaks on top of it otherwise
+
+
+def _tiers(
+    built: BuiltModel,
+    settings: SolverSettings,
+    backend: Backend,
+    warm_starts: Sequence[dict[Var, int]],
+    progress: Progress,
+) -> Solution:
     model = built.model
-    backend = backend_factory(model, settings)
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
     tiers = [t for t in sorted(built.tier_names) if tier_terms(built.penalties, t)] or [1]
     # The LP bound is extra work on top of the search's time limit, not part of it.
@@ -77,18 +95,30 @@ def solve(
     deadline = time.perf_counter() + settings.time_limit
     # The best complete plan so far: the hint, then each stage's result.
     values: list[int] | None = None
+    # The plan to beat: a complete hint keeping the rules of every tier (the greedy plan).
+    start: list[int] | None = None
     if len(model.hints) == len(model.variables):
         hinted = [model.hints[v] for v in range(len(model.variables))]
-        values = None if model.violations(hinted, tiers[0]) else hinted
-    for start in warm_starts:
-        completed = _complete(backend, built, tiers[0], start, settings)
+        if not model.violations(hinted, max(built.tier_names)):
+            values = start = hinted
+        elif not model.violations(hinted, tiers[0]):
+            values = hinted
+    if warm_starts:
+        progress.stage("completing the starting plan")
+    for partial in warm_starts:
+        completed = _complete(backend, built, tiers[0], partial, settings)
         if completed is not None:
-            values = completed
+            if start is None or _value(built, completed, tiers[0]) <= _value(
+                built, start, tiers[0]
+            ):
+                values = completed
             break
     if values is not None:
         backend.set_hint(dict(enumerate(values)))
     stages: list[StageResult] = []
+    failure = ""
     for n, tier in enumerate(tiers):
+        progress.stage(f"solving tier {n + 1} of {len(tiers)}")
         terms = tier_terms(built.penalties, tier)
         check_exact(model, terms, f"tier {tier}")
         backend.include_tier(tier)
@@ -144,14 +174,53 @@ def solve(
                 lp_bound=lp if n == 0 else None,
             )
         )
-        if INTERRUPTION.requested:
+        progress.found(objective)
+        failure = outcome.failure
+        if INTERRUPTION.requested or failure:
             break
         slack = math.floor(model_tolerance(built) * abs(objective))
         backend.bound_objective(terms, objective + slack, f"objective_tier{tier}")
         backend.set_hint(dict(enumerate(values)))
+    assert values is not None  # every stage holds a plan (a start, or the search's)
+    if start is not None and _lexicographic(built, start, stages) < _lexicographic(
+        built, values, stages
+    ):
+        values, stages = start, _restated(built, start, stages)
     finished = len(stages) == len(tiers)
     status = "OPTIMAL" if finished and all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
-    return Solution(status, values, stages, [], interrupted=INTERRUPTION.requested)
+    return Solution(status, values, stages, [], interrupted=INTERRUPTION.requested, failure=failure)
+
+
+def _value(built: BuiltModel, values: list[int], tier: int) -> int:
+    return sum(c * values[v] for v, c in tier_terms(built.penalties, tier))
+
+
+def _lexicographic(
+    built: BuiltModel, values: list[int], stages: Sequence[StageResult]
+) -> tuple[int, ...]:
+    """A plan's value in each tier solved, in priority order (smaller is better). Tiers not
+    reached (a stopped search) are left out: their variables were never brought in line."""
+    return tuple(_value(built, values, stage.tier) for stage in stages)
+
+
+def _restated(
+    built: BuiltModel, values: list[int], stages: Sequence[StageResult]
+) -> list[StageResult]:
+    """The stages' results for the starting plan, kept because the search's plan is worse
+    (tolerance traded an earlier tier away, or a backend returned a poorer plan)."""
+    restated = []
+    for stage in stages:
+        objective = float(_value(built, values, stage.tier))
+        restated.append(
+            stage.model_copy(
+                update={
+                    "status": UNIMPROVED,
+                    "objective": objective,
+                    "gap": gap(objective, stage.best_bound),
+                }
+            )
+        )
+    return restated
 
 
 def _complete(

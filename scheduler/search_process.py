@@ -1,0 +1,437 @@
+"""CP-SAT searches in a separate process, so that a crash inside OR-Tools cannot lose the plan.
+
+A failed check in CP-SAT's C++ code (seen on the 400-home county: a postsolve size check)
+aborts the whole process with SIGABRT: no Python exception, nothing written, although a
+complete starting plan was in hand. So every search runs in one long-lived child process
+(a fresh interpreter, never forked from a process holding solver threads), which holds the
+CP-SAT models and sends back each improving solution as it finds it; the parent keeps the
+last one. When the child dies the parent still has the best plan it was sent (or its own
+starting plan) and names how the child ended.
+
+The parent sends each model to the child once, then only what changed (the constraints
+added since, the objective and the hint), and forgets what it has sent: the CP-SAT model
+lives in the child only. Ctrl-C reaches the parent only (the child runs in a session of its
+own), which asks the child over a second pipe to stop its search; the child then answers
+with its best solution as usual, and the interrupted plan is written as before.
+
+`ABORT_AFTER_SOLUTIONS` is a test hook: with this environment variable set to N in the
+planning process (read at each search, so it reaches a search process already running),
+the child calls `os.abort()` once it has sent N solutions of a search, as the crash did.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+from ortools.sat.python import cp_model, cp_model_helper
+
+from scheduler.model import Terms
+
+ABORT_AFTER_SOLUTIONS = "CAREHOME_ABORT_AFTER_SOLUTIONS"
+
+_STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+def _int64s() -> array[int]:
+    return array("q")
+
+
+@dataclass
+class Delta:
+    """What changed in a model since it was last sent: the variables and constraints added
+    since, and the objective and hint when they were replaced. Held in flat int64 arrays,
+    which take a tenth of the memory of lists and cross the pipe as one copy: the county's first
+    delta is 300,000 constraints."""
+
+    var_names: list[str] = field(default_factory=list)
+    var_bounds: array[int] = field(default_factory=_int64s)
+    """lb, ub of each variable in turn."""
+    names: list[str] = field(default_factory=list)
+    sizes: array[int] = field(default_factory=_int64s)
+    bounds: array[int] = field(default_factory=_int64s)
+    """lb, ub of each constraint in turn."""
+    terms: array[int] = field(default_factory=_int64s)
+    coeffs: array[int] = field(default_factory=_int64s)
+    objective: tuple[array[int], array[int]] | None = None
+    hint: tuple[array[int], array[int]] | None = None
+
+    def add_variable(self, name: str, lb: int, ub: int) -> None:
+        self.var_names.append(name)
+        self.var_bounds.extend((lb, ub))
+
+    def add_linear(self, terms: Terms, lb: int, ub: int, name: str) -> None:
+        self.names.append(name)
+        self.sizes.append(len(terms))
+        self.bounds.extend((lb, ub))
+        self.terms.extend(v for v, _ in terms)
+        self.coeffs.extend(c for _, c in terms)
+
+    def apply(self, proto: cp_model_helper.CpModelProto) -> None:
+        bounds = self.var_bounds
+        for i, name in enumerate(self.var_names):
+            pv = proto.variables.add()
+            pv.name = name
+            pv.domain.extend(bounds[2 * i : 2 * i + 2])
+        at = 0
+        for i, name in enumerate(self.names):
+            size = self.sizes[i]
+            pc = proto.constraints.add()
+            pc.name = name
+            pc.linear.vars.extend(self.terms[at : at + size])
+            pc.linear.coeffs.extend(self.coeffs[at : at + size])
+            pc.linear.domain.extend(self.bounds[2 * i : 2 * i + 2])
+            at += size
+        if self.objective is not None:
+            proto.clear_objective()
+            proto.objective.vars.extend(self.objective[0])
+            proto.objective.coeffs.extend(self.objective[1])
+        if self.hint is not None:
+            proto.clear_solution_hint()
+            proto.solution_hint.vars.extend(self.hint[0])
+            proto.solution_hint.values.extend(self.hint[1])
+
+
+def pairs(items: Iterable[tuple[int, int]]) -> tuple[array[int], array[int]]:
+    """(variables, values) of (variable, value) pairs, as int64 arrays."""
+    first, second = _int64s(), _int64s()
+    for a, b in items:
+        first.append(a)
+        second.append(b)
+    return first, second
+
+
+@dataclass
+class Request:
+    """One search of the model `key` after applying `delta`, with CP-SAT's `parameters`
+    (as text: the parameters object cannot cross a pipe); `fixed` pins variables to values for
+    this search only (completing a partial plan)."""
+
+    key: int
+    seq: int
+    delta: Delta
+    parameters: str
+    fixed: dict[int, int] | None = None
+    abort_after: int = 0
+
+
+@dataclass
+class Reply:
+    """A search's end: CP-SAT's status and best solution, or, when the search process died
+    (`failure` says how), the last solution it sent."""
+
+    status: str
+    objective: float = 0.0
+    bound: float = 0.0
+    values: list[int] | None = None
+    failure: str = ""
+
+
+Report = Callable[[float, float, bytes], None]
+"""Called with (objective, bound, values as int64 bytes) for each improving solution."""
+
+
+class Host:
+    """The search process's state: the CP-SAT models by key, and the search running."""
+
+    def __init__(self) -> None:
+        self._models: dict[int, cp_model.CpModel] = {}
+        self._lock = threading.Lock()
+        self._solver: cp_model.CpSolver | None = None
+        self._stopped = 0
+        """The highest search number a stop was asked for (it may arrive before the search)."""
+
+    def search(self, request: Request, report: Report) -> Reply:
+        model = self.update(request.key, request.delta)
+        request.delta = Delta()  # applied: let it go
+        if request.fixed:
+            model = _fixed(model.proto, request.fixed)
+        solver = cp_model.CpSolver()
+        solver.parameters.parse_text_format(request.parameters)
+        with self._lock:
+            self._solver = solver
+            if self._stopped >= request.seq:
+                solver.stop_search()
+        try:
+            code = solver.solve(model, _Reporter(report, request.abort_after))
+        finally:
+            with self._lock:
+                self._solver = None
+        status = _STATUS.get(code, "UNKNOWN")
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            return Reply(status=status)
+        return Reply(
+            status=status,
+            objective=solver.objective_value,
+            bound=solver.best_objective_bound,
+            values=list(solver.response_proto.solution),
+        )
+
+    def update(self, key: int, delta: Delta) -> cp_model.CpModel:
+        model = self._models.setdefault(key, cp_model.CpModel())
+        delta.apply(model.proto)
+        return model
+
+    def stop(self, seq: int) -> None:
+        with self._lock:
+            self._stopped = max(self._stopped, seq)
+            if self._solver is not None:
+                self._solver.stop_search()
+
+    def drop(self, key: int) -> None:
+        """Forget a model and give its memory back to the system: the planning process's
+        extraction, which follows, would otherwise peak on top of the search's (county: 2.4
+        against 2.1 GB)."""
+        self._models.pop(key, None)
+        _trim()
+
+
+def _trim() -> None:
+    """Return the C heap's free memory to the system (glibc; elsewhere nothing to do)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _fixed(proto: cp_model_helper.CpModelProto, fixed: dict[int, int]) -> cp_model.CpModel:
+    """A copy of the model with `fixed` variables pinned (the hint is kept: it is the best
+    plan so far, and the completion should not start from nothing)."""
+    probe = cp_model.CpModel()
+    probe.proto.copy_from(proto)
+    for var, value in fixed.items():
+        domain = probe.proto.variables[var].domain
+        domain.clear()
+        domain.extend([value, value])
+    return probe
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Report, abort_after: int) -> None:
+        super().__init__()
+        self._report = report
+        self._abort_after = abort_after
+        self._sent = 0
+
+    def on_solution_callback(self) -> None:
+        response = self.response_proto
+        values = array("q", response.solution).tobytes()
+        self._report(response.objective_value, response.best_objective_bound, values)
+        self._sent += 1
+        if self._abort_after and self._sent >= self._abort_after:
+            os.abort()
+
+
+# ------------------------------------------------------------------ the child
+
+
+def main() -> None:
+    """The search process: answer requests until the parent closes the pipe. Its three
+    pipes' descriptors come as arguments: requests, stop requests, replies."""
+    requests, control, replies = (Connection(int(fd)) for fd in sys.argv[1:4])
+    host = Host()
+
+    def listen() -> None:
+        try:
+            while True:
+                host.stop(control.recv())
+        except (EOFError, OSError):
+            return
+
+    threading.Thread(target=listen, name="stop-listener", daemon=True).start()
+
+    def report(objective: float, bound: float, values: bytes) -> None:
+        replies.send(("solution", objective, bound))
+        replies.send_bytes(values)
+
+    while True:
+        try:
+            message = requests.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "drop":
+            host.drop(message[1])
+            continue
+        if message[0] == "update":
+            host.update(message[1], message[2])
+            continue
+        request: Request = message[1]
+        replies.send(("done", host.search(request, report)))
+
+
+# ------------------------------------------------------------------ the parent
+
+
+OnSolution = Callable[[float], None]
+"""Told each improving solution's objective (for progress)."""
+
+
+class SearchProcess:
+    """The search process, seen from the parent: one search at a time.
+
+    Started as a plain `python -c` (not through multiprocessing, whose spawn method re-runs
+    the parent's main script in the child: slow for the CLI, an error for a script without a
+    main guard), in its own session so that the terminal's Ctrl-C reaches the parent only.
+    """
+
+    def __init__(self) -> None:
+        ours, theirs = zip(
+            *(_pipe(child_reads) for child_reads in (True, True, False)), strict=True
+        )
+        self._requests, self._control, self._replies = ours
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from scheduler.search_process import main; main()"]
+            + [str(c.fileno()) for c in theirs],
+            pass_fds=[c.fileno() for c in theirs],
+            env=env,
+            start_new_session=True,
+        )
+        for end in theirs:
+            end.close()
+        # One lock per pipe we write: a stop (from Ctrl-C's handler) never waits for a
+        # request being sent.
+        self._locks = {id(self._requests): threading.Lock(), id(self._control): threading.Lock()}
+        self._dropped: list[int] = []
+        self._search_lock = threading.Lock()
+        atexit.register(self.close, wait=False)
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def search(self, request: Request, on_solution: OnSolution) -> Reply:
+        """The search's reply; one search at a time, as the replies share one pipe."""
+        with self._search_lock:
+            return self._search(request, on_solution)
+
+    def _search(self, request: Request, on_solution: OnSolution) -> Reply:
+        last: tuple[float, float, bytes] | None = None
+        try:
+            self._send(self._requests, ("search", request), fail=True)
+            while True:
+                message = self._replies.recv()
+                if message[0] == "done":
+                    reply: Reply = message[1]
+                    return reply
+                last = (message[1], message[2], self._replies.recv_bytes())
+                on_solution(message[1])
+        except (EOFError, OSError, ValueError):
+            pass  # the search process died
+        failure = f"cp-sat search process {ended(self._wait())}"
+        if last is None:
+            return Reply(status="UNKNOWN", failure=failure)
+        objective, bound, values = last
+        return Reply(
+            status="FEASIBLE",
+            objective=objective,
+            bound=bound,
+            values=list(array("q", values)),
+            failure=failure,
+        )
+
+    def _wait(self) -> int | None:
+        try:
+            return self._process.wait(5)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self, seq: int) -> None:
+        self._send(self._control, seq)
+
+    def update(self, key: int, delta: Delta) -> None:
+        """Send a model's changes ahead of its next search (the search process builds them
+        meanwhile); a lost process shows at that search."""
+        self._send(self._requests, ("update", key, delta))
+
+    def drop(self, key: int) -> None:
+        self._send(self._requests, ("drop", key))
+
+    def drop_later(self, key: int) -> None:
+        """Drop with the next message: for a collected backend, whose finalizer may run in
+        the middle of sending another message."""
+        self._dropped.append(key)
+
+    def _send(self, pipe: Connection, message: object, fail: bool = False) -> None:
+        """Send (drops pending first); a gone search process raises only with `fail`."""
+        try:
+            with self._locks[id(pipe)]:
+                if pipe is self._requests:
+                    while self._dropped:
+                        pipe.send(("drop", self._dropped.pop()))
+                pipe.send(message)
+        except (OSError, ValueError):
+            if fail:
+                raise
+
+    def close(self, wait: bool = True) -> None:
+        """End the search process: stop any search, so that it ends at once when its pipes
+        close; and, with `wait`, reap it (at exit the planner does not wait for it)."""
+        self.stop(sys.maxsize)
+        for pipe in (self._requests, self._control, self._replies):
+            pipe.close()
+        if wait and self._wait() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def ended(exitcode: int | None) -> str:
+    """How a process ended, for a person: the signal's name or the exit code."""
+    if exitcode is None:
+        return "stopped answering"
+    if exitcode < 0:
+        try:
+            return f"killed by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exited with code {exitcode}"
+
+
+def _pipe(child_reads: bool) -> tuple[Connection, Connection]:
+    """(our end, the child's end) of a one-way pipe; the child's is inheritable."""
+    reader, writer = os.pipe()
+    theirs = reader if child_reads else writer
+    os.set_inheritable(theirs, True)
+    return (
+        Connection(
+            writer if child_reads else reader, readable=not child_reads, writable=child_reads
+        ),
+        Connection(theirs, readable=child_reads, writable=not child_reads),
+    )
+
+
+_PER_THREAD = threading.local()
+
+
+def search_process() -> SearchProcess:
+    """This thread's search process (a threaded Dask worker plans in several threads at
+    once): started on first use (a planner calls this early, so that it starts while the
+    model is built), and again after a crash."""
+    current: SearchProcess | None = getattr(_PER_THREAD, "process", None)
+    if current is None or not current.alive:
+        current = _PER_THREAD.process = SearchProcess()
+    return current
+
+
+def shutdown() -> None:
+    """End this thread's search process now, so that its memory and processor time count
+    as a finished child's (`resource.RUSAGE_CHILDREN`: a benchmark's peak and CPU)."""
+    current: SearchProcess | None = getattr(_PER_THREAD, "process", None)
+    if current is not None:
+        current.close()
+        _PER_THREAD.process = None
