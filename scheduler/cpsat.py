@@ -14,7 +14,6 @@ import os
 import time
 import weakref
 
-from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 
 from scheduler.interrupt import INTERRUPTION
@@ -121,7 +120,7 @@ class CpSatBackend:
             key=self._key,
             seq=next(_SEARCHES),
             delta=self._delta,
-            parameters=text_format.MessageToString(self._parameters(time_limit)),
+            parameters=str(self._parameters(time_limit)),  # protobuf prints as text format
             fixed=fixed,
             abort_after=int(os.environ.get(ABORT_AFTER_SOLUTIONS, "0")),
         )

@@ -74,7 +74,7 @@ def test_a_search_process_that_aborts_leaves_the_best_plan_it_reported(
     assert len(reported) >= 2  # the search's own report, then the stage's result
     assert first.objective <= min(reported)
     greedy = build_model(s)
-    assert first.objective <= tier_values(greedy, baseline_values(greedy))[0]
+    assert first.objective <= tier_values(greedy, baseline_values(greedy, SolverSettings()))[0]
 
 
 def test_the_command_writes_a_checked_plan_and_warns_when_the_solver_dies(
@@ -137,7 +137,7 @@ def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
 ) -> None:
     s = small_county()
     built = build_model(s)
-    greedy = baseline_values(built)
+    greedy = baseline_values(built, SolverSettings())
     built.model.hints.update(dict(enumerate(greedy)))
     poor = no_staffing(built)
 
@@ -154,7 +154,7 @@ def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
 def test_a_completed_warm_start_worse_than_the_greedy_does_not_replace_it() -> None:
     s = small_county()
     built = build_model(s)
-    greedy = baseline_values(built)
+    greedy = baseline_values(built, SolverSettings())
     built.model.hints.update(dict(enumerate(greedy)))
     settings = SolverSettings(time_limit=0.05, workers=1, deterministic_time=0.0001)
     solution = solve(built, settings, warm_starts=[no_staffing(built)])
@@ -167,7 +167,7 @@ def test_the_greedy_deployment_is_the_warm_start_the_greedy_plan_is_the_hint() -
     every rule and beats or equals the greedy in tier order."""
     s = small_county()
     built = build_model(s)
-    greedy = tier_values(built, baseline_values(built))
+    greedy = tier_values(built, baseline_values(built, SolverSettings()))
     deployment = staffing_hint(built.ctx, built.staff, greedy_staffing(built.ctx, built.staff))
     assert deployment  # the greedy places someone: the warm start path is taken
     plan = plan_scenario(s, SolverSettings(time_limit=2, workers=1))
