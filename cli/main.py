@@ -43,7 +43,7 @@ from scheduler.executors import open_executor
 from scheduler.interrupt import stop_search_on_ctrl_c
 from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario, write_model_file
-from scheduler.replan import kept_against, load_previous
+from scheduler.replan import kept_against, load_previous, with_history
 from scheduler.settings import SolverSettings
 from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
@@ -206,6 +206,7 @@ def plan(
         if previous is not None:
             start = first_open.date() if first_open is not None else s.horizon.start
             earlier = load_previous(previous, start)
+            s = with_history(s, earlier.plan)
         parts = independent_parts(s)
         try:
             if len(parts) > 1 and earlier is None:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from constraints.context import Context, SlotBooking, key
+from scenarios.history import Window, night_before, worked_before, working_windows
 from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind
 from scheduler.model import Penalty, Var
 
@@ -43,6 +44,9 @@ class StaffingVars:
     """(worker, day) -> 1 once the worker has begun at a home new to them."""
     new_only: set[str] = field(default_factory=set)
     """Workers whose every candidate shift is at a home new to them."""
+    served: dict[tuple[str, str, range], Var] = field(default_factory=dict)
+    """(worker, home, days of a quarantine window) -> 1 if the worker serves the home in
+    the window (the one-home rule off, a horizon longer than the window)."""
 
 
 def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
@@ -192,7 +196,8 @@ def worked_by_worker(sv: StaffingVars) -> dict[str, dict[int, Var]]:
 
 
 def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
-    """No day shift straight after a night: night[w,d] + day[w,d+1] <= 1."""
+    """No day shift straight after a night: night[w,d] + day[w,d+1] <= 1, and across the
+    horizon's edge day[w,0] <= 0 for a worker whose recent shifts hold a night on day -1."""
     by_shift: dict[tuple[str, int, Shift], list[Var]] = defaultdict(list)
     for (w, _h, d, s, _r), var in sv.shifts.items():
         by_shift[w, d, s].append(var)
@@ -205,34 +210,101 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
             name=f"rest_after_night{key(w, ctx.dates[d])}",
             family=FAMILY,
         )
+    for worker in ctx.scenario.workers:
+        days = by_shift.get((worker.id, 0, Shift.DAY), [])
+        if days and night_before(worker.home_history, ctx.dates[0]):
+            ctx.model.add_at_most(
+                days,
+                0,
+                name=f"rest_after_night{key(worker.id, _date(ctx, -1))}",
+                family=FAMILY,
+            )
 
 
-def _add_window_limit(
-    ctx: Context, worker: str, worked: dict[int, Var], length: int, limit: int, rule: str
+def _date(ctx: Context, d: int) -> dt.date:
+    """The date of day index d, which may lie before the horizon."""
+    return ctx.dates[0] + dt.timedelta(days=d)
+
+
+def _add_window_limits(
+    ctx: Context, worker: str, worked: dict[int, Var], windows: list[Window], rule: str
 ) -> None:
-    """sum_{d in any `length` consecutive days} worked[w,d] <= limit (skipped where the
-    worker has no more candidate days in the run than the limit)."""
-    for first in range(max(1, ctx.days - length + 1)):
+    """sum_{d in window} worked[w,d] <= the window's allowance, for each window."""
+    for window in windows:
         ctx.model.add_at_most(
-            [worked[d] for d in range(first, min(ctx.days, first + length)) if d in worked],
-            limit,
-            name=f"{rule}{key(worker, ctx.dates[first])}",
+            [worked[d] for d in window.days if d in worked],
+            window.allowance,
+            name=f"{rule}{key(worker, _date(ctx, window.first))}",
             family=FAMILY,
         )
 
 
 def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
-    """Per worker: shifts in any 7 days <= max_shifts_per_7_days; worked days in any
-    (K+1) days <= K = max_consecutive_days; shifts in the horizon <= max_shifts."""
+    """Per worker, counting the days worked before the horizon (`scenarios.history`):
+    shifts in any 7 days <= max_shifts_per_7_days; worked days in any (K+1) days <= K =
+    max_consecutive_days; shifts in the horizon <= max_shifts. A window reaching back
+    over h days worked before the horizon allows max(0, limit - h) in it."""
     policy = ctx.policy
     workers = {w.id: w for w in ctx.scenario.workers}
+    k = policy.max_consecutive_days
     for worker_id, worked in sorted(worked_by_worker(sv).items()):
-        _add_window_limit(ctx, worker_id, worked, 7, policy.max_shifts_per_7_days, "max_per_7_days")
-        k = policy.max_consecutive_days
-        _add_window_limit(ctx, worker_id, worked, k + 1, k, "max_consecutive_days")
+        before = worked_before(workers[worker_id].home_history, ctx.dates[0])
+        for length, limit, rule in (
+            (7, policy.max_shifts_per_7_days, "max_per_7_days"),
+            (k + 1, k, "max_consecutive_days"),
+        ):
+            windows = working_windows(ctx.days, length, limit, before)
+            _add_window_limits(ctx, worker_id, worked, windows, rule)
         cap = workers[worker_id].max_shifts
         if cap is not None:
-            _add_window_limit(ctx, worker_id, worked, ctx.days, cap, "max_shifts")
+            windows = working_windows(ctx.days, ctx.days, cap, ())
+            _add_window_limits(ctx, worker_id, worked, windows, "max_shifts")
+
+
+def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
+    """With the one-home rule off a worker may serve several homes, but never two within
+    the quarantine window: shifts at homes A != B are at least q = quarantine_days apart.
+    Two days fewer than q apart are exactly two days sharing a window of q consecutive
+    days, so per worker w and window k:
+
+        sum_{s,r} shift[w,h,d,s,r] <= served[w,h,k]   for each home h and day d in k
+        sum_h served[w,h,k] <= 1
+
+    A horizon no longer than q is one window and served = placed, whose day links exist
+    already; q <= 1 asks nothing one shift a day does not. (With the one-home rule on,
+    `add_one_home_per_worker` is stricter; the edge of the horizon is `earliest_day_at`.)"""
+    q = ctx.policy.quarantine_days
+    if ctx.policy.one_home_per_worker or q <= 1:
+        return
+    days_at: dict[str, dict[tuple[str, int], list[Var]]] = defaultdict(lambda: defaultdict(list))
+    for (w, h, d, _s, _r), var in sv.shifts.items():
+        days_at[w][h, d].append(var)
+    windows = working_windows(ctx.days, q, 1, ())
+    for w, shifts in sorted(days_at.items()):
+        for window in windows:
+            homes = sorted({h for h, d in shifts if d in window.days})
+            if len(homes) < 2:
+                continue
+            start = _date(ctx, window.first)
+            if len(windows) == 1:
+                served = [sv.placed[w, h] for h in homes]
+            else:
+                served = [ctx.model.boolean(f"served{key(w, h, start)}") for h in homes]
+                sv.served.update(
+                    ((w, h, window.days), var) for h, var in zip(homes, served, strict=True)
+                )
+                for h, var in zip(homes, served, strict=True):
+                    for d in window.days:
+                        if (h, d) in shifts:
+                            ctx.model.add_le(
+                                [*((v, 1) for v in shifts[h, d]), (var, -1)],
+                                0,
+                                name=f"served_in_window{key(w, h, ctx.dates[d], start)}",
+                                family=FAMILY,
+                            )
+            ctx.model.add_at_most(
+                served, 1, name=f"quarantine_between_homes{key(w, start)}", family=FAMILY
+            )
 
 
 def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:

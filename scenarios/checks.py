@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from scenarios.history import LOOKBACK_LIMIT_DAYS
 from scenarios.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT, MAX_WEIGHT
 from scenarios.schema import (
     Capacity,
     Cohort,
+    HomeHistory,
     OutbreakStatus,
     RequestPin,
     Scenario,
@@ -181,11 +183,51 @@ def _worker_problems(s: Scenario) -> Iterator[Problem]:
                 f"{at}.home_history.last_shift",
                 f"date {hist.last_shift} is not before the horizon's first day",
             )
+        yield from _recent_shift_problems(s, f"{at}.home_history", hist, home_ids)
         if w.last_negative_test is not None and w.last_negative_test > s.horizon.start:
             yield Problem(
                 f"{at}.last_negative_test",
                 f"date {w.last_negative_test} is after the horizon's first day",
             )
+
+
+def _recent_shift_problems(
+    s: Scenario, at: str, hist: HomeHistory, home_ids: set[str]
+) -> Iterator[Problem]:
+    """Recent shifts before the horizon, within the look-back, one a date, at known homes,
+    and agreeing with current_home and last_shift."""
+    start, seen = s.horizon.start, set()
+    for j, r in enumerate(hist.recent_shifts):
+        where = f"{at}.recent_shifts[{j}]"
+        back = (start - r.date).days
+        if back <= 0:
+            yield Problem(f"{where}.date", f"date {r.date} is not before the horizon's first day")
+        elif back > LOOKBACK_LIMIT_DAYS:
+            yield Problem(
+                f"{where}.date", f"date {r.date} is more than {LOOKBACK_LIMIT_DAYS} days back"
+            )
+        if r.date in seen:
+            yield Problem(f"{where}.date", f"a second shift on {r.date}")
+        seen.add(r.date)
+        if r.home is not None and r.home not in home_ids:
+            yield Problem(f"{where}.home", f"unknown home {r.home!r}")
+    if not hist.recent_shifts:
+        return
+    latest = max(hist.recent_shifts, key=lambda r: r.date)
+    if hist.last_shift is not None and hist.last_shift > latest.date:
+        yield Problem(
+            f"{at}.last_shift",
+            f"{hist.last_shift} is after the latest recent shift ({latest.date})",
+        )
+    if latest.home is not None and (hist.current_home, hist.last_shift) != (
+        latest.home,
+        latest.date,
+    ):
+        yield Problem(
+            f"{at}.current_home",
+            f"the latest recent shift is at {latest.home} on {latest.date}; current_home "
+            "and last_shift must say so",
+        )
 
 
 def _facility_problems(s: Scenario) -> Iterator[Problem]:

@@ -449,9 +449,35 @@ class Availability(Strict):
         return self.to or self.from_
 
 
+class RecentShift(Strict):
+    """A shift the worker worked on a day before the horizon."""
+
+    date: dt.date
+    shift: Shift
+    home: Id | None = Field(default=None, description="Where, if known.")
+
+
 class HomeHistory(Strict):
-    current_home: Id | None = None
-    last_shift: dt.date | None = None
+    """What the worker did before the horizon: the working-time, rest and quarantine rules
+    read it so that none of them restarts at the horizon's first day."""
+
+    current_home: Id | None = Field(
+        default=None,
+        description="The home of the worker's last shift. Checked, not derived: where the "
+        "latest recent shift names a home, it must be this one.",
+    )
+    last_shift: dt.date | None = Field(
+        default=None,
+        description="The date of the worker's last shift at current_home. Checked, not "
+        "derived: it must be the latest recent shift's date where that shift names a home, "
+        "and never after the latest recent shift.",
+    )
+    recent_shifts: list[RecentShift] = Field(
+        default=[],
+        description="Shifts worked in the days just before the horizon (one per date, at "
+        "most 56 days back); a day not listed was not worked. Empty: nothing known, so the "
+        "rules count nothing before the horizon.",
+    )
 
 
 class Worker(Served, Located):

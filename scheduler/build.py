@@ -58,6 +58,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     testing.add_cohort_size(ctx, tv)
     testing.add_mobile_unit_visits(ctx, tv)
     staffing.add_one_home_per_worker(ctx, sv)
+    staffing.add_quarantine_between_homes(ctx, sv)
     staffing.add_one_shift_a_day_at_placed_home(ctx, sv)
     staffing.add_rest_after_night(ctx, sv)
     staffing.add_working_time_limits(ctx, sv)

@@ -60,6 +60,9 @@ _TEST_RULES = {
     "starts_on_a_shift",
 }
 
+_QUARANTINE_RULES = {"quarantine_between_homes", "served_in_window"}
+"""The quarantine window between two homes, with the one-home rule off."""
+
 
 def _test_rule_text(rule: str) -> str:
     """What a rule that stops one more swab (besides site capacity and mobile visits) says:
@@ -423,6 +426,9 @@ class CauseFinder:
             move[sv.worked[worker.id, d]] = 1
         if not self.values[sv.placed[worker.id, home_id]]:
             move[sv.placed[worker.id, home_id]] = 1
+        for (w, h, days), served in sv.served.items():
+            if (w, h) == (worker.id, home_id) and d in days and not self.values[served]:
+                move[served] = 1
         if is_new_home(worker, home_id):
             for t in range(d, ctx.days):
                 started = sv.started.get((worker.id, t))
@@ -437,6 +443,8 @@ class CauseFinder:
                 if name in ("worked", "worked_day", "shift_at_placed_home")
                 else "test_validity"
                 if name in _TEST_RULES
+                else "quarantine"
+                if name in _QUARANTINE_RULES
                 else name
             )
             if rule not in rules:

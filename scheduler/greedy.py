@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from constraints.context import Context
 from constraints.staffing import StaffingVars, is_new_home
+from scenarios.history import Window, night_before, worked_before, working_windows
 from scenarios.schema import Role, Shift, Worker, WorkerPin, daily
 from scheduler.build import BuiltModel
 from scheduler.model import Var
@@ -58,6 +59,7 @@ class DeploymentPlanner:
         # Test slots the greedy books; home cohorts are left to the solver, so start empty.
         self.test_load: dict[tuple[str, int], int] = defaultdict(int)
         self.tests_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.windows: dict[str, list[Window]] = {}
         for w, site_id, t in sorted(sv.tests, key=lambda k: (-k[2], k[1])):
             self.tests_of[w].append((site_id, t))  # latest first: closest to the shift
 
@@ -79,7 +81,7 @@ class DeploymentPlanner:
         open_slots.sort(key=lambda c: (-c[0], c[1], c[2]))
         limit = worker.max_shifts or self.ctx.days
         for _w, d, s, r, v in open_slots:
-            if d not in days and len(days) < limit and self._fits(days, d, s):
+            if d not in days and len(days) < limit and self._fits(worker_id, days, d, s):
                 days[d] = (s, r, v)
         test = None
         if days and is_new_home(worker, home):
@@ -107,24 +109,35 @@ class DeploymentPlanner:
                 held[d] = choice
         return self.schedule(worker_id, home, held)[1]
 
-    def _fits(self, days: dict[int, tuple[Shift, Role, Var]], d: int, s: Shift) -> bool:
-        policy = self.ctx.policy
+    def _fits(
+        self, worker_id: str, days: dict[int, tuple[Shift, Role, Var]], d: int, s: Shift
+    ) -> bool:
+        """Whether a shift s on day d keeps the rest and working-time rules, counting the
+        worker's days before the horizon."""
+        history = self.workers[worker_id].home_history
         before, after = days.get(d - 1), days.get(d + 1)
         if s == Shift.DAY and before and before[0] == Shift.NIGHT:
             return False
+        if s == Shift.DAY and d == 0 and night_before(history, self.ctx.dates[0]):
+            return False
         if s == Shift.NIGHT and after and after[0] == Shift.DAY:
             return False
-        worked = set(days) | {d}
-        for first in range(d - 6, d + 1):
-            if len([x for x in worked if first <= x < first + 7]) > policy.max_shifts_per_7_days:
-                return False
-        run, x = 1, d - 1
-        while x in worked:
-            run, x = run + 1, x - 1
-        x = d + 1
-        while x in worked:
-            run, x = run + 1, x + 1
-        return run <= policy.max_consecutive_days
+        return all(
+            sum(1 for x in w.days if x in days or x == d) <= w.allowance
+            for w in self._windows(worker_id)
+            if d in w.days
+        )
+
+    def _windows(self, worker_id: str) -> list[Window]:
+        """The worker's 7-day and consecutive-day windows (computed once per worker)."""
+        if worker_id not in self.windows:
+            policy, k = self.ctx.policy, self.ctx.policy.max_consecutive_days
+            before = worked_before(self.workers[worker_id].home_history, self.ctx.dates[0])
+            self.windows[worker_id] = [
+                *working_windows(self.ctx.days, 7, policy.max_shifts_per_7_days, before),
+                *working_windows(self.ctx.days, k + 1, k, before),
+            ]
+        return self.windows[worker_id]
 
     def _with_test(
         self, worker: Worker, days: dict[int, tuple[Shift, Role, Var]], pinned: set[int]
@@ -298,6 +311,9 @@ def staffing_hint(ctx: Context, sv: StaffingVars, greedy: GreedyStaffing) -> dic
     }
     for (w, d), var in sv.started.items():
         hint[var] = int(w in first_new and d >= first_new[w])
+    for (w, h, days), var in sv.served.items():
+        plan = greedy.deployments.get(w)
+        hint[var] = int(plan is not None and plan.home == h and any(d in days for d in plan.shifts))
     for k, var in sv.uncovered.items():
         hint[var] = greedy.remaining[k]
     return hint

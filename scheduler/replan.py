@@ -11,15 +11,16 @@ longer available, or room made for a higher-priority need.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from constraints.context import key
 from constraints.isolation import swab_day
 from constraints.replan import Decision, add_change_penalties, add_kept_decisions
+from scenarios.history import carried, lookback_days
 from scenarios.load import load_scenario
-from scenarios.schema import Home, Scenario, daily
+from scenarios.schema import Home, RecentShift, Scenario, daily
 from scenarios.words import count
 from scheduler.build import BuiltModel, insert_tier_after_unmet_need
 from scheduler.plan import Change, Plan
@@ -41,6 +42,27 @@ def load_previous(plan_dir: Path, first_open: dt.date) -> Previous:
     return Previous(plan_dir, read_plan(plan_dir), load_scenario(plan_dir / SCENARIO), first_open)
 
 
+def with_history(scenario: Scenario, previous: Plan) -> Scenario:
+    """`scenario` with every worker's shifts in `previous` dated before its horizon (within
+    the look-back the rules read) added to the worker's recent shifts, so that rest,
+    working-time and quarantine rules hold across the re-plan instead of restarting."""
+    start = scenario.horizon.start
+    worked: dict[str, list[RecentShift]] = defaultdict(list)
+    for a in previous.shifts:
+        if a.date < start:
+            worked[a.worker_id].append(RecentShift(date=a.date, shift=a.shift, home=a.home_id))
+    lookback = lookback_days(scenario.policy)
+    workers = [
+        w.model_copy(
+            update={"home_history": carried(w.home_history, worked[w.id], start, lookback)}
+        )
+        if w.id in worked
+        else w
+        for w in scenario.workers
+    ]
+    return scenario.model_copy(update={"workers": workers})
+
+
 def kept_against(plan_dir: Path, plan: Plan, folder: Path | None) -> Plan | None:
     """The previous plan a re-plan's kept decisions are checked against: the one in
     `folder`, else the folder its summary names; None when `plan` is not a re-plan."""
@@ -59,6 +81,7 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
     """Every decision variable of the new model with the previous plan's value, plus the
     previous plan's decisions the new model cannot express (`var` None)."""
     ctx = built.ctx
+    dates = ctx.dates
     plan = previous.plan
     admitted = {p.request_id: p.admit_date for p in plan.placements}
     before: Counter[tuple[object, ...]] = Counter()
@@ -73,8 +96,10 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
         before["shift", a.worker_id, a.home_id, a.date, str(a.shift), str(a.role)] += 1
     for p in plan.placements:
         before["admit", p.request_id, p.facility_id, p.admit_date] += 1
+    # Before a later horizon the previous plan is the past the scenario states: shifts as
+    # the workers' recent shifts (`with_history`), swabs and stays as its own fields.
+    before = Counter({k: n for k, n in before.items() if _when(k) >= dates[0]})
 
-    dates = ctx.dates
     variables: dict[tuple[object, ...], tuple[int, dt.date]] = {}
     for (h, c, site, d), var in built.tests.tests.items():
         variables["home_test", h, str(c), site, dates[d]] = var, dates[d]
@@ -93,9 +118,7 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
         found.append(Decision(_name(k), var, before.get(k, 0), day < previous.first_open))
     for k, n in before.items():
         if k not in variables:
-            when = k[-1] if k[0] != "shift" else k[3]
-            assert isinstance(when, dt.date)
-            found.append(Decision(_name(k), None, n, when < previous.first_open))
+            found.append(Decision(_name(k), None, n, _when(k) < previous.first_open))
     return found
 
 
@@ -107,6 +130,13 @@ def add_previous(built: BuiltModel, previous: Previous) -> None:
     tier = insert_tier_after_unmet_need(built, "stability: changes against the previous plan")
     built.penalties += add_change_penalties(built.ctx, found, tier)
     built.stability_tier = tier
+
+
+def _when(k: tuple[object, ...]) -> dt.date:
+    """The date of a decision key."""
+    when = k[-1] if k[0] != "shift" else k[3]
+    assert isinstance(when, dt.date)
+    return when
 
 
 def _name(k: tuple[object, ...]) -> str:

@@ -19,7 +19,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 
+from scenarios.history import night_before, worked_before, working_windows
 from scenarios.schema import (
     HOME_COHORTS,
     Capacity,
@@ -371,8 +373,14 @@ def role(ix: Lookup) -> Found:
 
 
 def rest_after_night(ix: Lookup) -> Found:
-    """For each worker w and date d: night[w, d] + day[w, d + 1] <= 1."""
+    """For each worker w and date d: night[w, d] + day[w, d + 1] <= 1, a night on the day
+    before the horizon read from w's recent shifts."""
     nights = {(a.worker_id, a.date) for a in ix.plan.shifts if a.shift == Shift.NIGHT}
+    nights |= {
+        (w.id, ix.start - ONE_DAY)
+        for w in ix.scenario.workers
+        if night_before(w.home_history, ix.start)
+    }
     for a in ix.plan.shifts:
         if a.shift == Shift.DAY and (a.worker_id, a.date - ONE_DAY) in nights:
             message = (
@@ -391,47 +399,40 @@ def max_shifts(ix: Lookup) -> Found:
 
 
 def max_shifts_per_7_days(ix: Lookup) -> Found:
-    """For each worker w and 7 consecutive horizon dates W (the whole horizon if shorter):
-    |shifts of w on W| <= policy.max_shifts_per_7_days."""
+    """For each worker w and window W of 7 consecutive dates holding a horizon date (the
+    whole horizon if shorter), with h dates of W worked before the horizon (w's recent
+    shifts): |shifts of w on W| <= max(0, policy.max_shifts_per_7_days - h)."""
     limit = ix.policy.max_shifts_per_7_days
-    for worker_id, shifts in ix.shifts_of().items():
-        for first in ix.dates[: max(1, len(ix.dates) - 6)]:
-            last = min(ix.end, first + dt.timedelta(days=6))
-            n = sum(1 for a in shifts if first <= a.date <= last)
-            if n > limit:
-                message = (
-                    f"worker {worker_id} works {n} shifts from {first} to {last}; "
-                    f"at most {limit} in 7 days"
-                )
-                yield _key(worker_id, first), message
+    yield from _windows_over(ix, 7, limit, f"at most {limit} in 7 days")
 
 
 def max_consecutive_days(ix: Lookup) -> Found:
-    """For each worker w: every run of consecutive dates worked by w has length
-    <= policy.max_consecutive_days."""
+    """For each worker w and window W of K + 1 consecutive dates (K =
+    policy.max_consecutive_days) holding a horizon date, with h dates of W worked before the
+    horizon: |dates of W worked by w| <= max(0, K - h), i.e. no run longer than K."""
     limit = ix.policy.max_consecutive_days
+    yield from _windows_over(ix, limit + 1, limit, f"at most {limit} consecutive days")
+
+
+def _windows_over(ix: Lookup, length: int, limit: int, rule: str) -> Found:
+    """Each worker's windows (`scenarios.history.working_windows`) worked past their
+    allowance."""
     for worker_id, shifts in ix.shifts_of().items():
-        for first, last in _runs(sorted({a.date for a in shifts})):
-            length = (last - first).days + 1
-            if length > limit:
-                message = (
-                    f"worker {worker_id} works {length} consecutive days from {first} to {last}; "
-                    f"at most {limit}"
-                )
-                yield _key(worker_id, first), message
-
-
-def _runs(days: list[dt.date]) -> Iterator[tuple[dt.date, dt.date]]:
-    """(first, last) of each run of consecutive dates in sorted, distinct `days`."""
-    if not days:
-        return
-    first = prev = days[0]
-    for day in days[1:]:
-        if day != prev + ONE_DAY:
-            yield first, prev
-            first = day
-        prev = day
-    yield first, prev
+        before = worked_before(ix.workers[worker_id].home_history, ix.start)
+        worked = {ix.day_index(a.date) for a in shifts}
+        for window in working_windows(len(ix.dates), length, limit, before):
+            n = len(worked.intersection(window.days))
+            if n <= window.allowance:
+                continue
+            first = ix.start + dt.timedelta(days=window.first)
+            last = ix.start + dt.timedelta(days=window.days[-1])
+            earlier = sum(1 for d in before if window.first <= d < 0)
+            already = f" after {earlier} before the horizon" if earlier else ""
+            message = (
+                f"worker {worker_id} works {count(n, 'day')}{already} from {first} to {last}; "
+                f"{rule}"
+            )
+            yield _key(worker_id, first), message
 
 
 def shortfall_cover(ix: Lookup) -> Found:
@@ -488,6 +489,25 @@ def quarantine_window(ix: Lookup) -> Found:
                 f"and may not work at {a.home_id} before {free} (shift on {a.date})"
             )
             yield _key(a.worker_id, a.date), message
+
+
+def quarantine_between_homes(ix: Lookup) -> Found:
+    """With the one-home rule off, for each worker w and two of its shifts at homes A != B
+    on dates d < d': d' - d >= policy.quarantine_days. (With the rule on,
+    `one_home_per_worker` already forbids a second home.)"""
+    days = ix.policy.quarantine_days
+    if ix.policy.one_home_per_worker:
+        return
+    for worker_id, shifts in ix.shifts_of().items():
+        for earlier, later in pairwise(shifts):
+            gap = (later.date - earlier.date).days
+            if later.home_id != earlier.home_id and gap < days:
+                message = (
+                    f"worker {worker_id} works at {earlier.home_id} on {earlier.date} and at "
+                    f"{later.home_id} on {later.date}, {count(gap, 'day')} later; the quarantine "
+                    f"window is {count(days, 'day')}"
+                )
+                yield _key(worker_id, later.date), message
 
 
 def tested_before_first_shift(ix: Lookup) -> Found:
@@ -720,6 +740,7 @@ RULES: tuple[Rule, ...] = (
     shortfall_cover,
     one_home_per_worker,
     quarantine_window,
+    quarantine_between_homes,
     tested_before_first_shift,
     placed_once,
     facility_need,

@@ -96,12 +96,15 @@ def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
 
 
 def kept_decision(ix: Checked) -> Found:
-    """A re-plan from day F: for every decision dated d < F, its amount in the plan equals
-    its amount in the previous plan (nothing dropped, added or resized)."""
+    """A re-plan from day F of a horizon from day S: for every decision dated S <= d < F,
+    its amount in the plan equals its amount in the previous plan (nothing dropped, added
+    or resized). Decisions before S are the scenario's history, not the plan's."""
     first_open = ix.plan.summary.kept_before
     if ix.previous is None or first_open is None:
         return
+    start = ix.scenario.horizon.start  # earlier: the scenario's history, not a decision
     then, now = _rows(ix.previous, first_open), _rows(ix.plan, first_open)
+    then = Counter({row: n for row, n in then.items() if row[1] >= start})
     for what, day, detail in sorted(set(then) | set(now)):
         was, has = then[what, day, detail], now[what, day, detail]
         if was != has:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scenarios.history import carried, lookback_days
 from scenarios.schema import (
     Availability,
     Cohort,
@@ -32,6 +33,7 @@ from scenarios.schema import (
     Outbreak,
     OutbreakStatus,
     Pins,
+    RecentShift,
     Role,
     Scenario,
     Shift,
@@ -64,8 +66,8 @@ class Episode:
 
 @dataclass
 class WorkerState:
-    current_home: str | None
-    last_shift: dt.date | None
+    history: HomeHistory
+    """The base scenario's history, moved on by every shift worked since."""
     last_negative_test: dt.date | None
     visits: list[tuple[dt.date, str, float]] = field(default_factory=list)
     """(date, home, that home's infectious share): where the worker may carry from."""
@@ -123,10 +125,7 @@ class World:
         }
         self.tested_since: Counter[tuple[str, Cohort]] = Counter()
         self.workers = {
-            w.id: WorkerState(
-                w.home_history.current_home, w.home_history.last_shift, w.last_negative_test
-            )
-            for w in base.workers
+            w.id: WorkerState(w.home_history, w.last_negative_test) for w in base.workers
         }
         self.occupied: Counter[tuple[str, dt.date]] = Counter()
         self.outcomes: list[DayOutcome] = []
@@ -264,8 +263,8 @@ class World:
         return worker.model_copy(
             update={
                 "availability": available,
-                "home_history": HomeHistory(
-                    current_home=state.current_home, last_shift=state.last_shift
+                "home_history": carried(
+                    state.history, [], dates[0], lookback_days(self.base.policy)
                 ),
                 "last_negative_test": state.last_negative_test,
             }
@@ -294,7 +293,12 @@ class World:
             entering[a.home_id].append(max(recent, default=0.0))
             worker.visits = [v for v in worker.visits if (day - v[0]).days <= p.carry_days]
             worker.visits.append((day, a.home_id, shares[a.home_id]))
-            worker.current_home, worker.last_shift = a.home_id, day
+            worker.history = carried(
+                worker.history,
+                [RecentShift(date=day, shift=a.shift, home=a.home_id)],
+                day + dt.timedelta(days=1),
+                lookback_days(self.base.policy),
+            )
         short = uncovered = 0
         for h in self.homes:
             for sf in self.shortfalls(h, day, extra[h]):
