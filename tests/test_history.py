@@ -16,6 +16,7 @@ from cli.main import main
 from scenarios.history import working_windows
 from scenarios.load import load_scenario
 from scenarios.schema import HomeHistory, Role, Scenario, Shift
+from scheduler.baseline import plan_baseline
 from scheduler.plan import Plan, ShiftAssignment
 from scheduler.replan import with_history
 from scheduler.simulation.world import World
@@ -110,6 +111,16 @@ class TestRulesAcrossTheEdge:
 
     def test_no_quarantine_window_lets_a_worker_move_between_homes(self) -> None:
         assert len(solve(two_homes_one_home_rule_off(0)).shifts) == 3
+
+
+@pytest.mark.parametrize(
+    ("build", "shifts"), [(night_before, 1), (four_days_worked, 4), (three_of_seven_worked, 2)]
+)
+def test_the_greedy_plan_keeps_the_rules_across_the_edge(build: Any, shifts: int) -> None:
+    """The greedy plan (the optimiser's start) breaks no rule and still fills what it may."""
+    s = build()
+    plan = plan_baseline(s)
+    assert validate_plan(s, plan) == [] and len(plan.shifts) == shifts
 
 
 def assignment(n: int, home_id: str = "a", s: Shift = Shift.DAY) -> ShiftAssignment:
