@@ -28,6 +28,10 @@ def _table_option(name: str, what: str) -> Callable[[F], F]:
 @_table_option("shortfalls", "One row per home, date, shift and role short")
 @_table_option("workers", "One row per staff-bank worker; may hold per-date availability columns")
 @_table_option("availability", "One row per worker and run of days: worker, from, to, shifts")
+@_table_option(
+    "recent-shifts",
+    "One row per worker and day worked before the horizon: worker, date, shift, home",
+)
 @_table_option("sites", "One row per test site")
 @_table_option("facilities", "One row per isolation facility")
 @_table_option("requests", "One row per isolation request")
@@ -53,6 +57,7 @@ def import_command(
     shortfalls: Path | None,
     workers: Path | None,
     availability: Path | None,
+    recent_shifts: Path | None,
     sites: Path | None,
     facilities: Path | None,
     requests: Path | None,
@@ -88,6 +93,7 @@ def import_command(
             shortfalls=shortfalls,
             workers=workers,
             availability=availability,
+            recent_shifts=recent_shifts,
             sites=sites,
             facilities=facilities,
             requests=requests,

@@ -27,6 +27,7 @@ from scenarios.layout import (
     DETAILS,
     FACILITIES,
     HOMES,
+    RECENT_SHIFTS,
     REQUESTS,
     SHORTFALLS,
     SITES,
@@ -67,6 +68,7 @@ class Sources:
     shortfalls: Path | None = None
     workers: Path | None = None
     availability: Path | None = None
+    recent_shifts: Path | None = None
     sites: Path | None = None
     facilities: Path | None = None
     requests: Path | None = None
@@ -76,6 +78,7 @@ class Sources:
 
     def files(self) -> list[Path]:
         tables = [self.homes, self.shortfalls, self.workers, self.availability]
+        tables += [self.recent_shifts]
         tables += [self.sites, self.facilities, self.requests, self.base]
         tables += [self.cqc.path, self.cqc.details] if self.cqc else []
         return [p for p in tables if p is not None]
@@ -198,6 +201,7 @@ def import_scenario(sources: Sources) -> Imported:
     }
     shortfalls = read(sources.shortfalls, SHORTFALLS)
     availability = read(sources.availability, AVAILABILITY)
+    recent_shifts = read(sources.recent_shifts, RECENT_SHIFTS)
 
     doc: dict[str, Any] = dict(base)
     origins = Origins()
@@ -214,6 +218,9 @@ def import_scenario(sources: Sources) -> Imported:
     _attach(doc, origins, "homes", "shortfalls", "home", shortfalls, problems)
     _attach_grid(doc, origins, tables["workers"], problems)
     _attach(doc, origins, "workers", "availability", "worker", availability, problems)
+    _attach(
+        doc, origins, "workers", "home_history.recent_shifts", "worker", recent_shifts, problems
+    )
     if "horizon" not in doc:
         _infer_horizon(doc, problems, notes)
     if sources.cqc is not None and "name" not in doc:
@@ -249,8 +256,9 @@ def _attach(
     recs: list[Record],
     problems: Problems,
 ) -> None:
-    """Rows of a child table (shortfalls, availability) onto their owner's list, in row
-    order; the owner is named by id in the `owner_key` column."""
+    """Rows of a child table (shortfalls, availability, recent shifts) onto their owner's
+    list at the dotted `key`, in row order; the owner is named by id in the `owner_key`
+    column."""
     if not recs:
         return
     owners = {str(r.get("id")): (i, r) for i, r in enumerate(doc.get(section, []))}
@@ -266,7 +274,10 @@ def _attach(
             problems.add(f"{cell}: no {section[:-1]} with id '{owner_id}'")
             continue
         i, owner = owners[owner_id]
-        entries = owner.setdefault(key, [])
+        *parents, last = key.split(".")
+        for part in parents:
+            owner = owner.setdefault(part, {})
+        entries = owner.setdefault(last, [])
         record.cells.pop(owner_key)
         origins.place(f"{section}[{i}].{key}[{len(entries)}]", record)
         entries.append(record.data)
@@ -340,6 +351,10 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
         "availability.csv": csv_text(
             AVAILABILITY, [{"worker": w["id"], **a} for w in workers for a in w["availability"]]
         ),
+        "recent-shifts.csv": csv_text(
+            RECENT_SHIFTS,
+            [{"worker": w["id"], **r} for w in workers for r in w["home_history"]["recent_shifts"]],
+        ),
         "sites.csv": csv_text(SITES, data["test_sites"]),
         "facilities.csv": csv_text(FACILITIES, data["isolation_facilities"]),
         "requests.csv": csv_text(REQUESTS, data["isolation_requests"]),
@@ -352,7 +367,8 @@ BASE_HEADER = """\
 # travel times (`carehome schema` lists every field; left out, a field takes its default).
 # Import with:
 #   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
-#     --workers workers.csv --availability availability.csv --sites sites.csv \\
+#     --workers workers.csv --availability availability.csv \\
+#     --recent-shifts recent-shifts.csv --sites sites.csv \\
 #     --facilities facilities.csv --requests requests.csv -o scenario.yaml
 
 """
@@ -380,6 +396,7 @@ def sources_in(directory: Path) -> Sources:
         shortfalls=has("shortfalls.csv"),
         workers=has("workers.csv"),
         availability=has("availability.csv"),
+        recent_shifts=has("recent-shifts.csv"),
         sites=has("sites.csv"),
         facilities=has("facilities.csv"),
         requests=has("requests.csv"),

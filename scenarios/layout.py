@@ -10,6 +10,8 @@ Tables (a file each):
     workers      one row per worker; roles `;`-joined; availability as date columns
                  (the codes of `scenarios.codes`) and/or the availability table
     availability one row per worker and run of days: worker, from, to, shifts
+    recent-shifts one row per worker and day worked before the horizon: worker, date,
+                 shift, home (blank if not known)
     sites, facilities, requests   one row per test site, isolation facility, request
 Everything else (name, horizon, policy, travel) is in the base YAML file.
 """
@@ -134,6 +136,16 @@ AVAILABILITY = TableSpec(
     ),
 )
 
+RECENT_SHIFTS = TableSpec(
+    "recent-shifts",
+    (
+        Column("worker", required=True, synonyms=("worker id", "id")),
+        Column("date", date, required=True, synonyms=("worked on", "day")),
+        Column("shift", SHIFT, required=True),
+        Column("home", synonyms=("home id", "worked at")),
+    ),
+)
+
 SITES = TableSpec(
     "sites",
     (
@@ -176,7 +188,8 @@ REQUESTS = TableSpec(
 )
 
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (HOMES, SHORTFALLS, WORKERS, AVAILABILITY, SITES, FACILITIES, REQUESTS)
+    t.name: t
+    for t in (HOMES, SHORTFALLS, WORKERS, AVAILABILITY, RECENT_SHIFTS, SITES, FACILITIES, REQUESTS)
 }
 
 DETAILS = replace(

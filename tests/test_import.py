@@ -16,12 +16,21 @@ from cli.inputs import export_inputs_command, import_command
 from scenarios.codes import CODES, LEGEND, TEMPLATE_LEGEND, shifts_of
 from scenarios.importer import Sources, export_inputs, import_scenario, sources_in
 from scenarios.load import ScenarioError, load_scenario
-from scenarios.schema import Scenario
+from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "scenarios" / "examples"
 TEMPLATES = ROOT / "scenarios" / "templates"
-TABLES = ("homes", "shortfalls", "workers", "availability", "sites", "facilities", "requests")
+TABLES = (
+    "homes",
+    "shortfalls",
+    "workers",
+    "availability",
+    "recent-shifts",
+    "sites",
+    "facilities",
+    "requests",
+)
 
 
 def run_import(*args: str | Path) -> tuple[int, str]:
@@ -421,7 +430,7 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "last_tested_staff, last_tested_residents, last_tested_agency, locality, latitude, "
         "longitude)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
-        "sites, facilities, requests, details, cqc)",
+        "recent-shifts, sites, facilities, requests, details, cqc)",
     ]
     assert lines == [
         "homes.csv: columns 'beds' and 'Registered beds' both give homes beds; delete one or "
@@ -467,3 +476,23 @@ def test_coordinates_are_plain_decimals_and_round_trip(tiny_dir: Path, tmp_path:
         assert bad_input(tiny_dir, tmp_path) == [
             f"homes.csv row 2, column latitude: '{bad}' is not a decimal number (write 50.3712)"
         ]
+
+
+def test_recent_shifts_round_trip_through_their_table(tiny: Scenario, tmp_path: Path) -> None:
+    """A worker's shifts before the horizon are a table of their own, exported and read back;
+    the template's rows reach the worker they name."""
+    worker = tiny.workers[0]
+    home_id = worker.home_history.current_home or tiny.homes[0].id
+    start = tiny.horizon.start
+    recent = [
+        RecentShift(date=start - dt.timedelta(days=n), shift=Shift.NIGHT, home=home_id)
+        for n in (2, 1)
+    ]
+    history = HomeHistory(current_home=home_id, last_shift=recent[-1].date, recent_shifts=recent)
+    s = tiny.model_copy(
+        update={"workers": [worker.model_copy(update={"home_history": history}), *tiny.workers[1:]]}
+    )
+    export_inputs(s, tmp_path / "inputs")
+    assert import_scenario(sources_in(tmp_path / "inputs")).scenario == s
+    templated = import_scenario(sources_in(TEMPLATES)).scenario
+    assert [len(w.home_history.recent_shifts) for w in templated.workers] == [0, 2]
