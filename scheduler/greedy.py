@@ -312,8 +312,10 @@ def staffing_hint(ctx: Context, sv: StaffingVars, greedy: GreedyStaffing) -> dic
     for (w, d), var in sv.started.items():
         hint[var] = int(w in first_new and d >= first_new[w])
     for (w, h, days), var in sv.served.items():
-        plan = greedy.deployments.get(w)
-        hint[var] = int(plan is not None and plan.home == h and any(d in days for d in plan.shifts))
+        served = greedy.deployments.get(w)
+        hint[var] = int(
+            served is not None and served.home == h and any(d in days for d in served.shifts)
+        )
     for k, var in sv.uncovered.items():
         hint[var] = greedy.remaining[k]
     return hint
