@@ -173,6 +173,9 @@ class CauseFinder:
         for (h, c, site, d), var in built.tests.tests.items():
             self._tests_of[h, c].append((site, d, var))
         self._bookings_at = self.ctx.bookings_by_site_day()
+        self._served: dict[tuple[str, str], list[tuple[range, Var]]] = defaultdict(list)
+        for (w, h, days), var in built.staff.served.items():
+            self._served[w, h].append((days, var))
 
     # ------------------------------------------------------------------ testing
 
@@ -426,8 +429,8 @@ class CauseFinder:
             move[sv.worked[worker.id, d]] = 1
         if not self.values[sv.placed[worker.id, home_id]]:
             move[sv.placed[worker.id, home_id]] = 1
-        for (w, h, days), served in sv.served.items():
-            if (w, h) == (worker.id, home_id) and d in days and not self.values[served]:
+        for days, served in self._served[worker.id, home_id]:
+            if d in days and not self.values[served]:
                 move[served] = 1
         if is_new_home(worker, home_id):
             for t in range(d, ctx.days):

@@ -104,6 +104,7 @@ class TestRulesAcrossTheEdge:
         assert len(plan.shifts) == 2
         pairs = [(x.home_id, (x.date - START).days) for x in plan.shifts]
         assert ("a", 0) not in pairs or ("b", 1) not in pairs
+        assert [u.cause_rule for u in plan.unmet if u.kind == "shift"] == ["quarantine"]
 
     def test_a_quarantine_window_longer_than_the_horizon_means_one_home(self) -> None:
         plan = solve(two_homes_one_home_rule_off(14))
