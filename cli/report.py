@@ -111,6 +111,6 @@ def bound_note(s: Summary) -> str:
             f"LP relaxation bound {first.lp_bound:,.0f}, no tighter than {s.solver}'s own "
             f"bound {first.best_bound:,.0f}: the gap is against the latter"
         )
-    if first.bound_source == "cp-sat" and s.gap > 0.10:  # the search's own bound, any solver
+    if first.bound_source == s.solver and s.gap > 0.10:  # the search's own bound
         return f"the gap is against {s.solver}'s own bound; --lp-bound can prove a tighter one"
     return ""

@@ -120,6 +120,7 @@ class StageResult(Record):
     gap: float
     seconds: float
     bound_source: str = "cp-sat"
+    """Who proved `best_bound`: the solver's search (its name), "lp-relaxation" or "trivial"."""
     lp_bound: float | None = None
     """Tier 1 with `--lp-bound`: the LP relaxation's bound, None if not obtained."""
 

@@ -157,7 +157,7 @@ def _tiers(
             else -math.inf,
             trivial_bound(model, terms),
         )
-        source = "cp-sat"
+        source = settings.solver  # the search's own bound, named by its solver
         if n == 0 and lp is not None and lp > bound:
             bound, source = min(lp, objective), "lp-relaxation"
         stages.append(

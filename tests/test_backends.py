@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,8 @@ def test_plan_with_a_milp_solver_from_the_command_line(solver: str, tmp_path: Pa
     assert f"solver {solver}: OPTIMAL" in result.output
     assert f"{TINY_TIER1_OPTIMUM:,} (bound {TINY_TIER1_OPTIMUM:,})" in result.output
     assert "independent check: 0 violations" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert {stage["bound_source"] for stage in summary["stages"]} <= {solver, "trivial"}
 
 
 class FalselyInfeasible(CpSatBackend):
