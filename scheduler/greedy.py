@@ -177,6 +177,20 @@ class DeploymentPlanner:
             self.test_load[plan.test] += 1
 
 
+def commit_pinned(planner: DeploymentPlanner, result: GreedyStaffing) -> set[str]:
+    """Deploy the pinned workers first, so that no one else takes the shifts they are pinned
+    to; every hand-made deployment rule starts here. Returns the pinned workers."""
+    pins: dict[str, list[WorkerPin]] = defaultdict(list)
+    for pin in planner.ctx.scenario.pins.workers:
+        pins[pin.worker].append(pin)
+    for w, own in pins.items():
+        plan = planner.pinned(w, own)
+        if plan.shifts:  # else no pin of theirs can hold: the solver says why
+            planner.commit(w, plan)
+            result.deployments[w] = plan
+    return set(pins)
+
+
 def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     """Commit workers one at a time, each to their most valuable home, choosing next the
     worker with most to lose: priority = best + (best - second best), so a worker who is
@@ -187,15 +201,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     for whom it was a top-two home get a new priority."""
     planner = DeploymentPlanner(ctx, sv)
     result = GreedyStaffing()
-    # Pinned workers first, so that no one else takes the shifts they are pinned to.
-    pins: dict[str, list[WorkerPin]] = defaultdict(list)
-    for pin in ctx.scenario.pins.workers:
-        pins[pin.worker].append(pin)
-    for w, own in pins.items():
-        plan = planner.pinned(w, own)
-        if plan.shifts:  # else no pin of theirs can hold: the solver says why
-            planner.commit(w, plan)
-            result.deployments[w] = plan
+    pins = commit_pinned(planner, result)
     homes_of: dict[str, list[str]] = defaultdict(list)
     workers_at: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):

@@ -295,3 +295,20 @@ def test_the_simulate_command_warns_that_two_runs_decide_nothing(tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert "too few runs" in result.output
     assert "verdict" in pd.read_csv(out / "comparison.csv").columns
+
+
+@pytest.mark.parametrize("policy", ["proportional", "round_robin", "greedy"])
+def test_hand_rules_keep_a_worker_pin(policy: str) -> None:
+    """w1 would not be sent to a by a rule blind to pins (b is short on more days)."""
+    pin = {"worker": "w1", "home": "a", "date": START.isoformat()}
+    s = scenario(
+        homes=[
+            home("a", shortfalls=[shortfall(0)]),
+            home("b", shortfalls=[shortfall(d) for d in range(4)]),
+        ],
+        workers=[worker("w1"), worker("w2")],
+        pins={"workers": [pin]},
+    )
+    plan = make_plan(policy, s, SolverSettings(time_limit=2, workers=1), None)
+    assert validate_plan(s, plan) == [], policy
+    assert ("w1", "a") in {(x.worker_id, x.home_id) for x in plan.shifts}

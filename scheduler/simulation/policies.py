@@ -44,6 +44,7 @@ from scheduler.greedy import (
     Deployment,
     DeploymentPlanner,
     GreedyStaffing,
+    commit_pinned,
 )
 from scheduler.model import Var
 from scheduler.plan import Plan
@@ -172,10 +173,12 @@ def _deploy(
     """Workers in id order, each sent to the home `choose(worker, shifts it could fill by
     home)` picks, with the greedy's schedule there (every rule kept)."""
     planner = _Uniform(built.ctx, built.staff)
+    result = GreedyStaffing()
+    pinned = commit_pinned(planner, result)
     homes_of: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):
-        homes_of[w].append(h)
-    result = GreedyStaffing()
+        if w not in pinned:
+            homes_of[w].append(h)
     for w in sorted(homes_of):
         options = {h: planner.schedule(w, h) for h in homes_of[w]}
         fill = {h: value for h, (value, _plan) in options.items() if value > 0}
