@@ -102,11 +102,13 @@ def import_command(
             cqc=query,
         )
     )
-    for note in result.notes:
-        click.echo(note)
+    # Written before anything is printed: a reader that leaves early (`| head`) ends the
+    # printing, never the import.
     write_text(output, result.yaml())
     if query is not None:
         _write_skipped(output, result.skipped)
+    for note in result.notes:
+        click.echo(note)
     s = result.scenario
     click.echo(f"wrote {output}: {scenario_counts(s)} from {s.horizon.start}")
 

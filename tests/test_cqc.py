@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.inputs import import_command
+from cli.inputs import import_command, skipped_path
 from scenarios.cqc import CqcQuery
 from scenarios.importer import Sources, import_scenario
 from scenarios.load import load_scenario
@@ -174,6 +174,23 @@ def test_cli_import_plans(directory: Path, base: Path, tmp_path: Path) -> None:
     plan = plan_scenario(s, SolverSettings(time_limit=5, workers=1))
     assert validate_plan(s, plan) == []
     assert plan.testing
+
+
+def test_a_reader_that_leaves_early_does_not_stop_the_import(
+    directory: Path, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`carehome import ... | head -1`: the directory import prints notes (defaults used,
+    rows skipped); the scenario and its skip list are written before any of them."""
+
+    def closed_pipe(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr("cli.inputs.click.echo", closed_pipe)
+    out = tmp_path / "plymouth.yaml"
+    args = ["--cqc", directory, "--local-authority", "Plymouth", "--base", base, "-o", out]
+    CliRunner().invoke(import_command, [str(a) for a in args])
+    assert load_scenario(out).homes
+    assert skipped_path(out).exists()
 
 
 def test_unknown_authority_exits_2_with_near_names(directory: Path, tmp_path: Path) -> None:
