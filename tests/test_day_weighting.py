@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scenarios.schema import NEAREST_DAY_WEIGHT, DayWeighting, DayWeightingKind
-from tests.conftest import START, home, scenario, shortfall, solve, worker
+from scheduler.build import build_model
+from tests.conftest import START, day, home, scenario, shortfall, solve, worker
 
 KINDS = list(DayWeightingKind)
 
@@ -54,3 +55,31 @@ def test_one_worker_covers_the_near_day_only_when_near_days_weigh_more(
     assert [(x.home_id, (x.date - START).days) for x in plan.shifts] == (
         [("near", 0)] if EXPECTED_HOME[kind] == "near" else [("later", 4)]
     )
+
+
+def test_every_family_prices_its_unmet_need_by_the_day_weighting() -> None:
+    # Every day firm: each tier-1 price (tests, shifts, beds) is 100 times the flat one,
+    # and the small costs of tier 3 do not move.
+    def penalties(weighting: dict[str, object]) -> dict[tuple[int, str, int], int]:
+        s = scenario(
+            homes=[
+                home("a", shortfalls=[shortfall(3)], last_tested={"staff": day(-30)}),
+            ],
+            workers=[worker("w1")],
+            isolation_facilities=[
+                {"id": "hotel", "kind": "care_hotel", "beds": 1, "accepts": ["residential"]}
+            ],
+            isolation_requests=[
+                {"id": "r1", "from_home": "a", "need": "residential", "earliest": day(2)}
+            ],
+            policy={"objective": {"day_weighting": weighting}},
+        )
+        return {(p.tier, p.name, p.var): p.coef for p in build_model(s).penalties}
+
+    flat = penalties({"kind": "flat"})
+    firm = penalties({"kind": "firm_days", "firm_days": 7})
+    assert flat.keys() == firm.keys()
+    tier1 = {name for tier, name, _var in flat if tier == 1}
+    assert {n.split("[")[0].split("_")[0] for n in tier1} >= {"untested", "uncovered", "unplaced"}
+    for k, coef in flat.items():
+        assert firm[k] == (NEAREST_DAY_WEIGHT * coef if k[0] == 1 else coef), k
