@@ -64,6 +64,12 @@ class Context:
         """Day index of `date`; may be negative or past the horizon for derived dates."""
         return (date - self.dates[0]).days
 
+    def need_price(self, price: int, day: int) -> int:
+        """A unit of unmet need on day index `day` at its risk-weighted `price`, times the
+        policy's day weighting (`DayWeighting`): every family's tier-1 term reads this one
+        price, so near days outweigh later ones alike in testing, staffing and isolation."""
+        return price * self.policy.objective.day_weighting.weight(day)
+
     def site_days(
         self, cohort: Cohort, home_type: HomeType | None = None, authority: str | None = None
     ) -> list[tuple[TestSite, int]]:

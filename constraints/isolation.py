@@ -136,11 +136,22 @@ def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
         )
         never = weights.unplaced_request + weights.waiting_day * (ctx.days - first)
         penalties.append(
-            Penalty(1, unplaced, never * risk, f"unplaced{key(req.id)}", req.from_home)
+            Penalty(
+                1,
+                unplaced,
+                ctx.need_price(never * risk, first),
+                f"unplaced{key(req.id)}",
+                req.from_home,
+            )
         )
         penalties += [
             Penalty(
-                1, v, weights.waiting_day * (d - first) * risk, "wait", req.from_home, is_need=False
+                1,
+                v,
+                ctx.need_price(weights.waiting_day * (d - first) * risk, first),
+                "wait",
+                req.from_home,
+                is_need=False,
             )
             for d, v in admits[req.id]
             if d > first

@@ -404,7 +404,8 @@ def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
                 family=FAMILY,
             )
             risk = ctx.risk.score(home.id, sf.date)
-            penalties.append(Penalty(1, uncovered, weight * risk, f"uncovered{k}", home.id))
+            price = ctx.need_price(weight * risk, d)
+            penalties.append(Penalty(1, uncovered, price, f"uncovered{k}", home.id))
     return penalties
 
 

@@ -232,7 +232,6 @@ def add_mobile_unit_visits(ctx: Context, tv: TestingVars) -> None:
 def add_cover_windows(ctx: Context, tv: TestingVars) -> list[Penalty]:
     """Each window's cohort tested in full, or the shortfall paid for by risk:
     sum_{s, d in window} tests[h,c,s,d] + short[w] >= size[h,c]."""
-    weights = ctx.policy.objective
     penalties = []
     tests_of: dict[tuple[str, Cohort], list[tuple[int, Var]]] = defaultdict(list)
     for (home_id, cohort, _site, d), var in tv.tests.items():
@@ -242,14 +241,20 @@ def add_cover_windows(ctx: Context, tv: TestingVars) -> list[Penalty]:
         tv.short[w] = short
         in_window = [(v, 1) for d, v in tests_of[w.home, w.cohort] if w.first <= d <= w.last]
         ctx.model.add_ge([*in_window, (short, 1)], w.size, name=w.name, family=FAMILY)
-        per_person = (
-            weights.outbreak_untested_person
-            if w.kind == WindowKind.OUTBREAK
-            else weights.untested_person
-        )
-        risk = ctx.risk.score(w.home, ctx.dates[w.last])
-        penalties.append(Penalty(1, short, per_person * risk, f"untested_{w.name}", w.home))
+        penalties.append(Penalty(1, short, window_price(ctx, w), f"untested_{w.name}", w.home))
     return penalties
+
+
+def window_price(ctx: Context, w: CoverWindow) -> int:
+    """Tier-1 price of leaving one person of window `w` untested: the home's risk on the
+    window's last day (its deadline) times the per-person weight, day-weighted at that day."""
+    weights = ctx.policy.objective
+    per_person = (
+        weights.outbreak_untested_person
+        if w.kind == WindowKind.OUTBREAK
+        else weights.untested_person
+    )
+    return ctx.need_price(per_person * ctx.risk.score(w.home, ctx.dates[w.last]), w.last)
 
 
 def add_test_costs(ctx: Context, tv: TestingVars) -> list[Penalty]:

@@ -219,6 +219,49 @@ class Goal(StrEnum):
     COSTS = "costs"
 
 
+class DayWeightingKind(StrEnum):
+    FLAT = "flat"
+    DISCOUNT = "discount"
+    FIRM_DAYS = "firm_days"
+
+
+NEAREST_DAY_WEIGHT = 100
+"""The most a day's unmet need is multiplied by (the first day's, under `discount`, and the
+firm days' under `firm_days`); the furthest day keeps a weight of at least 1."""
+
+
+class DayWeighting(Strict):
+    """How much an unmet need on each day of the horizon counts, as a whole multiplier of
+    its risk-weighted price, because the plan is re-made before the later days are worked.
+
+    With day index d (0 = the horizon's first day) and N = `NEAREST_DAY_WEIGHT`:
+
+    - `flat`: weight(d) = 1, every day alike;
+    - `discount`: weight(d) = max(1, floor(N * (100 - rate)^d / 100^d)), `rate` percent
+      less each day;
+    - `firm_days`: weight(d) = N for d < `firm_days`, else 1.
+
+    Integers only, so the solver's coefficients stay exact.
+    """
+
+    kind: DayWeightingKind = DayWeightingKind.FLAT
+    rate: Annotated[int, Field(ge=1, le=99)] = Field(
+        default=10, description="Percent less an unmet need weighs each day later (discount)."
+    )
+    firm_days: Annotated[int, Field(ge=1, le=MAX_HORIZON_DAYS)] = Field(
+        default=2, description="First days weighed in full (firm_days); later ones weigh 1."
+    )
+
+    def weight(self, day: int) -> int:
+        """The multiplier of day index `day` (a day before the horizon counts as its first)."""
+        d = max(day, 0)
+        if self.kind == DayWeightingKind.DISCOUNT:
+            return max(1, NEAREST_DAY_WEIGHT * (100 - self.rate) ** d // 100**d)
+        if self.kind == DayWeightingKind.FIRM_DAYS:
+            return NEAREST_DAY_WEIGHT if d < self.firm_days else 1
+        return 1
+
+
 class ObjectiveWeights(Strict):
     """Weights of each unit of unmet need (tier 1) and of the lower tiers.
 
@@ -236,6 +279,10 @@ class ObjectiveWeights(Strict):
     travel_minute: NonNegativeInt = 1
     distinct_worker: NonNegativeInt = 30
     tier_tolerance: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+    day_weighting: DayWeighting = Field(
+        default=DayWeighting(),
+        description="How much nearer days' unmet need counts over later days' (tier 1).",
+    )
     order: list[Goal] = Field(
         default=[Goal.UNMET_NEED, Goal.FAIRNESS, Goal.COSTS],
         description="The goals from most to least important; each is solved in turn.",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import earliest_day_at, is_new_home
-from constraints.testing import CoverWindow, WindowKind
+from constraints.testing import CoverWindow, window_price
 from scenarios.schema import (
     NOT_TESTED_BY_KIND,
     Cohort,
@@ -204,13 +204,7 @@ class CauseFinder:
 
     def window_priority(self, w: CoverWindow) -> int:
         """Tier-1 price of leaving one person of the window untested."""
-        weights = self.ctx.policy.objective
-        per = (
-            weights.outbreak_untested_person
-            if w.kind == WindowKind.OUTBREAK
-            else weights.untested_person
-        )
-        return per * self.ctx.risk.score(w.home, self.ctx.dates[w.last])
+        return window_price(self.ctx, w)
 
     def untested(self, w: CoverWindow) -> Cause:
         ctx = self.ctx

@@ -165,6 +165,19 @@ def test_spreadsheet_rules_and_the_relaxed_rule_keep_every_hard_rule() -> None:
     assert not relaxed.one_home_per_worker and relaxed.quarantine_days == 0
 
 
+def test_near_days_policy_plans_with_unmet_need_discounted_by_day() -> None:
+    from scenarios.load import load_scenario
+
+    base = load_scenario(TINY)
+    near = policy_scenario(base, "optimiser_near_days")
+    weighting = near.policy.objective.day_weighting
+    assert weighting.weight(0) > weighting.weight(6) >= 1
+    assert near.policy.model_copy(update={"objective": base.policy.objective}) == base.policy
+    s = policy_scenario(World(base, 0).scenario_for(base.horizon.start, 7), "optimiser_near_days")
+    plan = make_plan("optimiser_near_days", s, SolverSettings(time_limit=2, workers=1), None)
+    assert validate_plan(s, plan) == [] and plan.testing
+
+
 def test_simulate_command_writes_tables_and_charts(tmp_path: Path) -> None:
     out = tmp_path / "sim"
     args = ["simulate", str(TINY), "--weeks", "1", "--runs", "2", "--out", str(out)]

@@ -12,7 +12,10 @@ previous) -> Plan run through the same loop.
   workers to the homes short of staff the same way (a turn of its own); in a simulation
   the turns carry on from day to day and plan to plan;
 - `no_one_home`: the optimiser with the one-home rule relaxed (`one_home_per_worker`
-  false, `quarantine_days` 0), so workers may move between homes: what the rule is worth.
+  false, `quarantine_days` 0), so workers may move between homes: what the rule is worth;
+- `optimiser_near_days`: the optimiser with unmet need discounted by day
+  (`objective.day_weighting` kind `discount`, its default rate), so the days about to be
+  worked come first: what weighting near days is worth when the plan is re-made anyway.
 
 The two spreadsheet rules never look at risk. They are written as values of the neutral
 model's variables, like the baseline, so every hard rule is checked (`Model.violations`)
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from constraints.testing import CoverWindow
-from scenarios.schema import Cohort, Scenario
+from scenarios.schema import Cohort, DayWeighting, DayWeightingKind, Scenario
 from scheduler.baseline import (
     SlotBook,
     plan_baseline,
@@ -54,17 +57,30 @@ from scheduler.settings import SolverSettings
 
 Planner = Callable[[Scenario, SolverSettings, Previous | None], Plan]
 
-POLICIES = ("optimiser", "greedy", "proportional", "round_robin", "no_one_home")
+POLICIES = (
+    "optimiser",
+    "greedy",
+    "proportional",
+    "round_robin",
+    "no_one_home",
+    "optimiser_near_days",
+)
+OPTIMISING = ("optimiser", "no_one_home", "optimiser_near_days")
+"""The policies planned by the optimiser, each on its own `policy_scenario`."""
 
 
 def policy_scenario(scenario: Scenario, policy: str) -> Scenario:
-    """The scenario a policy plans: `no_one_home` lifts the one-home rule and quarantine."""
-    if policy != "no_one_home":
+    """The scenario a policy plans: `no_one_home` lifts the one-home rule and quarantine;
+    `optimiser_near_days` discounts unmet need by day."""
+    if policy == "no_one_home":
+        update: dict[str, object] = {"one_home_per_worker": False, "quarantine_days": 0}
+    elif policy == "optimiser_near_days":
+        near = DayWeighting(kind=DayWeightingKind.DISCOUNT)
+        objective = scenario.policy.objective.model_copy(update={"day_weighting": near})
+        update = {"objective": objective}
+    else:
         return scenario
-    relaxed = scenario.policy.model_copy(
-        update={"one_home_per_worker": False, "quarantine_days": 0}
-    )
-    return scenario.model_copy(update={"policy": relaxed})
+    return scenario.model_copy(update={"policy": scenario.policy.model_copy(update=update)})
 
 
 @dataclass
@@ -121,7 +137,7 @@ def make_plan(
 ) -> Plan:
     """The plan `policy` makes of `scenario` (already `policy_scenario`'d); `turns` carries
     round robin's turns from an earlier plan (a fresh start without it)."""
-    if policy in ("optimiser", "no_one_home"):
+    if policy in OPTIMISING:
         return plan_scenario(scenario, settings, previous)
     if policy == "greedy":
         return plan_baseline(scenario, settings)
