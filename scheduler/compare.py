@@ -21,9 +21,9 @@ from scenarios.atomic import inside
 from scenarios.schema import Scenario
 from scenarios.whatif import Study
 from scenarios.words import count
+from scheduler.decompose import plan_decomposed
 from scheduler.executors import local_executor as local_executor  # re-exported
 from scheduler.plan import DayKpis, Plan
-from scheduler.planner import plan_scenario
 from scheduler.report_data import kpi_decimals
 from scheduler.settings import SolverSettings
 from scheduler.tables import write_plan
@@ -87,7 +87,9 @@ def plan_variant(
     on any Dask worker and send its result back to be written here."""
     row: dict[str, Any] = {"variant": name}
     try:
-        plan = plan_scenario(scenario, settings)
+        # As `carehome plan` does: a scenario of independent authorities by its parts (here
+        # one after another: the runs themselves are what the study spreads over processes).
+        plan = plan_decomposed(scenario, settings)
     except Exception as exc:  # reported in the comparison; the other runs go on
         return row | {"status": f"{FAILED}: {exc}"}, None
     s = plan.summary

@@ -10,14 +10,17 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
+import scheduler.decompose as decompose
 from cli.main import main as cli
 from scenarios.checks import scenario_problems
 from scenarios.generate import generate_authorities
 from scenarios.load import load_scenario
 from scenarios.schema import HomeHistory, IsolationRequest, Need, Scenario, TestSite
 from scheduler.build import build_model
+from scheduler.compare import plan_variant
 from scheduler.decompose import independent_parts, plan_decomposed
 from scheduler.executors import local_executor
+from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
@@ -187,3 +190,21 @@ def test_an_infeasibility_crosses_a_process_boundary_with_its_rules() -> None:
     error = pickle.loads(pickle.dumps(InfeasibleError(["pin[a]", "pin[b]"])))
     assert error.rules == ["pin[a]", "pin[b]"]
     assert "minimal conflicting rules: pin[a], pin[b]" in str(error)
+
+
+def test_a_what_if_run_plans_independent_authorities_by_part(
+    region: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A what-if run is planned as `carehome plan` plans it: by its independent parts."""
+    merged: list[int] = []
+    merge = decompose.merge_plans
+
+    def counting_merge(scenario: Scenario, plans: list[Plan]) -> Plan:
+        merged.append(len(plans))
+        return merge(scenario, plans)
+
+    monkeypatch.setattr(decompose, "merge_plans", counting_merge)
+    row, plan = plan_variant("region", region, SolverSettings(time_limit=5, workers=1))
+    assert plan is not None, row
+    assert merged == [len(independent_parts(region))] and merged[0] > 1
+    assert row["violations"] == 0
