@@ -47,11 +47,12 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
     lines = [
         f"{scenario.name}: {count(len(scenario.homes), 'home')}, "
         f"{count(len(scenario.workers), 'worker')}, {count(h.days, 'day')} from {h.start}",
-        f"solver {s.solver}: {s.status}, gap {100 * s.gap:.2f}%, build {s.build_seconds:.2f} s, "
+        f"solver {s.solver}: {s.status}, {gap_text(s)}, build {s.build_seconds:.2f} s, "
         f"solve {s.solve_seconds:.2f} s, wall {s.wall_seconds:.2f} s "
         f"({s.model_size.get('variables', 0):,} variables, "
         f"{s.model_size.get('constraints', 0):,} constraints)",
     ]
+    lines.append(f"  {quality_text(s)}")
     note = bound_note(s)
     if note:
         lines.append(f"  ({note})")
@@ -79,6 +80,37 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         f"{count(len(plan.unmet), 'unmet need')}"
     )
     return "\n".join(lines)
+
+
+_PROVERS = {"lp-relaxation": "the LP relaxation", "trivial": "the variables' own bounds"}
+"""Who proved a bound, in words; a search's bound is named by its solver (a decomposed plan's
+bound names each part's prover, joined by +)."""
+
+
+def gap_text(s: Summary) -> str:
+    """The gap, unless the bound is nothing (zero): a gap of 100 % against nothing says only
+    that no bound was found."""
+    return f"gap {100 * s.gap:.2f}%" if s.best_bound > 0 else "no bound"
+
+
+def quality_text(s: Summary) -> str:
+    """How far the plan can be from the best possible, in a planner's words, and only what is
+    proven: tier 1 (risk-weighted unmet need) against the best bound any method found. The
+    best plan's unmet need is at least the bound, so this plan's is at most
+    (objective - bound) / bound above it."""
+    if not s.stages:
+        return "nothing to plan"
+    first = s.stages[0]
+    if first.status == "OPTIMAL" or first.objective <= first.best_bound:
+        return "the best possible plan for unmet need (proven)"
+    if first.best_bound <= 0:
+        return "how close this is to the best possible plan is not proven (no bound found)"
+    excess = 100 * (first.objective - first.best_bound) / first.best_bound
+    who = " and ".join(_PROVERS.get(part, part) for part in first.bound_source.split("+"))
+    return (
+        f"at most {excess:,.1f} % more risk-weighted unmet need than the best possible plan "
+        f"(proven by {who})"
+    )
 
 
 def wait_text(plan: Plan) -> str:

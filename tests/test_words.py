@@ -79,3 +79,35 @@ def test_a_cause_asks_for_one_test_in_the_singular() -> None:
     )
     [unmet] = solve(s).unmet
     assert unmet.remedy.startswith("+1 test at") and "1 tests" not in unmet.remedy
+
+
+def test_the_summary_says_a_proven_optimum_in_words() -> None:
+    s = load_scenario(EXAMPLES / "tiny.yaml")
+    text = summary_text(s, plan_scenario(s, SolverSettings(time_limit=5, workers=1)), EXAMPLES)
+    assert "the best possible plan for unmet need (proven)" in text
+
+
+def test_the_summary_says_how_far_from_the_best_the_bound_allows() -> None:
+    """Best possible >= bound, so this plan's unmet need is at most (objective - bound) /
+    bound above the best: said as a percentage, naming who proved the bound."""
+    s = load_scenario(EXAMPLES / "tiny.yaml")
+    plan = plan_scenario(s, SolverSettings(time_limit=2, workers=1))
+    proven = {"status": "FEASIBLE", "best_bound": 4_000.0, "bound_source": "lp-relaxation"}
+    tier1 = plan.summary.stages[0].model_copy(update=proven)
+    summary = plan.summary.model_copy(update={"stages": [tier1]})
+    text = summary_text(s, plan.model_copy(update={"summary": summary}), EXAMPLES)
+    excess = 100 * (tier1.objective - 4_000) / 4_000
+    assert f"at most {excess:,.1f} % more risk-weighted unmet need" in text
+    assert "(proven by the LP relaxation)" in text
+
+
+def test_a_bound_of_nothing_is_not_printed_as_a_gap() -> None:
+    s = load_scenario(EXAMPLES / "tiny.yaml")
+    plan = plan_scenario(s, SolverSettings(time_limit=2, workers=1))
+    tiers = [
+        x.model_copy(update={"status": "FEASIBLE", "best_bound": 0.0}) for x in plan.summary.stages
+    ]
+    summary = plan.summary.model_copy(update={"stages": tiers, "best_bound": 0.0, "gap": 1.0})
+    text = summary_text(s, plan.model_copy(update={"summary": summary}), EXAMPLES)
+    assert "gap 100" not in text and "no bound" in text
+    assert "not proven (no bound found)" in text
