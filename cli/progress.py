@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 from tqdm import tqdm
 
@@ -29,7 +29,24 @@ def _line(terminal: bool | None, stream: TextIO | None, **options: Any) -> tqdm:
     )
 
 
-class ProgressBar:
+class _Line:
+    """A tqdm line used as a context manager: closed (and, left=False, cleared) at the end."""
+
+    _bar: tqdm
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._bar.close()
+
+
+class ProgressBar(_Line):
     def __init__(self, total: int) -> None:
         self._bar = _line(
             None,
@@ -53,42 +70,21 @@ class ProgressBar:
             )
         self._bar.write(line, file=sys.stderr)
 
-    def __enter__(self) -> ProgressBar:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._bar.close()
 
 
-class PlanProgress:
+class PlanProgress(_Line):
     """One plan's stage and the best objective of the tier being solved, redrawn in place
     (`scheduler.settings.Progress`); `terminal` forces it on or off (default: whether the
     stream is a terminal). Removed from the screen when done."""
 
     def __init__(self, terminal: bool | None = None, stream: TextIO | None = None) -> None:
-        self._line = _line(
+        self._bar = _line(
             terminal, stream, desc="loading", leave=False, bar_format="{desc}{postfix} [{elapsed}]"
         )
 
     def stage(self, name: str) -> None:
-        self._line.set_postfix_str("", refresh=False)
-        self._line.set_description_str(name)
+        self._bar.set_postfix_str("", refresh=False)
+        self._bar.set_description_str(name)
 
     def found(self, objective: float) -> None:
-        self._line.set_postfix_str(f"best {objective:,.0f}")
-
-    def __enter__(self) -> PlanProgress:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._line.close()
+        self._bar.set_postfix_str(f"best {objective:,.0f}")
