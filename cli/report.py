@@ -53,6 +53,8 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         f"{s.model_size.get('constraints', 0):,} constraints)",
     ]
     lines.append(f"  {quality_text(s)}")
+    if s.path:
+        lines.append(f"  tier 1 planned by {s.path}")
     note = bound_note(s)
     if note:
         lines.append(f"  ({note})")
@@ -82,7 +84,11 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
     return "\n".join(lines)
 
 
-_PROVERS = {"lp-relaxation": "the LP relaxation", "trivial": "the variables' own bounds"}
+_PROVERS = {
+    "lp-relaxation": "the LP relaxation",
+    "trivial": "the variables' own bounds",
+    "column-generation": "column generation over whole schedules",
+}
 """Who proved a bound, in words; a search's bound is named by its solver (a decomposed plan's
 bound names each part's prover, joined by +)."""
 
@@ -130,6 +136,14 @@ def bound_note(s: Summary) -> str:
     if not s.stages:
         return ""
     first = s.stages[0]
+    by_patterns = "column-generation" in first.bound_source
+    if s.lp_bound_asked and first.lp_bound is not None and by_patterns:
+        return (
+            f"LP relaxation bound {first.lp_bound:,.0f}, no tighter than column generation's "
+            f"{first.best_bound:,.0f}: the gap is against the latter"
+        )
+    if by_patterns:
+        return ""
     if s.lp_bound_asked and first.lp_bound is None:
         return (
             f"--lp-bound: GLOP did not solve the tier {first.tier} LP relaxation within its "

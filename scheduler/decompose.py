@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from constraints.staffing import StaffingVars
 from constraints.testing import TestingVars, cover_windows
 from scenarios.risk import RiskTable
 from scenarios.schema import Scenario, Served
+from scenarios.words import count
 from scheduler.build import BuiltModel
 from scheduler.extract import daily_kpis, kpis_of
 from scheduler.model import Model
@@ -177,6 +179,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             model_size=sizes,
             lp_bound_asked=first.lp_bound_asked,
             solver_failure="; ".join(s.solver_failure for s in summaries if s.solver_failure),
+            path=_paths(summaries),
         ),
     )
     whole = _needs_of(scenario, plan)
@@ -187,6 +190,12 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             )
         }
     )
+
+
+def _paths(summaries: list[Summary]) -> str:
+    """Each way tier 1 was planned, with how many parts took it."""
+    ways = Counter(s.path.split(":")[0].split(" (")[0] for s in summaries if s.path)
+    return "; ".join(f"{way} ({count(n, 'part')})" for way, n in sorted(ways.items()))
 
 
 def worst_status(statuses: Iterable[str]) -> str:

@@ -169,6 +169,9 @@ class Summary(Record):
     daily: list[DayKpis] = []
     lp_bound_asked: bool = False
     """`--lp-bound` was given: the first stage's `lp_bound` says whether it was obtained."""
+    path: str = ""
+    """How tier 1 was planned, in words: by whole schedules, or by the direct model (and
+    why, when whole schedules could not carry a rule)."""
 
 
 class Plan(Record):

@@ -80,6 +80,7 @@ def plan_scenario(
         previous=str(previous.folder) if previous is not None else "",
         kept_before=previous.first_open if previous is not None else None,
         lp_bound_asked=settings.lp_bound,
+        path=solution.path,
     )
     plan = extract_plan(built, solution, summary, settings.explain_unmet)
     if previous is not None:

@@ -31,6 +31,10 @@ class SolverSettings:
     lp_bound: bool = False
     """Also solve tier 1's LP relaxation (GLOP, up to `time_limit` more seconds) for a
     tighter proven bound."""
+    path: str = "patterns"
+    """How tier 1 is planned: "patterns" (each worker one whole schedule at one home, by
+    column generation, where the model allows it) or "direct" (the search over the whole
+    model, as every later tier is)."""
 
 
 @dataclass

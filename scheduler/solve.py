@@ -19,8 +19,13 @@ from scheduler.diagnose import conflicting_rules
 from scheduler.interrupt import INTERRUPTION
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, Terms, Var, check_exact, tier_terms
+from scheduler.patterns.blocks import Declined
+from scheduler.patterns.path import PatternOutcome, solve_tier_one
 from scheduler.plan import StageResult
 from scheduler.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
+
+DIRECT = "the direct model"
+"""The path's name when tier 1 is searched over the whole model."""
 
 FIRST_TIER_SHARE = 0.6
 """Share of the time limit the first tier may use; later tiers split what is left."""
@@ -44,6 +49,8 @@ class Solution:
     """Ctrl-C ended the search early; the plan is the best found until then."""
     failure: str = ""
     """The solver failed (how, in words); the plan is the best it reported, or the start."""
+    path: str = ""
+    """How tier 1 was planned, in words."""
 
     @property
     def found(self) -> bool:
@@ -69,7 +76,7 @@ def solve(
     backend = backend_factory(built.model, settings)
     backend.on_solution = progress.found
     try:
-        return _tiers(built, settings, backend, warm_starts, progress)
+        return _tiers(built, settings, backend, warm_starts, progress, backend_factory)
     finally:
         backend.close()  # before the plan is extracted, which peaks on top of it otherwise
 
@@ -80,6 +87,7 @@ def _tiers(
     backend: Backend,
     warm_starts: Sequence[dict[Var, int]],
     progress: Progress,
+    backend_factory: BackendFactory,
 ) -> Solution:
     model = built.model
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
@@ -103,9 +111,20 @@ def _tiers(
             values = start = hinted
         elif not model.violations(hinted, tiers[0]):
             values = hinted
-    if warm_starts:
+    patterns, path = None, DIRECT
+    if settings.path == "patterns" and tiers[0] == built.unmet_tier == 1:
+        progress.stage("planning whole schedules")
+        share = FIRST_TIER_SHARE if len(tiers) > 1 else 1.0
+        try:
+            patterns = solve_tier_one(
+                built, settings, warm_starts, share * settings.time_limit, backend_factory
+            )
+            path = patterns.description
+        except Declined as why:
+            path = f"{DIRECT} (whole schedules cannot be used: {why})"
+    if warm_starts and patterns is None:
         progress.stage("completing the starting plan")
-    for partial in warm_starts:
+    for partial in warm_starts if patterns is None else ():
         completed = _complete(backend, built, tiers[0], partial, settings)
         if completed is not None:
             if start is None or _value(built, completed, tiers[0]) <= _value(
@@ -123,6 +142,12 @@ def _tiers(
         check_exact(model, terms, f"tier {tier}")
         backend.include_tier(tier)
         backend.minimize(terms)
+        if n == 0 and patterns is not None:
+            values = patterns.values
+            stages.append(_pattern_stage(built, tier, patterns, lp))
+            progress.found(patterns.objective)
+            _hold(backend, built, terms, tier, patterns.objective, values)
+            continue
         if n > 0 and values is not None:
             values = _repair(backend, model, tier, terms, values, deadline)
         remaining = max(0.0, deadline - time.perf_counter())
@@ -178,9 +203,7 @@ def _tiers(
         failure = outcome.failure
         if INTERRUPTION.requested or failure:
             break
-        slack = math.floor(model_tolerance(built) * abs(objective))
-        backend.bound_objective(terms, objective + slack, f"objective_tier{tier}")
-        backend.set_hint(dict(enumerate(values)))
+        _hold(backend, built, terms, tier, objective, values)
     assert values is not None  # every stage holds a plan (a start, or the search's)
     if start is not None and _lexicographic(built, start, stages) < _lexicographic(
         built, values, stages
@@ -188,7 +211,47 @@ def _tiers(
         values, stages = start, _restated(built, start, stages)
     finished = len(stages) == len(tiers)
     status = "OPTIMAL" if finished and all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
-    return Solution(status, values, stages, [], interrupted=INTERRUPTION.requested, failure=failure)
+    return Solution(
+        status,
+        values,
+        stages,
+        [],
+        interrupted=INTERRUPTION.requested,
+        failure=failure,
+        path=path,
+    )
+
+
+def _hold(
+    backend: Backend, built: BuiltModel, terms: Terms, tier: int, objective: float,
+    values: list[int],
+) -> None:
+    """Keep a solved tier at its value (within the policy's tolerance) for the tiers after
+    it, and start them from its plan."""
+    slack = math.floor(model_tolerance(built) * abs(objective))
+    backend.bound_objective(terms, int(objective) + slack, f"objective_tier{tier}")
+    backend.set_hint(dict(enumerate(values)))
+
+
+def _pattern_stage(
+    built: BuiltModel, tier: int, patterns: PatternOutcome, lp: float | None
+) -> StageResult:
+    """Tier 1's result by whole schedules: proven optimal when the plan meets the bound."""
+    bound, source = float(patterns.bound), "column-generation"
+    if lp is not None and lp > bound:
+        bound, source = lp, "lp-relaxation"
+    objective = float(patterns.objective)
+    return StageResult(
+        tier=tier,
+        name=built.tier_names[tier],
+        status="OPTIMAL" if objective <= bound else "FEASIBLE",
+        objective=objective,
+        best_bound=min(bound, objective),
+        gap=gap(objective, min(bound, objective)),
+        seconds=round(patterns.seconds, 3),
+        bound_source=source,
+        lp_bound=lp,
+    )
 
 
 def _value(built: BuiltModel, values: list[int], tier: int) -> int:
