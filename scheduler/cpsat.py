@@ -77,9 +77,8 @@ class CpSatBackend:
     def minimize(self, terms: Terms) -> None:
         self._delta.objective = pairs(terms)
 
-    def bound_objective(self, terms: Terms, ub: int, name: str) -> None:
-        """Keep a solved tier at (or below) its value while later tiers are optimised."""
-        self._add_linear(terms, None, ub, name)
+    def bound_objective(self, terms: Terms, lb: int | None, ub: int | None, name: str) -> None:
+        self._add_linear(terms, lb, ub, name)
 
     def set_hint(self, values: dict[Var, int]) -> None:
         self._delta.hint = pairs(values.items())

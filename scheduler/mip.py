@@ -105,9 +105,8 @@ class PulpBackend:
     def minimize(self, terms: Terms) -> None:
         self._prob.setObjective(self._expr(terms))
 
-    def bound_objective(self, terms: Terms, ub: int, name: str) -> None:
-        """Keep a solved tier at (or below) its value while later tiers are optimised."""
-        self._add(terms, None, ub, safe_names([name])[0])
+    def bound_objective(self, terms: Terms, lb: int | None, ub: int | None, name: str) -> None:
+        self._add(terms, lb, ub, safe_names([name])[0])
 
     def set_hint(self, values: dict[Var, int]) -> None:
         self._hint = dict(values)

@@ -84,7 +84,11 @@ class Backend(Protocol):
 
     def minimize(self, terms: Sequence[tuple[int, int]]) -> None: ...
 
-    def bound_objective(self, terms: Sequence[tuple[int, int]], ub: int, name: str) -> None: ...
+    def bound_objective(
+        self, terms: Sequence[tuple[int, int]], lb: int | None, ub: int | None, name: str
+    ) -> None:
+        """State lb <= objective <= ub: a solved tier held at its value (ub), or a bound
+        proven elsewhere (lb), which lets a search stop once a plan meets it."""
 
     def set_hint(self, values: dict[int, int]) -> None: ...
 

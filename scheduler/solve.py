@@ -144,10 +144,16 @@ def _tiers(
         backend.minimize(terms)
         if n == 0 and patterns is not None:
             values = patterns.values
-            stages.append(_pattern_stage(built, tier, patterns, lp))
-            progress.found(patterns.objective)
-            _hold(backend, built, terms, tier, patterns.objective, values)
-            continue
+            if patterns.proven:
+                stages.append(_proven_by_patterns(built, tier, patterns, lp))
+                progress.found(patterns.objective)
+                _hold(backend, built, terms, tier, patterns.objective, values)
+                continue
+            # Not proven: the direct search starts from the plan, knowing the bound, and
+            # stops as soon as it meets it.
+            backend.set_hint(dict(enumerate(values)))
+            backend.bound_objective(terms, patterns.bound, None, f"proven_bound_tier{tier}")
+            path += "; then the direct model from that plan"
         if n > 0 and values is not None:
             values = _repair(backend, model, tier, terms, values, deadline)
         remaining = max(0.0, deadline - time.perf_counter())
@@ -183,6 +189,8 @@ def _tiers(
             trivial_bound(model, terms),
         )
         source = settings.solver  # the search's own bound, named by its solver
+        if n == 0 and patterns is not None and patterns.bound >= bound:
+            bound, source = min(patterns.bound, objective), "column-generation"
         if n == 0 and lp is not None and lp > bound:
             bound, source = min(lp, objective), "lp-relaxation"
         stages.append(
@@ -194,7 +202,7 @@ def _tiers(
                 objective=objective,
                 best_bound=bound,
                 gap=gap(objective, bound),
-                seconds=outcome.seconds,
+                seconds=outcome.seconds + (patterns.seconds if n == 0 and patterns else 0.0),
                 bound_source=source,
                 lp_bound=lp if n == 0 else None,
             )
@@ -223,33 +231,34 @@ def _tiers(
 
 
 def _hold(
-    backend: Backend, built: BuiltModel, terms: Terms, tier: int, objective: float,
+    backend: Backend,
+    built: BuiltModel,
+    terms: Terms,
+    tier: int,
+    objective: float,
     values: list[int],
 ) -> None:
     """Keep a solved tier at its value (within the policy's tolerance) for the tiers after
     it, and start them from its plan."""
     slack = math.floor(model_tolerance(built) * abs(objective))
-    backend.bound_objective(terms, int(objective) + slack, f"objective_tier{tier}")
+    backend.bound_objective(terms, None, int(objective) + slack, f"objective_tier{tier}")
     backend.set_hint(dict(enumerate(values)))
 
 
-def _pattern_stage(
+def _proven_by_patterns(
     built: BuiltModel, tier: int, patterns: PatternOutcome, lp: float | None
 ) -> StageResult:
-    """Tier 1's result by whole schedules: proven optimal when the plan meets the bound."""
-    bound, source = float(patterns.bound), "column-generation"
-    if lp is not None and lp > bound:
-        bound, source = lp, "lp-relaxation"
+    """Tier 1 by whole schedules, its plan meeting the bound column generation proved."""
     objective = float(patterns.objective)
     return StageResult(
         tier=tier,
         name=built.tier_names[tier],
-        status="OPTIMAL" if objective <= bound else "FEASIBLE",
+        status="OPTIMAL",
         objective=objective,
-        best_bound=min(bound, objective),
-        gap=gap(objective, min(bound, objective)),
+        best_bound=objective,
+        gap=0.0,
         seconds=round(patterns.seconds, 3),
-        bound_source=source,
+        bound_source="column-generation",
         lp_bound=lp,
     )
 

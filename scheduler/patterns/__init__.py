@@ -2,6 +2,6 @@
 
 `blocks` splits the built model into worker blocks and the rest, `pricing` finds each
 block's most valuable schedules by dynamic programming, `master` grows the LP over
-schedules by column generation and proves a bound, `integer` picks the plan over the
-generated schedules, and `path` runs the four within a time budget.
+schedules by column generation, proves a bound and dives to a whole deployment, and
+`path` runs them within a time budget.
 """

@@ -151,7 +151,7 @@ def split(built: BuiltModel) -> Split:
             if c.family == "staffing" and rule in STRUCTURAL_RULES:
                 continue
             if c.family == "replan" and len(c.terms) == 1 and c.lb == c.ub:
-                (v, k), = c.terms
+                ((v, k),) = c.terms
                 fixed[v] = (c.lb or 0) // k
             elif c.family == "pins" and rule == "pin_worker":
                 pins.append(c)
@@ -162,7 +162,7 @@ def split(built: BuiltModel) -> Split:
             if not touched <= {"shift", "test"}:
                 raise Declined(f"rule {c.name} ties {', '.join(sorted(touched))} to other choices")
             linking.append(i)
-    for v, value in fixed.items():
+    for v in fixed:
         if kind[v] not in {"shift", "test"}:
             raise Declined(f"a kept {kind[v]} variable ({built.model.variables[v].name})")
     cost: dict[Var, int] = {}
@@ -232,9 +232,8 @@ def _blocks(
         block.forced_days = forced.get(w, {})
         block.forced_home = next(iter(forced_home[w]), None)
         block.forced_test = forced_test.get(w)
-        if block.forced_test is not None and block.current_home is not None:
-            if not any(h != block.current_home for h in block.options):
-                raise Declined(f"{w}'s kept test serves no new home")
+        if block.forced_test is not None and all(not new_home(block, h) for h in block.options):
+            raise Declined(f"{w}'s kept test serves no new home")
         if block.must_work:
             result.append(block)
             continue

@@ -254,9 +254,7 @@ class Pricer:
         # A pair whose most cannot beat its threshold needs no DP; its most stands in for
         # its best in the block's (an over-estimate only weakens the bound, never breaks it).
         start_of = np.where(self.pair_new[:, None], start[self.pair_block], 0.0)
-        most = np.maximum(gain.max(axis=2), 0.0).sum(axis=1) + np.maximum(
-            start_of.max(axis=1), 0.0
-        )
+        most = np.maximum(gain.max(axis=2), 0.0).sum(axis=1) + np.maximum(start_of.max(axis=1), 0.0)
         must = np.array([self.blocks[b].must_work for b in self.pair_block], dtype=bool)
         skip = (most <= thresholds[self.pair_block]) & ~must
         np.maximum.at(best, self.pair_block[skip], most[skip])
@@ -326,7 +324,9 @@ class Pricer:
             value = nxt
             choices.append(choice)
         # A kept test must serve a start: such a block's schedule ends started.
-        must_start = np.array([self.blocks[b].forced_test is not None for b in self.pair_block[pairs]])
+        must_start = np.array(
+            [self.blocks[b].forced_test is not None for b in self.pair_block[pairs]]
+        )
         value[np.ix_(~space.started, must_start)] = -np.inf
         ends = value.argmax(axis=0)
         return value[ends, np.arange(n)], ends, [c.T for c in choices]
@@ -376,7 +376,7 @@ def _test_options(block: Block) -> list[tuple[str, int, int, int, Var]]:
     return block.tests
 
 
-def _sparse(rows: list[list[tuple[int, int]]]):  # noqa: ANN202 - a closure over arrays
+def _sparse(rows: list[list[tuple[int, int]]]):
     """x -> for each entry, sum of coef * x[row] over its (row, coef) pairs."""
     owner = np.array([i for i, r in enumerate(rows) for _ in r], dtype=np.int64)
     position = np.array([row for r in rows for row, _ in r], dtype=np.int64)
