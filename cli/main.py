@@ -44,7 +44,7 @@ from scheduler.interrupt import stop_search_on_ctrl_c
 from scheduler.outdir import check_output_dir
 from scheduler.planner import plan_scenario, write_model_file
 from scheduler.replan import kept_against, load_previous, with_history
-from scheduler.settings import SolverSettings
+from scheduler.settings import PATHS, SolverSettings
 from scheduler.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.validate import validate_plan
 from scheduler.workbook import write_workbook
@@ -127,6 +127,15 @@ def validate(scenario: Path) -> None:
     "costs up to --time-limit more seconds.",
 )
 @click.option(
+    "--path",
+    type=click.Choice(PATHS),
+    default="patterns",
+    show_default=True,
+    help="How to plan unmet need: 'patterns' gives each worker one whole schedule at one "
+    "home and proves how far the plan can be from the best; 'direct' searches the whole "
+    "model (the other tiers always are).",
+)
+@click.option(
     "--xlsx",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
@@ -166,6 +175,7 @@ def plan(
     write_model: Path | None,
     deterministic_time: float | None,
     lp_bound: bool,
+    path: str,
     xlsx: Path | None,
     previous: Path | None,
     first_open: dt.datetime | None,
@@ -200,6 +210,7 @@ def plan(
             relative_gap=relative_gap,
             deterministic_time=deterministic_time,
             lp_bound=lp_bound,
+            path=path,
             log=log,
         )
         earlier = None

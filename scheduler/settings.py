@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 
+PATHS = ("patterns", "direct")
+"""How tier 1 may be planned (`SolverSettings.path`)."""
+
+
 @dataclass(frozen=True)
 class SolverSettings:
     """How to solve. Nothing here is hard-coded elsewhere: the CLI passes every value.

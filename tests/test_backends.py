@@ -79,6 +79,28 @@ def test_plan_with_a_milp_solver_from_the_command_line(solver: str, tmp_path: Pa
     assert f"{TINY_TIER1_OPTIMUM:,} (bound {TINY_TIER1_OPTIMUM:,})" in result.output
     assert "independent check: 0 violations" in result.output
     summary = json.loads((out / "summary.json").read_text())
+    # Tier 1 by whole schedules, its bound proved by column generation; later tiers by the
+    # MILP solver, each bound named by whoever proved it.
+    assert summary["path"].startswith("whole schedules")
+    first, *later = summary["stages"]
+    assert first["bound_source"] == "column-generation"
+    assert {stage["bound_source"] for stage in later} <= {solver, "trivial"}
+    direct = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(TINY),
+            "--out",
+            str(tmp_path / "direct"),
+            "--solver",
+            solver,
+            "--path",
+            "direct",
+        ],
+    )
+    assert direct.exit_code == 0, direct.output
+    summary = json.loads((tmp_path / "direct" / "summary.json").read_text())
+    assert summary["path"] == "the direct model"
     assert {stage["bound_source"] for stage in summary["stages"]} <= {solver, "trivial"}
 
 
@@ -98,7 +120,9 @@ def test_an_infeasibility_claim_against_a_plan_in_hand_is_not_believed() -> None
     def factory(model: Model, settings: SolverSettings) -> Backend:
         return FalselyInfeasible(model, settings)
 
-    solution = solve(built, SolverSettings(time_limit=2, workers=1), backend_factory=factory)
+    solution = solve(
+        built, SolverSettings(time_limit=2, workers=1, path="direct"), backend_factory=factory
+    )
     assert solution.found and solution.status == "FEASIBLE"
     assert {stage.status for stage in solution.stages} == {"UNIMPROVED"}
 

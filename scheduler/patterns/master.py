@@ -36,7 +36,6 @@ SCHEDULES_PER_BLOCK = 5
 SEED_PER_BLOCK = 3
 """Schedules per block priced at face value before the first LP (measured on the city:
 column generation converges in 8 rounds instead of 10, 0.9 s instead of 1.6 s)."""
-"""Schedules a block may gain per round (the best pairs first, one per home)."""
 
 
 @dataclass

@@ -1,0 +1,208 @@
+"""Tier 1 by whole schedules: the DP is exact, the bound is one, the plan is the optimum.
+
+Each property is checked against an independent computation: a block's best schedule
+against CP-SAT over that worker's variables and rules in the built model; the bound and the
+plan against the direct model solved to proven optimality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from ortools.sat.python import cp_model
+
+from scenarios.generate import generate
+from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
+from scheduler.backends import make_backend
+from scheduler.baseline import baseline_start
+from scheduler.build import BuiltModel, build_model
+from scheduler.patterns.blocks import Declined, split
+from scheduler.patterns.path import solve_tier_one
+from scheduler.patterns.pricing import Pricer
+from scheduler.planner import plan_scenario
+from scheduler.settings import SolverSettings
+from scheduler.validate import validate_plan
+from tests.conftest import home as a_home
+from tests.conftest import scenario, shortfall, worker
+
+BLOCK_FAMILIES = {"staffing", "pins", "replan"}
+
+
+def _with_history(s: Scenario, seed: int) -> Scenario:
+    """Workers with recent shifts (runs, nights on the last day), caps and expired tests, so
+    that every rule a schedule must keep binds somewhere, across the horizon's edge too."""
+    rng = random.Random(seed)
+    start = s.horizon.start
+    workers = []
+    for w in s.workers:
+        recent = [
+            RecentShift(date=start - dt.timedelta(days=k), shift=rng.choice(list(Shift)))
+            for k in range(1, 8)
+            if rng.random() < 0.6
+        ]
+        workers.append(
+            w.model_copy(
+                update={
+                    "home_history": HomeHistory(recent_shifts=recent),
+                    "max_shifts": rng.choice([None, 2, 3, 6]),
+                    "last_negative_test": rng.choice([None, start - dt.timedelta(days=1)]),
+                }
+            )
+        )
+    return s.model_copy(update={"workers": workers})
+
+
+def _block_optimum(built: BuiltModel, worker_id: str, gain: dict[int, int]) -> int:
+    """The most a worker's variables can be worth under every rule over them alone, by
+    CP-SAT on the built model's own rows: the DP's answer, found another way."""
+    parts = split(built)
+    mine = {v for v, w in parts.owner.items() if w == worker_id}
+    model = cp_model.CpModel()
+    xs = {
+        v: model.new_int_var(built.model.variables[v].lb, built.model.variables[v].ub, "")
+        for v in mine
+    }
+    for c in built.model.constraints:
+        if c.tier == 1 and c.family in BLOCK_FAMILIES and {v for v, _ in c.terms} <= mine:
+            expr = sum(k * xs[v] for v, k in c.terms)
+            if c.lb is not None:
+                model.add(expr >= c.lb)
+            if c.ub is not None:
+                model.add(expr <= c.ub)
+    model.maximize(sum(gain.get(v, 0) * xs[v] for v in mine))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_each_blocks_best_schedule_is_the_optimum_of_its_rules(seed: int) -> None:
+    s = _with_history(generate(homes=8, workers=8, days=14, seed=seed), seed)
+    built = build_model(s)
+    parts = split(built)
+    pricer = Pricer(parts.blocks, built.ctx.days, s.policy, parts.var_rows, parts.cost)
+    rng = np.random.default_rng(seed)
+    rows = [built.model.constraints[i] for i in parts.linking]
+    # Cover rows reward a shift; capacity rows (upper limits) charge for a test.
+    duals = np.array([rng.integers(-30, 1) if c.lb is None else rng.integers(-5, 60) for c in rows])
+    priced = pricer.price(duals.astype(float), np.full(len(parts.blocks), -np.inf), 1)
+    for b, block in enumerate(parts.blocks):
+        gain = {
+            v: int(sum(duals[pos] * k for pos, k in parts.var_rows.get(v, ()))) for v in parts.owner
+        }
+        assert priced.best[b] == _block_optimum(built, block.workers[0], gain), block.workers
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_every_generated_schedule_keeps_its_workers_rules(seed: int) -> None:
+    s = _with_history(generate(homes=10, workers=10, days=14, seed=seed), seed)
+    built = build_model(s)
+    parts = split(built)
+    pricer = Pricer(parts.blocks, built.ctx.days, s.policy, parts.var_rows, parts.cost)
+    duals = np.random.default_rng(seed).uniform(0, 50, len(parts.linking))
+    priced = pricer.price(duals, np.full(len(parts.blocks), -np.inf), 10)
+    assert priced.schedules
+    sv = built.staff
+    current = {x.id: x.home_history.current_home for x in s.workers}
+    for _value, schedule in [x for x in priced.schedules if x[1].shifts]:
+        w = parts.blocks[schedule.block].workers[0]
+        values = [0] * len(built.model.variables)
+        for d, sh, r, _v in schedule.shifts:
+            values[sv.shifts[w, schedule.home, d, sh, r]] = 1
+            values[sv.worked[w, d]] = 1
+        values[sv.placed[w, schedule.home]] = 1
+        if schedule.test is not None:
+            values[sv.tests[w, schedule.test[0], schedule.test[1]]] = 1
+        first = schedule.shifts[0][0]
+        new = schedule.home != current[w]
+        for (x, d), var in sv.started.items():
+            values[var] = int(x == w and new and d >= first)
+        mine = {v for v, o in parts.owner.items() if o == w}
+        broken = [
+            c.name
+            for c in built.model.constraints
+            if c.family == "staffing"
+            and {v for v, _ in c.terms} <= mine
+            and not _holds(c.terms, c.lb, c.ub, values)
+        ]
+        assert broken == [], (w, schedule.home, schedule.shifts, broken)
+
+
+def _holds(
+    terms: tuple[tuple[int, int], ...], lb: int | None, ub: int | None, values: list[int]
+) -> bool:
+    total = sum(k * values[v] for v, k in terms)
+    return (lb is None or total >= lb) and (ub is None or total <= ub)
+
+
+CORPUS = [(6, 4, 7, 1), (10, 6, 7, 2), (15, 6, 7, 3), (30, 5, 7, 1), (8, 6, 14, 2)]
+"""Small enough for the direct model to prove tier 1 optimal within seconds."""
+
+
+@pytest.mark.parametrize(("homes", "workers", "days", "seed"), CORPUS)
+def test_whole_schedules_reach_the_proven_optimum_and_bound_below_it(
+    homes: int, workers: int, days: int, seed: int
+) -> None:
+    s = generate(homes, workers, days, seed)
+    direct = plan_scenario(s, SolverSettings(time_limit=60, workers=1, path="direct"))
+    assert direct.summary.stages[0].status == "OPTIMAL"
+    optimum = direct.summary.stages[0].objective
+    built = build_model(s)
+    greedy, _whole = baseline_start(built)
+    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 30.0, make_backend)
+    assert outcome.bound <= optimum <= outcome.objective
+    planned = plan_scenario(s, SolverSettings(time_limit=60, workers=1))
+    assert planned.summary.path.startswith("whole schedules")
+    assert planned.summary.stages[0].status == "OPTIMAL"
+    assert planned.summary.stages[0].objective == optimum
+    assert validate_plan(s, planned) == []
+
+
+@pytest.fixture(scope="module")
+def known_plan() -> tuple[Scenario, float]:
+    """A mid-size scenario and the tier-1 value of a plan for it (the direct model's)."""
+    s = generate(homes=30, workers=40, days=14, seed=7)
+    known = plan_scenario(s, SolverSettings(time_limit=3, workers=1, path="direct"))
+    return s, known.summary.stages[0].objective
+
+
+@pytest.mark.parametrize("budget", [0.2, 0.5, 2.0])
+def test_the_bound_is_one_whatever_the_time(
+    known_plan: tuple[Scenario, float], budget: float
+) -> None:
+    """Stopped early, the bound is weaker but never above a plan that exists."""
+    s, known = known_plan
+    built = build_model(s)
+    greedy, _whole = baseline_start(built)
+    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], budget, make_backend)
+    assert outcome.bound <= known
+    assert outcome.bound <= outcome.objective
+
+
+def test_identical_workers_are_priced_once() -> None:
+    twins = [worker(f"w{i}", days=7) for i in range(3)]
+    s = scenario(
+        homes=[a_home("a", shortfalls=[shortfall(d) for d in range(7)])],
+        workers=twins,
+    )
+    built = build_model(s)
+    parts = split(built)
+    assert [b.workers for b in parts.blocks] == [["w0", "w1", "w2"]]
+    plan = plan_scenario(s, SolverSettings(time_limit=10, workers=1))
+    assert plan.summary.status == "OPTIMAL"
+    assert len(plan.shifts) == 7
+    assert validate_plan(s, plan) == []
+
+
+def test_moves_between_homes_are_planned_by_the_direct_model() -> None:
+    s = generate(homes=6, workers=5, days=7, seed=1)
+    s = s.model_copy(update={"policy": s.policy.model_copy(update={"one_home_per_worker": False})})
+    with pytest.raises(Declined, match="one-home rule is off"):
+        split(build_model(s))
+    plan = plan_scenario(s, SolverSettings(time_limit=10, workers=1))
+    assert plan.summary.path.startswith("the direct model (whole schedules cannot be used")
+    assert validate_plan(s, plan) == []
