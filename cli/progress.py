@@ -71,7 +71,6 @@ class ProgressBar(_Line):
         self._bar.write(line, file=sys.stderr)
 
 
-
 class PlanProgress(_Line):
     """One plan's stage and the best objective of the tier being solved, redrawn in place
     (`scheduler.settings.Progress`); `terminal` forces it on or off (default: whether the

@@ -136,25 +136,19 @@ def bound_note(s: Summary) -> str:
     if not s.stages:
         return ""
     first = s.stages[0]
-    by_patterns = "column-generation" in first.bound_source
-    if s.lp_bound_asked and first.lp_bound is not None and by_patterns:
-        return (
-            f"LP relaxation bound {first.lp_bound:,.0f}, no tighter than column generation's "
-            f"{first.best_bound:,.0f}: the gap is against the latter"
-        )
-    if by_patterns:
-        return ""
+    by_patterns = first.bound_source == "column-generation"
+    who = "column generation's" if by_patterns else f"{s.solver}'s own"
     if s.lp_bound_asked and first.lp_bound is None:
         return (
             f"--lp-bound: GLOP did not solve the tier {first.tier} LP relaxation within its "
             f"time limit of {s.time_limit:g} s, so there is no LP bound; the gap is against "
-            f"{s.solver}'s own bound"
+            f"{who} bound"
         )
     if s.lp_bound_asked and first.lp_bound is not None:
         if first.bound_source == "lp-relaxation":
             return f"LP relaxation bound {first.lp_bound:,.0f}: the gap is against it"
         return (
-            f"LP relaxation bound {first.lp_bound:,.0f}, no tighter than {s.solver}'s own "
+            f"LP relaxation bound {first.lp_bound:,.0f}, no tighter than {who} "
             f"bound {first.best_bound:,.0f}: the gap is against the latter"
         )
     if first.bound_source == s.solver and s.gap > 0.10:  # the search's own bound

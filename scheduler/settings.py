@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-
 PATHS = ("patterns", "direct")
 """How tier 1 may be planned (`SolverSettings.path`)."""
 

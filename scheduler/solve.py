@@ -176,8 +176,14 @@ def _tiers(
             if outcome.status == "INFEASIBLE":
                 diagnosis = conflicting_rules(model, settings, settings.time_limit)
             return Solution(outcome.status, None, stages, diagnosis)
-        if outcome.values is not None:
+        if outcome.values is not None and (
+            values is None or _value_of(terms, outcome.values) <= _value_of(terms, values)
+        ):
             values = outcome.values
+        elif outcome.values is not None:
+            # A search that returns worse than it started from (a backend cut short far
+            # from the hint): the plan it started from stands.
+            outcome = StageOutcome(status=UNIMPROVED, seconds=outcome.seconds)
         assert values is not None
         objective = sum(c * values[v] for v, c in terms)
         # A search stopped early can report a bound below the variables' own (seen: CP-SAT
@@ -264,7 +270,11 @@ def _proven_by_patterns(
 
 
 def _value(built: BuiltModel, values: list[int], tier: int) -> int:
-    return sum(c * values[v] for v, c in tier_terms(built.penalties, tier))
+    return _value_of(tier_terms(built.penalties, tier), values)
+
+
+def _value_of(terms: Terms, values: list[int]) -> int:
+    return sum(c * values[v] for v, c in terms)
 
 
 def _lexicographic(

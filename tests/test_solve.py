@@ -42,7 +42,9 @@ def test_time_limit_without_a_solution_returns_the_greedy_plan_with_its_gap() ->
     def factory(model: Model, settings: SolverSettings) -> CpSatBackend:
         return SilentBackend(model, settings)
 
-    solution = solve(built, SolverSettings(time_limit=1, workers=1), backend_factory=factory)
+    solution = solve(
+        built, SolverSettings(time_limit=1, workers=1, path="direct"), backend_factory=factory
+    )
     assert solution.status == "FEASIBLE"
     assert [st.status for st in solution.stages] == ["UNIMPROVED"] * 3
     first = solution.stages[0]
@@ -72,7 +74,9 @@ def test_a_bound_below_the_variables_own_is_replaced_by_theirs() -> None:
     def factory(model: Model, settings: SolverSettings) -> CpSatBackend:
         return LooseBoundBackend(model, settings)
 
-    solution = solve(built, SolverSettings(time_limit=2, workers=1), backend_factory=factory)
+    solution = solve(
+        built, SolverSettings(time_limit=2, workers=1, path="direct"), backend_factory=factory
+    )
     first = solution.stages[0]
     assert first.objective > 0 and first.best_bound == 0.0 and first.gap == 1.0
 

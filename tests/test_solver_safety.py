@@ -66,7 +66,9 @@ def test_a_search_process_that_aborts_leaves_the_best_plan_it_reported(
     monkeypatch.setenv(ABORT_AFTER_SOLUTIONS, "1")
     s = small_county()
     watcher = Recorder()
-    plan = plan_scenario(s, SolverSettings(time_limit=20, workers=1), progress=watcher)
+    plan = plan_scenario(
+        s, SolverSettings(time_limit=20, workers=1, path="direct"), progress=watcher
+    )
     assert "SIGABRT" in plan.summary.solver_failure
     assert validate_plan(s, plan) == []
     first = plan.summary.stages[0]
@@ -144,11 +146,29 @@ def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
     def factory(model: Model, settings: SolverSettings) -> Backend:
         return Poorer(make_backend(model, settings), poor)  # type: ignore[return-value]
 
-    settings = SolverSettings(time_limit=10, workers=1, solver=solver)
+    settings = SolverSettings(time_limit=10, workers=1, solver=solver, path="direct")
     solution = solve(built, settings, backend_factory=factory)
     assert solution.values is not None
     assert tier_values(built, solution.values) <= tier_values(built, greedy)
     assert [st.objective for st in solution.stages] == list(tier_values(built, greedy))
+
+
+def test_a_search_worse_than_the_whole_schedule_plan_does_not_replace_it() -> None:
+    """Tier 1 by whole schedules, not proven, hands its plan to the direct search: a search
+    that returns worse leaves that plan, not the greedy's, and never the poorer one."""
+    s = small_county()
+    built = build_model(s)
+    greedy = baseline_values(built, SolverSettings())
+    built.model.hints.update(dict(enumerate(greedy)))
+    poor = no_staffing(built)
+
+    def factory(model: Model, settings: SolverSettings) -> Backend:
+        return Poorer(make_backend(model, settings), poor)  # type: ignore[return-value]
+
+    solution = solve(built, SolverSettings(time_limit=10, workers=1), backend_factory=factory)
+    assert solution.values is not None and solution.path.startswith("whole schedules")
+    first = tier_values(built, solution.values)[0]
+    assert first == solution.stages[0].objective < tier_values(built, greedy)[0]
 
 
 def test_a_completed_warm_start_worse_than_the_greedy_does_not_replace_it() -> None:

@@ -133,8 +133,8 @@ def split(built: BuiltModel) -> Split:
         (sv.started, "started"),
         (sv.served, "served"),
     ):
-        for k, var in store.items():
-            owner[var] = k[0]
+        for index, var in store.items():
+            owner[var] = index[0]
             kind[var] = label
     fixed: dict[Var, int] = {}
     pins: list[Constraint] = []

@@ -87,15 +87,14 @@ class _StateSpace:
                 if index[s] in seen_edges:
                     continue
                 seen_edges.add(index[s])
-                for action in range(1 + len(SHIFTS)):
-                    t = self._next(s, action)
+                for a in range(1 + len(SHIFTS)):
+                    t = self._next(s, a)
                     if t is None:
                         continue
                     if t not in index:
                         index[t] = len(index)
                         following.append(t)
-                    starts = action != OFF and not s[3]
-                    edges.append((index[s], index[t], action, starts))
+                    edges.append((index[s], index[t], a, a != OFF and not s[3]))
             frontier = following
             if not frontier:
                 break
