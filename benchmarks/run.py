@@ -2,14 +2,16 @@
 by scenario size and backend, against a greedy baseline and the LP relaxation bound.
 
     python -m benchmarks.run [--sizes tiny,small,city] [--solvers cp-sat,cbc,highs,greedy]
-                             [--time-limit S] [--workers 2] [--repeat R] [--jobs 2]
+                             [--paths patterns,direct] [--time-limit S] [--workers 2]
+                             [--repeat R] [--jobs 2]
                              [--dask ADDRESS] [--no-lp-bound] [--scaling]
 
 Each case is a builder with a fixed seed, registered in `benchmarks.cases.CASES`; each
 case and backend runs in a fresh process so that its peak memory (RSS, its own plus its
 largest child's) is its own. `greedy` is the hand planner's baseline
 (`scheduler.baseline`). A multi-authority case is planned by decomposition, its parts on
-`--jobs` local processes (or `--dask`); its build and solve seconds are then summed over
+`--jobs` local processes (or `--dask`); `--paths` plans tier 1 by whole schedules, by the
+direct model, or both side by side. Its build and solve seconds are then summed over
 the parts (processor time) and its wall seconds are elapsed time. Prints the table, the
 optimiser's margin over the greedy baseline in risk-weighted coverage, and writes
 `benchmarks/results/<date>.csv`. `--scaling` runs the scaling curves instead
@@ -42,7 +44,7 @@ from scheduler.model import tier_terms
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.search_process import shutdown
-from scheduler.settings import SolverSettings
+from scheduler.settings import PATHS, SolverSettings
 from scheduler.validate import validate_plan
 
 BACKENDS = (*SOLVERS, GREEDY)
@@ -57,7 +59,7 @@ KPI_COLUMNS = {
 }
 
 SHOWN = (
-    "case", "backend", "homes", "workers", "days", "parts", "variables", "status",
+    "case", "backend", "path", "homes", "workers", "days", "parts", "variables", "status",
     "objective", "bound", "gap_pct", "lp_bound", "from_lp_pct", "build_s", "solve_s",
     "wall_s", "process_s", "cpu_s", "peak_mb", "risk_cover_pct", "violations",
 )  # fmt: skip
@@ -104,6 +106,7 @@ def run_case(
     seed: int,
     jobs: int = 2,
     dask: str | None = None,
+    path: str = "patterns",
 ) -> dict[str, Any]:
     """One case with one backend, in this (fresh) process: the table's row."""
     started = time.perf_counter()
@@ -115,6 +118,7 @@ def run_case(
         workers=workers or case.workers or 2,
         seed=seed,
         solver=backend if backend in SOLVERS else "cp-sat",
+        path=path,
     )
     planner = plan_baseline if backend == GREEDY else plan_scenario
     plan = planned(scenario, settings, planner, case.decomposed, jobs, dask)
@@ -125,6 +129,7 @@ def run_case(
     return {
         "case": name,
         "backend": backend,
+        "path": "" if backend == GREEDY else path,
         "homes": len(scenario.homes),
         "workers": len(scenario.workers),
         "days": scenario.horizon.days,
@@ -201,7 +206,7 @@ def with_lp(table: pd.DataFrame, lp: pd.DataFrame) -> pd.DataFrame:
 
 def summarised(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per case and backend: the median of the repeats' numbers."""
-    keys = ["case", "backend"]
+    keys = ["case", "backend", "path"]
     numbers = [c for c in rows.columns if c not in keys and pd.api.types.is_numeric_dtype(rows[c])]
     medians = rows.groupby(keys, sort=False)[numbers].median().reset_index()
     for c in numbers:
@@ -221,6 +226,7 @@ def margins(table: pd.DataFrame) -> pd.DataFrame:
                 {
                     "case": r["case"],
                     "backend": r["backend"],
+                    "path": r["path"],
                     "optimiser_pct": r["risk_cover_pct"],
                     "greedy_pct": greedy[r["case"]],
                     "margin_pts": round(r["risk_cover_pct"] - greedy[r["case"]], 1),
@@ -268,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=None, help="CP-SAT workers a plan (default 2; 1 a part)"
     )
+    parser.add_argument(
+        "--paths", default="patterns", help="comma list of how tier 1 is planned: patterns,direct"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="processes for decomposed cases")
@@ -295,7 +304,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_scaling(homes, days, limit, args.workers or 2, args.jobs, args.out)
     names = [n.strip() for n in args.sizes.split(",") if n.strip()]
     backends = [n.strip() for n in args.solvers.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(CASES)) + sorted(set(backends) - set(BACKENDS))
+    paths = [n.strip() for n in args.paths.split(",") if n.strip()]
+    unknown = (
+        sorted(set(names) - set(CASES))
+        + sorted(set(backends) - set(BACKENDS))
+        + sorted(set(paths) - set(PATHS))
+    )
     if unknown:
         parser.error(f"unknown sizes or solvers: {', '.join(unknown)}")
     if args.dask_speedup:
@@ -306,18 +320,20 @@ def main(argv: list[str] | None = None) -> int:
             lps.append(in_fresh_process(lp_case, name, args.lp_time_limit, args.jobs, args.dask))
             print(f"{name}: LP bound {lps[-1]['lp_bound']} in {lps[-1]['lp_s']} s", flush=True)
         for backend in backends:
-            for n in range(args.repeat):
-                run = (
-                    name,
-                    backend,
-                    args.time_limit,
-                    args.workers,
-                    args.seed,
-                    args.jobs,
-                    args.dask,
-                )
-                rows.append(in_fresh_process(run_case, *run) | {"repeat": n + 1})
-                print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
+            for path in paths if backend != GREEDY else paths[:1]:
+                for n in range(args.repeat):
+                    run = (
+                        name,
+                        backend,
+                        args.time_limit,
+                        args.workers,
+                        args.seed,
+                        args.jobs,
+                        args.dask,
+                        path,
+                    )
+                    rows.append(in_fresh_process(run_case, *run) | {"repeat": n + 1})
+                    print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
     table = with_lp(summarised(pd.DataFrame(rows)), pd.DataFrame(lps))
     print()
     print(table[[c for c in SHOWN if c in table]].to_string(index=False))

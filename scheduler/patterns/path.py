@@ -76,9 +76,8 @@ def solve_tier_one(
     except InfeasibleBlock as e:
         raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
     bound = _rounded(result.bound)
-    first = _schedules(built, parts, starts[0]) if starts else []
     best: list[int] | None = None
-    best_taken = [(s, 1) for s in first]
+    best_taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
     dives = 0
     for share in DIVE_SHARES:
         dived = master.dive(deadline, scale, share)
@@ -93,9 +92,9 @@ def solve_tier_one(
         if best is not None and _value(terms, best) <= bound:
             break
     if best is None:
-        best = _completed(built, parts, terms, best_taken, deadline)
+        best = _starting_plan(built) or _completed(built, parts, terms, best_taken, deadline)
     if best is None:
-        raise Declined("the deployment could not be completed in time")
+        raise Declined("no dive finished and the start could not be completed in time")
     values = best
     how = (
         f"whole schedules: {result.rounds} rounds of column generation "
@@ -127,6 +126,16 @@ def _completed(
     fixed = deployment_values(built, parts, taken)
     budget = max(1.0, deadline - time.perf_counter())
     return lp_completion(built.model, terms, fixed, budget, 1, None, lambda _held: None)
+
+
+def _starting_plan(built: BuiltModel) -> list[int] | None:
+    """The complete starting plan (the greedy's) when no dive finished in time: the bound
+    still stands against it."""
+    model = built.model
+    if len(model.hints) < len(model.variables):
+        return None
+    values = [model.hints[v] for v in range(len(model.variables))]
+    return None if model.violations(values, 1) else values
 
 
 def _whole(

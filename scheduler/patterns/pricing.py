@@ -201,9 +201,8 @@ class Pricer:
                 self.off_forbidden[p, d] = True
         # One state space per cap (pairs of a cap share the transitions).
         # A cap no smaller than the days a pair offers work cannot bind: no count kept.
-        workable = np.zeros(len(pairs), dtype=np.int64)
-        for p in range(len(pairs)):
-            workable[p] = len(set(self.opt_day[self.opt_pair == p].tolist()))
+        pair_days = np.unique(self.opt_pair * (days + 1) + self.opt_day)
+        workable = np.bincount(pair_days // (days + 1), minlength=len(pairs))
         by_cap: dict[int | None, list[int]] = defaultdict(list)
         for p, (b, _h) in enumerate(pairs):
             cap = blocks[b].cap
