@@ -30,6 +30,11 @@ DIRECT = "the direct model"
 FIRST_TIER_SHARE = 0.6
 """Share of the time limit the first tier may use; later tiers split what is left."""
 
+PATTERN_SHARE = 0.8
+"""Share of the time limit tier 1 by whole schedules may use: its plan is near the best
+and proven so, and the later tiers only polish it (measured on the national case at 4 s
+an authority: with 0.6 no dive finished in most authorities)."""
+
 WARM_START_SHARE = 0.15
 """Share of the time limit for completing the heuristic's partial plan into a hint."""
 
@@ -114,7 +119,7 @@ def _tiers(
     patterns, path = None, DIRECT
     if settings.path == "patterns" and tiers[0] == built.unmet_tier == 1:
         progress.stage("planning whole schedules")
-        share = FIRST_TIER_SHARE if len(tiers) > 1 else 1.0
+        share = PATTERN_SHARE if len(tiers) > 1 else 1.0
         try:
             patterns = solve_tier_one(
                 built, settings, warm_starts, share * settings.time_limit, backend_factory

@@ -25,7 +25,7 @@ from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.search_process import ABORT_AFTER_SOLUTIONS
 from scheduler.settings import Backend, SolverSettings, StageOutcome
-from scheduler.solve import solve
+from scheduler.solve import BackendFactory, solve
 from scheduler.validate import validate_plan
 from tests.conftest import EXAMPLES
 
@@ -133,12 +133,10 @@ class Poorer:
         return StageOutcome(status="FEASIBLE", values=outcome.values, seconds=outcome.seconds)
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
-    solver: str,
-) -> None:
-    s = small_county()
-    built = build_model(s)
+def poorer_backends() -> tuple[BuiltModel, list[int], BackendFactory]:
+    """The small county built with its greedy plan as the hint, and backends that return
+    the plan staffing nobody from every search."""
+    built = build_model(small_county())
     greedy = baseline_values(built, SolverSettings())
     built.model.hints.update(dict(enumerate(greedy)))
     poor = no_staffing(built)
@@ -146,6 +144,14 @@ def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
     def factory(model: Model, settings: SolverSettings) -> Backend:
         return Poorer(make_backend(model, settings), poor)  # type: ignore[return-value]
 
+    return built, greedy, factory
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
+    solver: str,
+) -> None:
+    built, greedy, factory = poorer_backends()
     settings = SolverSettings(time_limit=10, workers=1, solver=solver, path="direct")
     solution = solve(built, settings, backend_factory=factory)
     assert solution.values is not None
@@ -155,16 +161,8 @@ def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
 
 def test_a_search_worse_than_the_whole_schedule_plan_does_not_replace_it() -> None:
     """Tier 1 by whole schedules, not proven, hands its plan to the direct search: a search
-    that returns worse leaves that plan, not the greedy's, and never the poorer one."""
-    s = small_county()
-    built = build_model(s)
-    greedy = baseline_values(built, SolverSettings())
-    built.model.hints.update(dict(enumerate(greedy)))
-    poor = no_staffing(built)
-
-    def factory(model: Model, settings: SolverSettings) -> Backend:
-        return Poorer(make_backend(model, settings), poor)  # type: ignore[return-value]
-
+    that returns worse leaves that plan, better than the greedy's."""
+    built, greedy, factory = poorer_backends()
     solution = solve(built, SolverSettings(time_limit=10, workers=1), backend_factory=factory)
     assert solution.values is not None and solution.path.startswith("whole schedules")
     first = tier_values(built, solution.values)[0]

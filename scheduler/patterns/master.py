@@ -79,7 +79,7 @@ class Master:
             raise RuntimeError("OR-Tools has no GLOP")
         # Presolve pays once; the master is re-solved warm dozens of times (measured on the
         # city: column generation 1.0 s without it, 1.5 s with).
-        solver.SetSolverSpecificParametersAsString(__import__("os").environ.get("GP", "use_preprocessing: false"))
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         self.solver = solver
         inf = solver.infinity()
         rows = [model.constraints[i] for i in split.rest + split.linking]
@@ -194,11 +194,8 @@ class Master:
         self._seed_at_face_value(scale)
         while time.perf_counter() < deadline:
             self.solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
-            t_lp = time.perf_counter()
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                 break
-            import os
-            if os.environ.get("LPT"): print("lp", round(time.perf_counter() - t_lp, 3), self.solver.iterations(), flush=True)
             rounds += 1
             lp_value = self.solver.Objective().Value()
             duals = np.array([row.dual_value() for row in self.rows])
@@ -288,6 +285,11 @@ class Master:
                 self._price_once(scale)
                 whole = np.flatnonzero((taken > low + 1 - INTEGRAL) & (part <= INTEGRAL))
                 pick = [int(k) for k in whole] or self._round_up(fractional, part, taken, share)
+                if not pick:
+                    # No schedule can be rounded up without over-covering: round one down.
+                    k = int(fractional[np.argmin(part[fractional])])
+                    self.lambdas[k].SetUb(float(np.floor(taken[k] + INTEGRAL)))
+                    continue
                 self._last_batch = [(k, self.lambdas[k].lb(), taken[k]) for k in pick]
                 for k in pick:
                     self.lambdas[k].SetLb(float(np.ceil(taken[k] - INTEGRAL)))

@@ -79,8 +79,11 @@ def solve_tier_one(
     best: list[int] | None = None
     best_taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
     dives = 0
+    # The first dive may run over the budget by a quarter: without a dive there is no plan
+    # to show for the work.
+    grace = deadline + FIRST_DIVE_GRACE * budget
     for share in DIVE_SHARES:
-        dived = master.dive(deadline, scale, share)
+        dived = master.dive(grace if not dives else deadline, scale, share)
         dives += dived is not None
         if dived is None:
             break
@@ -92,7 +95,7 @@ def solve_tier_one(
         if best is not None and _value(terms, best) <= bound:
             break
     if best is None:
-        best = _starting_plan(built) or _completed(built, parts, terms, best_taken, deadline)
+        best = _completed(built, parts, terms, best_taken, deadline) or _starting_plan(built)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     values = best
@@ -108,6 +111,10 @@ DIVE_SHARES = (0.2, 0.05, 0.02)
 """The dives tried in turn while time remains, each rounding this share of the fractional
 schedules per step: coarse and fast first, then finer (measured on the city: 0.3-0.6 %
 above the bound, each finer dive slower, none reliably better)."""
+
+
+FIRST_DIVE_GRACE = 0.25
+"""Share of the budget the first dive may run past it."""
 
 
 def _value(terms: Terms, values: list[int]) -> int:
@@ -129,8 +136,8 @@ def _completed(
 
 
 def _starting_plan(built: BuiltModel) -> list[int] | None:
-    """The complete starting plan (the greedy's) when no dive finished in time: the bound
-    still stands against it."""
+    """The complete starting plan (the greedy's) when no dive finished and its deployment
+    could not be completed in time either: the bound still stands against it."""
     model = built.model
     if len(model.hints) < len(model.variables):
         return None
