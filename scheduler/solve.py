@@ -81,7 +81,7 @@ def solve(
     backend = backend_factory(built.model, settings)
     backend.on_solution = progress.found
     try:
-        return _tiers(built, settings, backend, warm_starts, progress, backend_factory)
+        return _tiers(built, settings, backend, warm_starts, progress)
     finally:
         backend.close()  # before the plan is extracted, which peaks on top of it otherwise
 
@@ -92,7 +92,6 @@ def _tiers(
     backend: Backend,
     warm_starts: Sequence[dict[Var, int]],
     progress: Progress,
-    backend_factory: BackendFactory,
 ) -> Solution:
     model = built.model
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
@@ -122,7 +121,11 @@ def _tiers(
         share = PATTERN_SHARE if len(tiers) > 1 else 1.0
         try:
             patterns = solve_tier_one(
-                built, settings, warm_starts, share * settings.time_limit, backend_factory
+                built,
+                settings,
+                warm_starts,
+                share * settings.time_limit,
+                lambda partial: _complete(backend, built, tiers[0], partial, settings),
             )
             path = patterns.description
         except Declined as why:

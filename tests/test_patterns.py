@@ -19,8 +19,10 @@ from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
 from scheduler.backends import make_backend
 from scheduler.baseline import baseline_start
 from scheduler.build import BuiltModel, build_model
+from scheduler.lp import lp_completion
+from scheduler.model import tier_terms
 from scheduler.patterns.blocks import Declined, split
-from scheduler.patterns.path import solve_tier_one
+from scheduler.patterns.path import Completion, solve_tier_one
 from scheduler.patterns.pricing import Pricer
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
@@ -29,6 +31,27 @@ from tests.conftest import home as a_home
 from tests.conftest import scenario, shortfall, worker
 
 BLOCK_FAMILIES = {"staffing", "pins", "replan"}
+
+
+def _completion(built: BuiltModel) -> Completion:
+    """A deployment completed as the planner completes it: tier 1's LP, CP-SAT where the
+    LP's optimum is not whole."""
+    terms = tier_terms(built.penalties, 1)
+    backend = make_backend(built.model, SolverSettings(workers=1))
+    backend.minimize(terms)
+
+    def complete(partial: dict[int, int]) -> list[int] | None:
+        return lp_completion(
+            built.model,
+            terms,
+            partial,
+            30.0,
+            1,
+            None,
+            lambda held: backend.complete(held, 30).values,
+        )
+
+    return complete
 
 
 def _with_history(s: Scenario, seed: int) -> Scenario:
@@ -153,7 +176,7 @@ def test_whole_schedules_reach_the_proven_optimum_and_bound_below_it(
     optimum = direct.summary.stages[0].objective
     built = build_model(s)
     greedy, _whole = baseline_start(built)
-    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 30.0, make_backend)
+    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 30.0, _completion(built))
     assert outcome.bound <= optimum <= outcome.objective
     planned = plan_scenario(s, SolverSettings(time_limit=60, workers=1))
     assert planned.summary.path.startswith("whole schedules")
@@ -178,7 +201,7 @@ def test_the_bound_is_one_whatever_the_time(
     s, known = known_plan
     built = build_model(s)
     greedy, _whole = baseline_start(built)
-    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], budget, make_backend)
+    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], budget, _completion(built))
     assert outcome.bound <= known
     assert outcome.bound <= outcome.objective
 

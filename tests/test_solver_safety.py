@@ -156,7 +156,10 @@ def test_the_plan_is_never_worse_than_the_greedy_whatever_the_backend_returns(
     solution = solve(built, settings, backend_factory=factory)
     assert solution.values is not None
     assert tier_values(built, solution.values) <= tier_values(built, greedy)
-    assert [st.objective for st in solution.stages] == list(tier_values(built, greedy))
+    # Tier 1 as the greedy's; a later tier's variables are repaired to their least, so
+    # they may only improve on the greedy's own.
+    assert solution.stages[0].objective == tier_values(built, greedy)[0]
+    assert [st.objective for st in solution.stages] <= list(tier_values(built, greedy))
 
 
 def test_a_search_worse_than_the_whole_schedule_plan_does_not_replace_it() -> None:

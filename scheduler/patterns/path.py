@@ -18,12 +18,11 @@ import numpy as np
 
 from scenarios.schema import Role, Shift
 from scheduler.build import BuiltModel
-from scheduler.lp import lp_completion
-from scheduler.model import Model, Terms, Var, tier_terms
+from scheduler.model import Terms, Var, tier_terms
 from scheduler.patterns.blocks import Declined, Split, split
 from scheduler.patterns.master import INTEGRAL, InfeasibleBlock, Master
 from scheduler.patterns.pricing import Pricer, Schedule
-from scheduler.settings import Backend, SolverSettings
+from scheduler.settings import SolverSettings
 
 COLUMN_GENERATION_SHARE = 0.7
 """Share of the budget column generation may use before the integer master starts."""
@@ -32,7 +31,8 @@ BOUND_SAFETY = 1e-7
 """Relative allowance for floating-point error in the bound, before rounding it up to the
 integer objective's next value."""
 
-BackendFactory = Callable[[Model, SolverSettings], Backend]
+Completion = Callable[[dict[Var, int]], list[int] | None]
+"""The best plan keeping a partial one (a deployment): every variable's value, or None."""
 
 
 @dataclass
@@ -56,7 +56,7 @@ def solve_tier_one(
     settings: SolverSettings,
     starts: Sequence[dict[Var, int]],
     budget: float,
-    backend_factory: BackendFactory,
+    complete: Completion,
 ) -> PatternOutcome:
     """Raises Declined when the model has a rule the pattern path does not carry, or a
     worker who must work has no schedule (the direct model then finds the conflict)."""
@@ -87,15 +87,15 @@ def solve_tier_one(
         dives += dived is not None
         if dived is None:
             break
-        values = _whole(built, parts, master, dived) or _completed(
-            built, parts, terms, dived, deadline
+        values = _whole(built, parts, master, dived) or complete(
+            deployment_values(built, parts, dived)
         )
         if values is not None and (best is None or _value(terms, values) < _value(terms, best)):
             best, best_taken = values, dived
         if best is not None and _value(terms, best) <= bound:
             break
     if best is None:
-        best = _completed(built, parts, terms, best_taken, deadline) or _starting_plan(built)
+        best = complete(deployment_values(built, parts, best_taken)) or _starting_plan(built)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     values = best
@@ -119,20 +119,6 @@ FIRST_DIVE_GRACE = 0.25
 
 def _value(terms: Terms, values: list[int]) -> int:
     return sum(k * values[v] for v, k in terms)
-
-
-def _completed(
-    built: BuiltModel,
-    parts: Split,
-    terms: Terms,
-    taken: list[tuple[Schedule, int]],
-    deadline: float,
-) -> list[int] | None:
-    """The best plan with this deployment: testing and isolation by their LP, exact where
-    its optimum is whole (their near-transportation structure makes it so)."""
-    fixed = deployment_values(built, parts, taken)
-    budget = max(1.0, deadline - time.perf_counter())
-    return lp_completion(built.model, terms, fixed, budget, 1, None, lambda _held: None)
 
 
 def _starting_plan(built: BuiltModel) -> list[int] | None:
