@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scheduler.backends import make_backend
 from scheduler.build import BuiltModel
@@ -128,6 +128,11 @@ def _tiers(
                 lambda partial: _complete(backend, built, tiers[0], partial, settings),
             )
             path = patterns.description
+            if start is not None and _value(built, start, tiers[0]) < patterns.objective:
+                # The starting plan is better (the deployment's tests could not be booked
+                # well in time): the search starts from it, the bound still stands.
+                patterns = replace(patterns, values=start, objective=_value(built, start, 1))
+                path += "; the starting plan was better"
         except Declined as why:
             path = f"{DIRECT} (whole schedules cannot be used: {why})"
     if warm_starts and patterns is None:
