@@ -1,9 +1,9 @@
-"""Tier 1 by whole schedules: column generation for the bound, the integer master for the
-plan, both within a time budget.
+"""Tier 1 by whole schedules: column generation for the bound, dives for the plan, both
+within a time budget.
 
 The starting deployments (the greedy's, a re-plan's previous one) enter the master as its
-first schedules, so the plan over the columns is never worse than the best of them. The
-integer master is told the bound, and stops as soon as a plan meets it.
+first schedules. When no dive finishes in time, the first starting deployment, completed,
+is the plan; the bound stands against whichever plan is returned.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from scheduler.patterns.pricing import Pricer, Schedule
 from scheduler.settings import SolverSettings
 
 COLUMN_GENERATION_SHARE = 0.7
-"""Share of the budget column generation may use before the integer master starts."""
+"""Share of the budget column generation may use before the dives start."""
 
 BOUND_SAFETY = 1e-7
 """Relative allowance for floating-point error in the bound, before rounding it up to the
@@ -75,7 +75,7 @@ def solve_tier_one(
         result = master.run(started + COLUMN_GENERATION_SHARE * budget, scale)
     except InfeasibleBlock as e:
         raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
-    bound = _rounded(result.bound)
+    bound = _rounded(result.bound, built, terms)
     best: list[int] | None = None
     best_taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
     dives = 0
@@ -189,11 +189,15 @@ def _implied(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int]:
     return implied
 
 
-def _rounded(bound: float) -> int:
-    """The least integer objective the bound allows, after allowing for rounding error."""
+def _rounded(bound: float, built: BuiltModel, terms: Terms) -> int:
+    """The least integer objective the bound allows, after allowing for rounding error;
+    the variables' own bounds where no round finished."""
+    trivial = sum(
+        min(k * built.model.variables[v].lb, k * built.model.variables[v].ub) for v, k in terms
+    )
     if not math.isfinite(bound):
-        return 0
-    return math.ceil(bound - BOUND_SAFETY * max(1.0, abs(bound)))
+        return trivial
+    return max(trivial, math.ceil(bound - BOUND_SAFETY * max(1.0, abs(bound))))
 
 
 def _schedules(built: BuiltModel, parts: Split, start: dict[Var, int]) -> list[Schedule]:
