@@ -10,7 +10,7 @@ from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.extract import extract_plan
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
-from scheduler.lp import lp_relaxation_bound
+from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.model import Model, tier_terms
 from scheduler.plan import Plan, Summary
 from scheduler.planner import plan_scenario
@@ -139,3 +139,20 @@ def test_daily_kpis_add_up_to_the_plan(tiny_plan: tuple[Scenario, Plan]) -> None
     stays = sum((p.discharge_date - p.admit_date).days for p in plan.placements)
     assert sum(d.isolation_beds_used for d in days) <= stays
     assert 0 < plan.summary.kpis["risk_weighted_coverage_pct"] < 100
+
+
+def test_a_completion_whose_lp_leaves_a_yes_no_choice_fractional_rounds_it() -> None:
+    """A mobile unit's visit (yes/no) allows up to 10 tests, the site takes 5: the LP visits
+    half-way. Held whole and solved again, every variable is whole, and the plan keeps
+    every rule, without any repair by search."""
+    model = Model()
+    visit = model.boolean("visit")
+    tests = model.integer(0, 10, "tests")
+    short = model.integer(0, 10, "short")
+    model.add_le([(tests, 1), (visit, -10)], 0, name="visit_link", family="testing")
+    model.add_le([(tests, 1)], 5, name="site_capacity", family="testing")
+    model.add_eq([(tests, 1), (short, 1)], 10, name="cover", family="testing")
+    terms = [(short, 2), (visit, 1)]
+    completed = lp_completion(model, terms, {}, 5.0, 1, None, None)
+    assert completed is not None and model.violations(completed, 1) == []
+    assert completed[visit] == 1 and completed[tests] == 5 and completed[short] == 5
