@@ -69,7 +69,7 @@ CASES: dict[str, Case] = {
     "region": Case(_region, time_limit=10.0, decomposed=True, workers=1),
     # 152 authorities on 2 cores leave about 7.9 s of processor time each for 10 minutes,
     # of which build, completion and extraction take about 5 s; whole schedules need about
-    # 3 s to converge and dive, so 4 s (measured: 647 s in all, 68.7 % coverage; at 2 s
+    # 3 s to converge and dive, so 4 s (measured: 564 s in all, 72.0 % coverage; at 2 s
     # column generation stops early in most authorities).
     "national": Case(_national, time_limit=4.0, decomposed=True, workers=1),
 }
