@@ -34,10 +34,10 @@ from scheduler.build import BuiltModel, build_model
 from scheduler.diagnose import InfeasibleError, conflicting_rules
 from scheduler.extract import extract_plan
 from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
-from scheduler.model import Var, tier_terms
+from scheduler.model import Var, tier_terms, trivial_bound
 from scheduler.plan import Plan, StageResult, Summary
 from scheduler.settings import SolverSettings
-from scheduler.solve import Solution, gap, trivial_bound
+from scheduler.solve import Solution, gap
 
 SOLVER = "greedy"
 """The baseline's name in summaries and benchmark tables."""
@@ -101,7 +101,7 @@ def _stage(built: BuiltModel, values: list[int], tier: int, seconds: float) -> S
     """A tier's value under the baseline; its only bound is the trivial one."""
     terms = tier_terms(built.penalties, tier)
     objective = float(sum(c * values[v] for v, c in terms))
-    bound = trivial_bound(built.model, terms)
+    bound = float(trivial_bound(built.model, terms))
     return StageResult(
         tier=tier,
         name=built.tier_names[tier],

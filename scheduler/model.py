@@ -160,6 +160,16 @@ def tier_terms(penalties: Iterable[Penalty], tier: int) -> list[tuple[Var, int]]
     return [(v, c) for v, c in merged.items() if c != 0]
 
 
+def terms_value(terms: Terms, values: Sequence[int]) -> int:
+    """A linear expression's value under a plan."""
+    return sum(c * values[v] for v, c in terms)
+
+
+def trivial_bound(model: Model, terms: Terms) -> int:
+    """The expression's least value over the variables' bounds alone."""
+    return sum(min(c * model.variables[v].lb, c * model.variables[v].ub) for v, c in terms)
+
+
 class ObjectiveRangeError(ValueError):
     """An objective beyond exact integer precision: bad input (weights too large)."""
 

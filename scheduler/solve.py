@@ -18,7 +18,15 @@ from scheduler.build import BuiltModel
 from scheduler.diagnose import conflicting_rules
 from scheduler.interrupt import INTERRUPTION
 from scheduler.lp import lp_completion, lp_relaxation_bound
-from scheduler.model import Model, Terms, Var, check_exact, tier_terms
+from scheduler.model import (
+    Model,
+    Terms,
+    Var,
+    check_exact,
+    terms_value,
+    tier_terms,
+    trivial_bound,
+)
 from scheduler.patterns.blocks import Declined
 from scheduler.patterns.path import PatternOutcome, solve_tier_one
 from scheduler.plan import StageResult
@@ -190,7 +198,7 @@ def _tiers(
                 diagnosis = conflicting_rules(model, settings, settings.time_limit)
             return Solution(outcome.status, None, stages, diagnosis)
         if outcome.values is not None and (
-            values is None or _value_of(terms, outcome.values) <= _value_of(terms, values)
+            values is None or terms_value(terms, outcome.values) <= terms_value(terms, values)
         ):
             values = outcome.values
         elif outcome.values is not None:
@@ -283,11 +291,7 @@ def _proven_by_patterns(
 
 
 def _value(built: BuiltModel, values: list[int], tier: int) -> int:
-    return _value_of(tier_terms(built.penalties, tier), values)
-
-
-def _value_of(terms: Terms, values: list[int]) -> int:
-    return sum(c * values[v] for v, c in terms)
+    return terms_value(tier_terms(built.penalties, tier), values)
 
 
 def _lexicographic(
@@ -382,11 +386,6 @@ def _repair(
         return values
     backend.set_hint(dict(enumerate(repaired.values)))
     return repaired.values
-
-
-def trivial_bound(model: Model, terms: Terms) -> float:
-    """The objective's least value over the variables' bounds alone."""
-    return float(sum(min(c * model.variables[v].lb, c * model.variables[v].ub) for v, c in terms))
 
 
 def model_tolerance(built: BuiltModel) -> float:

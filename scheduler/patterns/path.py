@@ -18,7 +18,7 @@ import numpy as np
 
 from scenarios.schema import Role, Shift
 from scheduler.build import BuiltModel
-from scheduler.model import Terms, Var, tier_terms
+from scheduler.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scheduler.patterns.blocks import Declined, Split, split
 from scheduler.patterns.master import INTEGRAL, InfeasibleBlock, Master
 from scheduler.patterns.pricing import Pricer, Schedule
@@ -90,9 +90,11 @@ def solve_tier_one(
         values = _whole(built, parts, master, dived) or complete(
             deployment_values(built, parts, dived)
         )
-        if values is not None and (best is None or _value(terms, values) < _value(terms, best)):
+        if values is not None and (
+            best is None or terms_value(terms, values) < terms_value(terms, best)
+        ):
             best, best_taken = values, dived
-        if best is not None and _value(terms, best) <= bound:
+        if best is not None and terms_value(terms, best) <= bound:
             break
     if best is None:
         best = complete(deployment_values(built, parts, best_taken)) or _starting_plan(built)
@@ -104,7 +106,8 @@ def solve_tier_one(
         f"({'converged' if result.converged else 'stopped by the time limit'}), "
         f"{len(master.pool.schedules):,} schedules, {dives} dives"
     )
-    return PatternOutcome(values, _value(terms, values), bound, time.perf_counter() - started, how)
+    seconds = time.perf_counter() - started
+    return PatternOutcome(values, terms_value(terms, values), bound, seconds, how)
 
 
 DIVE_SHARES = (0.2, 0.05, 0.02)
@@ -115,10 +118,6 @@ above the bound, each finer dive slower, none reliably better)."""
 
 FIRST_DIVE_GRACE = 0.25
 """Share of the budget the first dive may run past it."""
-
-
-def _value(terms: Terms, values: list[int]) -> int:
-    return sum(k * values[v] for v, k in terms)
 
 
 def _starting_plan(built: BuiltModel) -> list[int] | None:
@@ -192,9 +191,7 @@ def _implied(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int]:
 def _rounded(bound: float, built: BuiltModel, terms: Terms) -> int:
     """The least integer objective the bound allows, after allowing for rounding error;
     the variables' own bounds where no round finished."""
-    trivial = sum(
-        min(k * built.model.variables[v].lb, k * built.model.variables[v].ub) for v, k in terms
-    )
+    trivial = trivial_bound(built.model, terms)
     if not math.isfinite(bound):
         return trivial
     return max(trivial, math.ceil(bound - BOUND_SAFETY * max(1.0, abs(bound))))
