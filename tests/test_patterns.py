@@ -229,3 +229,25 @@ def test_moves_between_homes_are_planned_by_the_direct_model() -> None:
     plan = plan_scenario(s, SolverSettings(time_limit=10, workers=1))
     assert plan.summary.path.startswith("the direct model (whole schedules cannot be used")
     assert validate_plan(s, plan) == []
+
+
+def test_out_of_time_the_starting_plan_stands_without_another_completion(
+    known_plan: tuple[Scenario, float],
+) -> None:
+    """A budget spent before any dive: the complete starting plan is the plan, as it is,
+    rather than a completion that would run past the time limit."""
+    s, _known = known_plan
+    built = build_model(s)
+    greedy, whole = baseline_start(built)
+    assert whole is not None
+    built.model.hints.update(dict(enumerate(whole)))
+    completions = []
+
+    def complete(partial: dict[int, int]) -> list[int] | None:
+        completions.append(partial)
+        return None
+
+    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 1e-6, complete)
+    assert completions == []
+    assert outcome.values == whole
+    assert outcome.bound <= outcome.objective

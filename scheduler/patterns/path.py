@@ -97,7 +97,7 @@ def solve_tier_one(
         if best is not None and terms_value(terms, best) <= bound:
             break
     if best is None:
-        best = complete(deployment_values(built, parts, best_taken)) or _starting_plan(built)
+        best = _fallback(built, parts, best_taken, complete, deadline)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     values = best
@@ -120,9 +120,23 @@ FIRST_DIVE_GRACE = 0.25
 """Share of the budget the first dive may run past it."""
 
 
+def _fallback(
+    built: BuiltModel,
+    parts: Split,
+    start: list[tuple[Schedule, int]],
+    complete: Completion,
+    deadline: float,
+) -> list[int] | None:
+    """The plan when no dive finished: the starting deployment completed while time is
+    left, else the complete starting plan as it stands (completing a county's deployment
+    takes longer than its whole budget); the bound stands against either."""
+    if time.perf_counter() >= deadline:
+        return _starting_plan(built) or complete(deployment_values(built, parts, start))
+    return complete(deployment_values(built, parts, start)) or _starting_plan(built)
+
+
 def _starting_plan(built: BuiltModel) -> list[int] | None:
-    """The complete starting plan (the greedy's) when no dive finished and its deployment
-    could not be completed in time either: the bound still stands against it."""
+    """The complete starting plan (the greedy's), if it keeps every tier-1 rule."""
     model = built.model
     if len(model.hints) < len(model.variables):
         return None
