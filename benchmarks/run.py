@@ -32,15 +32,15 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.cases import CASES
+from constraints.build import build_model
+from constraints.model import tier_terms
 from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS
 from scheduler.baseline import SOLVER as GREEDY
 from scheduler.baseline import plan_baseline
-from scheduler.build import build_model
 from scheduler.decompose import Planner, independent_parts, plan_decomposed
 from scheduler.executors import local_executor, open_executor
 from scheduler.lp import lp_relaxation_bound
-from scheduler.model import tier_terms
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.search_process import shutdown

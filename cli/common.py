@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
+from constraints.model import ObjectiveRangeError
 from scenarios.atomic import UnsafeNameError
 from scenarios.load import ScenarioError
 from scheduler.executors import local_cluster_workers
-from scheduler.model import ObjectiveRangeError
 from scheduler.outdir import OutputDirError
 from scheduler.planner import InfeasibleError, NoPlanError
 from scheduler.tables import PlanReadError

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints.model import Model, Var
 from scenarios.risk import RiskTable
 from scenarios.schema import (
     Cohort,
@@ -23,7 +24,6 @@ from scenarios.schema import (
     TestSite,
     daily,
 )
-from scheduler.model import Model, Var
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from constraints.context import Context, SlotBooking, key
+from constraints.model import Penalty, Var
 from scenarios.schema import Cohort, IsolationRequest, TestSite, daily
-from scheduler.model import Penalty, Var
 
 FAMILY = "isolation"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from constraints.context import Context, key
+from constraints.model import Penalty
 from constraints.staffing import StaffingVars, worked_by_worker
-from scheduler.model import Penalty
 
 FAMILY = "fairness"
 SCALE = 1000

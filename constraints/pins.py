@@ -13,9 +13,9 @@ import datetime as dt
 
 from constraints.context import Context, key
 from constraints.isolation import IsolationVars
+from constraints.model import Var
 from constraints.staffing import StaffingVars, earliest_day_at
 from scenarios.schema import RequestPin, WorkerPin
-from scheduler.model import Var
 
 FAMILY = "pins"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from constraints.context import Context
-from scheduler.model import Penalty, Var
+from constraints.model import Penalty, Var
 
 FAMILY = "replan"
 

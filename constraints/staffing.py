@@ -21,9 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from constraints.context import Context, SlotBooking, key
+from constraints.model import Penalty, Var
 from scenarios.history import Window, night_before, worked_before, working_windows
 from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind
-from scheduler.model import Penalty, Var
 
 FAMILY = "staffing"
 

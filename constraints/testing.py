@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from constraints.context import Context, SlotBooking, key
+from constraints.model import Penalty, Var
 from scenarios.schema import HOME_COHORTS, Cohort, Home, daily
-from scheduler.model import Penalty, Var
 
 FAMILY = "testing"
 

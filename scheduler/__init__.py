@@ -1,1 +1,1 @@
-"""Builds the model from a scenario, solves it in objective tiers, extracts and checks a plan."""
+"""Solves the model the rule families build, in objective tiers; extracts and checks a plan."""

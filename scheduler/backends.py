@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from constraints.model import Model
 from scheduler.cpsat import CpSatBackend
 from scheduler.mip import PulpBackend
-from scheduler.model import Model
 from scheduler.settings import Backend, SolverSettings
 
 SOLVERS = ("cp-sat", "cbc", "highs")

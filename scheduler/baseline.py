@@ -26,15 +26,15 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from constraints.build import BuiltModel, build_model
 from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
+from constraints.model import Var, tier_terms, trivial_bound
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, IsolationFacility, IsolationRequest, Scenario, daily
-from scheduler.build import BuiltModel, build_model
 from scheduler.diagnose import InfeasibleError, conflicting_rules
 from scheduler.extract import extract_plan
 from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
-from scheduler.model import Var, tier_terms, trivial_bound
 from scheduler.plan import Plan, StageResult, Summary
 from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, gap

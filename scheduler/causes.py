@@ -18,7 +18,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from constraints.build import BuiltModel
 from constraints.isolation import request_risk, stay_days, swab_day
+from constraints.model import Constraint, Var
 from constraints.staffing import earliest_day_at, is_new_home
 from constraints.testing import CoverWindow, window_price
 from scenarios.schema import (
@@ -32,8 +34,6 @@ from scenarios.schema import (
     daily,
 )
 from scenarios.words import count
-from scheduler.build import BuiltModel
-from scheduler.model import Constraint, Var
 
 NEXT_IN_LINE = 3
 """How many homes (or workers) close to getting the binding resource a cause names."""

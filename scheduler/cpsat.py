@@ -16,8 +16,8 @@ import weakref
 
 from ortools.sat import sat_parameters_pb2
 
+from constraints.model import Model, Terms, Var
 from scheduler.interrupt import INTERRUPTION
-from scheduler.model import Model, Terms, Var
 from scheduler.search_process import (
     ABORT_AFTER_SOLUTIONS,
     Delta,

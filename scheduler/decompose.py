@@ -27,16 +27,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from constraints.build import BuiltModel
 from constraints.context import Context
 from constraints.isolation import IsolationVars
+from constraints.model import Model
 from constraints.staffing import StaffingVars
 from constraints.testing import TestingVars, cover_windows
 from scenarios.risk import RiskTable
 from scenarios.schema import Scenario, Served
 from scenarios.words import count
-from scheduler.build import BuiltModel
 from scheduler.extract import daily_kpis, kpis_of
-from scheduler.model import Model
 from scheduler.plan import Plan, StageResult, Summary
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
+from constraints.model import Constraint, Model
 from scheduler.cpsat import INT_MAX, INT_MIN, CpSatBackend
-from scheduler.model import Constraint, Model
 from scheduler.settings import SolverSettings
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from constraints.context import Context
+from constraints.model import Model
 from constraints.testing import cover_windows
 from scenarios.load import load_scenario
 from scenarios.risk import RISK_PARTS, RiskTable
 from scenarios.schema import Scenario
 from scenarios.words import count
 from scheduler.causes import STAFF_RULES
-from scheduler.model import Model
 from scheduler.plan import Plan, UnmetKind, UnmetNeed
 from scheduler.tables import SCENARIO, PlanReadError, read_plan
 

@@ -7,12 +7,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from constraints.build import BuiltModel
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, daily
 from scenarios.words import count
-from scheduler.build import BuiltModel
 from scheduler.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
     DayKpis,

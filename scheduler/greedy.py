@@ -20,12 +20,12 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints.build import BuiltModel
 from constraints.context import Context
+from constraints.model import Var
 from constraints.staffing import StaffingVars, is_new_home
 from scenarios.history import Window, night_before, worked_before, working_windows
 from scenarios.schema import Role, Shift, Worker, WorkerPin, daily
-from scheduler.build import BuiltModel
-from scheduler.model import Var
 from scheduler.plan import Plan
 
 

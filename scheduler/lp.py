@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-from scheduler.model import Model, Terms, Var
+from constraints.model import Model, Terms, Var
 
 INTEGRAL = 1e-6
 

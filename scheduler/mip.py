@@ -5,7 +5,7 @@ generation) and branch-and-cut MILP share no code, so when both prove the same o
 model, not a solver bug, decided it. MILP solvers also prove a bound from the LP relaxation.
 
 Translation from the neutral model is one to one, because the constraint families write
-only linear constraints over bounded integers (`scheduler.model`): no intervals, no
+only linear constraints over bounded integers (`constraints.model`): no intervals, no
 cumulative, no implications. Where CP-SAT would use those constructs the families already
 wrote their linear form:
 
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pulp
 
+from constraints.model import Model, Terms, Var
 from scheduler.interrupt import INTERRUPTION
-from scheduler.model import Model, Terms, Var
 from scheduler.settings import SolverSettings, StageOutcome
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.]")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from constraints.build import build_model
+from constraints.model import tier_terms
 from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.baseline import baseline_start
-from scheduler.build import build_model
 from scheduler.diagnose import InfeasibleError
 from scheduler.extract import extract_plan
 from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
-from scheduler.model import tier_terms
 from scheduler.plan import Plan, Summary
 from scheduler.replan import Previous, add_previous, changes
 from scheduler.search_process import search_process

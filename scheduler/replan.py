@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from constraints.build import BuiltModel, insert_tier_after_unmet_need
 from constraints.context import key
 from constraints.isolation import swab_day
 from constraints.replan import Decision, add_change_penalties, add_kept_decisions
@@ -22,7 +23,6 @@ from scenarios.history import carried, lookback_days
 from scenarios.load import load_scenario
 from scenarios.schema import Home, RecentShift, Scenario, daily
 from scenarios.words import count
-from scheduler.build import BuiltModel, insert_tier_after_unmet_need
 from scheduler.plan import Change, Plan
 from scheduler.tables import SCENARIO, SUMMARY, PlanReadError, read_plan
 

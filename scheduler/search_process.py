@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from scheduler.model import Terms
+from constraints.model import Terms
 
 ABORT_AFTER_SOLUTIONS = "CAREHOME_ABORT_AFTER_SOLUTIONS"
 

@@ -76,7 +76,7 @@ QUIET: Progress = _Quiet()
 
 class Backend(Protocol):
     """What the tiered solve needs of a solver: every backend compiles the same neutral
-    model (`scheduler.model`) and answers the same calls."""
+    model (`constraints.model`) and answers the same calls."""
 
     name: str
     on_solution: Callable[[float], None] | None

@@ -13,12 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from scheduler.backends import make_backend
-from scheduler.build import BuiltModel
-from scheduler.diagnose import conflicting_rules
-from scheduler.interrupt import INTERRUPTION
-from scheduler.lp import lp_completion, lp_relaxation_bound
-from scheduler.model import (
+from constraints.build import BuiltModel
+from constraints.model import (
     Model,
     Terms,
     Var,
@@ -27,6 +23,10 @@ from scheduler.model import (
     tier_terms,
     trivial_bound,
 )
+from scheduler.backends import make_backend
+from scheduler.diagnose import conflicting_rules
+from scheduler.interrupt import INTERRUPTION
+from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.patterns.blocks import Declined
 from scheduler.patterns.path import PatternOutcome, solve_tier_one
 from scheduler.plan import StageResult

@@ -27,13 +27,13 @@ from typing import Any
 
 import pandas as pd
 
+from constraints.build import build_model
+from constraints.model import tier_terms
 from scenarios.load import parse_scenario
 from scenarios.schema import Capacity, Role, Scenario, WorkerKind, daily
 from scenarios.shocks import FacilityBeds, Shock, SiteCapacity, apply_shocks
-from scheduler.build import build_model
 from scheduler.compare import HEADLINE, KPIS, plan_variant
 from scheduler.lp import lp_duals
-from scheduler.model import tier_terms
 from scheduler.settings import SolverSettings
 
 DELTA_KPIS = (

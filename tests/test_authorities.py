@@ -12,11 +12,11 @@ from pydantic import ValidationError
 
 import scheduler.decompose as decompose
 from cli.main import main as cli
+from constraints.build import build_model
 from scenarios.checks import scenario_problems
 from scenarios.generate import generate_authorities
 from scenarios.load import load_scenario
 from scenarios.schema import HomeHistory, IsolationRequest, Need, Scenario, TestSite
-from scheduler.build import build_model
 from scheduler.compare import plan_variant
 from scheduler.decompose import independent_parts, plan_decomposed
 from scheduler.executors import local_executor

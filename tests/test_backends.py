@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from constraints.build import build_model
+from constraints.model import Model
 from scenarios.load import load_scenario
-from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
 from scheduler.mip import PulpBackend, safe_names
-from scheduler.model import Model
 from scheduler.settings import Backend, SolverSettings, StageOutcome
 from scheduler.solve import solve
 from tests.conftest import EXAMPLES

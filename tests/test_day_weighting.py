@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from constraints.build import build_model
 from scenarios.schema import NEAREST_DAY_WEIGHT, DayWeighting, DayWeightingKind
-from scheduler.build import build_model
 from tests.conftest import START, day, home, scenario, shortfall, solve, worker
 
 KINDS = list(DayWeightingKind)

@@ -13,11 +13,11 @@ import random
 
 import pytest
 
+from constraints.build import build_model
 from scenarios.generate import generate
 from scenarios.schema import Scenario
 from scenarios.shocks import SiteCapacity, apply_shocks
 from scheduler.backends import SOLVERS
-from scheduler.build import build_model
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings

@@ -11,14 +11,14 @@ from click.testing import CliRunner
 
 import scheduler.planner
 from cli.main import main
-from scheduler.build import BuiltModel, build_model
+from constraints.build import BuiltModel, build_model
+from constraints.model import Model
 from scheduler.diagnose import (
     conflicting_families,
     conflicting_rules,
     feasible_rules,
     feasible_with,
 )
-from scheduler.model import Model
 from scheduler.settings import SolverSettings
 from tests.conftest import day, home, shortfall, worker
 

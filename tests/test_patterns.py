@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
+from constraints.build import BuiltModel, build_model
+from constraints.model import tier_terms
 from scenarios.generate import generate
 from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
 from scheduler.backends import make_backend
 from scheduler.baseline import baseline_start
-from scheduler.build import BuiltModel, build_model
 from scheduler.lp import lp_completion
-from scheduler.model import tier_terms
 from scheduler.patterns.blocks import Declined, split
 from scheduler.patterns.path import Completion, solve_tier_one
 from scheduler.patterns.pricing import Pricer

@@ -15,10 +15,10 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import main
+from constraints.build import build_model
 from scenarios.load import parse_scenario
 from scenarios.schema import Scenario
 from scheduler.baseline import baseline_start, plan_baseline
-from scheduler.build import build_model
 from scheduler.plan import Plan
 from scheduler.planner import InfeasibleError
 from scheduler.validate import validate_plan

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from constraints.build import build_model
+from constraints.model import Model, tier_terms
 from scenarios.load import ScenarioError
 from scenarios.schema import Scenario
-from scheduler.build import build_model
 from scheduler.cpsat import CpSatBackend
 from scheduler.extract import extract_plan
 from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
 from scheduler.lp import lp_completion, lp_relaxation_bound
-from scheduler.model import Model, tier_terms
 from scheduler.plan import Plan, Summary
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings, StageOutcome

@@ -12,15 +12,15 @@ from click.testing import CliRunner
 
 from cli.main import main
 from cli.progress import PlanProgress
+from constraints.build import BuiltModel, build_model
+from constraints.model import Model, Var, tier_terms
 from scenarios.generate import generate
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS, make_backend
 from scheduler.baseline import baseline_values
-from scheduler.build import BuiltModel, build_model
 from scheduler.decompose import merge_plans
 from scheduler.greedy import greedy_staffing, staffing_hint
-from scheduler.model import Model, Var, tier_terms
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.search_process import ABORT_AFTER_SOLUTIONS

@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints.build import BuiltModel
+from constraints.model import Constraint, Var
 from constraints.staffing import is_new_home
 from scenarios.history import night_before, worked_before
 from scenarios.schema import Role, Shift, Worker
-from scheduler.build import BuiltModel
-from scheduler.model import Constraint, Var
 
 STRUCTURAL_RULES = frozenset(
     {

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from scheduler.model import Model, Terms, Var
+from constraints.model import Model, Terms, Var
 from scheduler.patterns.blocks import Split
 from scheduler.patterns.pricing import Pricer, Schedule
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from constraints.build import BuiltModel
+from constraints.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scenarios.schema import Role, Shift
-from scheduler.build import BuiltModel
-from scheduler.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scheduler.patterns.blocks import Declined, Split, split
 from scheduler.patterns.master import INTEGRAL, InfeasibleBlock, Master
 from scheduler.patterns.pricing import Pricer, Schedule

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from constraints.model import Var
 from scenarios.schema import SHIFTS, Policy, Role, Shift
-from scheduler.model import Var
 from scheduler.patterns.blocks import MASK_DAYS, Block, new_home
 
 CHUNK_PAIRS = 2048

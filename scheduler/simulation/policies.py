@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from constraints.build import BuiltModel, build_model
+from constraints.model import Var
 from constraints.testing import CoverWindow
 from scenarios.schema import Cohort, DayWeighting, DayWeightingKind, Scenario
 from scheduler.baseline import (
@@ -42,14 +44,12 @@ from scheduler.baseline import (
     rule_values,
     window_shortfalls,
 )
-from scheduler.build import BuiltModel, build_model
 from scheduler.greedy import (
     Deployment,
     DeploymentPlanner,
     GreedyStaffing,
     commit_pinned,
 )
-from scheduler.model import Var
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
 from scheduler.replan import Previous

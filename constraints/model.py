@@ -2,8 +2,9 @@
 
 Constraint families never import a solver. They create integer variables, add linear
 constraints ``lb <= sum(coef * var) <= ub`` and return penalty terms; a backend
-(`scheduler.cpsat`, later PuLP) compiles the finished model. Only linear constraints over
-bounded integers exist here, so every backend solves exactly the same problem.
+(`scheduler.cpsat`, or `scheduler.mip` through PuLP) compiles the finished model. Only
+linear constraints over bounded integers exist here, so every backend solves exactly the
+same problem.
 
 Every variable and constraint carries a unique name of the form ``family_rule[key,...]``,
 which is how an unmet need or an infeasibility is explained to a planner.

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 
 from constraints import isolation, objective, pins, staffing, testing
 from constraints.context import Context
+from constraints.model import Model, Penalty
 from scenarios.risk import RiskTable
 from scenarios.schema import Goal, Scenario
-from scheduler.model import Model, Penalty
 
 GOAL_TIER = {Goal.UNMET_NEED: 1, Goal.FAIRNESS: 2, Goal.COSTS: 3}
 """The tier each family gives its goal's penalties and rules, before the policy's order."""
