@@ -17,7 +17,8 @@ from scenarios.atomic import UnsafeNameError
 from scenarios.load import ScenarioError
 from scheduler.executors import local_cluster_workers
 from scheduler.outdir import OutputDirError
-from scheduler.planner import InfeasibleError, NoPlanError
+from scheduler.plan import InfeasibleError
+from scheduler.planner import NoPlanError
 from scheduler.tables import PlanReadError
 
 F = TypeVar("F", bound=Callable[..., Any])

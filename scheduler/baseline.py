@@ -32,10 +32,9 @@ from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Var, tier_terms, trivial_bound
 from constraints.testing import CoverWindow, WindowKind
 from scenarios.schema import Cohort, IsolationFacility, IsolationRequest, Scenario, daily
-from scheduler.diagnose import InfeasibleError, conflicting_rules
 from scheduler.extract import extract_plan
 from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
-from scheduler.plan import Plan, StageResult, Summary
+from scheduler.plan import InfeasibleError, Plan, StageResult, Summary
 from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, gap
 
@@ -122,6 +121,9 @@ def baseline_values(built: BuiltModel, settings: SolverSettings) -> list[int]:
     (pins the greedy could not fit around, or a bug here)."""
     values = baseline_start(built)[1]
     if values is None:
+        # Diagnosis loads CP-SAT into this process; only a scenario with no plan needs it.
+        from scheduler.diagnose import conflicting_rules
+
         conflict = conflicting_rules(built.model, settings, settings.time_limit)
         if conflict:
             raise InfeasibleError(conflict, built.model.notes)

@@ -30,27 +30,6 @@ from scheduler.cpsat import INT_MAX, INT_MIN, CpSatBackend
 from scheduler.settings import SolverSettings
 
 
-class InfeasibleError(Exception):
-    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name, and
-    `reasons` says why, for a rule that cannot hold even on its own (an impossible pin)."""
-
-    def __init__(self, rules: list[str], reasons: dict[str, str] | None = None) -> None:
-        self.rules = rules
-        self.reasons = {r: why for r, why in (reasons or {}).items() if r in rules}
-        named = (
-            ", ".join(f"{r} ({self.reasons[r]})" if r in self.reasons else r for r in rules)
-            if rules
-            else "not isolated within the time limit"
-        )
-        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
-
-    def __reduce__(
-        self,
-    ) -> tuple[type[InfeasibleError], tuple[list[str], dict[str, str]]]:
-        """Rebuilt from its rules when sent back from a worker process or Dask."""
-        return (InfeasibleError, (self.rules, self.reasons))
-
-
 def conflicting_rules(model: Model, settings: SolverSettings, time_limit: float) -> list[str]:
     """Names of a minimal set of conflicting rules (empty if none was proven in time)."""
     deadline = time.perf_counter() + max(1.0, time_limit)

@@ -183,3 +183,24 @@ class Plan(Record):
     changes: list[Change] = []
     """Against the previous plan, when this one is a re-plan."""
     summary: Summary
+
+
+class InfeasibleError(Exception):
+    """The hard rules cannot all hold; `rules` is a minimal conflicting set, by name, and
+    `reasons` says why, for a rule that cannot hold even on its own (an impossible pin)."""
+
+    def __init__(self, rules: list[str], reasons: dict[str, str] | None = None) -> None:
+        self.rules = rules
+        self.reasons = {r: why for r, why in (reasons or {}).items() if r in rules}
+        named = (
+            ", ".join(f"{r} ({self.reasons[r]})" if r in self.reasons else r for r in rules)
+            if rules
+            else "not isolated within the time limit"
+        )
+        super().__init__(f"hard rules cannot all hold; minimal conflicting rules: {named}")
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[InfeasibleError], tuple[list[str], dict[str, str]]]:
+        """Rebuilt from its rules when sent back from a worker process or Dask."""
+        return (InfeasibleError, (self.rules, self.reasons))

@@ -10,11 +10,10 @@ from constraints.model import tier_terms
 from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.baseline import baseline_start
-from scheduler.diagnose import InfeasibleError
 from scheduler.extract import extract_plan
 from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
-from scheduler.plan import Plan, Summary
+from scheduler.plan import InfeasibleError, Plan, Summary
 from scheduler.replan import Previous, add_previous, changes
 from scheduler.search_process import search_process
 from scheduler.settings import QUIET, Progress, SolverSettings

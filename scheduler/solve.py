@@ -24,7 +24,6 @@ from constraints.model import (
     trivial_bound,
 )
 from scheduler.backends import make_backend
-from scheduler.diagnose import conflicting_rules
 from scheduler.interrupt import INTERRUPTION
 from scheduler.lp import lp_completion, lp_relaxation_bound
 from scheduler.patterns.blocks import Declined
@@ -195,6 +194,9 @@ def _tiers(
         ):
             diagnosis = []
             if outcome.status == "INFEASIBLE":
+                # Diagnosis loads CP-SAT into this process; only a model with no plan needs it.
+                from scheduler.diagnose import conflicting_rules
+
                 diagnosis = conflicting_rules(model, settings, settings.time_limit)
             return Solution(outcome.status, None, stages, diagnosis)
         if outcome.values is not None and (

@@ -185,7 +185,7 @@ def test_a_region_planned_whole_explains_every_unmet_need_within_its_authority(
 def test_an_infeasibility_crosses_a_process_boundary_with_its_rules() -> None:
     import pickle
 
-    from scheduler.planner import InfeasibleError
+    from scheduler.plan import InfeasibleError
 
     error = pickle.loads(pickle.dumps(InfeasibleError(["pin[a]", "pin[b]"])))
     assert error.rules == ["pin[a]", "pin[b]"]

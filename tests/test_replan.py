@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from scenarios.load import load_scenario, parse_scenario
-from scheduler.planner import InfeasibleError
+from scheduler.plan import InfeasibleError
 from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, solve, worker
 
 TINY = EXAMPLES / "tiny.yaml"
