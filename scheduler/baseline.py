@@ -136,10 +136,9 @@ def baseline_start(built: BuiltModel) -> tuple[dict[Var, int], list[int] | None]
     plan as values of every variable (a complete, feasible hint), or None where it breaks a
     rule the greedy does not know (a pin, a re-plan's kept decision).
 
-    Measured on the county (400 homes): the LP completion of the deployment does not
-    finish within its share of a 30 s limit, and a hint with no test booked then stands as
-    the plan (5.8 % risk-weighted coverage against the greedy's 68.5 %); hinting this plan
-    instead means the optimiser can never end below the greedy baseline."""
+    Where the LP completion of the deployment does not finish within its share of the
+    limit (a county), a hint with no test booked would stand as the plan; hinting this
+    plan instead means the optimiser can never end below the greedy baseline."""
     deployment, values, broken = rule_values(
         built, greedy_staffing(built.ctx, built.staff), _book_windows
     )

@@ -1,10 +1,10 @@
 """A careful planner's staff-bank deployment, used as CP-SAT's starting point.
 
-Measured on the Plymouth-sized example: CP-SAT alone on the staffing model reaches a plan
-with ~40 % more risk-weighted uncovered shifts after 30 s than this greedy finds in 0.2 s,
-because the one-home rule makes its first solutions poor (its LP relaxation lets a
-fractional worker sit at every home at once). Starting the search from this plan lets
-CP-SAT spend its time improving a good plan instead of finding one.
+A search of the staffing model alone finds poor plans for a long time, because the
+one-home rule makes its first solutions poor (its LP relaxation lets a fractional worker
+sit at every home at once). Starting from this plan, a search improves a good plan
+instead of looking for one, and whole schedules (`scheduler.patterns`) start from its
+schedules.
 
 The heuristic: for every (worker, home) pair, the best schedule the worker could work at
 that home (highest-risk shifts first, within every working-time and rest rule and the

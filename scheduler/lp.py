@@ -1,10 +1,10 @@
 """Linear programming on the neutral model with GLOP: tier 1's relaxation bound, and the
 exact completion of a partial plan.
 
-Measured on the city example: with the staff-bank deployment fixed, the LP over testing and
-isolation solves in 0.35 s and its optimum is integral (a near-transportation structure),
-better than CP-SAT reaches on the same subproblem in 30 s. The full relaxation (12 s) is
-the proven bound CP-SAT's own search struggles to reach.
+With the staff-bank deployment fixed, testing and isolation are close to a transportation
+problem: the LP over them is fast and its optimum is usually integral, so it completes a
+deployment exactly where a search would wander. The full relaxation is a proven bound the
+search's own does not reach (docs/solvers.md has the figures).
 """
 
 from __future__ import annotations
@@ -139,11 +139,10 @@ def _rounded(
     tier: int,
 ) -> list[int] | None:
     """The LP again and again with its fractional yes/no variables held at the nearer
-    whole value, until every variable is whole (a dive over the few binaries): measured on
-    an authority of the national case, the LP completion of a deployment left only
-    mobile-unit visits (and the test counts they allow) fractional, and CP-SAT's repair
-    around them in a short budget booked far fewer tests than the LP (1.43M against
-    1.14M). None when a rounding makes the LP infeasible or it does not settle."""
+    whole value, until every variable is whole (a dive over the few binaries). A mobile
+    unit's visits are such binaries, and the test counts they allow follow them; a search
+    repairing around them in a short budget books far fewer tests than the LP allows.
+    None when a rounding makes the LP infeasible or it does not settle."""
     held: list[Var] = []
     try:
         for _ in range(ROUNDING_PASSES):

@@ -1,8 +1,8 @@
 """CP-SAT searches in a separate process, so that a crash inside OR-Tools cannot lose the plan.
 
-A failed check in CP-SAT's C++ code (seen on the 400-home county: a postsolve size check)
-aborts the whole process with SIGABRT: no Python exception, nothing written, although a
-complete starting plan was in hand. So every search runs in one long-lived child process
+A failed check in CP-SAT's C++ code (a postsolve size check, on a large model) aborts the
+whole process with SIGABRT: no Python exception, nothing written, although a complete
+starting plan was in hand. So every search runs in one long-lived child process
 (a fresh interpreter, never forked from a process holding solver threads), which holds the
 CP-SAT models and sends back each improving solution as it finds it; the parent keeps the
 last one. When the child dies the parent still has the best plan it was sent (or its own

@@ -39,8 +39,8 @@ FIRST_TIER_SHARE = 0.6
 
 PATTERN_SHARE = 0.8
 """Share of the time limit tier 1 by whole schedules may use: its plan is near the best
-and proven so, and the later tiers only polish it (measured on the national case at 4 s
-an authority: with 0.6 no dive finished in most authorities)."""
+and proven so, and the later tiers only polish it; at a short limit a smaller share
+leaves no time for a dive."""
 
 WARM_START_SHARE = 0.15
 """Share of the time limit for completing the heuristic's partial plan into a hint."""
@@ -185,8 +185,8 @@ def _tiers(
             and values is not None
             and not model.violations(values, tier)
         ):
-            # A plan that keeps every rule is in hand, so the claim is a solver fault (seen:
-            # CBC 2.10 preprocessing on the city); the plan stands, unimproved.
+            # A plan that keeps every rule is in hand, so the claim is a solver fault (CBC's
+            # preprocessing can make it); the plan stands, unimproved.
             outcome = StageOutcome(status="UNKNOWN", seconds=outcome.seconds)
         # Only the first stage can prove the hard rules infeasible: later ones start from a plan.
         if (n == 0 and outcome.status == "INFEASIBLE") or (
@@ -209,8 +209,8 @@ def _tiers(
             outcome = StageOutcome(status=UNIMPROVED, seconds=outcome.seconds)
         assert values is not None
         objective = sum(c * values[v] for v, c in terms)
-        # A search stopped early can report a bound below the variables' own (seen: CP-SAT
-        # at -500,319 for a sum of non-negative terms); both are valid, so take the tighter.
+        # A search stopped early can report a bound below the variables' own (a negative
+        # bound on a sum of non-negative terms); both are valid, so take the tighter.
         bound = max(
             outcome.best_bound
             if outcome.values is not None and outcome.best_bound is not None

@@ -112,8 +112,8 @@ def solve_tier_one(
 
 DIVE_SHARES = (0.2, 0.05, 0.02)
 """The dives tried in turn while time remains, each rounding this share of the fractional
-schedules per step: coarse and fast first, then finer (measured on the city: 0.3-0.6 %
-above the bound, each finer dive slower, none reliably better)."""
+schedules per step: coarse and fast first, then finer and slower (no share is reliably
+the best; docs/patterns.md has the figures)."""
 
 
 FIRST_DIVE_GRACE = 0.25

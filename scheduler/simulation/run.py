@@ -4,8 +4,8 @@ For each day: on a re-planning day (every day, or every 7 with weekly re-plannin
 policy plans the scenario the planner would write that morning (`World.scenario_for`),
 kept close to its previous plan where the two overlap (`previous=`, warm-started from its
 deployment; with no overlap, as with weekly re-plans of 7-day plans, a fresh plan from the
-greedy's deployment: measured on Plymouth, starting from an empty previous deployment left
-CP-SAT 30 % more uncovered shifts than the greedy within a 2 s limit); then the day of
+greedy's deployment, since a search from an empty deployment leaves more shifts uncovered
+than the greedy within a short limit); then the day of
 the current plan is carried out and the epidemic steps
 (`World.apply_day`). A plan the policy cannot make (no plan within the time limit) is
 replaced by the greedy baseline's for that day, and counted.
