@@ -12,26 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
-from typing import Protocol
 
-from scenarios.schema import Scenario
 from scheduler.plan import Plan
-
-Found = Iterator[tuple[str, str]]
-"""What a rule yields: (key, message) per violation, as in `scheduler.validate`."""
+from scheduler.validate.lookup import Found, Lookup
 
 
-class Checked(Protocol):
-    """What these rules read: the scenario, the plan and, for a re-plan, the previous plan
-    (`scheduler.validate.Lookup` is one)."""
-
-    scenario: Scenario
-    plan: Plan
-    previous: Plan | None
-
-
-def pin_worker(ix: Checked) -> Found:
+def pin_worker(ix: Lookup) -> Found:
     """Each worker pin (w, h, d[, s]): the plan has a shift of w at h on d (on s if given)."""
     by_day = {(a.worker_id, a.date): a for a in ix.plan.shifts}
     for pin in ix.scenario.pins.workers:
@@ -50,7 +36,7 @@ def pin_worker(ix: Checked) -> Found:
         )
 
 
-def pin_request(ix: Checked) -> Found:
+def pin_request(ix: Lookup) -> Found:
     """Each request pin (r, f[, d]): the plan places r at f (admitted on d if given)."""
     placed = {p.request_id: p for p in ix.plan.placements}
     for pin in ix.scenario.pins.requests:
@@ -95,7 +81,7 @@ def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
     return Counter({row: n for row, n in rows.items() if row[1] < before})
 
 
-def kept_decision(ix: Checked) -> Found:
+def kept_decision(ix: Lookup) -> Found:
     """A re-plan from day F of a horizon from day S: for every decision dated S <= d < F,
     its amount in the plan equals its amount in the previous plan (nothing dropped, added
     or resized). Decisions before S are the scenario's history, not the plan's."""
