@@ -32,7 +32,7 @@ td.lines { white-space: pre-line; }
 table { width: 100%; margin: 2px 0 6px; }
 @page { size: A4 portrait; margin: 12mm; }
 @media print {
-  body { font-size: 8.5px; padding: 0; max-width: none; }
+  body { font-size: 8px; padding: 0; max-width: none; }
   h1 { font-size: 14px; }
   h2 { font-size: 11px; margin: 6px 0 2px; break-after: avoid; page-break-after: avoid; }
   p.meta, p.note { margin: 1px 0 3px; }
@@ -45,6 +45,10 @@ table { width: 100%; margin: 2px 0 6px; }
 """
 )
 """The report's screen styles; in print, one A4 portrait page with nothing split."""
+
+WORKERS_SHOWN = 8
+"""Workers named in a home's day; the rest are counted, so a busy home cannot push the
+brief onto a second page."""
 
 _WAIT = "days waited for an isolation bed"
 """`isolation_wait` is the one unmet kind with no KPI of its own to borrow a label from."""
@@ -159,7 +163,9 @@ def _parts(h: HomeBrief) -> str:
 def _home_day(d: HomeDay) -> str:
     lines = []
     if d.shifts_short:
-        workers = f": {', '.join(d.workers)}" if d.workers else ""
+        shown = d.workers[:WORKERS_SHOWN]
+        more = len(d.workers) - len(shown)
+        workers = f": {', '.join(shown)}" + (f" and {more} more" if more else "") if shown else ""
         lines.append(f"shifts {d.shifts_filled} of {d.shifts_short} covered{workers}")
     tests = ", ".join(f"{n} {cohort}" for cohort, n in d.tests.items())
     lines.append(f"tests {tests}" if tests else "no tests booked")

@@ -20,7 +20,7 @@ from scenarios.load import load_scenario
 from scenarios.risk import RiskParts
 from scenarios.schema import Cohort, Role, Scenario, Shift
 from scheduler.baseline import plan_baseline
-from scheduler.brief import render_brief
+from scheduler.brief import WORKERS_SHOWN, render, render_brief
 from scheduler.brief_data import HOMES_SHOWN, build_brief
 from scheduler.plan import (
     DayKpis,
@@ -207,6 +207,19 @@ def test_brief_names_who_is_one_rule_from_an_uncovered_shift(hand: tuple[Scenari
     assert "no valid negative test by then" in page  # the rule in words, not its key
 
 
+def test_a_busy_home_names_some_workers_and_counts_the_rest(
+    hand: tuple[Scenario, Plan],
+) -> None:
+    s, plan = hand
+    brief = build_brief(plan, s)
+    busy = [f"w{i:02} day" for i in range(WORKERS_SHOWN + 3)]
+    day0 = brief.homes[0].days[0].model_copy(update={"workers": busy})
+    rowan = brief.homes[0].model_copy(update={"days": [day0, *brief.homes[0].days[1:]]})
+    page = render(brief.model_copy(update={"homes": [rowan, *brief.homes[1:]]}))
+    assert busy[WORKERS_SHOWN - 1] in page and busy[WORKERS_SHOWN] not in page
+    assert "and 3 more" in page
+
+
 def test_brief_escapes_text_from_input_files(hand: tuple[Scenario, Plan]) -> None:
     s, plan = hand
     plan = plan.model_copy(
@@ -322,5 +335,5 @@ def test_city_brief_prints_on_one_page_without_errors(
     for h in brief.homes:
         assert f"{h.home_id} {h.name}" in run.dom
         for got in h.days:
-            for w in got.workers:
+            for w in got.workers[:WORKERS_SHOWN]:
                 assert w in run.dom
