@@ -22,6 +22,7 @@ from scenarios.load import load_scenario
 from scenarios.risk import RISK_PARTS, RiskTable
 from scenarios.schema import Scenario
 from scenarios.words import count
+from scheduler.brief_data import parse_blocked
 from scheduler.causes import STAFF_RULES
 from scheduler.plan import Plan, UnmetKind, UnmetNeed
 from scheduler.tables import SCENARIO, PlanReadError, read_plan
@@ -136,8 +137,7 @@ def _site_users(plan: Plan, u: UnmetNeed, home_id: str) -> list[dict[str, Any]]:
 
 def _worker(entry: str) -> dict[str, str]:
     """`w017:quarantine@2020-06-11` -> worker, rule, the rule's home or date, and why."""
-    worker, _, rest = entry.partition(":")
-    rule, _, at = rest.partition("@")
+    worker, rule, at = parse_blocked(entry)
     return {"worker_id": worker, "rule": rule, "at": at, "why": STAFF_RULES.get(rule, rule)}
 
 

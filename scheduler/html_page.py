@@ -16,7 +16,7 @@ CSP = (
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
 
-CSS = """
+BASE_CSS = """
 :root { --ink: #111; --muted: #555; --line: #ccc; --head: #eef2f7; }
 * { box-sizing: border-box; }
 body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Arial, sans-serif;
@@ -48,6 +48,12 @@ table.sortable th[aria-sort="descending"]::after { content: " \\25BC"; }
 svg.chart { width: 100%; max-width: 760px; height: auto; display: block; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
   gap: 8px 16px; }
+"""
+"""The screen styles every page shares; each page adds its own print rules."""
+
+REPORT_CSS = (
+    BASE_CSS
+    + """
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
   body { font-size: 9px; padding: 0; max-width: none; }
@@ -63,6 +69,8 @@ svg.chart { width: 100%; max-width: 760px; height: auto; display: block; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+)
+"""The report prints one section a page on A4 landscape, so a fortnight's grid fits."""
 
 SORT_SCRIPT = """
 (function () {
@@ -164,12 +172,18 @@ def table(
     )
 
 
-def page(title: str, body: str) -> str:
+def note(text: str) -> str:
+    return f'<p class="note">{escape(text)}</p>'
+
+
+def page(title: str, body: str, css: str = REPORT_CSS, script: str = SORT_SCRIPT) -> str:
+    """The whole document; a page with no script (`script=""`) carries no <script> tag."""
+    tail = f"<script>{script}</script>" if script else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
-        f"<body>{body}<script>{SORT_SCRIPT}</script></body></html>\n"
+        f"<title>{escape(title)}</title><style>{css}</style></head>"
+        f"<body>{body}{tail}</body></html>\n"
     )

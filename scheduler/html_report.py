@@ -17,7 +17,7 @@ from scenarios.atomic import write_text
 from scenarios.risk import RISK_PARTS
 from scenarios.schema import Scenario
 from scenarios.words import count
-from scheduler.html_page import Cell, num, num_head, page, table
+from scheduler.html_page import Cell, note, num, num_head, page, table
 from scheduler.plan import Plan, UnmetNeed
 from scheduler.report_data import (
     bed_occupancy,
@@ -74,10 +74,6 @@ def _section(sid: str, *content: str) -> str:
     return f'<section id="{sid}"><h2>{escape(SECTIONS[sid])}</h2>{"".join(content)}</section>'
 
 
-def _note(text: str) -> str:
-    return f'<p class="note">{escape(text)}</p>'
-
-
 def _summary(plan: Plan) -> str:
     s = plan.summary
     cards = "".join(
@@ -121,7 +117,7 @@ def _tests_heatmap(plan: Plan, scenario: Scenario) -> str:
         rows.append(cells)
     return _section(
         "tests-heatmap",
-        _note(
+        note(
             "Swabs booked for each home's staff, residents and agency staff per day; darker "
             "is more. Pre-deployment tests of bank workers and tests before an isolation "
             "admission are not counted here."
@@ -137,7 +133,7 @@ def _share(part: int, whole: int) -> float | None:
 def _coverage(plan: Plan) -> str:
     days = plan.summary.daily
     if not days:
-        return _section("coverage", _note("This plan has no daily figures."))
+        return _section("coverage", note("This plan has no daily figures."))
     dates = [d.date for d in days]
     tests = [_share(d.tests_due_met, d.tests_due) for d in days]
     shifts = [_share(d.shifts_filled, d.shifts_short) for d in days]
@@ -179,7 +175,7 @@ def _coverage(plan: Plan) -> str:
     ]
     return _section(
         "coverage",
-        _note("A day with nothing due has no point on its line."),
+        note("A day with nothing due has no point on its line."),
         chart,
         table(header, rows, table_id="coverage-table"),
     )
@@ -202,17 +198,17 @@ def _staff_grid(plan: Plan, scenario: Scenario) -> str:
         cells.append(num(sum(1 for s in plan.shifts if s.worker_id == wid)))
         rows.append(cells)
     idle = [wid for wid, _ in grid.workers if wid not in deployed]
-    parts = [_note("One row per deployed worker; each cell is the home and shift worked that day.")]
+    parts = [note("One row per deployed worker; each cell is the home and shift worked that day.")]
     parts.append(table(["worker", "name", *_date_heads(grid.dates), num_head("shifts")], rows))
     if idle:
-        parts.append(_note(f"{count(len(idle), 'worker')} with no shifts: {', '.join(idle)}."))
+        parts.append(note(f"{count(len(idle), 'worker')} with no shifts: {', '.join(idle)}."))
     return _section("staff-grid", *parts)
 
 
 def _isolation(plan: Plan, scenario: Scenario) -> str:
     facilities = bed_occupancy(plan, scenario)
     if not facilities:
-        return _section("isolation", _note("The scenario has no isolation facilities."))
+        return _section("isolation", note("The scenario has no isolation facilities."))
     dates = scenario.horizon.dates
     charts = "".join(
         f"<div><h3>{escape(f.facility_id)} {escape(f.name)}</h3>"
@@ -229,7 +225,7 @@ def _isolation(plan: Plan, scenario: Scenario) -> str:
         rows.append(cells)
     return _section(
         "isolation",
-        _note("Beds in use / beds available at each facility per day."),
+        note("Beds in use / beds available at each facility per day."),
         f'<div class="charts">{charts}</div>',
         table(["facility", "name", *_date_heads(dates)], rows, table_id="isolation-table"),
     )
@@ -237,7 +233,7 @@ def _isolation(plan: Plan, scenario: Scenario) -> str:
 
 def _unmet(plan: Plan, names: dict[str, str]) -> str:
     if not plan.unmet:
-        return _section("unmet", _note("Every need of the scenario is met."))
+        return _section("unmet", note("Every need of the scenario is met."))
     groups: dict[tuple[str, str, str], list[UnmetNeed]] = defaultdict(list)
     for u in plan.unmet:
         groups[(str(u.kind), u.cause_family, u.cause_resource)].append(u)
@@ -306,7 +302,7 @@ def _risk(plan: Plan, names: dict[str, str]) -> str:
     ]
     return _section(
         "risk",
-        _note(
+        note(
             "Each home's score on the last day of the plan, highest first, with the points "
             "of each part; every day's scores are in the workbook and risk.csv."
         ),

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from scenarios.load import dump_scenario
 from scenarios.risk import RISK_PARTS, RiskParts
 from scenarios.schema import Scenario
+from scheduler.brief import render_brief
 from scheduler.outdir import staged_dir
 from scheduler.plan import (
     Change,
@@ -35,7 +36,9 @@ SCENARIO = "scenario.yaml"
 re-planned on its own."""
 CHANGES = "changes.csv"
 """Only in a re-plan's folder: what moved against the previous plan, and why."""
-PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO, CHANGES})
+BRIEF = "brief.html"
+"""The director's one-page brief on the plan's first two days (`scheduler.brief`)."""
+PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO, CHANGES, BRIEF})
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     TESTING: (
@@ -130,6 +133,7 @@ def write_plan(plan: Plan, scenario: Scenario, out_dir: str | Path) -> Path:
         summary = plan.summary.model_dump(mode="json")
         (staging / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         (staging / SCENARIO).write_text(dump_scenario(scenario), encoding="utf-8")
+        (staging / BRIEF).write_text(render_brief(plan, scenario), encoding="utf-8")
     return out
 
 

@@ -136,6 +136,30 @@ def screenshot(chromium: str, page: Path, png: Path, workdir: Path) -> list[str]
     return console
 
 
+def print_pdf(chromium: str, page: Path, pdf: Path, workdir: Path) -> bytes:
+    """The unmodified page printed as the browser prints it (its own @page rules, no
+    header or footer): the PDF's bytes."""
+    _run(chromium, page, workdir, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    return pdf.read_bytes()
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium wrote, with no PDF library: its page objects, which Chromium
+    writes as plain dictionaries, counted; the page tree's own /Count must agree, so a
+    PDF whose objects hide in compressed streams fails loudly instead of counting 0."""
+    objects = len(_PAGE.findall(pdf))
+    counts = {int(a or b) for a, b in _COUNT.findall(pdf)}
+    if counts and max(counts) != objects:
+        raise ValueError(f"{objects} page objects but the page tree counts {max(counts)}")
+    if not objects:
+        raise ValueError("no page objects found")
+    return objects
+
+
 def _html_attrs(dom: str) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
 

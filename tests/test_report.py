@@ -302,7 +302,7 @@ def test_report_command_writes_both_files(tiny_plan: tuple[Scenario, Plan], tmp_
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["{folder}"], "give --html FILE, --xlsx FILE or both"),
+        (["{folder}"], "--brief FILE"),
         (["{missing}", "--html", "{out}"], "not a plan folder"),
         (["{broken}", "--html", "{out}"], "summary.json"),
     ],
