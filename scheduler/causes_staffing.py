@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 from constraints.build import BuiltModel
 from constraints.model import Var
-from constraints.staffing import earliest_day_at, is_new_home
+from constraints.staffing import earliest_day_at, first_tested_start, is_new_home, valid_until
 from scenarios.schema import Role, Shift, Worker
 from scheduler.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, rule_of
 
@@ -22,9 +22,12 @@ STAFF_RULES: dict[str, str] = {
     "max_per_7_days": "at the shifts-per-7-days limit",
     "max_consecutive_days": "at the consecutive-days limit",
     "max_shifts": "at their own maximum of shifts",
-    "test_validity": "no valid negative test by then (pre-deployment test rule)",
+    "test_validity": "without a valid negative test in time",
 }
 """Why a candidate worker could not take a shift, most binding first."""
+
+_STARTS = {"quarantine": "ends {}", "test_validity": "a test booked today lets one start {}"}
+"""Rules kept by construction until a date, and how a cause says when they lift."""
 
 _TEST_RULES = {
     "tested_before_first_shift",
@@ -48,6 +51,9 @@ class StaffingCauses(PlanView):
         self._served: dict[tuple[str, str], list[tuple[range, Var]]] = defaultdict(list)
         for (w, h, days), var in built.staff.served.items():
             self._served[w, h].append((days, var))
+        self._first_shift: dict[tuple[str, str], int] = {}
+        for w, h, d, _s, _r in built.staff.shifts:
+            self._first_shift[w, h] = min(d, self._first_shift.get((w, h), d))
 
     def _deployment(self) -> tuple[dict[str, str], dict[str, dict[int, tuple[str, Shift]]]]:
         placed: dict[str, str] = {}
@@ -62,6 +68,19 @@ class StaffingCauses(PlanView):
         """First date `worker` may work at `home_id` under the quarantine window."""
         return self.ctx.dates[0] + dt.timedelta(days=earliest_day_at(self.ctx, worker, home_id))
 
+    def tested_start(self, worker: Worker, home_id: str, d: int) -> dt.date | None:
+        """The first date `worker` could start at `home_id` when no negative test can be
+        valid there on day `d`: their last one has expired before any shift they could
+        start on, and a swab booked at the first open site-day comes back after `d`. None
+        when a test could be valid by `d`, or `home_id` is the worker's own home."""
+        ctx = self.ctx
+        if not is_new_home(worker, home_id):
+            return None
+        if self._first_shift[worker.id, home_id] <= valid_until(ctx, worker):
+            return None  # could start there on the test they hold, and stay started
+        start = first_tested_start(ctx, worker)
+        return ctx.dates[0] + dt.timedelta(days=start) if d < start else None
+
     def _worker_rules(
         self, worker: Worker, home_id: str, d: int, shift: Shift, role: Role
     ) -> tuple[list[str], list[str], str]:
@@ -71,6 +90,9 @@ class StaffingCauses(PlanView):
             return ["availability"], [], ""
         if d < earliest_day_at(ctx, worker, home_id):
             return ["quarantine"], [], str(self.quarantine_ends(worker, home_id))
+        start = self.tested_start(worker, home_id, d)
+        if start is not None:
+            return ["test_validity"], [], str(start)
         sv = self.built.staff
         var = sv.shifts[worker.id, home_id, d, shift, role]
         move = {var: 1, sv.uncovered[home_id, d, shift, role]: -1}
@@ -141,7 +163,7 @@ class StaffingCauses(PlanView):
         blocked: list[str] = []
         binding: set[str] = set()
         single: list[tuple[int, str, str, str]] = []
-        quarantine_ends: list[dt.date] = []
+        lifts: dict[str, list[dt.date]] = defaultdict(list)
         order = list(STAFF_RULES)
         for w in holders:
             rules, names, detail = self._worker_rules(w, home_id, d, shift, role)
@@ -160,19 +182,21 @@ class StaffingCauses(PlanView):
                 continue
             blocked.append(f"{w.id}:{rules[0]}" + (f"@{detail}" if detail else ""))
             reasons[rules[0]] += 1
-            if rules[0] == "quarantine":
-                quarantine_ends.append(self.quarantine_ends(w, home_id))
+            if rules[0] in _STARTS and detail:
+                lifts[rules[0]].append(dt.date.fromisoformat(detail))
             if len(rules) == 1:
                 single.append((order.index(rules[0]), w.id, rules[0], detail))
         text = "; ".join(
             f"{n} {STAFF_RULES[why]}"
-            + (f" (ends {min(quarantine_ends)})" if why == "quarantine" else "")
+            + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
             for why, n in reasons.most_common()
         )
         single.sort(key=lambda x: (x[0], x[3], x[1]))
         line = tuple(wid for _o, wid, _r, _x in single[:NEXT_IN_LINE])
         rule = reasons.most_common(1)[0][0]
-        when = min(quarantine_ends) if rule == "quarantine" else date
+        when = min(lifts[rule]) if lifts[rule] else date
+        if rule == "test_validity":
+            want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
         sentence = f"all {len(available)} available {role}s unusable: {text}"
         if line:
             sentence += f"; next in line: {', '.join(line)} (one rule each)"
