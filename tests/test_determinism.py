@@ -75,7 +75,7 @@ def test_two_plan_runs_write_byte_identical_tables(tmp_path: Path, city: str) ->
         scenario.write_text(dump_scenario(generate(homes=12, workers=16, days=10, seed=5)))
     plan_in_new_process(scenario, tmp_path / "one", hash_seed="1")
     plan_in_new_process(scenario, tmp_path / "two", hash_seed="2")
-    assert assert_same_plans(tmp_path / "one", tmp_path / "two") == 7
+    assert assert_same_plans(tmp_path / "one", tmp_path / "two") == 8
     summary = json.loads((tmp_path / "one" / SUMMARY).read_text())
     assert summary["workers"] == 2 and summary["seed"] == 3
     # The generated city's search is cut short by the deterministic-time limit, not ended.
