@@ -119,7 +119,7 @@ def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
     """test[w,s,t] for workers who may start at a new home after their last test expires."""
     new_days = new_home_days(ctx, sv)
     for worker in ctx.scenario.workers:
-        covered = _valid_until(ctx, worker)
+        covered = valid_until(ctx, worker)
         if not any(d > covered for d in new_days.get(worker.id, {})):
             continue
         cohort = test_cohort(worker)
@@ -130,11 +130,25 @@ def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
                 ctx.book(SlotBooking(var, site.id, t, cohort))
 
 
-def _valid_until(ctx: Context, worker: Worker) -> int:
+def valid_until(ctx: Context, worker: Worker) -> int:
     """Last day index covered by the worker's existing negative test (-1 if none)."""
     if worker.last_negative_test is None:
         return -1
     return ctx.day(worker.last_negative_test) + ctx.policy.predeployment_test_valid_days
+
+
+def first_tested_start(ctx: Context, worker: Worker) -> int:
+    """First day index a new pre-deployment test lets the worker start at a new home: a
+    swab booked at the first site-day open to the worker's cohort, once its result is back
+    (`ctx.days` if no test in the horizon can). The causes of unmet shifts read it, so
+    that they name the test rule from the same site-days the model offers."""
+    valid = ctx.policy.predeployment_test_valid_days
+    starts = [
+        t + site.result_days
+        for site, t in ctx.site_days(test_cohort(worker), authority=worker.authority)
+        if t + site.result_days < ctx.days and site.result_days <= valid
+    ]
+    return min(starts, default=ctx.days)
 
 
 def new_home_days(ctx: Context, sv: StaffingVars) -> dict[str, dict[int, list[Var]]]:
@@ -324,7 +338,7 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
     for (w, site_id, t), var in sv.tests.items():
         tests_of[w].append((site_id, t, var))
     for worker_id, new in sorted(new_home_days(ctx, sv).items()):
-        covered = _valid_until(ctx, workers[worker_id])
+        covered = valid_until(ctx, workers[worker_id])
         if all(d <= covered for d in new):
             continue
         tests = tests_of[worker_id]

@@ -24,11 +24,16 @@ from scheduler.plan import (
     TestBooking,
     UnmetNeed,
 )
+from scheduler.unmet_words import unmet_sentence
 
 TESTING = "testing_roster.csv"
 STAFF = "staff_roster.csv"
 ISOLATION = "isolation_placements.csv"
 UNMET = "unmet.csv"
+"""One row per unmet need for the planner: the columns a filter needs and one sentence."""
+UNMET_DETAIL = "unmet_detail.csv"
+"""The machine detail of each `unmet.csv` row, keyed by its `id`: the full cause, every
+tight rule by name, who was next in line, each blocked worker, the remedy."""
 RISK = "risk.csv"
 SUMMARY = "summary.json"
 SCENARIO = "scenario.yaml"
@@ -38,7 +43,9 @@ CHANGES = "changes.csv"
 """Only in a re-plan's folder: what moved against the previous plan, and why."""
 BRIEF = "brief.html"
 """The director's one-page brief on the plan's first two days (`scheduler.brief`)."""
-PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO, CHANGES, BRIEF})
+PLAN_FILES = frozenset(
+    {TESTING, STAFF, ISOLATION, UNMET, UNMET_DETAIL, RISK, SUMMARY, SCENARIO, CHANGES, BRIEF}
+)
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     TESTING: (
@@ -75,17 +82,24 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     UNMET: (
         UnmetNeed,
         [
+            "id",
             "date",
             "home_id",
-            "home_name",
             "kind",
-            "detail",
             "amount",
             "risk",
             "cause_family",
+            "summary",
+        ],
+    ),
+    UNMET_DETAIL: (
+        UnmetNeed,
+        [
+            "id",
+            "detail",
+            "cause_rule",
             "cause_resource",
             "cause",
-            "cause_rule",
             "cause_date",
             "binding",
             "next_in_line",
@@ -111,9 +125,12 @@ _FIELDS = {
 
 def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
     names = {h.id: h.name for h in scenario.homes}
-    tables = {}
+    tables: dict[str, pd.DataFrame] = {}
     for attr, filename in _FIELDS.items():
         if filename == CHANGES and not plan.summary.previous:
+            continue
+        if filename == UNMET:
+            tables |= _unmet_tables(plan, names)
             continue
         _model, columns = _COLUMNS[filename]
         rows = [r.model_dump(mode="json") for r in getattr(plan, attr)]
@@ -122,6 +139,20 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
             frame.insert(columns.index("home_name"), "home_name", frame["home_id"].map(names))
         tables[filename] = frame
     return tables
+
+
+def _unmet_tables(plan: Plan, names: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """`unmet.csv` and `unmet_detail.csv`, one row each per unmet need, sharing the row's
+    `id` (its 1-based place in the plan's order, so the same plan gives the same ids)."""
+    rows = [
+        u.model_dump(mode="json")
+        | {"id": i, "summary": unmet_sentence(u, names.get(u.home_id or ""))}
+        for i, u in enumerate(plan.unmet, start=1)
+    ]
+    return {
+        filename: pd.DataFrame(rows, columns=_COLUMNS[filename][1])
+        for filename in (UNMET, UNMET_DETAIL)
+    }
 
 
 def write_plan(plan: Plan, scenario: Scenario, out_dir: str | Path) -> Path:
@@ -150,7 +181,10 @@ def read_plan(plan_dir: str | Path) -> Plan:
         model, _columns = _COLUMNS[filename]
         if filename == CHANGES and not (folder / filename).exists():
             continue  # not a re-plan
-        parts[attr] = _read_rows(folder / filename, model)
+        records = _records(folder / filename)
+        if filename == UNMET:
+            records = _with_unmet_detail(records, folder)
+        parts[attr] = _validated(filename, records, model)
     try:
         summary = Summary.model_validate_json((folder / SUMMARY).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -158,13 +192,33 @@ def read_plan(plan_dir: str | Path) -> Plan:
     return Plan(summary=summary, **parts)
 
 
-def _read_rows(path: Path, model: type[BaseModel]) -> list[Any]:
+def _records(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         raise PlanReadError(f"{path}: missing")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
+def _with_unmet_detail(records: list[dict[str, str]], folder: Path) -> list[dict[str, str]]:
+    """Each `unmet.csv` row joined with its `unmet_detail.csv` row by `id`; a folder
+    written before the split (no `id` column) holds every field in `unmet.csv` already."""
+    if not records or "id" not in records[0]:
+        return records
+    detail = {r.get("id", ""): r for r in _records(folder / UNMET_DETAIL)}
+    joined = []
+    for i, record in enumerate(records):
+        if record["id"] not in detail:
+            raise PlanReadError(
+                f"{UNMET} row {i + 2}: id {record['id']!r} has no row in {UNMET_DETAIL}"
+            )
+        joined.append(detail[record["id"]] | record)
+    return joined
+
+
+def _validated(filename: str, records: list[dict[str, str]], model: type[BaseModel]) -> list[Any]:
     fields = set(model.model_fields)
     rows = []
-    for i, record in enumerate(frame.to_dict(orient="records")):
+    for i, record in enumerate(records):
         # An empty cell means "not given": the field's default (None or "") applies.
         data = {k: v for k, v in record.items() if k in fields and v != ""}
         try:
@@ -172,5 +226,5 @@ def _read_rows(path: Path, model: type[BaseModel]) -> list[Any]:
         except ValueError as exc:
             first = str(exc).splitlines()
             detail = first[1] + ": " + first[2].strip() if len(first) > 2 else first[0]
-            raise PlanReadError(f"{path.name} row {i + 2}: {detail}") from None
+            raise PlanReadError(f"{filename} row {i + 2}: {detail}") from None
     return rows

@@ -38,6 +38,7 @@ def test_plan_writes_every_table_with_reasons(tiny_plan: Path) -> None:
         "staff_roster.csv",
         "isolation_placements.csv",
         "unmet.csv",
+        "unmet_detail.csv",
         "risk.csv",
         "summary.json",
         "scenario.yaml",
@@ -52,7 +53,7 @@ def test_plan_writes_every_table_with_reasons(tiny_plan: Path) -> None:
     staff = pd.read_csv(tiny_plan / "staff_roster.csv")
     assert len(staff) > 0 and staff["reason"].str.contains("short").all()
     unmet = pd.read_csv(tiny_plan / "unmet.csv")
-    assert unmet["cause"].str.len().min() > 0
+    assert unmet["summary"].str.len().min() > 0
     risk = pd.read_csv(tiny_plan / "risk.csv")
     parts = [c for c in risk.columns if c not in ("home_id", "home_name", "date", "score")]
     assert (risk[parts].sum(axis=1) == risk["score"]).all()

@@ -1,0 +1,108 @@
+"""The record of a binding cause and the reading it rests on: each hard rule's activity at
+the solved plan, so that a move (one more swab, one more worker on a shift, one more
+admission) can be tested against the rules it would break."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from constraints.build import BuiltModel
+from constraints.model import Constraint, Var
+
+NEXT_IN_LINE = 3
+"""How many homes (or workers) close to getting the binding resource a cause names."""
+
+
+@dataclass(frozen=True)
+class Cause:
+    """The binding cause of one unmet need: `family`, `rule` (a constraint name prefix or a
+    rule kept by construction), `resource` (site, facility or role) and `date` are for
+    machines; `text` is the sentence; `binding` the tight constraints by name; `next_in_line`
+    who was closest to getting the resource; `blocked` each candidate worker's rule as
+    `worker:rule[@home or date]`; `remedy` the cheapest change that would have met more."""
+
+    family: str
+    resource: str
+    text: str
+    rule: str = ""
+    date: dt.date | None = None
+    binding: tuple[str, ...] = ()
+    next_in_line: tuple[str, ...] = ()
+    blocked: tuple[str, ...] = ()
+    remedy: str = ""
+
+
+def rule_of(name: str) -> str:
+    """`site_capacity[local,2020-06-02]` -> `site_capacity`."""
+    return name.split("[", 1)[0]
+
+
+def ranges(days: Iterable[dt.date]) -> str:
+    """`2020-06-02..2020-06-04, 2020-06-07` from a set of dates."""
+    ordered = sorted(set(days))
+    parts: list[str] = []
+    run: list[dt.date] = []
+    for day in ordered:
+        if run and (day - run[-1]).days != 1:
+            parts.append(_run(run))
+            run = []
+        run.append(day)
+    if run:
+        parts.append(_run(run))
+    return ", ".join(parts)
+
+
+def key_date(name: str) -> dt.date:
+    """The date that ends a model name's key: `bed_occupancy[hotel,2020-06-02]`."""
+    return dt.date.fromisoformat(name.rstrip("]").rsplit(",", 1)[-1])
+
+
+def _run(run: list[dt.date]) -> str:
+    return str(run[0]) if len(run) == 1 else f"{run[0]}..{run[-1]}"
+
+
+class Tightness:
+    """Each hard rule's activity at the plan, to test moves against its bounds."""
+
+    def __init__(self, built: BuiltModel, values: list[int]) -> None:
+        self.model = built.model
+        self.values = values
+        self.rules = [c for c in self.model.constraints if c.tier == 1]
+        self.activity = [sum(k * values[v] for v, k in c.terms) for c in self.rules]
+        self.touching: dict[Var, list[tuple[int, int]]] = defaultdict(list)
+        for i, c in enumerate(self.rules):
+            for v, k in c.terms:
+                self.touching[v].append((i, k))
+
+    def blocking(self, move: dict[Var, int]) -> list[Constraint]:
+        """The hard rules `move` (variable -> change) would break, with the variables'
+        own bounds as pseudo-rules named after the variable."""
+        broken: list[Constraint] = []
+        for v, dv in move.items():
+            var = self.model.variables[v]
+            if not var.lb <= self.values[v] + dv <= var.ub:
+                broken.append(Constraint(var.name, "bound", ((v, 1),), var.lb, var.ub))
+        change: dict[int, int] = defaultdict(int)
+        for v, dv in move.items():
+            for i, k in self.touching[v]:
+                change[i] += k * dv
+        for i, delta in change.items():
+            c = self.rules[i]
+            total = self.activity[i] + delta
+            if (c.lb is not None and total < c.lb) or (c.ub is not None and total > c.ub):
+                broken.append(c)
+        return broken
+
+
+class PlanView:
+    """What every family's cause finder reads: the model, the plan's values and the rules'
+    tightness at them (built once, shared by the three families)."""
+
+    def __init__(self, built: BuiltModel, values: list[int], tight: Tightness) -> None:
+        self.built = built
+        self.ctx = built.ctx
+        self.values = values
+        self.tight = tight

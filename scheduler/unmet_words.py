@@ -1,0 +1,113 @@
+"""One plain sentence per unmet need, for the planner's `unmet.csv`: what is unmet, where
+and when, the rule that binds it and the change that would meet it.
+
+The sentence is rendered from the structured cause alone (`cause_rule`, `cause_resource`,
+`cause_date`, `blocked`, `remedy`), never from the long `cause` text, so it says what the
+cause finder found and reads the same for a plan folder written before it existed. It
+has no commas, so a CSV cell holding it needs no quotes, and it stays short: the machine
+detail (every tight constraint, every blocked worker) is in `unmet_detail.csv`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from scenarios.words import count
+from scheduler.plan import UnmetKind, UnmetNeed
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+_WORKERS_ARE: dict[str, str] = {
+    "one_home": "placed elsewhere",
+    "one_shift_a_day": "on other shifts",
+    "rest_after_night": "resting after a night shift",
+    "max_per_7_days": "at the 7-day shift limit",
+    "max_consecutive_days": "at the consecutive-days limit",
+    "max_shifts": "at their own shift limit",
+    "test_validity": "without a valid test",
+    "quarantine": "in quarantine",
+}
+"""What the workers a staffing rule stops are, as a sentence says it."""
+
+_LIFTS: dict[str, str] = {"quarantine": " until {}", "test_validity": " (earliest start {})"}
+"""When a rule kept by construction lets a worker start (the cause's date)."""
+
+_STAFF_FIX: dict[str, str] = {"test_validity": "agency or NHS staff"}
+"""The change that meets a shift when no bank worker can start in time; else one more
+available worker."""
+
+_WHY: dict[str, str] = {
+    "site_capacity": "site {resource} full",
+    "mobile_unit_visits": "mobile unit {resource} at its visit limit",
+    "lead_time": "site {resource} books too late (lead time)",
+    "result_days": "results come back too late",
+    "site_accepts": "no test channel takes them",
+    "cohort_size": "one swab per person a day",
+    "bed_occupancy": "{resource} full from {date}",
+    "facility_accepts": "no facility takes this need",
+    "availability": "no {role} available then",
+    "role": "no bank worker holds the role",
+    "time_limit": "the search ended first",
+}
+"""The binding rule in a few words, by `cause_rule`; any other rule is named as it is."""
+
+
+def short_date(day: dt.date) -> str:
+    """`2 Jun`, the same in every locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def unmet_sentence(u: UnmetNeed, home_name: str | None) -> str:
+    """What, where and when; why; and the fix, as one sentence."""
+    return f"{_what(u, home_name)}: {_why(u)}; {_fix(u)}."
+
+
+def _plain(role: str) -> str:
+    """`senior_carer` -> `senior carer`, `one_to_one` -> `one-to-one`."""
+    return role.replace("_to_", "-to-").replace("_", " ")
+
+
+def _what(u: UnmetNeed, home_name: str | None) -> str:
+    at = f" at {home_name}" if home_name else ""
+    when = short_date(u.date)
+    if u.kind == UnmetKind.SHIFT:
+        shift, _, role = u.detail.partition(" shift, ")
+        return f"{count(u.amount, f'{_plain(role)} {shift} shift')} short{at} on {when}"
+    if u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
+        cohort = u.detail.split(":", 1)[0]
+        return f"{u.amount} {cohort}{at} untested by {when}"
+    request = u.detail.split(" (", 1)[0]
+    origin = f" from {home_name}" if home_name else ""
+    if u.kind == UnmetKind.ISOLATION_WAIT:
+        return f"isolation {request}{origin} waited {count(u.amount, 'day')} from {when}"
+    return f"isolation {request}{origin} not placed from {when}"
+
+
+def _why(u: UnmetNeed) -> str:
+    if not u.cause_family:
+        return "cause not computed"
+    role = _plain(u.cause_resource)
+    if u.cause_rule in _WORKERS_ARE and u.blocked:
+        rules = Counter(entry.split(":", 1)[1].split("@", 1)[0] for entry in u.blocked.split())
+        stopped, of = rules[u.cause_rule], rules.total()
+        share = "all" if stopped == of else f"{stopped} of"
+        text = f"{share} {count(of, f'available {role}')} {_WORKERS_ARE[u.cause_rule]}"
+        if u.cause_rule in _LIFTS and u.cause_date:
+            text += _LIFTS[u.cause_rule].format(short_date(u.cause_date))
+        return text
+    template = _WHY.get(u.cause_rule, u.cause_rule or u.cause_family)
+    date = short_date(u.cause_date) if u.cause_date else "then"
+    return template.format(resource=u.cause_resource.replace(",", " and "), role=role, date=date)
+
+
+def _fix(u: UnmetNeed) -> str:
+    if u.kind == UnmetKind.SHIFT and u.cause_family == "staffing":
+        template = _STAFF_FIX.get(u.cause_rule, "one more {role}")
+        return "fix: " + template.format(role=_plain(u.cause_resource))
+    if not u.remedy:
+        return "no single change found"
+    remedy = _ISO.sub(lambda m: short_date(dt.date.fromisoformat(m.group(0))), u.remedy)
+    return "fix: " + remedy.replace(", ", " and ").replace(" at site ", " at ")
