@@ -4,6 +4,7 @@ and read back."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 from scenarios.load import dump_scenario
 from scenarios.risk import RISK_PARTS, RiskParts
 from scenarios.schema import Scenario
+from scheduler.handouts import home_sheets, site_lists, worker_rosters
 from scheduler.outdir import staged_dir
 from scheduler.plan import (
     Change,
@@ -35,7 +37,19 @@ SCENARIO = "scenario.yaml"
 re-planned on its own."""
 CHANGES = "changes.csv"
 """Only in a re-plan's folder: what moved against the previous plan, and why."""
-PLAN_FILES = frozenset({TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO, CHANGES})
+WORKER_ROSTERS = "worker_rosters.csv"
+SITE_LISTS = "site_lists.csv"
+HOME_SHEETS = "home_sheets.csv"
+HANDOUTS: dict[str, Callable[[Plan, Scenario], pd.DataFrame]] = {
+    WORKER_ROSTERS: worker_rosters,
+    SITE_LISTS: site_lists,
+    HOME_SHEETS: home_sheets,
+}
+"""The tables sent out to the people who act on the plan (`scheduler.handouts`): written
+with the plan, never read back, since they only rearrange what the other tables hold."""
+PLAN_FILES = frozenset(
+    {TESTING, STAFF, ISOLATION, UNMET, RISK, SUMMARY, SCENARIO, CHANGES, *HANDOUTS}
+)
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     TESTING: (
@@ -118,7 +132,7 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
         if "home_name" in columns:
             frame.insert(columns.index("home_name"), "home_name", frame["home_id"].map(names))
         tables[filename] = frame
-    return tables
+    return tables | {filename: build(plan, scenario) for filename, build in HANDOUTS.items()}
 
 
 def write_plan(plan: Plan, scenario: Scenario, out_dir: str | Path) -> Path:
