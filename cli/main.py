@@ -251,8 +251,8 @@ def plan(
     click.echo(summary_text(s, result, out))
     click.echo(f"independent check: {count(len(violations), 'violation')}")
     click.echo(f"files written ({len(written)}):")
-    for path in written:
-        click.echo(f"  {path}")
+    for file in written:
+        click.echo(f"  {file}")
     for v in violations:
         click.echo(f"  {v}", err=True)
     if result.summary.solver_failure:
