@@ -188,12 +188,14 @@ def plan(
 
     \b
     Writes testing_roster.csv, staff_roster.csv, isolation_placements.csv,
-    unmet.csv, risk.csv, summary.json and scenario.yaml; re-checks the plan
-    independently.
+    unmet.csv, risk.csv, summary.json and scenario.yaml, and the hand-outs
+    worker_rosters.csv, site_lists.csv and home_sheets.csv; re-checks the plan
+    independently; lists every file it wrote.
     \b
     Example:
       carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --xlsx plan.xlsx
     """
+    written: list[Path] = []
     with PlanProgress() as progress:
         s = load_scenario(scenario)
         check_output_dir(out, PLAN_FILES, "a plan")
@@ -202,6 +204,7 @@ def plan(
                 raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
             write_model_file(s, write_model)
             click.echo(f"wrote {write_model}")
+            written.append(write_model)
         settings = SolverSettings(
             time_limit=time_limit,
             workers=workers,
@@ -242,11 +245,14 @@ def plan(
                 ],
             )
         progress.stage("writing")
-        write_plan(result, s, out)
+        written += sorted(write_plan(result, s, out).iterdir())
         if xlsx is not None:
-            write_workbook(result, s, xlsx)
+            written.append(write_workbook(result, s, xlsx))
     click.echo(summary_text(s, result, out))
     click.echo(f"independent check: {count(len(violations), 'violation')}")
+    click.echo(f"files written ({len(written)}):")
+    for file in written:
+        click.echo(f"  {file}")
     for v in violations:
         click.echo(f"  {v}", err=True)
     if result.summary.solver_failure:

@@ -336,6 +336,7 @@ def _regional_sites(parts: Sequence[Scenario], every: int) -> list[TestSite]:
                 update={
                     "id": f"regional-{first // every + 1}",
                     "name": "Regional testing site",
+                    "address": f"Example Regional Hub {first // every + 1}, Example Road",
                     "authority": owners[0],
                     "shared_with": owners[1:],
                 }
@@ -407,6 +408,7 @@ def _build(spec: _Spec) -> Scenario:
     sites = list(spec.sites) if spec.sites is not None else _sites(rng["sites"], homes, horizon)
     workers = _workers(rng["workers"], spec.workers, homes, short_ids, horizon)
     homes = _with_shortfalls(rng["shortfalls"], homes, short_ids, workers, horizon)
+    homes, workers = _with_contacts(homes, workers)
     facilities = _facilities(spec.facility_beds or _scaled_facility_beds(spec.homes))
     hospital = spec.hospital_discharges
     if hospital is None:
@@ -653,6 +655,8 @@ def _local_site(capacity: int) -> TestSite:
         cohorts=[Cohort.STAFF, Cohort.RESIDENTS, Cohort.AGENCY, Cohort.ADMISSIONS],
         lead_days=0,
         result_days=1,
+        address="Example Park and Ride, Example Way",
+        hours="08:00-12:00",
     )
 
 
@@ -668,6 +672,8 @@ def _national_portal(capacity: int, days: int) -> TestSite:
         home_types=[NURSING, RESIDENTIAL, SUBSTANCE],
         lead_days=min(3, days - 1),
         result_days=2,
+        address="Test kit posted to the home or worker",
+        hours="kit arrives by post; swab on the day booked",
     )
 
 
@@ -691,6 +697,8 @@ def _sites(rng: random.Random, homes: Sequence[Home], horizon: Horizon) -> list[
                 lead_days=min(1, horizon.days - 1),
                 result_days=2,
                 max_homes_per_day=2,
+                address="Visits the home",
+                hours="09:00-16:00",
             )
         )
     rest = max(2, total - mobile)
@@ -920,6 +928,32 @@ class _HomeGaps:
                 self.short.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2].value)
             )
         ]
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def _with_contacts(
+    homes: Sequence[Home], workers: Sequence[Worker]
+) -> tuple[list[Home], list[Worker]]:
+    """Obviously fictitious addresses and numbers, derived from each record's place in its
+    list: no random draw, so adding them changed nothing else a seed gives. Mobiles are in
+    Ofcom's range reserved for drama (07700 900xxx); landlines in an unallocated one."""
+    return (
+        [
+            h.model_copy(
+                update={
+                    "address": f"{i} Example Street, {h.locality.title()}",
+                    "report_to": f"Duty manager, 01752 000 {i % 1000:03d}",
+                }
+            )
+            for i, h in enumerate(homes, start=1)
+        ],
+        [
+            w.model_copy(update={"phone": f"07700 900 {i % 1000:03d}"})
+            for i, w in enumerate(workers, start=1)
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- isolation

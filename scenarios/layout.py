@@ -95,6 +95,8 @@ HOMES = TableSpec(
         Column("last_tested.agency", date, synonyms=("agency last tested",)),
         Column("locality", synonyms=("area", "district")),
         *COORDINATES,
+        Column("address", synonyms=("home address", "postal address")),
+        Column("report_to", synonyms=("report to", "reporting contact", "contact on arrival")),
     ),
 )
 
@@ -122,6 +124,7 @@ WORKERS = TableSpec(
         Column("last_negative_test", date, synonyms=("last test", "negative test")),
         Column("locality", synonyms=("area", "district")),
         *COORDINATES,
+        Column("phone", synonyms=("phone number", "mobile", "telephone", "contact number")),
     ),
     date_columns=True,
 )
@@ -158,6 +161,8 @@ SITES = TableSpec(
         Column("lead_days", whole, synonyms=("lead time",)),
         Column("result_days", whole, synonyms=("turnaround", "days to result")),
         Column("max_homes_per_day", whole, synonyms=("max homes",)),
+        Column("address", synonyms=("site address", "location")),
+        Column("hours", synonyms=("opening hours", "opening times", "arrival window")),
     ),
 )
 

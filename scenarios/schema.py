@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,12 @@ from scenarios.limits import MAX_HORIZON_DAYS
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+def contact(description: str) -> Any:
+    """An optional contact field: free text, empty by default. The plan never reads it;
+    it is copied onto the hand-outs (`scheduler.handouts`) so they can be sent as written."""
+    return Field(default="", description=description)
 
 
 # --------------------------------------------------------------------------- places
@@ -412,6 +418,11 @@ class Home(Located):
     authority: AuthorityId = Field(
         default=None, description="The home's local authority; omitted: the unnamed one."
     )
+    address: str = contact("Where an arriving bank worker goes; on their roster.")
+    report_to: str = contact(
+        "Whom an arriving bank worker reports to, e.g. 'Duty manager, 01752 000 001'; on "
+        "their roster."
+    )
 
     def cohort_size(self, cohort: Cohort) -> int:
         sizes = {
@@ -455,6 +466,10 @@ class TestSite(Served):
     result_days: NonNegativeInt = Field(default=1, description="Days from swab to result.")
     max_homes_per_day: PositiveInt | None = Field(
         default=None, description="Mobile units only: homes it can visit in a day."
+    )
+    address: str = contact("Where a worker goes for a pre-deployment test; on their roster.")
+    hours: str = contact(
+        "When to arrive, as text (e.g. '08:00-12:00'); on workers' rosters and the site's list."
     )
 
     def accepts(self, cohort: Cohort, home_type: HomeType | None = None) -> bool:
@@ -539,6 +554,7 @@ class Worker(Served, Located):
     locality: str = "central"
     latitude: Latitude = None
     longitude: Longitude = None
+    phone: str = contact("The worker's own number: on their own roster lines only.")
 
     def available_on(self, day: dt.date, shift: Shift) -> bool:
         return any(a.from_ <= day <= a.last and shift in a.shifts for a in self.availability)

@@ -4,6 +4,7 @@ and read back."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from scenarios.load import dump_scenario
 from scenarios.risk import RISK_PARTS, RiskParts
 from scenarios.schema import Scenario
 from scheduler.brief import render_brief
+from scheduler.handouts import home_sheets, site_lists, worker_rosters
 from scheduler.outdir import staged_dir
 from scheduler.plan import (
     Change,
@@ -43,8 +45,30 @@ CHANGES = "changes.csv"
 """Only in a re-plan's folder: what moved against the previous plan, and why."""
 BRIEF = "brief.html"
 """The director's one-page brief on the plan's first two days (`scheduler.brief`)."""
+WORKER_ROSTERS = "worker_rosters.csv"
+SITE_LISTS = "site_lists.csv"
+HOME_SHEETS = "home_sheets.csv"
+HANDOUTS: dict[str, Callable[[Plan, Scenario], pd.DataFrame]] = {
+    WORKER_ROSTERS: worker_rosters,
+    SITE_LISTS: site_lists,
+    HOME_SHEETS: home_sheets,
+}
+"""The tables sent out to the people who act on the plan (`scheduler.handouts`): written
+with the plan, never read back, since they only rearrange what the other tables hold."""
 PLAN_FILES = frozenset(
-    {TESTING, STAFF, ISOLATION, UNMET, UNMET_DETAIL, RISK, SUMMARY, SCENARIO, CHANGES, BRIEF}
+    {
+        TESTING,
+        STAFF,
+        ISOLATION,
+        UNMET,
+        UNMET_DETAIL,
+        RISK,
+        SUMMARY,
+        SCENARIO,
+        CHANGES,
+        BRIEF,
+        *HANDOUTS,
+    }
 )
 
 _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
@@ -138,7 +162,7 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
         if "home_name" in columns:
             frame.insert(columns.index("home_name"), "home_name", frame["home_id"].map(names))
         tables[filename] = frame
-    return tables
+    return tables | {filename: build(plan, scenario) for filename, build in HANDOUTS.items()}
 
 
 def _unmet_tables(plan: Plan, names: dict[str, str]) -> dict[str, pd.DataFrame]:

@@ -8,8 +8,10 @@ how a rota and a testing round are read on paper.
 
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
-from scheduler.plan import Plan
-from scheduler.report_data import kpi_label, latest_risk, staff_grid, tests_grid
-from scheduler.tables import ISOLATION, RISK, STAFF, TESTING, UNMET, plan_tables
+from scheduler.plan import Plan, ShiftAssignment
+from scheduler.report_data import horizon_dates, kpi_label, latest_risk, staff_grid, tests_grid
+from scheduler.tables import (
+    HOME_SHEETS,
+    ISOLATION,
+    RISK,
+    SITE_LISTS,
+    STAFF,
+    TESTING,
+    UNMET,
+    WORKER_ROSTERS,
+    plan_tables,
+)
 
 TABLE_SHEETS: dict[str, str] = {
     "Testing roster": TESTING,
@@ -32,6 +44,9 @@ TABLE_SHEETS: dict[str, str] = {
     "Isolation": ISOLATION,
     "Unmet needs": UNMET,
     "Risk scores": RISK,
+    "Worker rosters": WORKER_ROSTERS,
+    "Site lists": SITE_LISTS,
+    "Home sheets": HOME_SHEETS,
 }
 """Sheet title -> the CSV it mirrors, in the order the sheets appear."""
 
@@ -72,6 +87,7 @@ def build_workbook(plan: Plan, scenario: Scenario, today: dt.date) -> Workbook:
     _colour_rag(homes)
     _staff_grid_sheet(book.create_sheet("Staff grid"), plan, scenario)
     _tests_grid_sheet(book.create_sheet("Tests grid"), plan, scenario)
+    _deployment_grid_sheet(book.create_sheet("Deployment grid"), plan, scenario)
     return book
 
 
@@ -142,7 +158,7 @@ def _cell(column: str, value: Any) -> Any:
         return None
     if hasattr(value, "item"):  # numpy scalar
         value = value.item()
-    if (column == "date" or column.endswith("_date")) and isinstance(value, str):
+    if (column == "date" or column.endswith("_date")) and isinstance(value, str) and value:
         return dt.date.fromisoformat(value)
     return value
 
@@ -222,6 +238,45 @@ def _tests_grid_sheet(ws: Worksheet, plan: Plan, scenario: Scenario) -> None:
         cells = [grid.tests.get((hid, d)) for d in grid.dates]
         _append(ws, [hid, name, *cells, grid.total(hid)])
     _fit_grid(ws, first_widths=[10, 24], cell_width=10)
+
+
+def home_fills(scenario: Scenario) -> dict[str, PatternFill]:
+    """A pale colour per home, by its place in the scenario: hues a golden-ratio turn apart,
+    so homes near each other in the list differ most, and a home keeps its colour from one
+    day's plan to the next while the scenario's list of homes stays the same."""
+    fills = {}
+    for i, h in enumerate(scenario.homes):
+        red, green, blue = colorsys.hsv_to_rgb((i * 0.618033988749895) % 1.0, 0.30, 0.98)
+        colour = f"{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
+        fills[h.id] = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+    return fills
+
+
+def _deployment_grid_sheet(ws: Worksheet, plan: Plan, scenario: Scenario) -> None:
+    """The deployed workers only, in the worker rosters' order (name, then id), each shift
+    cell "shift home name" filled with its home's colour, so a coordinator sees at a glance
+    who is where; the Staff grid lists every worker by home id."""
+    names = {w.id: w.name for w in scenario.workers}
+    homes = {h.id: h.name for h in scenario.homes}
+    fills = home_fills(scenario)
+    days: dict[str, dict[dt.date, list[ShiftAssignment]]] = defaultdict(lambda: defaultdict(list))
+    for s in sorted(plan.shifts, key=lambda s: (s.date, s.shift)):
+        days[s.worker_id][s.date].append(s)
+    dates = horizon_dates(scenario)
+    _grid_header(ws, ["worker_id", "worker_name"], dates, ["shifts"])
+    for wid in sorted(days, key=lambda w: (names.get(w, ""), w)):
+        worked = days[wid]
+        cells = [
+            "; ".join(f"{s.shift} {homes.get(s.home_id, s.home_id)}" for s in worked[d])
+            if d in worked
+            else None
+            for d in dates
+        ]
+        _append(ws, [wid, names.get(wid, ""), *cells, sum(map(len, worked.values()))])
+        for column, d in enumerate(dates, start=3):
+            if d in worked and worked[d][0].home_id in fills:
+                ws.cell(row=ws.max_row, column=column).fill = fills[worked[d][0].home_id]
+    _fit_grid(ws, first_widths=[10, 20], cell_width=18)
 
 
 def _fit_grid(ws: Worksheet, first_widths: list[int], cell_width: int) -> None:

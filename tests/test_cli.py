@@ -43,6 +43,9 @@ def test_plan_writes_every_table_with_reasons(tiny_plan: Path) -> None:
         "summary.json",
         "scenario.yaml",
         "brief.html",
+        "worker_rosters.csv",
+        "site_lists.csv",
+        "home_sheets.csv",
     }
     assert load_scenario(tiny_plan / "scenario.yaml") == load_scenario(TINY)
     summary = json.loads((tiny_plan / "summary.json").read_text())

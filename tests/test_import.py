@@ -75,6 +75,15 @@ def test_templates_import() -> None:
     assert [w.id for w in s.workers] == ["w001", "w002"]
     assert len(s.test_sites) == len(s.isolation_facilities) == len(s.isolation_requests) == 2
     assert imported.notes == []
+    assert (s.homes[0].address, s.homes[0].report_to) == (
+        "1 Example Street, North",
+        "Duty manager, 01752 000 001",
+    )
+    assert (s.test_sites[0].address, s.test_sites[0].hours) == (
+        "Example Park and Ride, Example Way",
+        "08:00-12:00",
+    )
+    assert [w.phone for w in s.workers] == ["07700 900 001", "07700 900 002"]
 
 
 def test_template_with_availability_by_date() -> None:
@@ -163,7 +172,7 @@ def workers_grid(tiny: Scenario, code: dict[tuple[str, ...], str]) -> pd.DataFra
         row: dict[str, object] = {"Worker ID": w.id, "Name": w.name, "Role": "; ".join(w.roles)}
         row |= {"Kind": w.kind.value, "Last test": w.last_negative_test, "Locality": w.locality}
         row |= {"max_shifts": w.max_shifts, "current_home": w.home_history.current_home}
-        row |= {"last_shift": w.home_history.last_shift}
+        row |= {"last_shift": w.home_history.last_shift, "Mobile": w.phone}
         for d in dates:
             shifts = tuple(s for s in ("day", "night") if w.available_on(d, s))  # type: ignore[arg-type]
             row[d.strftime("%d/%m/%Y")] = code.get(shifts, "")
@@ -428,7 +437,7 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "agency_staff, cqc_rating, rag_overall, rag_ppe, rag_workforce, outbreak_status, "
         "outbreak_since, resident_cases, staff_cases, deaths_7d, can_isolate, "
         "last_tested_staff, last_tested_residents, last_tested_agency, locality, latitude, "
-        "longitude)",
+        "longitude, address, report_to)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
         "recent-shifts, sites, facilities, requests, details, cqc)",
     ]
@@ -456,6 +465,34 @@ def test_import_refuses_other_errors_with_exit_2(tmp_path: Path) -> None:
     code, output = run_import("-o", tmp_path / "x.yaml")
     assert code == 2
     assert "no homes: give --homes FILE" in output
+
+
+def test_contact_columns_are_optional_and_read_by_synonym(tiny: Scenario, tiny_dir: Path) -> None:
+    """Sheets without the contact columns import as before (empty contacts); with them,
+    under a planner's own headers, each lands on its record."""
+    for name, columns in {
+        "homes": ["address", "report_to"],
+        "sites": ["address", "hours"],
+        "workers": ["phone"],
+    }.items():
+        frame = pd.read_csv(tiny_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame.drop(columns=columns).to_csv(tiny_dir / f"{name}.csv", index=False)
+    bare = import_scenario(sources_in(tiny_dir)).scenario
+    assert {h.address + h.report_to for h in bare.homes} == {""}
+    assert {s.address + s.hours for s in bare.test_sites} == {""}
+    assert {w.phone for w in bare.workers} == {""}
+    edit_homes(tiny_dir, 3, **{"Home Address": "12 Example Street", "Report To": "Nurse, 0"})
+    sites = pd.read_csv(tiny_dir / "sites.csv", dtype=str, keep_default_na=False)
+    sites["Opening hours"] = ["08:00-12:00"]
+    sites["Site address"] = ["Example Way"]
+    sites.to_csv(tiny_dir / "sites.csv", index=False)
+    workers = pd.read_csv(tiny_dir / "workers.csv", dtype=str, keep_default_na=False)
+    workers["Mobile"] = ["07700 900 001", "", "", ""]
+    workers.to_csv(tiny_dir / "workers.csv", index=False)
+    s = import_scenario(sources_in(tiny_dir)).scenario
+    assert (s.homes[1].address, s.homes[1].report_to) == ("12 Example Street", "Nurse, 0")
+    assert (s.test_sites[0].address, s.test_sites[0].hours) == ("Example Way", "08:00-12:00")
+    assert [w.phone for w in s.workers] == ["07700 900 001", "", "", ""]
 
 
 def test_scenario_error_lines_are_plain(tiny_dir: Path) -> None:

@@ -140,7 +140,14 @@ def test_workbook_sheets_are_frozen_bold_and_filtered(
 ) -> None:
     s, plan = tiny_plan
     book = load_workbook(write_workbook(plan, s, tmp_path / "plan.xlsx", today=TODAY))
-    assert book.sheetnames == ["Summary", *TABLE_SHEETS, "Homes", "Staff grid", "Tests grid"]
+    assert book.sheetnames == [
+        "Summary",
+        *TABLE_SHEETS,
+        "Homes",
+        "Staff grid",
+        "Tests grid",
+        "Deployment grid",
+    ]
     for ws in book:
         grid = ws.title.endswith("grid")
         assert ws.freeze_panes == ("C2" if grid else "A2"), ws.title
