@@ -22,6 +22,7 @@ from scenarios.schema import Cohort, Role, Scenario, Shift
 from scheduler.baseline import plan_baseline
 from scheduler.brief import WORKERS_SHOWN, render, render_brief
 from scheduler.brief_data import HOMES_SHOWN, build_brief
+from scheduler.causes import STAFF_RULES
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -204,7 +205,7 @@ def test_brief_names_who_is_one_rule_from_an_uncovered_shift(hand: tuple[Scenari
         ("w3", "", "one_home", "h9", [0, 1], ["h1"]),
     ]
     page = render_brief(plan, s)
-    assert "no valid negative test by then" in page  # the rule in words, not its key
+    assert STAFF_RULES["test_validity"] in page  # the rule in words, not its key
 
 
 def test_a_busy_home_names_some_workers_and_counts_the_rest(
