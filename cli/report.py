@@ -81,6 +81,11 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         f"{count(len(plan.shifts), 'shift')}, {count(len(plan.placements), 'placement')}, "
         f"{count(len(plan.unmet), 'unmet need')}"
     )
+    if s.kept_before is not None:
+        lines.append(
+            f"changes: {count(len(plan.changes), 'row')}; calls: "
+            f"{count(s.workers_to_call, 'worker')}, {count(s.homes_to_call, 'home')}"
+        )
     return "\n".join(lines)
 
 

@@ -98,11 +98,15 @@ class UnmetNeed(Record):
 
 
 class Change(Record):
-    """A row of a re-plan that differs from the previous plan, with the reason it moved."""
+    """A row of a re-plan that differs from the previous plan, with the reason it moved.
+
+    `worker_id` names the bank worker whose own plan the row is (a shift, a swab before a
+    first shift), so that the people to call can be counted from the rows alone."""
 
     date: dt.date
     kind: str
     home_id: str | None = None
+    worker_id: str | None = None
     detail: str
     before: int = Field(ge=0)
     after: int = Field(ge=0)
@@ -166,6 +170,10 @@ class Summary(Record):
     """A re-plan: the previous plan's folder, and `changes` lists what moved against it."""
     kept_before: dt.date | None = None
     """A re-plan: decisions dated before this day were kept as they were."""
+    workers_to_call: int = 0
+    """A re-plan: bank workers whose own plan changed (their shifts or swabs), each once."""
+    homes_to_call: int = 0
+    """A re-plan: homes whose test bookings or isolation moves changed, each once."""
     daily: list[DayKpis] = []
     lp_bound_asked: bool = False
     """`--lp-bound` was given: the first stage's `lp_bound` says whether it was obtained."""

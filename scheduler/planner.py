@@ -14,7 +14,7 @@ from scheduler.extract import extract_plan
 from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
 from scheduler.plan import InfeasibleError, Plan, Summary
-from scheduler.replan import Previous, add_previous, changes
+from scheduler.replan import Previous, add_previous, calls, changes
 from scheduler.search_process import search_process
 from scheduler.settings import QUIET, Progress, SolverSettings
 from scheduler.solve import solve
@@ -83,7 +83,12 @@ def plan_scenario(
     )
     plan = extract_plan(built, solution, summary, settings.explain_unmet)
     if previous is not None:
-        plan = plan.model_copy(update={"changes": changes(previous, scenario, plan)})
+        moved = changes(previous, scenario, plan)
+        workers, homes = calls(moved)
+        to_call = {"workers_to_call": workers, "homes_to_call": homes}
+        plan = plan.model_copy(
+            update={"changes": moved, "summary": plan.summary.model_copy(update=to_call)}
+        )
     wall = round(time.perf_counter() - started, 3)
     return plan.model_copy(
         update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}

@@ -156,7 +156,7 @@ def changes(previous: Previous, scenario: Scenario, plan: Plan) -> list[Change]:
         ("isolation placement", _placements(previous.plan), _placements(plan)),
     ):
         for k in sorted(set(old) | set(new), key=str):
-            date, home, detail = k
+            date, home, worker, detail = k
             if date < previous.first_open or old.get(k, 0) == new.get(k, 0):
                 continue
             rows.append(
@@ -164,33 +164,77 @@ def changes(previous: Previous, scenario: Scenario, plan: Plan) -> list[Change]:
                     date=date,
                     kind=kind,
                     home_id=home,
+                    worker_id=worker,
                     detail=detail,
                     before=old.get(k, 0),
                     after=new.get(k, 0),
-                    reason=why.of(date, home, detail),
+                    reason=why.of(date, home, worker, detail),
                 )
             )
+    rows = _label_swaps(rows, why)
     return sorted(rows, key=lambda c: (c.date, c.kind, c.home_id or "", c.detail))
 
 
-Row = tuple[dt.date, str | None, str]
+def _label_swaps(rows: list[Change], why: _Reasons) -> list[Change]:
+    """A worker taken off a shift and another put on the same one (home, date, shift and
+    role) where the home's need did not change made room for nothing: it is a swap. Both
+    rows stay, because each is a call to make (one worker stood down, one booked), and
+    both carry the same reason naming the two workers, so whichever row a coordinator
+    reads first leads to the other and neither claims a need it did not serve."""
+    off: dict[Post, list[int]] = defaultdict(list)
+    on: dict[Post, list[int]] = defaultdict(list)
+    for i, c in enumerate(rows):
+        if c.kind != "shift" or c.worker_id is None or c.home_id in why.demand:
+            continue
+        post = (c.date, c.home_id, c.detail.removeprefix(f"{c.worker_id} "))
+        (off if c.after < c.before else on)[post].append(i)
+    labelled = list(rows)
+    for where, leaving in off.items():
+        for i, j in zip(leaving, on.get(where, []), strict=False):
+            gone, came = rows[i].worker_id, rows[j].worker_id
+            reason = f"swapped: {gone} replaced by {came} on the same shift"
+            if gone in why.workers:
+                reason += f" ({gone}'s availability changed)"
+            for k in (i, j):
+                labelled[k] = rows[k].model_copy(update={"reason": reason})
+    return labelled
+
+
+def calls(rows: list[Change]) -> tuple[int, int]:
+    """The people a coordinator phones about a re-plan, each once however many of their
+    rows moved: the bank workers whose own shifts or swabs changed, and the homes whose
+    test bookings or isolation moves changed (a shift is the worker's call, not the
+    home's: the home's own sheet follows from the rosters)."""
+    workers = {c.worker_id for c in rows if c.worker_id is not None}
+    homes = {c.home_id for c in rows if c.worker_id is None and c.home_id is not None}
+    return len(workers), len(homes)
+
+
+Post = tuple[dt.date, str | None, str]
+"""A shift post: date, home, and shift and role in words."""
+
+Row = tuple[dt.date, str | None, str | None, str]
+"""A plan row's date, home, the worker whose own row it is, and what it is."""
 
 
 def _bookings(plan: Plan) -> dict[Row, int]:
     rows: Counter[Row] = Counter()
     for t in plan.testing:
         who = t.worker_id or t.request_id or str(t.cohort)
-        rows[t.date, t.home_id, f"{who} at {t.site_id}"] += t.tests
+        rows[t.date, t.home_id, t.worker_id, f"{who} at {t.site_id}"] += t.tests
     return rows
 
 
 def _shifts(plan: Plan) -> dict[Row, int]:
-    return Counter((s.date, s.home_id, f"{s.worker_id} {s.shift} {s.role}") for s in plan.shifts)
+    return Counter(
+        (s.date, s.home_id, s.worker_id, f"{s.worker_id} {s.shift} {s.role}") for s in plan.shifts
+    )
 
 
 def _placements(plan: Plan) -> dict[Row, int]:
     return Counter(
-        (p.admit_date, p.from_home, f"{p.request_id} at {p.facility_id}") for p in plan.placements
+        (p.admit_date, p.from_home, None, f"{p.request_id} at {p.facility_id}")
+        for p in plan.placements
     )
 
 
@@ -221,13 +265,12 @@ class _Reasons:
         )
         self.summary = "; ".join(f"{h}: {text}" for h, text in sorted(self.demand.items()))
 
-    def of(self, date: dt.date, home: str | None, detail: str) -> str:
+    def of(self, date: dt.date, home: str | None, worker: str | None, detail: str) -> str:
         if home in self.demand:
             return f"new demand at {home}: {self.demand[home]}"
         for (site, day), text in self.lost.items():
             if day == date and f" at {site}" in detail:
                 return f"lost capacity: {text} on {day}"
-        worker = detail.split(" ", 1)[0]
         if worker in self.workers:
             return f"worker {worker}'s availability changed"
         if self.summary:

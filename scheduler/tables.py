@@ -134,7 +134,17 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     RISK: (RiskParts, ["home_id", "home_name", "date", "score", *RISK_PARTS]),
     CHANGES: (
         Change,
-        ["date", "kind", "home_id", "home_name", "detail", "before", "after", "reason"],
+        [
+            "date",
+            "kind",
+            "home_id",
+            "home_name",
+            "worker_id",
+            "detail",
+            "before",
+            "after",
+            "reason",
+        ],
     ),
 }
 _FIELDS = {

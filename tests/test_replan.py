@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ def test_a_replan_after_one_outbreak_moves_only_rows_tied_to_it(
     assert (others["after"] < others["before"]).all()
     assert others["reason"].str.contains(f"make room for higher-priority need \\({new_home}").all()
     assert not (changes["kind"] == "shift").any()
+    # No worker's plan changed; each home whose bookings moved is one call.
+    homes = changes["home_id"].nunique()
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["workers_to_call"], summary["homes_to_call"]) == (0, homes)
+    assert f"changes: {len(changes)} rows; calls: 0 workers, {homes} homes" in output
     # Decisions before --from are kept exactly.
     before = pd.read_csv(first_plan / "testing_roster.csv").fillna("")
     after = pd.read_csv(out / "testing_roster.csv").fillna("")
