@@ -92,15 +92,25 @@ def test_only_shifts_in_the_window_count() -> None:
 @pytest.mark.parametrize("kept", [0, 5])
 def test_a_re_plan_supersedes_the_earlier_plan_for_the_days_it_covers(kept: int) -> None:
     s = _city()
-    first = Path("plans/first")
+    first = Path("plans/z-first")  # named to sort after the re-plan
     earlier = _plan([("w3", "H", 3), ("w3", "H", 8), ("w4", "H", 6)])
     later = _plan([("w3", "H", 3), ("w3", "H2", 8), ("w4", "H2", 6)], previous=first, kept=kept)
-    folders = [PlanFolder(Path("plans/noon"), later, s), PlanFolder(first, earlier, s)]
+    folders = [PlanFolder(Path("plans/a-noon"), later, s), PlanFolder(first, earlier, s)]
     found = trace(folders, "H", _date(7), days=14)
     [w3] = found.workers
     assert w3.worker_id == "w3"
     assert [(x.date, x.home_id) for x in w3.next_shifts] == [(_date(8), "H2")]
     assert w3.routes == ["H2"]
+
+
+def test_of_two_re_plans_of_one_plan_the_one_from_a_later_day_supersedes() -> None:
+    s = _city()
+    first = Path("plans/first")
+    by_day_3 = _plan([("w3", "H", 2), ("w3", "H", 8)], previous=first, kept=3)
+    by_day_6 = _plan([("w3", "H", 2), ("w3", "H3", 8)], previous=first, kept=6)
+    folders = [PlanFolder(Path("plans/b"), by_day_6, s), PlanFolder(Path("plans/c"), by_day_3, s)]
+    [w3] = trace(folders, "H", _date(7), days=14).workers
+    assert w3.routes == ["H3"]
 
 
 def test_recent_shifts_before_the_horizon_count_unless_a_plan_covers_their_day() -> None:
