@@ -45,17 +45,20 @@ class PlanFolder:
         return max(kept, start) if kept is not None else start
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Worked:
     """One shift worked (or planned) at a home; `home_id` None when a recorded recent
-    shift did not say where."""
+    shift did not say where, `shift` None when only a worker's `last_shift` records it."""
 
     date: dt.date
-    shift: Shift
+    shift: Shift | None
     home_id: str | None
 
     def __str__(self) -> str:
-        return f"{self.date} {self.shift}" + (f" {self.home_id}" if self.home_id else "")
+        return " ".join(str(part) for part in (self.date, self.shift, self.home_id) if part)
+
+    def key(self) -> tuple[dt.date, str, str]:
+        return self.date, self.shift or "", self.home_id or ""
 
 
 @dataclass(frozen=True)
@@ -154,10 +157,22 @@ def timeline(plans: list[PlanFolder]) -> tuple[dict[str, list[Worked]], dict[dt.
             if owner.get(a.date) is p:
                 worked[a.worker_id].add(Worked(a.date, a.shift, a.home_id))
         for w in p.scenario.workers:
-            for r in w.home_history.recent_shifts:
-                if r.date < p.scenario.horizon.start and r.date not in owner:
-                    worked[w.id].add(Worked(r.date, r.shift, r.home))
-    return {w: sorted(shifts) for w, shifts in sorted(worked.items())}, owner
+            worked[w.id] |= {s for s in _recorded(w) if s.date not in owner}
+    return {
+        w: sorted(shifts, key=Worked.key) for w, shifts in sorted(worked.items()) if shifts
+    }, owner
+
+
+def _recorded(w: Worker) -> set[Worked]:
+    """The shifts a worker's history records before the horizon: each recent shift, and
+    the last shift at the current home where no recent shift is dated that day (a scenario
+    may state only where and when a worker last worked)."""
+    history = w.home_history
+    found = {Worked(r.date, r.shift, r.home) for r in history.recent_shifts}
+    listed = {r.date for r in history.recent_shifts}
+    if history.last_shift is not None and history.last_shift not in listed:
+        found.add(Worked(history.last_shift, None, history.current_home))
+    return found
 
 
 def trace(plans: list[PlanFolder], home_id: str, date: dt.date, days: int) -> Trace:
@@ -243,12 +258,12 @@ def trace_table(t: Trace) -> pd.DataFrame:
                 "worker_id": w.worker_id,
                 "worker_name": w.name,
                 "kind": w.kind,
-                "shifts_at_home": "; ".join(f"{s.date} {s.shift}" for s in w.at_home),
+                "shifts_at_home": "; ".join(str(Worked(s.date, s.shift, None)) for s in w.at_home),
                 "last_at_home": w.at_home[-1].date.isoformat(),
                 "quarantine_ends": w.quarantine_ends.isoformat(),
                 "in_quarantine": "yes" if w.in_quarantine else "no",
                 "next_date": following.date.isoformat() if following else "",
-                "next_shift": str(following.shift) if following else "",
+                "next_shift": str(following.shift or "") if following else "",
                 "next_home_id": (following.home_id or "") if following else "",
                 "next_home_name": t.home_name(following.home_id) if following else "",
                 "routes": named(w.routes),

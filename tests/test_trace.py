@@ -113,20 +113,35 @@ def test_of_two_re_plans_of_one_plan_the_one_from_a_later_day_supersedes() -> No
     assert w3.routes == ["H3"]
 
 
-def test_recent_shifts_before_the_horizon_count_unless_a_plan_covers_their_day() -> None:
-    history = {
-        "current_home": "H",
-        "last_shift": day(-2),
-        "recent_shifts": [
-            {"date": day(-3), "shift": "day", "home": "H"},
-            {"date": day(-2), "shift": "day", "home": "H"},
-        ],
-    }
-    people = [worker("w5", name="Bank 5", home_history=history)]
-    s = _city(workers=people)
+AT_H_BEFORE = {
+    "current_home": "H",
+    "last_shift": day(-2),
+    "recent_shifts": [
+        {"date": day(-3), "shift": "day", "home": "H"},
+        {"date": day(-2), "shift": "day", "home": "H"},
+    ],
+}
+"""A recorded history: day shifts at H three and two days before the horizon."""
+
+
+def test_recent_shifts_before_the_horizon_count() -> None:
+    s = _city(workers=[worker("w5", name="Bank 5", home_history=AT_H_BEFORE)])
     found = trace([PlanFolder(Path("plan"), _plan([]), s)], "H", _date(3), days=14)
     [w5] = found.workers
     assert [x.date for x in w5.at_home] == [_date(-3), _date(-2)]
+
+
+def test_a_last_shift_at_the_current_home_counts_without_recent_shifts() -> None:
+    history = {"current_home": "H", "last_shift": day(-4)}
+    s = _city(workers=[worker("w6", name="Bank 6", home_history=history)])
+    plan = _plan([("w6", "H2", 12)])
+    [w6] = trace([PlanFolder(Path("plan"), plan, s)], "H", _date(3), days=14).workers
+    assert [x.date for x in w6.at_home] == [_date(-4)]
+    assert w6.routes == ["H2"]
+
+
+def test_a_recent_shift_on_a_day_a_plan_covers_is_read_from_the_plan() -> None:
+    s = _city(workers=[worker("w5", name="Bank 5", home_history=AT_H_BEFORE)])
     # A plan that covers those days is the record for them: it has w5 elsewhere.
     earlier = scenario(
         homes=[home(h, last_tested={"staff": day(-3)}) for h in ("H", "H2", "H3")],
