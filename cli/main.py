@@ -30,6 +30,7 @@ from cli.progress import PlanProgress
 from cli.report import override_notes, scenario_counts, summary_text
 from cli.report_cmd import report_command
 from cli.simulate_cmd import simulate_command
+from cli.trace_cmd import trace_command
 from cli.whatif_cmd import whatif_command
 from scenarios.atomic import write_text
 from scenarios.generate import generate as make
@@ -379,5 +380,6 @@ for command in (
     explain_command,
     value_command,
     simulate_command,
+    trace_command,
 ):
     main.add_command(command)

@@ -18,14 +18,13 @@ from typing import Any
 from constraints.context import Context
 from constraints.model import Model
 from constraints.testing import cover_windows
-from scenarios.load import load_scenario
 from scenarios.risk import RISK_PARTS, RiskTable
 from scenarios.schema import Scenario
 from scenarios.words import count
 from scheduler.brief_data import parse_blocked
 from scheduler.causes import STAFF_RULES
 from scheduler.plan import Plan, UnmetKind, UnmetNeed
-from scheduler.tables import SCENARIO, PlanReadError, read_plan
+from scheduler.tables import PlanReadError, read_plan_folder
 
 USERS_SHOWN = 5
 """Higher-priority homes named per full site-day."""
@@ -38,10 +37,7 @@ class UnknownHomeError(PlanReadError):
 def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
     """Everything `carehome explain` prints, as plain data (the `--json` output)."""
     folder = Path(plan_dir)
-    plan = read_plan(folder)
-    if not (folder / SCENARIO).is_file():
-        raise PlanReadError(f"{folder / SCENARIO}: missing")
-    scenario = load_scenario(folder / SCENARIO)
+    plan, scenario = read_plan_folder(folder)
     homes = {h.id: h for h in scenario.homes}
     if home_id not in homes:
         raise UnknownHomeError(f"{folder}: no home {home_id!r} in the plan's scenario")

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from scenarios.load import dump_scenario
+from scenarios.load import dump_scenario, load_scenario
 from scenarios.risk import RISK_PARTS, RiskParts
 from scenarios.schema import Scenario
 from scheduler.brief import render_brief
@@ -224,6 +224,16 @@ def read_plan(plan_dir: str | Path) -> Plan:
     except (OSError, ValueError) as exc:
         raise PlanReadError(f"{folder / SUMMARY}: {str(exc).splitlines()[0]}") from None
     return Plan(summary=summary, **parts)
+
+
+def read_plan_folder(plan_dir: str | Path) -> tuple[Plan, Scenario]:
+    """A plan and the scenario it was made from, both from its folder: all that a command
+    reading only plan folders (explain, trace) needs, with the same errors for both."""
+    folder = Path(plan_dir)
+    plan = read_plan(folder)
+    if not (folder / SCENARIO).is_file():
+        raise PlanReadError(f"{folder / SCENARIO}: missing")
+    return plan, load_scenario(folder / SCENARIO)
 
 
 def _records(path: Path) -> list[dict[str, str]]:
