@@ -25,6 +25,7 @@ import pandas as pd
 
 from scenarios.schema import Cohort, Home, IsolationRequest, Scenario, TestSite, Worker
 from scheduler.plan import Plan, ShiftAssignment, TestBooking
+from scheduler.unmet_words import unmet_reason, unmet_remedy
 
 WORKER_ROSTER_COLUMNS = [
     "worker_id",
@@ -304,8 +305,8 @@ def home_sheets(plan: Plan, scenario: Scenario) -> pd.DataFrame:
             "unmet",
             amount=u.amount,
             detail=f"{u.kind}: {u.detail}",
-            reason=u.cause,
-            remedy=u.remedy,
+            reason=unmet_reason(u),
+            remedy=unmet_remedy(u),
         )
     order = {item: i for i, item in enumerate(HOME_ITEMS)}
     rows.sort(

@@ -62,7 +62,9 @@ def short_date(day: dt.date) -> str:
 
 def unmet_sentence(u: UnmetNeed, home_name: str | None) -> str:
     """What, where and when; why; and the fix, as one sentence."""
-    return f"{_what(u, home_name)}: {_why(u)}; {_fix(u)}."
+    remedy = unmet_remedy(u)
+    fix = f"fix: {remedy}" if remedy else "no single change found"
+    return f"{_what(u, home_name)}: {unmet_reason(u)}; {fix}."
 
 
 def _plain(role: str) -> str:
@@ -86,7 +88,8 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
     return f"isolation {request}{origin} not placed from {when}"
 
 
-def _why(u: UnmetNeed) -> str:
+def unmet_reason(u: UnmetNeed) -> str:
+    """Why the need is unmet, in a few plain words (the binding rule and what it stops)."""
     if not u.cause_family:
         return "cause not computed"
     role = _plain(u.cause_resource)
@@ -103,11 +106,12 @@ def _why(u: UnmetNeed) -> str:
     return template.format(resource=u.cause_resource.replace(",", " and "), role=role, date=date)
 
 
-def _fix(u: UnmetNeed) -> str:
+def unmet_remedy(u: UnmetNeed) -> str:
+    """The change that would meet the need, in plain words ("" when none was found)."""
     if u.kind == UnmetKind.SHIFT and u.cause_family == "staffing":
         template = _STAFF_FIX.get(u.cause_rule, "one more {role}")
-        return "fix: " + template.format(role=_plain(u.cause_resource))
+        return template.format(role=_plain(u.cause_resource))
     if not u.remedy:
-        return "no single change found"
+        return ""
     remedy = _ISO.sub(lambda m: short_date(dt.date.fromisoformat(m.group(0))), u.remedy)
-    return "fix: " + remedy.replace(", ", " and ").replace(" at site ", " at ")
+    return remedy.replace(", ", " and ").replace(" at site ", " at ")

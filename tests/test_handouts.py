@@ -31,6 +31,7 @@ from scheduler.plan import (
     UnmetNeed,
 )
 from scheduler.tables import CHANGES, HANDOUTS, PLAN_FILES, write_plan
+from scheduler.unmet_words import unmet_reason, unmet_remedy
 from scheduler.workbook import write_workbook
 from tests.conftest import EXAMPLES, START, day, home, scenario, site, worker
 
@@ -109,8 +110,11 @@ def hand() -> tuple[Scenario, Plan]:
                 detail="day shift, carer",
                 amount=2,
                 cause_family="staffing",
-                cause="no carer free",
-                remedy="one more carer",
+                cause_rule="one_home",
+                cause_resource="carer",
+                cause="all 1 available carer unusable: w9 placed at another home (one home...)",
+                blocked="w9:one_home@h1",
+                remedy="one more carer available for the day shift",
             )
         ],
         risk=[
@@ -218,7 +222,11 @@ def test_home_sheets_say_who_comes_who_is_tested_who_moves_and_what_is_unmet(
     ]
     unmet = sheets[sheets["item"] == "unmet"].iloc[0]
     assert "day shift, carer" in unmet["detail"]
-    assert (unmet["reason"], unmet["remedy"]) == ("no carer free", "one more carer")
+    # The home manager reads the plain reason and fix, not the cause finder's long text.
+    (need,) = plan.unmet
+    assert (unmet["reason"], unmet["remedy"]) == (unmet_reason(need), unmet_remedy(need))
+    assert "placed elsewhere" in unmet["reason"] and "one home..." not in unmet["reason"]
+    assert unmet["remedy"] == "one more carer"
     isolation = sheets[sheets["item"] == "isolation"].iloc[0]
     assert day(15) in isolation["detail"]
 
