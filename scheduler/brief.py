@@ -50,6 +50,10 @@ WORKERS_SHOWN = 8
 """Workers named in a home's day; the rest are counted, so a busy home cannot push the
 brief onto a second page."""
 
+SITES_SHOWN = 4
+"""Test sites given a row of their own, the largest first; the rest share one row, so an
+authority with many sites keeps to one page."""
+
 _WAIT = "days waited for an isolation bed"
 """`isolation_wait` is the one unmet kind with no KPI of its own to borrow a label from."""
 
@@ -105,9 +109,23 @@ def _figures(brief: Brief) -> str:
         ),
         row("tests booked / capacity", (_booked(d) for d in f)),
     ]
-    for i, site in enumerate(f[0].sites):
+    by_size = sorted(range(len(f[0].sites)), key=lambda i: (-f[0].sites[i].capacity, i))
+    for i in by_size[:SITES_SHOWN]:
+        site = f[0].sites[i]
         label = f"  at {site.site_id}" + (f" ({site.name})" if site.name else "")
         rows.append(row(label, (f"{d.sites[i].booked:,} / {d.sites[i].capacity:,}" for d in f)))
+    rest = by_size[SITES_SHOWN:]
+    if rest:
+        rows.append(
+            row(
+                f"  at {len(rest)} other sites",
+                (
+                    f"{sum(d.sites[i].booked for i in rest):,} / "
+                    f"{sum(d.sites[i].capacity for i in rest):,}"
+                    for d in f
+                ),
+            )
+        )
     rows += [
         row(
             "people due a test, tested in time",

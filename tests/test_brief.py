@@ -20,8 +20,8 @@ from scenarios.load import load_scenario
 from scenarios.risk import RiskParts
 from scenarios.schema import Cohort, Role, Scenario, Shift
 from scheduler.baseline import plan_baseline
-from scheduler.brief import WORKERS_SHOWN, render, render_brief
-from scheduler.brief_data import HOMES_SHOWN, build_brief
+from scheduler.brief import SITES_SHOWN, WORKERS_SHOWN, render, render_brief
+from scheduler.brief_data import HOMES_SHOWN, SiteDay, build_brief
 from scheduler.causes import STAFF_RULES
 from scheduler.plan import (
     DayKpis,
@@ -219,6 +219,19 @@ def test_a_busy_home_names_some_workers_and_counts_the_rest(
     page = render(brief.model_copy(update={"homes": [rowan, *brief.homes[1:]]}))
     assert busy[WORKERS_SHOWN - 1] in page and busy[WORKERS_SHOWN] not in page
     assert "and 3 more" in page
+
+
+def test_many_sites_share_one_row_beyond_the_largest(hand: tuple[Scenario, Plan]) -> None:
+    s, plan = hand
+    brief = build_brief(plan, s)
+    extra = SITES_SHOWN + 2
+    many = [SiteDay(site_id=f"s{i:02}", name="", booked=i, capacity=10 + i) for i in range(extra)]
+    figures = [d.model_copy(update={"sites": many}) for d in brief.figures]
+    page = render(brief.model_copy(update={"figures": figures}))
+    shown = [f"s{i:02}" for i in range(extra - 1, extra - 1 - SITES_SHOWN, -1)]
+    assert all(f"at {site}" in page for site in shown)  # the largest, each on its own row
+    assert "at s00" not in page and "at s01" not in page
+    assert "at 2 other sites" in page and "1 / 21" in page  # their sums, per day
 
 
 def test_brief_escapes_text_from_input_files(hand: tuple[Scenario, Plan]) -> None:
