@@ -28,6 +28,7 @@ from scheduler.report_data import (
     tests_grid,
 )
 from scheduler.svg import PALETTE, Series, bar_chart, heat_colour, heat_text, line_chart
+from scheduler.unmet_words import unmet_reason, unmet_remedy
 
 SECTIONS: dict[str, str] = {
     "summary": "Summary",
@@ -252,7 +253,8 @@ def _unmet(plan: Plan, names: dict[str, str]) -> str:
             u.detail,
             u.amount,
             u.risk,
-            u.cause,
+            unmet_reason(u),
+            unmet_remedy(u),
         ]
         for u in sorted(plan.unmet, key=lambda u: (-u.risk, u.date, u.home_id or ""))
     ]
@@ -281,7 +283,8 @@ def _unmet(plan: Plan, names: dict[str, str]) -> str:
                 "detail",
                 num_head("amount"),
                 num_head("risk"),
-                "cause",
+                "why",
+                "what would meet it",
             ],
             rows,
             table_id="unmet-table",
