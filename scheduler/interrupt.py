@@ -44,7 +44,10 @@ class Interruption:
     def run(self, search: Callable[[], T], stop: Callable[[], object]) -> T:
         """`search()`, stoppable by Ctrl-C through `stop` (see the module's docstring)."""
         if threading.current_thread() is not threading.main_thread():
-            return search()  # no signal reaches other threads: nothing to wait for
+            # No signal reaches other threads, so nothing to wait for; but a search nested
+            # in a stoppable one (a completion inside whole schedules) stops with it.
+            with self.while_searching(stop):
+                return search()
         outcome: list[T] = []
         failure: list[BaseException] = []
 

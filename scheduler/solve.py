@@ -9,6 +9,7 @@ to overflow exact integer arithmetic; it also states the priority order literall
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -126,13 +127,19 @@ def _tiers(
     if settings.path == "patterns" and tiers[0] == built.unmet_tier == 1:
         progress.stage("planning whole schedules")
         share = PATTERN_SHARE if len(tiers) > 1 else 1.0
+        stop = threading.Event()
         try:
-            patterns = solve_tier_one(
-                built,
-                settings,
-                warm_starts,
-                share * settings.time_limit,
-                lambda partial: _complete(backend, built, tiers[0], partial, settings),
+            # Stoppable by Ctrl-C like a search: the best plan so far stands.
+            patterns = INTERRUPTION.run(
+                lambda: solve_tier_one(
+                    built,
+                    settings,
+                    warm_starts,
+                    share * settings.time_limit,
+                    lambda partial: _complete(backend, built, tiers[0], partial, settings),
+                    stop,
+                ),
+                stop.set,
             )
             path = patterns.description
             if start is not None and _value(built, start, tiers[0]) < patterns.objective:
@@ -164,9 +171,11 @@ def _tiers(
         backend.minimize(terms)
         if n == 0 and patterns is not None:
             values = patterns.values
-            if patterns.proven:
-                stages.append(_proven_by_patterns(built, tier, patterns, lp))
+            if patterns.proven or INTERRUPTION.requested:
+                stages.append(_by_patterns(built, tier, patterns, lp))
                 progress.found(patterns.objective)
+                if INTERRUPTION.requested:
+                    break
                 _hold(backend, built, terms, tier, patterns.objective, values)
                 continue
             # Not proven: the direct search starts from the plan, knowing the bound, and
@@ -274,18 +283,20 @@ def _hold(
     backend.set_hint(dict(enumerate(values)))
 
 
-def _proven_by_patterns(
+def _by_patterns(
     built: BuiltModel, tier: int, patterns: PatternOutcome, lp: float | None
 ) -> StageResult:
-    """Tier 1 by whole schedules, its plan meeting the bound column generation proved."""
+    """Tier 1 by whole schedules alone: optimal when its plan meets the bound column
+    generation proved, else (stopped by Ctrl-C) the plan so far against that bound."""
     objective = float(patterns.objective)
+    bound = float(min(patterns.bound, patterns.objective))
     return StageResult(
         tier=tier,
         name=built.tier_names[tier],
-        status="OPTIMAL",
+        status="OPTIMAL" if patterns.proven else "FEASIBLE",
         objective=objective,
-        best_bound=objective,
-        gap=0.0,
+        best_bound=bound,
+        gap=gap(objective, bound),
         seconds=round(patterns.seconds, 3),
         bound_source="column-generation",
         lp_bound=lp,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -250,4 +252,29 @@ def test_out_of_time_the_starting_plan_stands_without_another_completion(
     outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 1e-6, complete)
     assert completions == []
     assert outcome.values == whole
+    assert outcome.bound <= outcome.objective
+
+
+def test_a_stopped_run_keeps_the_starting_plan_at_once(
+    known_plan: tuple[Scenario, float],
+) -> None:
+    """Ctrl-C (the stop event) ends whole schedules at their next step: the complete
+    starting plan stands, with no completion run after the stop."""
+    s, _known = known_plan
+    built = build_model(s)
+    greedy, whole = baseline_start(built)
+    assert whole is not None
+    built.model.hints.update(dict(enumerate(whole)))
+    completions = []
+
+    def complete(partial: dict[int, int]) -> list[int] | None:
+        completions.append(partial)
+        return None
+
+    stop = threading.Event()
+    stop.set()
+    started = time.perf_counter()
+    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 600.0, complete, stop)
+    assert time.perf_counter() - started < 60  # not the 600 s budget
+    assert completions == [] and outcome.values == whole
     assert outcome.bound <= outcome.objective

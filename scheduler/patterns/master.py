@@ -20,6 +20,7 @@ holds whether or not the LP had converged or was accurate: it never trusts the L
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -69,8 +70,17 @@ class MasterResult:
 class Master:
     """The restricted master LP of `split` over `model`'s tier-1 objective `terms`."""
 
-    def __init__(self, model: Model, split: Split, terms: Terms, pricer: Pricer) -> None:
+    def __init__(
+        self,
+        model: Model,
+        split: Split,
+        terms: Terms,
+        pricer: Pricer,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.model = model
+        self.stop = stop or threading.Event()
+        """Set (by Ctrl-C) to end column generation and dives at their next step."""
         self.split = split
         self.pricer = pricer
         self.pool = ColumnPool()
@@ -192,7 +202,7 @@ class Master:
         rounds = 0
         self._seed_must_work()
         self._seed_at_face_value(scale)
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not self.stop.is_set():
             self.solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                 break
@@ -263,7 +273,7 @@ class Master:
         schedule held at its floor instead. Fixings are undone after; None if the time
         ran out first."""
         try:
-            while time.perf_counter() < deadline:
+            while time.perf_counter() < deadline and not self.stop.is_set():
                 self.solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
                 if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                     if not self._last_batch:

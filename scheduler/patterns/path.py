@@ -9,6 +9,7 @@ is the plan; the bound stands against whichever plan is returned.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -57,16 +58,19 @@ def solve_tier_one(
     starts: Sequence[dict[Var, int]],
     budget: float,
     complete: Completion,
+    stop: threading.Event | None = None,
 ) -> PatternOutcome:
     """Raises Declined when the model has a rule the pattern path does not carry, or a
-    worker who must work has no schedule (the direct model then finds the conflict)."""
+    worker who must work has no schedule (the direct model then finds the conflict).
+    `stop`, once set, ends the work at its next step with the best plan so far."""
     started = time.perf_counter()
     deadline = started + budget
     parts = split(built)
     terms = tier_terms(built.penalties, 1)
     ctx = built.ctx
     pricer = Pricer(parts.blocks, ctx.days, ctx.policy, parts.var_rows, parts.cost)
-    master = Master(built.model, parts, terms, pricer)
+    stop = stop or threading.Event()
+    master = Master(built.model, parts, terms, pricer, stop)
     for start in starts:
         for schedule in _schedules(built, parts, start):
             master.add(schedule)
@@ -87,9 +91,9 @@ def solve_tier_one(
         dives += dived is not None
         if dived is None:
             break
-        values = _whole(built, parts, master, dived) or complete(
-            deployment_values(built, parts, dived)
-        )
+        values = _whole(built, parts, master, dived)
+        if values is None and not stop.is_set():
+            values = complete(deployment_values(built, parts, dived))
         if values is not None and (
             best is None or terms_value(terms, values) < terms_value(terms, best)
         ):
@@ -97,7 +101,8 @@ def solve_tier_one(
         if best is not None and terms_value(terms, best) <= bound:
             break
     if best is None:
-        best = _fallback(built, parts, best_taken, complete, deadline)
+        out_of_time = stop.is_set() or time.perf_counter() >= deadline
+        best = _fallback(built, parts, best_taken, complete, out_of_time)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     values = best
@@ -125,12 +130,12 @@ def _fallback(
     parts: Split,
     start: list[tuple[Schedule, int]],
     complete: Completion,
-    deadline: float,
+    out_of_time: bool,
 ) -> list[int] | None:
     """The plan when no dive finished: the starting deployment completed while time is
     left, else the complete starting plan as it stands (completing a county's deployment
     takes longer than its whole budget); the bound stands against either."""
-    if time.perf_counter() >= deadline:
+    if out_of_time:
         return _starting_plan(built) or complete(deployment_values(built, parts, start))
     return complete(deployment_values(built, parts, start)) or _starting_plan(built)
 
