@@ -25,7 +25,8 @@ from constraints.context import Context
 from constraints.model import Var
 from constraints.staffing import StaffingVars, is_new_home
 from scenarios.history import Window, night_before, worked_before, working_windows
-from scenarios.schema import Role, Shift, Worker, WorkerPin, daily
+from scenarios.schema import Role, Shift, Worker, WorkerPin
+from scheduler.booking import SlotBook
 from scheduler.plan import Plan
 
 
@@ -57,7 +58,7 @@ class DeploymentPlanner:
         for (w, h, d, s, r), var in sv.shifts.items():
             self.slots[w, h].append((d, s, r, var))
         # Test slots the greedy books; home cohorts are left to the solver, so start empty.
-        self.test_load: dict[tuple[str, int], int] = defaultdict(int)
+        self.test_slots = SlotBook(ctx)
         self.tests_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.windows: dict[str, list[Window]] = {}
         for w, site_id, t in sorted(sv.tests, key=lambda k: (-k[2], k[1])):
@@ -168,13 +169,13 @@ class DeploymentPlanner:
         return None
 
     def _site_has_room(self, site_id: str, t: int) -> bool:
-        return self.test_load[site_id, t] < daily(self.ctx.sites[site_id].capacity, t)
+        return self.test_slots.free(site_id, t) > 0
 
     def commit(self, worker_id: str, plan: Deployment) -> None:
         for d, (s, r, _v) in plan.shifts.items():
             self.remaining[plan.home, d, s, r] -= 1
         if plan.test is not None:
-            self.test_load[plan.test] += 1
+            self.test_slots.take(*plan.test, 1)
 
 
 def commit_pinned(planner: DeploymentPlanner, result: GreedyStaffing) -> set[str]:
