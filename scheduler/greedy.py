@@ -49,11 +49,7 @@ class DeploymentPlanner:
     def __init__(self, ctx: Context, sv: StaffingVars) -> None:
         self.ctx = ctx
         self.workers = {w.id: w for w in ctx.scenario.workers}
-        self.remaining = {
-            (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers
-            for h in ctx.scenario.homes
-            for sf in h.shortfalls
-        }
+        self.remaining = ctx.short_workers()
         self.slots: dict[tuple[str, str], list[tuple[int, Shift, Role, Var]]] = defaultdict(list)
         for (w, h, d, s, r), var in sv.shifts.items():
             self.slots[w, h].append((d, s, r, var))
@@ -249,11 +245,7 @@ def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedySta
     the first home the plan sent them to, shifts the model still has and the shortfall
     still needs, and their pre-deployment test if its slot still exists."""
     result = GreedyStaffing()
-    result.remaining = {
-        (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers
-        for h in ctx.scenario.homes
-        for sf in h.shortfalls
-    }
+    result.remaining = ctx.short_workers()
     for a in sorted(plan.shifts, key=lambda a: (a.date, a.worker_id)):
         d = ctx.day(a.date)
         var = sv.shifts.get((a.worker_id, a.home_id, d, a.shift, a.role))
