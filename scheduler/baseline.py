@@ -35,7 +35,7 @@ from scenarios.schema import IsolationFacility, IsolationRequest, Scenario, dail
 from scheduler.booking import HomeBookings, SlotBook
 from scheduler.extract import extract_plan
 from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
-from scheduler.plan import InfeasibleError, Plan, StageResult, Summary
+from scheduler.plan import InfeasibleError, Plan, StageResult, Summary, with_wall_seconds
 from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, gap
 
@@ -73,28 +73,21 @@ def plan_of_values(
         _stage(built, values, tier, solved_at - built_at if n == 0 else 0.0)
         for n, tier in enumerate(sorted(built.tier_names))
     ]
-    first = stages[0]
-    summary = Summary(
+    summary = Summary.of_stages(
+        stages,
         scenario=built.ctx.scenario.name,
         status="FEASIBLE",
-        objective=first.objective,
-        best_bound=first.best_bound,
-        gap=first.gap,
         solve_seconds=round(solved_at - built_at, 3),
         build_seconds=round(built_at - started, 3),
         solver=solver,
         seed=settings.seed,
         workers=1,
-        stages=stages,
         model_size=built.model.size(),
     )
     plan = extract_plan(
         built, Solution("FEASIBLE", values, stages, []), summary, settings.explain_unmet
     )
-    wall = round(time.perf_counter() - started, 3)
-    return plan.model_copy(
-        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
-    )
+    return with_wall_seconds(plan, started)
 
 
 def _stage(built: BuiltModel, values: list[int], tier: int, seconds: float) -> StageResult:
