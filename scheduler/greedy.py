@@ -50,6 +50,7 @@ class DeploymentPlanner:
         self.ctx = ctx
         self.workers = {w.id: w for w in ctx.scenario.workers}
         self.remaining = ctx.short_workers()
+        self.deployed: dict[str, Deployment] = {}
         self.slots: dict[tuple[str, str], list[tuple[int, Shift, Role, Var]]] = defaultdict(list)
         for (w, h, d, s, r), var in sv.shifts.items():
             self.slots[w, h].append((d, s, r, var))
@@ -168,13 +169,19 @@ class DeploymentPlanner:
         return self.test_slots.free(site_id, t) > 0
 
     def commit(self, worker_id: str, plan: Deployment) -> None:
+        """Send the worker: their shifts no longer short, their test slot taken."""
+        self.deployed[worker_id] = plan
         for d, (s, r, _v) in plan.shifts.items():
             self.remaining[plan.home, d, s, r] -= 1
         if plan.test is not None:
             self.test_slots.take(*plan.test, 1)
 
+    def staffing(self) -> GreedyStaffing:
+        """The workers committed so far and the shifts still short."""
+        return GreedyStaffing(dict(self.deployed), self.remaining)
 
-def commit_pinned(planner: DeploymentPlanner, result: GreedyStaffing) -> set[str]:
+
+def commit_pinned(planner: DeploymentPlanner) -> set[str]:
     """Deploy the pinned workers first, so that no one else takes the shifts they are pinned
     to; every hand-made deployment rule starts here. Returns the pinned workers."""
     pins: dict[str, list[WorkerPin]] = defaultdict(list)
@@ -184,7 +191,6 @@ def commit_pinned(planner: DeploymentPlanner, result: GreedyStaffing) -> set[str
         plan = planner.pinned(w, own)
         if plan.shifts:  # else no pin of theirs can hold: the solver says why
             planner.commit(w, plan)
-            result.deployments[w] = plan
     return set(pins)
 
 
@@ -197,8 +203,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     Only the workers with a pair at the home just committed are re-scored, and only those
     for whom it was a top-two home get a new priority."""
     planner = DeploymentPlanner(ctx, sv)
-    result = GreedyStaffing()
-    pins = commit_pinned(planner, result)
+    pins = commit_pinned(planner)
     homes_of: dict[str, list[str]] = defaultdict(list)
     workers_at: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):
@@ -226,9 +231,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
             continue
         if best <= 0:
             continue
-        plan = current[w, home][1]
-        planner.commit(w, plan)
-        result.deployments[w] = plan
+        planner.commit(w, current[w, home][1])
         for other in workers_at[home]:
             if other in waiting:
                 current[other, home] = planner.schedule(other, home)
@@ -236,8 +239,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
                 # cannot change their priority.
                 if home in top_two[other]:
                     waiting[other] = priority(other)
-    result.remaining = planner.remaining
-    return result
+    return planner.staffing()
 
 
 def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedyStaffing:

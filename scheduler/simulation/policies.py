@@ -40,7 +40,6 @@ from scenarios.schema import Cohort, DayWeighting, DayWeightingKind, Scenario
 from scheduler.baseline import plan_baseline, plan_of_values, rule_values
 from scheduler.booking import HomeBookings, SlotBook
 from scheduler.greedy import (
-    Deployment,
     DeploymentPlanner,
     GreedyStaffing,
     commit_pinned,
@@ -184,8 +183,7 @@ def _deploy(
     """Workers in id order, each sent to the home `choose(worker, shifts it could fill by
     home)` picks, with the greedy's schedule there (every rule kept)."""
     planner = _Uniform(built.ctx, built.staff)
-    result = GreedyStaffing()
-    pinned = commit_pinned(planner, result)
+    pinned = commit_pinned(planner)
     homes_of: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):
         if w not in pinned:
@@ -196,11 +194,8 @@ def _deploy(
         home = choose(w, fill) if fill else None
         if home is None:
             continue
-        plan: Deployment = options[home][1]
-        planner.commit(w, plan)
-        result.deployments[w] = plan
-    result.remaining = planner.remaining
-    return result
+        planner.commit(w, options[home][1])
+    return planner.staffing()
 
 
 def _proportional_staff(built: BuiltModel) -> GreedyStaffing:
