@@ -30,7 +30,7 @@ from constraints.build import BuiltModel, build_model
 from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Var, tier_terms, trivial_bound
-from constraints.testing import CoverWindow, WindowKind
+from constraints.testing import untested_price
 from scenarios.schema import IsolationFacility, IsolationRequest, Scenario, daily
 from scheduler.booking import HomeBookings, SlotBook
 from scheduler.extract import extract_plan
@@ -226,22 +226,12 @@ def _book_windows(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
     unit's visits a day. A booking counts for every window of its cohort holding that day,
     so a window already part-covered by an overlapping one books only the rest."""
     ctx, tv = built.ctx, built.tests
-    weights = ctx.policy.objective
     b = HomeBookings(built, slots)
     fastest = {
         key: sorted(options, key=lambda o: (o[0], ctx.sites[o[1]].result_days, o[1]))
         for key, options in b.options.items()
     }
-
-    def price(w: CoverWindow) -> int:
-        per_person = (
-            weights.outbreak_untested_person
-            if w.kind == WindowKind.OUTBREAK
-            else weights.untested_person
-        )
-        return per_person * ctx.risk.score(w.home, ctx.dates[w.last])
-
-    for w in sorted(tv.windows, key=lambda w: (-price(w), w.due, w.home, w.cohort)):
+    for w in sorted(tv.windows, key=lambda w: (-untested_price(ctx, w), w.due, w.home, w.cohort)):
         need = w.size - b.done(w)
         for d, site_id in fastest.get((w.home, w.cohort), []):
             if need <= 0:
