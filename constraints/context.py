@@ -20,7 +20,9 @@ from scenarios.schema import (
     HomeType,
     IsolationRequest,
     Policy,
+    Role,
     Scenario,
+    Shift,
     TestSite,
     daily,
 )
@@ -63,6 +65,15 @@ class Context:
     def day(self, date: dt.date) -> int:
         """Day index of `date`; may be negative or past the horizon for derived dates."""
         return (date - self.dates[0]).days
+
+    def short_workers(self) -> dict[tuple[str, int, Shift, Role], int]:
+        """Workers each home is short of, by (home, day index, shift, role): what deployment
+        heuristics fill down and what a plan's shifts are reported against."""
+        return {
+            (h.id, self.day(sf.date), sf.shift, sf.role): sf.workers
+            for h in self.scenario.homes
+            for sf in h.shortfalls
+        }
 
     def need_price(self, price: int, day: int) -> int:
         """A unit of unmet need on day index `day` at its risk-weighted `price`, times the

@@ -246,15 +246,22 @@ def add_cover_windows(ctx: Context, tv: TestingVars) -> list[Penalty]:
 
 
 def window_price(ctx: Context, w: CoverWindow) -> int:
-    """Tier-1 price of leaving one person of window `w` untested: the home's risk on the
-    window's last day (its deadline) times the per-person weight, day-weighted at that day."""
+    """Tier-1 price of leaving one person of window `w` untested: `untested_price`,
+    day-weighted at the window's last day."""
+    return ctx.need_price(untested_price(ctx, w), w.last)
+
+
+def untested_price(ctx: Context, w: CoverWindow) -> int:
+    """One person of window `w` left untested, before day weighting: the home's risk on the
+    window's last day (its deadline) times the per-person weight of the window's kind; the
+    greedy baseline ranks windows by it."""
     weights = ctx.policy.objective
     per_person = (
         weights.outbreak_untested_person
         if w.kind == WindowKind.OUTBREAK
         else weights.untested_person
     )
-    return ctx.need_price(per_person * ctx.risk.score(w.home, ctx.dates[w.last]), w.last)
+    return per_person * ctx.risk.score(w.home, ctx.dates[w.last])
 
 
 def add_test_costs(ctx: Context, tv: TestingVars) -> list[Penalty]:

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from constraints.build import BuiltModel, build_model
 from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Var, tier_terms, trivial_bound
-from constraints.testing import CoverWindow, WindowKind
-from scenarios.schema import Cohort, IsolationFacility, IsolationRequest, Scenario, daily
+from constraints.testing import untested_price
+from scenarios.schema import IsolationFacility, IsolationRequest, Scenario, daily
+from scheduler.booking import HomeBookings, SlotBook
 from scheduler.extract import extract_plan
 from scheduler.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
-from scheduler.plan import InfeasibleError, Plan, StageResult, Summary
+from scheduler.plan import InfeasibleError, Plan, StageResult, Summary, with_wall_seconds
 from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, gap
 
@@ -72,28 +73,21 @@ def plan_of_values(
         _stage(built, values, tier, solved_at - built_at if n == 0 else 0.0)
         for n, tier in enumerate(sorted(built.tier_names))
     ]
-    first = stages[0]
-    summary = Summary(
+    summary = Summary.of_stages(
+        stages,
         scenario=built.ctx.scenario.name,
         status="FEASIBLE",
-        objective=first.objective,
-        best_bound=first.best_bound,
-        gap=first.gap,
         solve_seconds=round(solved_at - built_at, 3),
         build_seconds=round(built_at - started, 3),
         solver=solver,
         seed=settings.seed,
         workers=1,
-        stages=stages,
         model_size=built.model.size(),
     )
     plan = extract_plan(
         built, Solution("FEASIBLE", values, stages, []), summary, settings.explain_unmet
     )
-    wall = round(time.perf_counter() - started, 3)
-    return plan.model_copy(
-        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
-    )
+    return with_wall_seconds(plan, started)
 
 
 def _stage(built: BuiltModel, values: list[int], tier: int, seconds: float) -> StageResult:
@@ -153,27 +147,13 @@ def rule_values(
     the slots left; with the deployment's hint and the names of any rules it breaks."""
     deployment = staffing_hint(built.ctx, built.staff, staffing)
     values = initial_hint(built, deployment)
-    slots = SlotBook(built, staffing)
+    slots = SlotBook(
+        built.ctx, (plan.test for plan in staffing.deployments.values() if plan.test is not None)
+    )
     values.update(place_requests(built, slots))
     values.update(book_tests(built, slots))
     result = [values[v] for v in range(len(built.model.variables))]
     return deployment, result, built.model.violations(result, max_tier=max(built.tier_names))
-
-
-class SlotBook:
-    """Test slots left at each site-day once the greedy deployment's worker tests are in."""
-
-    def __init__(self, built: BuiltModel, staffing: GreedyStaffing) -> None:
-        self.ctx = built.ctx
-        self.load: Counter[tuple[str, int]] = Counter(
-            plan.test for plan in staffing.deployments.values() if plan.test is not None
-        )
-
-    def free(self, site_id: str, day: int) -> int:
-        return daily(self.ctx.sites[site_id].capacity, day) - self.load[site_id, day]
-
-    def take(self, site_id: str, day: int, n: int) -> None:
-        self.load[site_id, day] += n
 
 
 # ------------------------------------------------------------------ isolation
@@ -246,63 +226,21 @@ def _book_windows(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
     unit's visits a day. A booking counts for every window of its cohort holding that day,
     so a window already part-covered by an overlapping one books only the rest."""
     ctx, tv = built.ctx, built.tests
-    weights = ctx.policy.objective
-    booked: Counter[tuple[str, Cohort, str, int]] = Counter()
-    per_day: Counter[tuple[str, Cohort, int]] = Counter()
-    visiting: dict[tuple[str, int], set[str]] = defaultdict(set)
-    options: dict[tuple[str, Cohort], list[tuple[int, str]]] = defaultdict(list)
-    for home_id, cohort, site_id, d in tv.tests:
-        options[home_id, cohort].append((d, site_id))
-    for key in options:
-        options[key].sort(key=lambda o: (o[0], ctx.sites[o[1]].result_days, o[1]))
-
-    def price(w: CoverWindow) -> int:
-        per_person = (
-            weights.outbreak_untested_person
-            if w.kind == WindowKind.OUTBREAK
-            else weights.untested_person
-        )
-        return per_person * ctx.risk.score(w.home, ctx.dates[w.last])
-
-    for w in sorted(tv.windows, key=lambda w: (-price(w), w.due, w.home, w.cohort)):
-        in_window = [(d, s) for d, s in options[w.home, w.cohort] if w.first <= d <= w.last]
-        need = w.size - sum(booked[w.home, w.cohort, s, d] for d, s in in_window)
-        for d, site_id in in_window:
+    b = HomeBookings(built, slots)
+    fastest = {
+        key: sorted(options, key=lambda o: (o[0], ctx.sites[o[1]].result_days, o[1]))
+        for key, options in b.options.items()
+    }
+    for w in sorted(tv.windows, key=lambda w: (-untested_price(ctx, w), w.due, w.home, w.cohort)):
+        need = w.size - b.done(w)
+        for d, site_id in fastest.get((w.home, w.cohort), []):
             if need <= 0:
                 break
-            site = ctx.sites[site_id]
-            visitors = visiting[site_id, d]
-            mobile = site.max_homes_per_day
-            if mobile is not None and w.home not in visitors and len(visitors) >= mobile:
+            if not w.first <= d <= w.last or b.full(site_id, d, w.home):
                 continue
-            n = min(need, slots.free(site_id, d), w.size - per_day[w.home, w.cohort, d])
+            n = min(need, slots.free(site_id, d), w.size - b.per_day[w.home, w.cohort, d])
             if n <= 0:
                 continue
-            slots.take(site_id, d, n)
-            booked[w.home, w.cohort, site_id, d] += n
-            per_day[w.home, w.cohort, d] += n
-            if site.max_homes_per_day is not None:
-                visitors.add(w.home)
+            b.take(w.home, w.cohort, site_id, d, n)
             need -= n
-    values: dict[Var, int] = {tv.tests[k]: n for k, n in booked.items()}
-    values.update({tv.visits[h, s, d]: 1 for (s, d), homes in visiting.items() for h in homes})
-    values.update(window_shortfalls(tv.windows, tv.short, options, booked))
-    return values
-
-
-def window_shortfalls(
-    windows: Iterable[CoverWindow],
-    short: dict[CoverWindow, Var],
-    options: dict[tuple[str, Cohort], list[tuple[int, str]]],
-    booked: Counter[tuple[str, Cohort, str, int]],
-) -> dict[Var, int]:
-    """short[w] = max(0, size - tests booked in w's days): the least the rule allows."""
-    values = {}
-    for w in windows:
-        done = sum(
-            booked[w.home, w.cohort, s, d]
-            for d, s in options[w.home, w.cohort]
-            if w.first <= d <= w.last
-        )
-        values[short[w]] = max(0, w.size - done)
-    return values
+    return b.values()

@@ -37,7 +37,7 @@ from scenarios.risk import RiskTable
 from scenarios.schema import Scenario, Served
 from scenarios.words import count
 from scheduler.extract import daily_kpis, kpis_of
-from scheduler.plan import Plan, StageResult, Summary
+from scheduler.plan import Plan, StageResult, Summary, with_wall_seconds
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.solve import gap
@@ -137,11 +137,7 @@ def plan_decomposed(
     else:
         futures = [executor.submit(planner, p.scenario, settings) for p in parts]
         plans = [f.result() for f in futures]
-    merged = merge_plans(scenario, plans)
-    wall = round(time.perf_counter() - started, 3)
-    return merged.model_copy(
-        update={"summary": merged.summary.model_copy(update={"wall_seconds": wall})}
-    )
+    return with_wall_seconds(merge_plans(scenario, plans), started)
 
 
 def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:

@@ -137,11 +137,7 @@ class _Extractor:
     def shifts(self) -> list[ShiftAssignment]:
         ctx = self.ctx
         workers = {w.id: w for w in ctx.scenario.workers}
-        short = {
-            (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers
-            for h in ctx.scenario.homes
-            for sf in h.shortfalls
-        }
+        short = ctx.short_workers()
         rows = []
         for (w, h, d, s, r), var in self.built.staff.shifts.items():
             if self._on(var):

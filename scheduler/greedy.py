@@ -25,7 +25,8 @@ from constraints.context import Context
 from constraints.model import Var
 from constraints.staffing import StaffingVars, is_new_home
 from scenarios.history import Window, night_before, worked_before, working_windows
-from scenarios.schema import Role, Shift, Worker, WorkerPin, daily
+from scenarios.schema import Role, Shift, Worker, WorkerPin
+from scheduler.booking import SlotBook
 from scheduler.plan import Plan
 
 
@@ -48,16 +49,13 @@ class DeploymentPlanner:
     def __init__(self, ctx: Context, sv: StaffingVars) -> None:
         self.ctx = ctx
         self.workers = {w.id: w for w in ctx.scenario.workers}
-        self.remaining = {
-            (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers
-            for h in ctx.scenario.homes
-            for sf in h.shortfalls
-        }
+        self.remaining = ctx.short_workers()
+        self.deployed: dict[str, Deployment] = {}
         self.slots: dict[tuple[str, str], list[tuple[int, Shift, Role, Var]]] = defaultdict(list)
         for (w, h, d, s, r), var in sv.shifts.items():
             self.slots[w, h].append((d, s, r, var))
         # Test slots the greedy books; home cohorts are left to the solver, so start empty.
-        self.test_load: dict[tuple[str, int], int] = defaultdict(int)
+        self.test_slots = SlotBook(ctx)
         self.tests_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.windows: dict[str, list[Window]] = {}
         for w, site_id, t in sorted(sv.tests, key=lambda k: (-k[2], k[1])):
@@ -168,16 +166,22 @@ class DeploymentPlanner:
         return None
 
     def _site_has_room(self, site_id: str, t: int) -> bool:
-        return self.test_load[site_id, t] < daily(self.ctx.sites[site_id].capacity, t)
+        return self.test_slots.free(site_id, t) > 0
 
     def commit(self, worker_id: str, plan: Deployment) -> None:
+        """Send the worker: their shifts no longer short, their test slot taken."""
+        self.deployed[worker_id] = plan
         for d, (s, r, _v) in plan.shifts.items():
             self.remaining[plan.home, d, s, r] -= 1
         if plan.test is not None:
-            self.test_load[plan.test] += 1
+            self.test_slots.take(*plan.test, 1)
+
+    def staffing(self) -> GreedyStaffing:
+        """The workers committed so far and the shifts still short."""
+        return GreedyStaffing(dict(self.deployed), self.remaining)
 
 
-def commit_pinned(planner: DeploymentPlanner, result: GreedyStaffing) -> set[str]:
+def commit_pinned(planner: DeploymentPlanner) -> set[str]:
     """Deploy the pinned workers first, so that no one else takes the shifts they are pinned
     to; every hand-made deployment rule starts here. Returns the pinned workers."""
     pins: dict[str, list[WorkerPin]] = defaultdict(list)
@@ -187,7 +191,6 @@ def commit_pinned(planner: DeploymentPlanner, result: GreedyStaffing) -> set[str
         plan = planner.pinned(w, own)
         if plan.shifts:  # else no pin of theirs can hold: the solver says why
             planner.commit(w, plan)
-            result.deployments[w] = plan
     return set(pins)
 
 
@@ -200,8 +203,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     Only the workers with a pair at the home just committed are re-scored, and only those
     for whom it was a top-two home get a new priority."""
     planner = DeploymentPlanner(ctx, sv)
-    result = GreedyStaffing()
-    pins = commit_pinned(planner, result)
+    pins = commit_pinned(planner)
     homes_of: dict[str, list[str]] = defaultdict(list)
     workers_at: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):
@@ -229,9 +231,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
             continue
         if best <= 0:
             continue
-        plan = current[w, home][1]
-        planner.commit(w, plan)
-        result.deployments[w] = plan
+        planner.commit(w, current[w, home][1])
         for other in workers_at[home]:
             if other in waiting:
                 current[other, home] = planner.schedule(other, home)
@@ -239,8 +239,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
                 # cannot change their priority.
                 if home in top_two[other]:
                     waiting[other] = priority(other)
-    result.remaining = planner.remaining
-    return result
+    return planner.staffing()
 
 
 def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedyStaffing:
@@ -248,11 +247,7 @@ def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedySta
     the first home the plan sent them to, shifts the model still has and the shortfall
     still needs, and their pre-deployment test if its slot still exists."""
     result = GreedyStaffing()
-    result.remaining = {
-        (h.id, ctx.day(sf.date), sf.shift, sf.role): sf.workers
-        for h in ctx.scenario.homes
-        for sf in h.shortfalls
-    }
+    result.remaining = ctx.short_workers()
     for a in sorted(plan.shifts, key=lambda a: (a.date, a.worker_id)):
         d = ctx.day(a.date)
         var = sv.shifts.get((a.worker_id, a.home_id, d, a.shift, a.role))

@@ -8,7 +8,9 @@ trusting anything the solver said.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -181,6 +183,20 @@ class Summary(Record):
     """How tier 1 was planned, in words: by whole schedules, or by the direct model (and
     why, when whole schedules could not carry a rule)."""
 
+    @classmethod
+    def of_stages(cls, stages: list[StageResult], **fields: Any) -> Summary:
+        """The summary of a plan solved (or made by hand) in `stages`: its objective, bound
+        and gap are the first tier's, the one every later tier is held to, so plans of
+        every planner compare on the same number."""
+        first = stages[0]
+        return cls(
+            objective=first.objective,
+            best_bound=first.best_bound,
+            gap=first.gap,
+            stages=stages,
+            **fields,
+        )
+
 
 class Plan(Record):
     testing: list[TestBooking] = []
@@ -191,6 +207,15 @@ class Plan(Record):
     changes: list[Change] = []
     """Against the previous plan, when this one is a re-plan."""
     summary: Summary
+
+
+def with_wall_seconds(plan: Plan, started: float) -> Plan:
+    """`plan` with the wall time since `started` (a `time.perf_counter()` reading), taken
+    last so that it counts building, solving, extracting and merging alike."""
+    wall = round(time.perf_counter() - started, 3)
+    return plan.model_copy(
+        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
+    )
 
 
 class InfeasibleError(Exception):

@@ -13,7 +13,7 @@ from scheduler.baseline import baseline_start
 from scheduler.extract import extract_plan
 from scheduler.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.mip import PulpBackend
-from scheduler.plan import InfeasibleError, Plan, Summary
+from scheduler.plan import InfeasibleError, Plan, Summary, with_wall_seconds
 from scheduler.replan import Previous, add_previous, calls, changes
 from scheduler.search_process import search_process
 from scheduler.settings import QUIET, Progress, SolverSettings
@@ -59,19 +59,15 @@ def plan_scenario(
         cause = solution.failure or f"status {solution.status}"
         raise NoPlanError(f"no plan found within {settings.time_limit:g} s ({cause})")
     progress.stage("extracting the plan")
-    first = solution.stages[0]
-    summary = Summary(
+    summary = Summary.of_stages(
+        solution.stages,
         scenario=scenario.name,
         status=solution.status,
-        objective=first.objective,
-        best_bound=first.best_bound,
-        gap=first.gap,
         solve_seconds=round(sum(s.seconds for s in solution.stages), 3),
         solver=settings.solver,
         seed=settings.seed,
         workers=settings.workers,
         time_limit=settings.time_limit,
-        stages=solution.stages,
         model_size=built.model.size(),
         build_seconds=round(built_at - started, 3),
         interrupted=solution.interrupted,
@@ -89,10 +85,7 @@ def plan_scenario(
         plan = plan.model_copy(
             update={"changes": moved, "summary": plan.summary.model_copy(update=to_call)}
         )
-    wall = round(time.perf_counter() - started, 3)
-    return plan.model_copy(
-        update={"summary": plan.summary.model_copy(update={"wall_seconds": wall})}
-    )
+    return with_wall_seconds(plan, started)
 
 
 def write_model_file(scenario: Scenario, path: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from constraints import testing
 from constraints.build import build_model
 from scenarios.schema import NEAREST_DAY_WEIGHT, DayWeighting, DayWeightingKind
 from tests.conftest import START, day, home, scenario, shortfall, solve, worker
@@ -83,3 +84,23 @@ def test_every_family_prices_its_unmet_need_by_the_day_weighting() -> None:
     assert {n.split("[")[0].split("_")[0] for n in tier1} >= {"untested", "uncovered", "unplaced"}
     for k, coef in flat.items():
         assert firm[k] == (NEAREST_DAY_WEIGHT * coef if k[0] == 1 else coef), k
+
+
+def test_the_baselines_price_of_an_untested_person_is_the_models_before_day_weighting() -> None:
+    s = scenario(
+        homes=[home("a", last_tested={"staff": day(-30)})],
+        policy={"objective": {"day_weighting": {"kind": "firm_days", "firm_days": 7}}},
+    )
+    ctx = build_model(s).ctx
+    weights = ctx.policy.objective
+    windows = testing.cover_windows(ctx)
+    assert windows
+    for w in windows:
+        per_person = (
+            weights.outbreak_untested_person
+            if w.kind == testing.WindowKind.OUTBREAK
+            else weights.untested_person
+        )
+        risk = ctx.risk.score(w.home, ctx.dates[w.last])
+        assert testing.untested_price(ctx, w) == per_person * risk
+        assert testing.window_price(ctx, w) == NEAREST_DAY_WEIGHT * per_person * risk

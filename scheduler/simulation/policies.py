@@ -37,15 +37,9 @@ from constraints.build import BuiltModel, build_model
 from constraints.model import Var
 from constraints.testing import CoverWindow
 from scenarios.schema import Cohort, DayWeighting, DayWeightingKind, Scenario
-from scheduler.baseline import (
-    SlotBook,
-    plan_baseline,
-    plan_of_values,
-    rule_values,
-    window_shortfalls,
-)
+from scheduler.baseline import plan_baseline, plan_of_values, rule_values
+from scheduler.booking import HomeBookings, SlotBook
 from scheduler.greedy import (
-    Deployment,
     DeploymentPlanner,
     GreedyStaffing,
     commit_pinned,
@@ -189,8 +183,7 @@ def _deploy(
     """Workers in id order, each sent to the home `choose(worker, shifts it could fill by
     home)` picks, with the greedy's schedule there (every rule kept)."""
     planner = _Uniform(built.ctx, built.staff)
-    result = GreedyStaffing()
-    pinned = commit_pinned(planner, result)
+    pinned = commit_pinned(planner)
     homes_of: dict[str, list[str]] = defaultdict(list)
     for w, h in sorted(planner.slots):
         if w not in pinned:
@@ -201,11 +194,8 @@ def _deploy(
         home = choose(w, fill) if fill else None
         if home is None:
             continue
-        plan: Deployment = options[home][1]
-        planner.commit(w, plan)
-        result.deployments[w] = plan
-    result.remaining = planner.remaining
-    return result
+        planner.commit(w, options[home][1])
+    return planner.staffing()
 
 
 def _proportional_staff(built: BuiltModel) -> GreedyStaffing:
@@ -237,26 +227,19 @@ def _rotating_staff(built: BuiltModel, turn: Rotation) -> GreedyStaffing:
     return _deploy(built, choose)
 
 
-class _Bookings:
-    """Test bookings made site-day by site-day within every rule of the model: capacity,
-    one swab per person a day, a mobile unit's homes a day. `due` lists, per site-day in
-    date then site order, the home cohorts it could test."""
+class _Bookings(HomeBookings):
+    """Test bookings made site-day by site-day. `due` lists, per site-day in date then site
+    order, the home cohorts it could test."""
 
     def __init__(self, built: BuiltModel, slots: SlotBook) -> None:
-        self.built, self.slots = built, slots
-        tv = built.tests
+        super().__init__(built, slots)
         self.windows: dict[tuple[str, Cohort], list[CoverWindow]] = defaultdict(list)
-        for w in tv.windows:
+        for w in built.tests.windows:
             self.windows[w.home, w.cohort].append(w)
-        self.options: dict[tuple[str, Cohort], list[tuple[int, str]]] = defaultdict(list)
         at: dict[tuple[str, int], list[tuple[str, Cohort]]] = defaultdict(list)
-        for h, c, site, d in sorted(tv.tests):
-            self.options[h, c].append((d, site))
+        for h, c, site, d in sorted(built.tests.tests):
             at[site, d].append((h, c))
         self.due = sorted(at.items(), key=lambda x: (x[0][1], x[0][0]))
-        self.booked: Counter[tuple[str, Cohort, str, int]] = Counter()
-        self.per_day: Counter[tuple[str, Cohort, int]] = Counter()
-        self.visiting: dict[tuple[str, int], set[str]] = defaultdict(set)
 
     def need(self, h: str, c: Cohort, d: int) -> int:
         """Swabs the cohort still wants on day d: the most any open window lacks, at most
@@ -264,41 +247,16 @@ class _Bookings:
         open_ = [w for w in self.windows[h, c] if w.first <= d <= w.last]
         if not open_:
             return 0
-        left = max(
-            w.size
-            - sum(self.booked[h, c, s, x] for x, s in self.options[h, c] if w.first <= x <= w.last)
-            for w in open_
-        )
+        left = max(w.size - self.done(w) for w in open_)
         return max(0, min(left, open_[0].size - self.per_day[h, c, d]))
-
-    def full(self, site_id: str, d: int, h: str) -> bool:
-        """No slot left, or a mobile unit already at its homes for the day (h not among them)."""
-        mobile = self.built.ctx.sites[site_id].max_homes_per_day
-        visiting = self.visiting[site_id, d]
-        return self.slots.free(site_id, d) <= 0 or (
-            mobile is not None and h not in visiting and len(visiting) >= mobile
-        )
 
     def book(self, h: str, c: Cohort, site_id: str, d: int, most: int) -> int:
         if self.full(site_id, d, h):
             return 0
         n = min(most, self.need(h, c, d), self.slots.free(site_id, d))
         if n > 0:
-            self.slots.take(site_id, d, n)
-            self.booked[h, c, site_id, d] += n
-            self.per_day[h, c, d] += n
-            if self.built.ctx.sites[site_id].max_homes_per_day is not None:
-                self.visiting[site_id, d].add(h)
+            self.take(h, c, site_id, d, n)
         return max(0, n)
-
-    def values(self) -> dict[Var, int]:
-        tv = self.built.tests
-        values: dict[Var, int] = {tv.tests[k]: n for k, n in self.booked.items()}
-        values.update(
-            {tv.visits[h, s, d]: 1 for (s, d), homes in self.visiting.items() for h in homes}
-        )
-        values.update(window_shortfalls(tv.windows, tv.short, self.options, self.booked))
-        return values
 
 
 def _proportional_tests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
