@@ -24,6 +24,7 @@ from scenarios.schema import (
     TestSite,
     daily,
 )
+from scenarios.turnaround import days_to_result
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,10 @@ class Context:
     def day(self, date: dt.date) -> int:
         """Day index of `date`; may be negative or past the horizon for derived dates."""
         return (date - self.dates[0]).days
+
+    def result_days(self, site: TestSite) -> int:
+        """Days from a swab at `site` to its result, at the policy's percentile."""
+        return days_to_result(site, self.policy.result_percentile)
 
     def need_price(self, price: int, day: int) -> int:
         """A unit of unmet need on day index `day` at its risk-weighted `price`, times the

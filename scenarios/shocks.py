@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
 from scenarios.load import ScenarioError, parse_scenario
-from scenarios.risk import risk_parts
+from scenarios.risk import risk_parts, stale_age
 from scenarios.schema import (
     Availability,
     Capacity,
@@ -213,8 +213,11 @@ def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> di
     weights = [shock.type_weights.get(h.type, 1.0) for h in free]
     if shock.by_risk:
         on = s.horizon.start + dt.timedelta(days=min(shock.day, s.horizon.days) - 1)
-        w = s.policy.risk_weights
-        weights = [x * risk_parts(h, on, w).score for x, h in zip(weights, free, strict=True)]
+        w, fresh = s.policy.risk_weights, s.policy.stale_after_days
+        weights = [
+            x * risk_parts(h, on, w, stale_age(h, s.horizon.start, fresh)).score
+            for x, h in zip(weights, free, strict=True)
+        ]
     chosen = set(shock.homes) | set(_draw(rng, [h.id for h in free], weights, shock.count))
     since = _day(s, min(shock.day, s.horizon.days) - 1)
     for home in data["homes"]:

@@ -212,12 +212,16 @@ def place_requests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
             site = None
             if d >= 1:
                 site = next(
-                    (s for s in swabs[req.id, d] if slots.free(s, swab_day(ctx.sites[s], d)) > 0),
+                    (
+                        s
+                        for s in swabs[req.id, d]
+                        if slots.free(s, swab_day(ctx, ctx.sites[s], d)) > 0
+                    ),
                     None,
                 )
                 if site is None:
                     continue
-                slots.take(site, swab_day(ctx.sites[site], d), 1)
+                slots.take(site, swab_day(ctx, ctx.sites[site], d), 1)
                 values[iv.tests[req.id, site, d]] = 1
             beds_used.update((f, t) for t in days)
             values[iv.admit[req.id, f, d]] = 1
@@ -254,7 +258,7 @@ def _book_windows(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
     for home_id, cohort, site_id, d in tv.tests:
         options[home_id, cohort].append((d, site_id))
     for key in options:
-        options[key].sort(key=lambda o: (o[0], ctx.sites[o[1]].result_days, o[1]))
+        options[key].sort(key=lambda o: (o[0], ctx.result_days(ctx.sites[o[1]]), o[1]))
 
     def price(w: CoverWindow) -> int:
         per_person = (
