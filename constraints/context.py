@@ -26,6 +26,7 @@ from scenarios.schema import (
     TestSite,
     daily,
 )
+from scenarios.turnaround import days_to_result
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,10 @@ class Context:
             for h in self.scenario.homes
             for sf in h.shortfalls
         }
+
+    def result_days(self, site: TestSite) -> int:
+        """Days from a swab at `site` to its result, at the policy's percentile."""
+        return days_to_result(site, self.policy.result_percentile)
 
     def need_price(self, price: int, day: int) -> int:
         """A unit of unmet need on day index `day` at its risk-weighted `price`, times the

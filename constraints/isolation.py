@@ -33,9 +33,9 @@ def stay_days(ctx: Context, request: IsolationRequest) -> int:
     return request.stay_days or ctx.policy.isolation_stay_days
 
 
-def swab_day(site: TestSite, admit_day: int) -> int:
+def swab_day(ctx: Context, site: TestSite, admit_day: int) -> int:
     """Day of the pre-admission swab at `site` for an admission on `admit_day`."""
-    return admit_day - max(1, site.result_days)
+    return admit_day - max(1, ctx.result_days(site))
 
 
 def request_risk(ctx: Context, request: IsolationRequest) -> int:
@@ -62,7 +62,7 @@ def add_placement_variables(ctx: Context) -> IsolationVars:
             for site in admission_sites:
                 if not site.serves(authority):
                     continue
-                t = swab_day(site, d)
+                t = swab_day(ctx, site, d)
                 if t >= site.lead_days and daily(site.capacity, t) > 0:
                     var = ctx.model.boolean(f"admission_test{key(r.id, site.id, ctx.dates[d])}")
                     iv.tests[r.id, site.id, d] = var

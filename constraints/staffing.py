@@ -124,7 +124,7 @@ def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
             continue
         cohort = test_cohort(worker)
         for site, t in ctx.site_days(cohort, authority=worker.authority):
-            if t + site.result_days < ctx.days:
+            if t + ctx.result_days(site) < ctx.days:
                 var = ctx.model.boolean(f"worker_test{key(worker.id, site.id, ctx.dates[t])}")
                 sv.tests[worker.id, site.id, t] = var
                 ctx.book(SlotBooking(var, site.id, t, cohort))
@@ -144,9 +144,9 @@ def first_tested_start(ctx: Context, worker: Worker) -> int:
     that they name the test rule from the same site-days the model offers."""
     valid = ctx.policy.predeployment_test_valid_days
     starts = [
-        t + site.result_days
+        t + wait
         for site, t in ctx.site_days(test_cohort(worker), authority=worker.authority)
-        if t + site.result_days < ctx.days and site.result_days <= valid
+        if t + (wait := ctx.result_days(site)) < ctx.days and wait <= valid
     ]
     return min(starts, default=ctx.days)
 
@@ -365,7 +365,7 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
                 booked = [
                     (v, -1)
                     for site_id, t, v in tests
-                    if t + ctx.sites[site_id].result_days <= d <= t + valid
+                    if t + ctx.result_days(ctx.sites[site_id]) <= d <= t + valid
                 ]
                 ctx.model.add_le(
                     [(started[d], 1), *((v, -c) for v, c in before), *booked],
@@ -375,7 +375,7 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
                 )
         for site_id, t, var in tests:
             # started is monotone: starts in [first, last] = started[last] - started[first-1]
-            first = max(t + ctx.sites[site_id].result_days, min(started))
+            first = max(t + ctx.result_days(ctx.sites[site_id]), min(started))
             last = min(ctx.days - 1, t + valid)
             window = [(started[last], -1)] if first <= last else []
             if window and first - 1 in started:

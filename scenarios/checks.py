@@ -138,6 +138,11 @@ def _home_problems(s: Scenario) -> Iterator[Problem]:
                     f"{at}.last_tested.{cohort}",
                     f"date {last} is after the horizon's first day {s.horizon.start}",
                 )
+        if h.reported is not None and h.reported > s.horizon.start:
+            yield Problem(
+                f"{at}.reported",
+                f"date {h.reported} is after the horizon's first day {s.horizon.start}",
+            )
         seen: set[tuple[dt.date, str, str]] = set()
         for j, sf in enumerate(h.shortfalls):
             where = f"{at}.shortfalls[{j}]"
@@ -162,6 +167,11 @@ def _site_problems(s: Scenario) -> Iterator[Problem]:
             yield Problem(f"{at}.lead_days", "the lead time is longer than the horizon")
         if site.home_types is not None and not site.home_types:
             yield Problem(f"{at}.home_types", "accepts no home type; omit it to accept all")
+        result = site.result_days
+        if not isinstance(result, int) and result.min > result.max:
+            yield Problem(
+                f"{at}.result_days", f"min {result.min} is more than max {result.max} days"
+            )
 
 
 def _worker_problems(s: Scenario) -> Iterator[Problem]:

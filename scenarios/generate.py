@@ -95,6 +95,11 @@ INCIDENT_SHARE = 0.30
 CONFIRMED_SHARE = 17 / 28
 OTHER_SHORT_SHARE = 0.10
 """Homes without an incident that are short of staff anyway."""
+STALE_SHARE = 0.20
+"""Homes whose figures were not reported the day before the plan (about 79 % of homes had
+updated their vacancies within 24 hours in the council's capacity reports)."""
+STALE_DAYS = (2, 3)
+"""How many days before the plan a late home last reported."""
 
 SHIFT_UTILISATION = 0.7
 """Share of a bank worker's available days they can really work (rest rules, one home,
@@ -145,7 +150,9 @@ _FAMILY = (
     "Gupta", "Haddad", "Iqbal", "Jansen", "Kowal", "Lopez", "Mensah", "Novak", "Okafor", "Popa",
 )  # fmt: skip
 
-_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests")
+_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports")
+"""One random stream each, drawn from the seed in this order: a section added at the end
+leaves every earlier section's draws as they were."""
 
 
 # --------------------------------------------------------------------------- public API
@@ -409,6 +416,7 @@ def _build(spec: _Spec) -> Scenario:
     workers = _workers(rng["workers"], spec.workers, homes, short_ids, horizon)
     homes = _with_shortfalls(rng["shortfalls"], homes, short_ids, workers, horizon)
     homes, workers = _with_contacts(homes, workers)
+    homes = _with_reports(rng["reports"], homes, horizon)
     facilities = _facilities(spec.facility_beds or _scaled_facility_beds(spec.homes))
     hospital = spec.hospital_discharges
     if hospital is None:
@@ -931,6 +939,18 @@ class _HomeGaps:
 
 
 # --------------------------------------------------------------------------- contacts
+
+
+def _with_reports(rng: random.Random, homes: Sequence[Home], horizon: Horizon) -> list[Home]:
+    """About `STALE_SHARE` of the homes reported `STALE_DAYS` before the plan; the rest are
+    fresh (no `reported`: the horizon's start)."""
+    late = [rng.random() < STALE_SHARE for _ in homes]
+    return [
+        h.model_copy(update={"reported": _days_before(horizon, rng.randint(*STALE_DAYS))})
+        if is_late
+        else h
+        for h, is_late in zip(homes, late, strict=True)
+    ]
 
 
 def _with_contacts(

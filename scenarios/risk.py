@@ -44,6 +44,7 @@ class RiskParts(BaseModel):
     cannot_isolate: int = 0
     days_since_test: int = 0
     staffing: int = 0
+    stale_data: int = 0
 
 
 RISK_PARTS: tuple[str, ...] = tuple(
@@ -88,7 +89,15 @@ def days_since_oldest_test(home: Home, day: dt.date, cap: int) -> int:
     return min(max(ages, default=0), cap)
 
 
-def risk_parts(home: Home, day: dt.date, w: RiskWeights) -> RiskParts:
+def stale_age(home: Home, start: dt.date, fresh_days: int) -> int:
+    """How many days old the home's figures are on the horizon's `start` when that is more
+    than `fresh_days`, else 0: a stale home is scored and flagged, a fresh one is not."""
+    age = 0 if home.reported is None else (start - home.reported).days
+    return age if age > fresh_days else 0
+
+
+def risk_parts(home: Home, day: dt.date, w: RiskWeights, stale: int) -> RiskParts:
+    """The parts of `home`'s score on `day`; `stale` is its `stale_age` (0: fresh)."""
     ob = home.outbreak
     active = outbreak_active(home, day)
     outbreak = 0
@@ -114,6 +123,7 @@ def risk_parts(home: Home, day: dt.date, w: RiskWeights) -> RiskParts:
         "days_since_test": w.per_day_since_test
         * days_since_oldest_test(home, day, w.days_since_test_cap),
         "staffing": min(shifts_short * w.per_shift_short, w.shifts_short_cap),
+        "stale_data": w.stale_data if stale else 0,
     }
     return RiskParts(home_id=home.id, date=day, score=sum(parts.values()), **parts)
 
@@ -122,8 +132,12 @@ class RiskTable:
     """Scores of every home on every horizon day, computed once and looked up by the model."""
 
     def __init__(self, scenario: Scenario) -> None:
-        w = scenario.policy.risk_weights
-        self.rows = [risk_parts(h, d, w) for h in scenario.homes for d in scenario.horizon.dates]
+        policy, start = scenario.policy, scenario.horizon.start
+        self.rows = [
+            risk_parts(h, d, policy.risk_weights, stale_age(h, start, policy.stale_after_days))
+            for h in scenario.homes
+            for d in scenario.horizon.dates
+        ]
         self._score = {(r.home_id, r.date): r.score for r in self.rows}
 
     @classmethod

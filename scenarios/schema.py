@@ -163,6 +163,20 @@ Capacity = NonNegativeInt | list[NonNegativeInt]
 """A constant daily amount, or one amount per horizon day."""
 
 
+class ResultRange(Strict):
+    """Days from swab to result when they vary from test to test (a national portal's
+    results came back in days for some homes and in one to two weeks for others); the
+    policy's `result_percentile` picks the day the plan counts on
+    (`scenarios.turnaround.days_to_result`)."""
+
+    min: NonNegativeInt
+    max: NonNegativeInt
+
+
+ResultDays = NonNegativeInt | ResultRange
+"""A fixed turnaround, or a range of days."""
+
+
 # --------------------------------------------------------------------------- policy
 
 
@@ -214,6 +228,12 @@ class RiskWeights(Strict):
     shifts_short_cap: NonNegativeInt = 10
     hospital_discharge: NonNegativeInt = Field(
         default=20, description="Score of an isolation request from hospital (no home)."
+    )
+    stale_data: NonNegativeInt = Field(
+        default=2,
+        description="Points for a home whose figures are older than the policy's "
+        "stale_after_days: what is not known is not safe, so it rises a little, never as "
+        "much as a reported outbreak.",
     )
 
 
@@ -319,6 +339,16 @@ class Policy(Strict):
     max_shifts_per_7_days: PositiveInt = 5
     max_consecutive_days: PositiveInt = 5
     risk_weights: RiskWeights = RiskWeights()
+    stale_after_days: NonNegativeInt = Field(
+        default=1,
+        description="Days a home's report stays fresh: figures reported longer before the "
+        "horizon's start score risk_weights.stale_data.",
+    )
+    result_percentile: Annotated[int, Field(ge=0, le=100)] = Field(
+        default=50,
+        description="Where in a test site's result_days range the plan counts on the "
+        "result (50: the median of a range taken as uniform; 100: the slowest).",
+    )
     objective: ObjectiveWeights = ObjectiveWeights()
 
 
@@ -415,6 +445,11 @@ class Home(Located):
     latitude: Latitude = None
     longitude: Longitude = None
     shortfalls: list[Shortfall] = []
+    reported: dt.date | None = Field(
+        default=None,
+        description="When the home's figures (vacancies, cases, RAG) were last reported; "
+        "omitted: on the horizon's first day (fresh).",
+    )
     authority: AuthorityId = Field(
         default=None, description="The home's local authority; omitted: the unnamed one."
     )
@@ -463,7 +498,11 @@ class TestSite(Served):
     lead_days: NonNegativeInt = Field(
         default=0, description="Days from the plan's first day before its first test."
     )
-    result_days: NonNegativeInt = Field(default=1, description="Days from swab to result.")
+    result_days: ResultDays = Field(
+        default=1,
+        description="Days from swab to result: a number, or {min, max} when it varies "
+        "(the policy's result_percentile picks the day within it).",
+    )
     max_homes_per_day: PositiveInt | None = Field(
         default=None, description="Mobile units only: homes it can visit in a day."
     )

@@ -221,6 +221,15 @@ def amount(raw: object) -> int | list[int]:
     return whole(raw)
 
 
+def days(raw: object) -> int | dict[str, int]:
+    """Days as one whole number, or a range `1-14` (lowest-highest) when they vary."""
+    value = shown(raw)
+    found = re.fullmatch(r"(\d+)\s*-\s*(\d+)", value)
+    if found:
+        return {"min": int(found[1]), "max": int(found[2])}
+    return whole(raw)
+
+
 # --------------------------------------------------------------------------- table layouts
 
 
@@ -585,9 +594,12 @@ def read_column_map(
 
 
 def cell_text(value: object) -> str:
-    """A record value as a spreadsheet cell: lists `; `-joined, the empty list `none`."""
+    """A record value as a spreadsheet cell: lists `; `-joined, the empty list `none`, a
+    range of days `min-max` (as `days` reads it)."""
     if value is None:
         return ""
+    if isinstance(value, dict) and value.keys() == {"min", "max"}:
+        return f"{value['min']}-{value['max']}"
     if isinstance(value, list):
         return "; ".join(map(str, value)) if value else "none"
     return str(value)

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
 from scenarios.load import ScenarioError, parse_scenario
-from scenarios.risk import risk_parts
+from scenarios.risk import risk_parts, stale_age
 from scenarios.schema import (
     Availability,
     Capacity,
@@ -26,6 +26,8 @@ from scenarios.schema import (
     Need,
     NonNegativeInt,
     OutbreakStatus,
+    ResultDays,
+    ResultRange,
     Role,
     Scenario,
     Shift,
@@ -71,6 +73,31 @@ class SiteCapacity(_Capacity):
 
     kind: Literal["site_capacity"]
     site: str
+
+
+class SiteResultDays(Strict):
+    """Set or scale a test site's days from swab to result (a lab backlog, a faster
+    courier): `set` a number or a {min, max} range; `scale` multiplies each day count,
+    rounded up, since a result is used only once it is back."""
+
+    kind: Literal["site_result_days"]
+    site: str
+    set: ResultDays | None = None
+    scale: Annotated[float, Field(ge=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> SiteResultDays:
+        if (self.scale is None) == (self.set is None):
+            raise ValueError("give exactly one of scale or set")
+        return self
+
+    def apply(self, days: ResultDays) -> ResultDays:
+        if self.set is not None:
+            return self.set
+        factor = self.scale or 0.0
+        if isinstance(days, int):
+            return math.ceil(days * factor)
+        return ResultRange(min=math.ceil(days.min * factor), max=math.ceil(days.max * factor))
 
 
 class FacilityBeds(_Capacity):
@@ -152,6 +179,7 @@ class PolicyChange(Strict):
 
 Shock = Annotated[
     SiteCapacity
+    | SiteResultDays
     | FacilityBeds
     | OutbreakSurge
     | BankUnavailable
@@ -196,6 +224,18 @@ def _site_capacity(s: Scenario, shock: SiteCapacity, _rng: random.Random) -> dic
     return _change_capacity(s, shock, "test_sites", "capacity", shock.site, "test site")
 
 
+def _site_result_days(s: Scenario, shock: SiteResultDays, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    _known([x.id for x in s.test_sites], shock.site, "test site")
+    for record, site in zip(data["test_sites"], s.test_sites, strict=True):
+        if site.id == shock.site:
+            changed = shock.apply(site.result_days)
+            record["result_days"] = (
+                changed if isinstance(changed, int) else changed.model_dump(mode="json")
+            )
+    return data
+
+
 def _facility_beds(s: Scenario, shock: FacilityBeds, _rng: random.Random) -> dict[str, Any]:
     return _change_capacity(s, shock, "isolation_facilities", "beds", shock.facility, "facility")
 
@@ -213,8 +253,11 @@ def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> di
     weights = [shock.type_weights.get(h.type, 1.0) for h in free]
     if shock.by_risk:
         on = s.horizon.start + dt.timedelta(days=min(shock.day, s.horizon.days) - 1)
-        w = s.policy.risk_weights
-        weights = [x * risk_parts(h, on, w).score for x, h in zip(weights, free, strict=True)]
+        w, fresh = s.policy.risk_weights, s.policy.stale_after_days
+        weights = [
+            x * risk_parts(h, on, w, stale_age(h, s.horizon.start, fresh)).score
+            for x, h in zip(weights, free, strict=True)
+        ]
     chosen = set(shock.homes) | set(_draw(rng, [h.id for h in free], weights, shock.count))
     since = _day(s, min(shock.day, s.horizon.days) - 1)
     for home in data["homes"]:
@@ -362,6 +405,7 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 _APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
     "site_capacity": _site_capacity,
+    "site_result_days": _site_result_days,
     "facility_beds": _facility_beds,
     "outbreak_surge": _outbreak_surge,
     "bank_unavailable": _bank_unavailable,

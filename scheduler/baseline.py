@@ -192,12 +192,16 @@ def place_requests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
             site = None
             if d >= 1:
                 site = next(
-                    (s for s in swabs[req.id, d] if slots.free(s, swab_day(ctx.sites[s], d)) > 0),
+                    (
+                        s
+                        for s in swabs[req.id, d]
+                        if slots.free(s, swab_day(ctx, ctx.sites[s], d)) > 0
+                    ),
                     None,
                 )
                 if site is None:
                     continue
-                slots.take(site, swab_day(ctx.sites[site], d), 1)
+                slots.take(site, swab_day(ctx, ctx.sites[site], d), 1)
                 values[iv.tests[req.id, site, d]] = 1
             beds_used.update((f, t) for t in days)
             values[iv.admit[req.id, f, d]] = 1
@@ -228,7 +232,7 @@ def _book_windows(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
     ctx, tv = built.ctx, built.tests
     b = HomeBookings(built, slots)
     fastest = {
-        key: sorted(options, key=lambda o: (o[0], ctx.sites[o[1]].result_days, o[1]))
+        key: sorted(options, key=lambda o: (o[0], ctx.result_days(ctx.sites[o[1]]), o[1]))
         for key, options in b.options.items()
     }
     for w in sorted(tv.windows, key=lambda w: (-untested_price(ctx, w), w.due, w.home, w.cohort)):

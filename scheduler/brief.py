@@ -160,7 +160,7 @@ def _homes(brief: Brief) -> str:
     rows = [
         [
             i,
-            Cell(f"{h.home_id} {h.name}"),
+            Cell(f"{h.home_id} {h.name}{_age(h)}", css="lines"),
             Cell(f"{h.score}\n{_parts(h)}", css="lines"),
             *(Cell(_home_day(d), css="lines") for d in h.days),
         ]
@@ -172,6 +172,10 @@ def _homes(brief: Brief) -> str:
         f"The {count(len(brief.homes), 'highest-risk home')} today, and what each gets",
         table(["#", "home", "risk", *heads], rows, table_id="homes-table", sortable=False),
     )
+
+
+def _age(h: HomeBrief) -> str:
+    return f"\ndata {count(h.data_days_old, 'day')} old" if h.data_days_old else ""
 
 
 def _parts(h: HomeBrief) -> str:

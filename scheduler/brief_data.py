@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from scenarios.risk import RISK_PARTS, RiskParts, outbreak_active
+from scenarios.risk import RISK_PARTS, RiskParts, outbreak_active, stale_age
 from scenarios.schema import Scenario, daily
 from scheduler.plan import DayKpis, Plan, UnmetKind, UnmetNeed
 
@@ -81,6 +81,9 @@ class HomeBrief(Frozen):
     score: int
     parts: list[tuple[str, int]]
     """The score's largest parts, most points first."""
+    data_days_old: int
+    """How old the home's figures are when stale (`stale_age`), 0 when fresh: a high score
+    on old figures is read with care."""
     days: list[HomeDay]
 
 
@@ -187,13 +190,15 @@ def _top_homes(plan: Plan, scenario: Scenario, dates: list[dt.date]) -> list[Hom
     """The day's highest risk scores, ties by home id (the order `risk.csv` sorts in)."""
     today = [r for r in plan.risk if r.date == dates[0]]
     today.sort(key=lambda r: (-r.score, r.home_id))
-    names = {h.id: h.name for h in scenario.homes}
+    homes = {h.id: h for h in scenario.homes}
+    start, fresh = scenario.horizon.start, scenario.policy.stale_after_days
     return [
         HomeBrief(
             home_id=r.home_id,
-            name=names.get(r.home_id, ""),
+            name=homes[r.home_id].name,
             score=r.score,
             parts=_largest_parts(r),
+            data_days_old=stale_age(homes[r.home_id], start, fresh),
             days=[_home_day(plan, scenario, r.home_id, d) for d in dates],
         )
         for r in today[:HOMES_SHOWN]

@@ -123,7 +123,7 @@ class IsolationCauses(PlanView):
                 remedy="a test channel taking pre-admission tests",
             )
         swabs = [
-            (s, d, swab_day(s, d))
+            (s, d, swab_day(ctx, s, d))
             for s in ctx.scenario.test_sites
             if s.accepts(Cohort.ADMISSIONS) and s.serves(authority)
             for d in range(max(1, first), last + 1)

@@ -177,7 +177,7 @@ class TestingCauses(PlanView):
         before_plan: dict[str, int] = {}
         for site, d in site_days:
             if d < 0:
-                before_plan[site.id] = max(1, site.result_days)
+                before_plan[site.id] = max(1, ctx.result_days(site))
             elif d < site.lead_days:
                 opens[site.id] = site.lead_days
             elif daily(site.capacity, d) <= 0:

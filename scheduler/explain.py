@@ -18,7 +18,7 @@ from typing import Any
 from constraints.context import Context
 from constraints.model import Model
 from constraints.testing import cover_windows
-from scenarios.risk import RISK_PARTS, RiskTable
+from scenarios.risk import RISK_PARTS, RiskTable, stale_age
 from scenarios.schema import Scenario
 from scenarios.words import count
 from scheduler.brief_data import parse_blocked
@@ -46,7 +46,15 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
     requests = [r for r in scenario.isolation_requests if r.from_home == home_id]
     unmet = [u for u in plan.unmet if u.home_id == home_id]
     return {
-        "home": {"id": home.id, "name": home.name, "type": str(home.type)},
+        "home": {
+            "id": home.id,
+            "name": home.name,
+            "type": str(home.type),
+            "reported": str(home.reported or scenario.horizon.start),
+            "data_days_old": stale_age(
+                home, scenario.horizon.start, scenario.policy.stale_after_days
+            ),
+        },
         "risk": {
             "first_day": rows[0].model_dump(mode="json", include={"date", "score", *RISK_PARTS})
             if rows
@@ -157,6 +165,11 @@ def explain_text(report: dict[str, Any]) -> str:
     home = report["home"]
     risk = report["risk"]
     lines = [f"{home['id']} {home['name']} ({home['type']})"]
+    if home["data_days_old"]:
+        lines.append(
+            f"data {count(home['data_days_old'], 'day')} old (reported {home['reported']}): "
+            "its figures may have changed since"
+        )
     if risk["first_day"]:
         first = risk["first_day"]
         parts = ", ".join(f"{p} {first[p]}" for p in RISK_PARTS if first[p])

@@ -121,7 +121,7 @@ class _Extractor:
                 site = self.ctx.sites[site_id]
                 rows.append(
                     TestBooking(
-                        date=self.ctx.dates[swab_day(site, d)],
+                        date=self.ctx.dates[swab_day(self.ctx, site, d)],
                         site_id=site_id,
                         cohort=Cohort.ADMISSIONS,
                         tests=1,

@@ -160,8 +160,8 @@ class DeploymentPlanner:
     def _bookable(self, worker: Worker, first: int) -> tuple[str, int] | None:
         valid = self.ctx.policy.predeployment_test_valid_days
         for site_id, t in self.tests_of[worker.id]:
-            site = self.ctx.sites[site_id]
-            if t + site.result_days <= first <= t + valid and self._site_has_room(site_id, t):
+            back = t + self.ctx.result_days(self.ctx.sites[site_id])
+            if back <= first <= t + valid and self._site_has_room(site_id, t):
                 return site_id, t
         return None
 

@@ -110,7 +110,7 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
     for (req, f, d), var in built.beds.admit.items():
         variables["admit", req, f, dates[d]] = var, dates[d]
     for (req, site, d), var in built.beds.tests.items():
-        swab = dates[0] + dt.timedelta(days=swab_day(ctx.sites[site], d))
+        swab = dates[0] + dt.timedelta(days=swab_day(ctx, ctx.sites[site], d))
         variables["admission_test", req, site, dates[d]] = var, swab
 
     found = []

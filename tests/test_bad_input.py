@@ -86,6 +86,14 @@ CASES = {
         _scenario(test_sites=[site(capacity=[5, 5])]),
         "bad.yaml: test_sites[0] (local).capacity: has 2 daily values but the horizon has 7 days",
     ),
+    "result range upside down": (
+        _scenario(test_sites=[site(result_days={"min": 5, "max": 2})]),
+        "bad.yaml: test_sites[0] (local).result_days: min 5 is more than max 2 days",
+    ),
+    "report after the horizon's start": (
+        _scenario(homes=[home("h1", reported=day(2))]),
+        f"bad.yaml: homes[0] (h1).reported: date {day(2)} is after the horizon's first day",
+    ),
 }
 
 

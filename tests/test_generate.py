@@ -201,3 +201,11 @@ def test_a_city_has_the_intended_shape() -> None:
     }
     assert len({h.name for h in s.homes}) == n
     assert len({w.name for w in s.workers}) == len(s.workers)
+
+
+def test_about_a_fifth_of_homes_reported_two_or_three_days_late() -> None:
+    s = generate(200, 40, seed=5)
+    ages = [(s.horizon.start - h.reported).days for h in s.homes if h.reported is not None]
+    assert 0.12 <= len(ages) / len(s.homes) <= 0.28
+    assert set(ages) == {2, 3}
+    assert generate(200, 40, seed=5) == s

@@ -34,8 +34,8 @@ def test_every_part_comes_from_its_weight() -> None:
         workers=[worker("w1")],
     )
     w = RiskWeights()
-    before = risk_parts(s.homes[0], START, w)
-    after = risk_parts(s.homes[0], START + dt.timedelta(days=1), w)
+    before = risk_parts(s.homes[0], START, w, stale=0)
+    after = risk_parts(s.homes[0], START + dt.timedelta(days=1), w, stale=0)
     assert (before.outbreak, before.cases) == (0, 0)  # not yet started on day 0
     assert after.outbreak == w.outbreak_confirmed
     assert after.cases == 3 * w.per_resident_case + 2 * w.per_staff_case

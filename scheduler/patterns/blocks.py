@@ -197,7 +197,7 @@ def _blocks(
     tests: dict[str, list[tuple[str, int, int, int, Var]]] = defaultdict(list)
     for (w, site, t), var in sv.tests.items():
         if fixed.get(var) != 0:
-            first = t + ctx.sites[site].result_days
+            first = t + ctx.result_days(ctx.sites[site])
             tests[w].append((site, t, first, min(ctx.days - 1, t + valid), var))
     forced: dict[str, dict[int, set[tuple[Shift, Role]]]] = defaultdict(dict)
     forced_home: dict[str, set[str]] = defaultdict(set)

@@ -41,6 +41,7 @@ from scenarios.schema import (
     Worker,
     daily,
 )
+from scenarios.turnaround import days_to_result
 from scheduler.plan import Plan
 from scheduler.simulation import epidemic as ep
 
@@ -184,6 +185,13 @@ class World:
             if n > 0
         ]
 
+    def reported(self, home: Home, first: dt.date) -> dt.date | None:
+        """The home's report date for a plan starting on `first`: as many days behind as in
+        the base scenario, so a home that reports late stays late in every re-plan."""
+        if home.reported is None:
+            return None
+        return first - (self.start - home.reported)
+
     def scenario_for(self, first: dt.date, days: int) -> Scenario:
         dates = [first + dt.timedelta(days=i) for i in range(days)]
         base = self.base
@@ -210,6 +218,7 @@ class World:
                             agency=h.last_tested.agency,
                         ),
                         "shortfalls": [sf for d in dates for sf in self.shortfalls(h.id, d, extra)],
+                        "reported": self.reported(h, first),
                     }
                 )
             )
@@ -314,7 +323,7 @@ class World:
                 continue
             turnaround = p.turnaround_days
             if turnaround is None:
-                turnaround = sites[b.site_id].result_days
+                turnaround = days_to_result(sites[b.site_id], self.base.policy.result_percentile)
             swabs[b.home_id].append((str(b.cohort), b.tests, t + turnaround))
             self._count_tests(b.home_id, b.cohort, b.tests, day)
         for pl in plan.placements:

@@ -91,7 +91,7 @@ def bed_occupancy(ix: Lookup) -> Found:
 
 def pre_admission_test(ix: Lookup) -> Found:
     """Each placement of r with admit_date > start has exactly one admission booking of r,
-    at a site s on admit_date - max(1, s.result_days); a placement on the first day has
+    at a site s on admit_date - max(1, result_days(s)); a placement on the first day has
     none (it was swabbed before the plan began), nor has a request that is not placed."""
     booked: dict[str, list[TestBooking]] = defaultdict(list)
     for b in ix.bookings(BookingKind.ADMISSION):
@@ -132,7 +132,7 @@ def _admission_swab(ix: Lookup, p: Placement, bookings: list[TestBooking]) -> Fo
     site = ix.sites.get(b.site_id)
     if site is None:
         return
-    swab = p.admit_date - dt.timedelta(days=max(1, site.result_days))
+    swab = p.admit_date - dt.timedelta(days=max(1, ix.result_days(site)))
     if b.date != swab:
         message = (
             f"{p.request_id}'s pre-admission test at {site.id} is on {b.date}; for an admission "

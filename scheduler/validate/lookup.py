@@ -22,6 +22,7 @@ from scenarios.schema import (
     WorkerKind,
     daily,
 )
+from scenarios.turnaround import days_to_result
 from scheduler.plan import Plan, ShiftAssignment, TestBooking
 
 ONE_DAY = dt.timedelta(days=1)
@@ -113,6 +114,11 @@ class Lookup:
     @property
     def start(self) -> dt.date:
         return self.dates[0]
+
+    def result_days(self, site: TestSite) -> int:
+        """Days from a swab at `site` to its result, at the policy's percentile: the same
+        reading as the model's, from the scenario's one definition."""
+        return days_to_result(site, self.policy.result_percentile)
 
     @property
     def end(self) -> dt.date:

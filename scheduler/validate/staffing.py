@@ -196,7 +196,8 @@ def quarantine_between_homes(ix: Lookup) -> Found:
 def tested_before_first_shift(ix: Lookup) -> Found:
     """For each worker w with shifts at homes other than its current one, the first such
     date d has a negative test at t with 0 <= d - t <= V (V = predeployment_test_valid_days):
-    w.last_negative_test, or a worker booking of w at site s with t + s.result_days <= d."""
+    w.last_negative_test, or a worker booking of w at site s with t + result_days(s) <= d
+    (`Lookup.result_days`, at the policy's percentile)."""
     valid = ix.policy.predeployment_test_valid_days
     for worker_id, shifts in ix.shifts_of().items():
         worker = ix.workers[worker_id]
@@ -220,7 +221,7 @@ def _tested_for(ix: Lookup, worker: Worker, day: dt.date, valid: int) -> bool:
         site = ix.sites.get(b.site_id)
         if b.worker_id != worker.id or site is None:
             continue
-        result = b.date + dt.timedelta(days=site.result_days)
+        result = b.date + dt.timedelta(days=ix.result_days(site))
         if result <= day and (day - b.date).days <= valid:
             return True
     return False
