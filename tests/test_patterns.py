@@ -11,6 +11,7 @@ import datetime as dt
 import random
 import threading
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -233,25 +234,39 @@ def test_moves_between_homes_are_planned_by_the_direct_model() -> None:
     assert validate_plan(s, plan) == []
 
 
+@dataclass
+class _GreedyStart:
+    """A model hinted with the greedy's complete plan, and a completion that only records
+    that it was asked (it finds nothing)."""
+
+    built: BuiltModel
+    greedy: dict[int, int]
+    whole: list[int]
+    completions: list[dict[int, int]] = field(default_factory=list)
+
+    def complete(self, partial: dict[int, int]) -> list[int] | None:
+        self.completions.append(partial)
+        return None
+
+
+def _greedy_start(s: Scenario) -> _GreedyStart:
+    built = build_model(s)
+    greedy, whole = baseline_start(built)
+    assert whole is not None
+    built.model.hints.update(dict(enumerate(whole)))
+    return _GreedyStart(built, greedy, whole)
+
+
 def test_out_of_time_the_starting_plan_stands_without_another_completion(
     known_plan: tuple[Scenario, float],
 ) -> None:
     """A budget spent before any dive: the complete starting plan is the plan, as it is,
     rather than a completion that would run past the time limit."""
-    s, _known = known_plan
-    built = build_model(s)
-    greedy, whole = baseline_start(built)
-    assert whole is not None
-    built.model.hints.update(dict(enumerate(whole)))
-    completions = []
-
-    def complete(partial: dict[int, int]) -> list[int] | None:
-        completions.append(partial)
-        return None
-
-    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 1e-6, complete)
-    assert completions == []
-    assert outcome.values == whole
+    start = _greedy_start(known_plan[0])
+    settings = SolverSettings(workers=1)
+    outcome = solve_tier_one(start.built, settings, [start.greedy], 1e-6, start.complete)
+    assert start.completions == []
+    assert outcome.values == start.whole
     assert outcome.bound <= outcome.objective
 
 
@@ -260,21 +275,13 @@ def test_a_stopped_run_keeps_the_starting_plan_at_once(
 ) -> None:
     """Ctrl-C (the stop event) ends whole schedules at their next step: the complete
     starting plan stands, with no completion run after the stop."""
-    s, _known = known_plan
-    built = build_model(s)
-    greedy, whole = baseline_start(built)
-    assert whole is not None
-    built.model.hints.update(dict(enumerate(whole)))
-    completions = []
-
-    def complete(partial: dict[int, int]) -> list[int] | None:
-        completions.append(partial)
-        return None
-
+    start = _greedy_start(known_plan[0])
     stop = threading.Event()
     stop.set()
     started = time.perf_counter()
-    outcome = solve_tier_one(built, SolverSettings(workers=1), [greedy], 600.0, complete, stop)
+    outcome = solve_tier_one(
+        start.built, SolverSettings(workers=1), [start.greedy], 600.0, start.complete, stop
+    )
     assert time.perf_counter() - started < 60  # not the 600 s budget
-    assert completions == [] and outcome.values == whole
+    assert start.completions == [] and outcome.values == start.whole
     assert outcome.bound <= outcome.objective
