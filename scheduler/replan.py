@@ -130,6 +130,7 @@ def add_previous(built: BuiltModel, previous: Previous) -> None:
     tier = insert_tier_after_unmet_need(built, "stability: changes against the previous plan")
     built.penalties += add_change_penalties(built.ctx, found, tier)
     built.stability_tier = tier
+    built.previous = {d.var: d.before for d in found if not d.kept and d.var is not None}
 
 
 def _when(k: tuple[object, ...]) -> dt.date:

@@ -209,7 +209,7 @@ def _tiers(
                 diagnosis = conflicting_rules(model, settings, settings.time_limit)
             return Solution(outcome.status, None, stages, diagnosis)
         if outcome.values is not None and (
-            values is None or terms_value(terms, outcome.values) <= terms_value(terms, values)
+            values is None or _ranked(built, terms, outcome.values) <= _ranked(built, terms, values)
         ):
             values = outcome.values
         elif outcome.values is not None:
@@ -301,6 +301,14 @@ def _by_patterns(
         bound_source="column-generation",
         lp_bound=lp,
     )
+
+
+def _ranked(built: BuiltModel, terms: Terms, values: list[int]) -> tuple[int, int]:
+    """A stage's plan by its own tier, ties broken by a re-plan's changes: a search that
+    only matches the plan in hand does not replace it with one that moves more."""
+    tie = built.stability_tier
+    changes = _value(built, values, tie) if tie is not None else 0
+    return terms_value(terms, values), changes
 
 
 def _value(built: BuiltModel, values: list[int], tier: int) -> int:

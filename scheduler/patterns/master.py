@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -146,6 +147,10 @@ class Master:
         """The dive's last rounding: (schedule, its lower bound before, its LP value)."""
         self.rest_values: list[float] = []
         """The non-block variables' values in the dive's last LP."""
+        self.costs: list[int] = []
+        """Each schedule's tier-1 cost."""
+        self.nudge: Callable[[Schedule], float] | None = None
+        """Added to each schedule's cost in the dives (`prefer`)."""
 
     # ------------------------------------------------------------------ columns
 
@@ -169,10 +174,21 @@ class Master:
             )
         )
         self.convexity[schedule.block].SetCoefficient(var, 1)
-        if cost:
-            self.solver.Objective().SetCoefficient(var, cost)
+        self.costs.append(cost)
+        nudge = self.nudge(schedule) if self.nudge is not None else 0.0
+        self.solver.Objective().SetCoefficient(var, cost + nudge)
         self.lambdas.append(var)
         return True
+
+    def prefer(self, nudge: Callable[[Schedule], float]) -> None:
+        """From now on each schedule's LP cost is its tier-1 cost plus its `nudge`. Given
+        nudges too small to trade a unit of tier 1, the dives take, among equally good
+        schedules, the ones with the least (a re-plan's previous ones); the bound is
+        column generation's, found before and unaffected."""
+        self.nudge = nudge
+        objective = self.solver.Objective()
+        for k, schedule in enumerate(self.pool.schedules):
+            objective.SetCoefficient(self.lambdas[k], self.costs[k] + nudge(schedule))
 
     # ------------------------------------------------------------------ rounds
 

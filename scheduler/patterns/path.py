@@ -22,6 +22,7 @@ from constraints.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scenarios.schema import Role, Shift
 from scheduler.patterns.blocks import Declined, Split, split
 from scheduler.patterns.master import INTEGRAL, InfeasibleBlock, Master
+from scheduler.patterns.previous import PreviousDeployment
 from scheduler.patterns.pricing import Pricer, Schedule
 from scheduler.settings import SolverSettings
 
@@ -80,29 +81,37 @@ def solve_tier_one(
     except InfeasibleBlock as e:
         raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
     bound = _rounded(result.bound, built, terms)
+    previous = PreviousDeployment(built, parts) if built.previous else None
+    if previous is not None:
+        master.prefer(previous.nudge)
     best: list[int] | None = None
     best_taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
+    if previous is not None and best_taken and not stop.is_set():
+        # The previous deployment, completed, is the plan to beat: a dive replaces it only
+        # by doing better in tier 1.
+        best = complete(deployment_values(built, parts, best_taken, previous))
     dives = 0
     # The first dive may run over the budget by a quarter: without a dive there is no plan
     # to show for the work.
     grace = deadline + FIRST_DIVE_GRACE * budget
     for share in DIVE_SHARES:
+        if best is not None and terms_value(terms, best) <= bound:
+            break
         dived = master.dive(grace if not dives else deadline, scale, share)
         dives += dived is not None
         if dived is None:
             break
-        values = _whole(built, parts, master, dived)
+        # A re-plan's tests and beds are completed, so that its changes break ties there too.
+        values = _whole(built, parts, master, dived) if previous is None else None
         if values is None and not stop.is_set():
-            values = complete(deployment_values(built, parts, dived))
+            values = complete(deployment_values(built, parts, dived, previous))
         if values is not None and (
             best is None or terms_value(terms, values) < terms_value(terms, best)
         ):
             best, best_taken = values, dived
-        if best is not None and terms_value(terms, best) <= bound:
-            break
     if best is None:
         out_of_time = stop.is_set() or time.perf_counter() >= deadline
-        best = _fallback(built, parts, best_taken, complete, out_of_time)
+        best = _fallback(built, parts, best_taken, complete, out_of_time, previous)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     values = best
@@ -115,7 +124,7 @@ def solve_tier_one(
     return PatternOutcome(values, terms_value(terms, values), bound, seconds, how)
 
 
-DIVE_SHARES = (0.2, 0.05, 0.02)
+DIVE_SHARES = (0.2, 0.1, 0.05, 0.02)
 """The dives tried in turn while time remains, each rounding this share of the fractional
 schedules per step: coarse and fast first, then finer and slower (no share is reliably
 the best; docs/patterns.md has the figures)."""
@@ -131,13 +140,14 @@ def _fallback(
     start: list[tuple[Schedule, int]],
     complete: Completion,
     out_of_time: bool,
+    previous: PreviousDeployment | None,
 ) -> list[int] | None:
     """The plan when no dive finished: the starting deployment completed while time is
     left, else the complete starting plan as it stands (completing a county's deployment
     takes longer than its whole budget); the bound stands against either."""
     if out_of_time:
-        return _starting_plan(built) or complete(deployment_values(built, parts, start))
-    return complete(deployment_values(built, parts, start)) or _starting_plan(built)
+        return _starting_plan(built) or complete(deployment_values(built, parts, start, previous))
+    return complete(deployment_values(built, parts, start, previous)) or _starting_plan(built)
 
 
 def _starting_plan(built: BuiltModel) -> list[int] | None:
@@ -150,7 +160,10 @@ def _starting_plan(built: BuiltModel) -> list[int] | None:
 
 
 def _whole(
-    built: BuiltModel, parts: Split, master: Master, taken: list[tuple[Schedule, int]]
+    built: BuiltModel,
+    parts: Split,
+    master: Master,
+    taken: list[tuple[Schedule, int]],
 ) -> list[int] | None:
     """The dive's own plan when its last LP is whole in testing and isolation too (their
     structure often makes it so): no completion needed. None otherwise, or if it breaks
@@ -169,16 +182,27 @@ def _whole(
 
 
 def deployment_values(
-    built: BuiltModel, split: Split, schedules: list[tuple[Schedule, int]]
+    built: BuiltModel,
+    split: Split,
+    schedules: list[tuple[Schedule, int]],
+    previous: PreviousDeployment | None = None,
 ) -> dict[Var, int]:
     """Every shift, placement and pre-deployment test variable of the built model under
-    the chosen schedules, taken by each block's workers in name order."""
+    the chosen schedules, taken by each block's workers in name order, or in a re-plan by
+    the worker each fits best (so that no identical worker is swapped in for nothing)."""
     sv = built.staff
     values = {v: 0 for v in [*sv.shifts.values(), *sv.placed.values(), *sv.tests.values()]}
-    workers_left = {b: list(block.workers) for b, block in enumerate(split.blocks)}
+    by_block: dict[int, list[Schedule]] = defaultdict(list)
     for schedule, taken in schedules:
-        for _ in range(taken):
-            w = workers_left[schedule.block].pop(0)
+        by_block[schedule.block] += [schedule] * taken
+    for b, chosen in by_block.items():
+        workers = split.blocks[b].workers
+        matched = (
+            previous.assign(workers, chosen)
+            if previous is not None
+            else list(zip(workers, chosen, strict=False))
+        )
+        for w, schedule in matched:
             values[sv.placed[w, schedule.home]] = 1
             for d, s, r, _v in schedule.shifts:
                 values[sv.shifts[w, schedule.home, d, s, r]] = 1
