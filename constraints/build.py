@@ -2,7 +2,7 @@
 
 Order matters in one place only: every family that books test slots creates its booking
 variables before `add_site_capacity` caps each site-day over all of them. A re-plan adds
-one family on top (`scheduler.replan.add_previous`): the previous plan's decisions kept
+one family on top (`scheduler.pipeline.replan.add_previous`): the previous plan's decisions kept
 before its first open day, and a tier of change penalties right after unmet need.
 """
 

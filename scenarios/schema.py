@@ -33,7 +33,7 @@ class Strict(BaseModel):
 
 def contact(description: str) -> Any:
     """An optional contact field: free text, empty by default. The plan never reads it;
-    it is copied onto the hand-outs (`scheduler.handouts`) so they can be sent as written."""
+    it is copied onto the hand-outs (`scheduler.output.handouts`) so they can be sent as written."""
     return Field(default="", description=description)
 
 
@@ -362,7 +362,7 @@ class Served(Strict):
     authority in `shared_with`: a regional test site shared by three councils is
     `authority: plymouth, shared_with: [cornwall, torbay]`. Authorities that share no
     resource are independent problems, which is what lets a national scenario be planned
-    authority by authority (`scheduler.decompose`).
+    authority by authority (`scheduler.pipeline.decompose`).
     """
 
     authority: AuthorityId = Field(

@@ -11,10 +11,10 @@ import pytest
 
 from scenarios.load import load_scenario, parse_scenario
 from scenarios.schema import Scenario
-from scheduler.backends import SOLVERS
+from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.solve.backends import SOLVERS
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 START = dt.date(2020, 6, 1)

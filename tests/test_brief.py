@@ -19,10 +19,11 @@ from cli.report_cmd import report_command
 from scenarios.load import load_scenario
 from scenarios.risk import RiskParts
 from scenarios.schema import Cohort, Role, Scenario, Shift
-from scheduler.baseline import plan_baseline
-from scheduler.brief import SITES_SHOWN, WORKERS_SHOWN, render, render_brief
-from scheduler.brief_data import HOMES_SHOWN, SiteDay, build_brief
-from scheduler.causes import STAFF_RULES
+from scheduler.extract.causes import STAFF_RULES
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.output.brief import SITES_SHOWN, WORKERS_SHOWN, render, render_brief
+from scheduler.output.brief_data import HOMES_SHOWN, SiteDay, build_brief
+from scheduler.output.tables import BRIEF, write_plan
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -33,7 +34,6 @@ from scheduler.plan import (
     UnmetKind,
     UnmetNeed,
 )
-from scheduler.tables import BRIEF, write_plan
 from tests import browser
 from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, worker
 

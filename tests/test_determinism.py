@@ -21,7 +21,7 @@ import pytest
 
 from scenarios.generate import generate
 from scenarios.load import dump_scenario
-from scheduler.tables import CHANGES, PLAN_FILES, SUMMARY
+from scheduler.output.tables import CHANGES, PLAN_FILES, SUMMARY
 from tests.conftest import EXAMPLES
 
 TIMING_FIELDS = frozenset({"solve_seconds", "build_seconds", "wall_seconds", "seconds"})

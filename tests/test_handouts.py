@@ -20,7 +20,10 @@ from openpyxl import load_workbook
 from cli.main import main
 from scenarios.risk import RiskParts
 from scenarios.schema import Cohort, Role, Scenario, Shift
-from scheduler.handouts import home_sheets, site_lists, worker_rosters
+from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
+from scheduler.output.handouts import home_sheets, site_lists, worker_rosters
+from scheduler.output.tables import CHANGES, HANDOUTS, PLAN_FILES, write_plan
+from scheduler.output.workbook import write_workbook
 from scheduler.plan import (
     Placement,
     Plan,
@@ -30,9 +33,6 @@ from scheduler.plan import (
     UnmetKind,
     UnmetNeed,
 )
-from scheduler.tables import CHANGES, HANDOUTS, PLAN_FILES, write_plan
-from scheduler.unmet_words import unmet_reason, unmet_remedy
-from scheduler.workbook import write_workbook
 from tests.conftest import EXAMPLES, START, day, home, scenario, site, worker
 
 PLYMOUTH = EXAMPLES / "plymouth-2020.yaml"

@@ -16,11 +16,11 @@ from cli.main import main
 from scenarios.history import working_windows
 from scenarios.load import load_scenario
 from scenarios.schema import HomeHistory, Role, Scenario, Shift
-from scheduler.baseline import plan_baseline
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.output.tables import read_plan
+from scheduler.pipeline.replan import with_history
 from scheduler.plan import Plan, ShiftAssignment
-from scheduler.replan import with_history
 from scheduler.simulation.world import World
-from scheduler.tables import read_plan
 from scheduler.validate import validate_plan
 from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, solve, worker
 

@@ -22,16 +22,16 @@ from constraints.build import BuiltModel, build_model
 from constraints.model import tier_terms
 from scenarios.generate import generate
 from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
-from scheduler.backends import make_backend
-from scheduler.baseline import baseline_start
-from scheduler.greedy import previous_deployment, staffing_hint
-from scheduler.lp import lp_completion
-from scheduler.patterns.blocks import Declined, split
-from scheduler.patterns.path import Completion, solve_tier_one
-from scheduler.patterns.pricing import Pricer
-from scheduler.planner import plan_scenario
-from scheduler.replan import Previous, add_previous
-from scheduler.settings import SolverSettings
+from scheduler.heuristics.baseline import baseline_start
+from scheduler.heuristics.greedy import previous_deployment, staffing_hint
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.pipeline.replan import Previous, add_previous
+from scheduler.solve.backends import make_backend
+from scheduler.solve.lp import lp_completion
+from scheduler.solve.patterns.blocks import Declined, split
+from scheduler.solve.patterns.path import Completion, solve_tier_one
+from scheduler.solve.patterns.pricing import Pricer
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 from tests.conftest import home as a_home
 from tests.conftest import scenario, shortfall, worker

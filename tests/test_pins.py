@@ -18,7 +18,7 @@ from cli.main import main
 from constraints.build import build_model
 from scenarios.load import parse_scenario
 from scenarios.schema import Scenario
-from scheduler.baseline import baseline_start, plan_baseline
+from scheduler.heuristics.baseline import baseline_start, plan_baseline
 from scheduler.plan import InfeasibleError, Plan
 from scheduler.validate import validate_plan
 from tests.conftest import EXAMPLES, day, home, scenario, shortfall, solve, worker

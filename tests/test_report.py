@@ -18,7 +18,11 @@ from openpyxl import load_workbook
 
 from cli.report_cmd import report_command
 from scenarios.schema import Cohort, Role, Scenario, Shift
-from scheduler.html_report import SECTIONS, render_report, write_html_report
+from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
+from scheduler.output.html_report import SECTIONS, render_report, write_html_report
+from scheduler.output.report_data import bed_occupancy
+from scheduler.output.tables import read_plan, write_plan
+from scheduler.output.workbook import RAG_FILLS, TABLE_SHEETS, write_workbook
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -29,10 +33,6 @@ from scheduler.plan import (
     UnmetKind,
     UnmetNeed,
 )
-from scheduler.report_data import bed_occupancy
-from scheduler.tables import read_plan, write_plan
-from scheduler.unmet_words import unmet_reason, unmet_remedy
-from scheduler.workbook import RAG_FILLS, TABLE_SHEETS, write_workbook
 from tests import browser
 from tests.conftest import START, day, home, scenario, worker
 

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from cli.main import main
 from scenarios.load import load_scenario
-from scheduler.baseline import plan_baseline
+from scheduler.extract.unmet_words import unmet_sentence
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.output.tables import PlanReadError, read_plan, write_plan
 from scheduler.plan import Plan, UnmetNeed
-from scheduler.tables import PlanReadError, read_plan, write_plan
-from scheduler.unmet_words import unmet_sentence
 from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, solve, worker
 
 

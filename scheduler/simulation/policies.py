@@ -37,17 +37,17 @@ from constraints.build import BuiltModel, build_model
 from constraints.model import Var
 from constraints.testing import CoverWindow
 from scenarios.schema import Cohort, DayWeighting, DayWeightingKind, Scenario
-from scheduler.baseline import plan_baseline, plan_of_values, rule_values
-from scheduler.booking import HomeBookings, SlotBook
-from scheduler.greedy import (
+from scheduler.heuristics.baseline import plan_baseline, plan_of_values, rule_values
+from scheduler.heuristics.booking import HomeBookings, SlotBook
+from scheduler.heuristics.greedy import (
     DeploymentPlanner,
     GreedyStaffing,
     commit_pinned,
 )
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.pipeline.replan import Previous
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.replan import Previous
-from scheduler.settings import SolverSettings
+from scheduler.solve.settings import SolverSettings
 
 Planner = Callable[[Scenario, SolverSettings, Previous | None], Plan]
 
