@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from scenarios.load import load_scenario, parse_scenario
-from scenarios.schema import Scenario
 from constraints.build import BuiltModel
 from constraints.model import Var
+from scenarios.load import load_scenario, parse_scenario
+from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS, make_backend
 from scheduler.plan import Plan
 from scheduler.planner import plan_scenario
@@ -160,6 +160,20 @@ def switch_off(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
         monkeypatch.setattr(*rule_off(target))
 
     return off
+
+
+@pytest.fixture
+def broken_without(
+    switch_off: Callable[[str], None],
+) -> Callable[[str, Scenario], set[str]]:
+    """The checker's rules that the direct search's plan of a scenario breaks with one
+    model rule switched off: a battery's proof that the rule is what binds there."""
+
+    def broken(target: str, s: Scenario) -> set[str]:
+        switch_off(target)
+        return broken_rules(s, DIRECT.unchecked(s))
+
+    return broken
 
 
 def pytest_configure(config: pytest.Config) -> None:
