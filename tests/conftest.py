@@ -165,13 +165,15 @@ def switch_off(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 @pytest.fixture
 def broken_without(
     switch_off: Callable[[str], None],
-) -> Callable[[str, Scenario], set[str]]:
-    """The checker's rules that the direct search's plan of a scenario breaks with one
-    model rule switched off: a battery's proof that the rule is what binds there."""
+) -> Callable[..., set[str]]:
+    """The checker's rules that the direct search's plan of a scenario (a re-plan, given
+    its previous plan) breaks with one model rule switched off: a battery's proof that
+    the rule is what binds there."""
 
-    def broken(target: str, s: Scenario) -> set[str]:
+    def broken(target: str, s: Scenario, previous: Previous | None = None) -> set[str]:
         switch_off(target)
-        return broken_rules(s, DIRECT.unchecked(s))
+        plan = DIRECT.unchecked(s, previous)
+        return broken_rules(s, plan, previous.plan if previous else None)
 
     return broken
 
