@@ -102,13 +102,6 @@ class TestRulesAcrossTheEdge:
     ) -> None:
         assert len(solver.plan(three_of_seven_worked()).shifts) == 2
 
-    def test_quarantine_between_homes_with_the_one_home_rule_off(self, solver: Solver) -> None:
-        plan = solver.plan(two_homes_one_home_rule_off(3))
-        assert len(plan.shifts) == 2
-        pairs = [(x.home_id, (x.date - START).days) for x in plan.shifts]
-        assert ("a", 0) not in pairs or ("b", 1) not in pairs
-        assert [u.cause_rule for u in plan.unmet if u.kind == "shift"] == ["quarantine"]
-
     def test_a_quarantine_window_longer_than_the_horizon_means_one_home(
         self, solver: Solver
     ) -> None:

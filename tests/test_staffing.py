@@ -54,6 +54,14 @@ def test_worker_waits_out_the_quarantine_window_before_a_new_home(solver: Solver
     assert len(early) == 10 and all("quarantine window" in u.cause for u in early)
 
 
+def test_with_one_home_off_a_worker_still_waits_out_the_window_between_homes(solver: Solver):
+    # a short on day 0, b on days 1 and 3 (riskier), 3-day window: a day 0 and b day 1
+    # are too close, so one of the three goes unmet
+    plan = solver.plan(two_homes_one_home_rule_off(3))
+    assert len(plan.shifts) == 2
+    assert [u.cause_rule for u in plan.unmet if u.kind == "shift"] == ["quarantine"]
+
+
 def test_worker_staying_at_current_home_needs_no_quarantine_or_test(solver: Solver):
     s = scenario(
         homes=[home("a", shortfalls=[shortfall(0)])],
