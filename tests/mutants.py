@@ -1,0 +1,42 @@
+"""Switch one hard rule off, in the model or in the independent checker.
+
+The batteries use it to show that each rule is what binds in their scenarios (without it
+the plan breaks it), and `benchmarks/mutation_check.py` to find a rule whose removal no
+test would notice. Only the test suite switches rules off: product code never reads this.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import scheduler.validate as checker
+from scheduler.validate.lookup import Found, Lookup
+
+MUTATE_ENV = "CAREHOME_MUTATE"
+"""Read by tests/conftest.py: a rule's dotted name, switched off for the whole test run."""
+
+
+def rule_off(target: str) -> tuple[Any, str, Any]:
+    """(owner, attribute, replacement) that switch `target` off, for `setattr` or
+    `monkeypatch.setattr`: a model rule ("constraints.testing.add_cohort_size") then adds
+    no constraint, a checker rule ("scheduler.validate.cohort_size") finds nothing."""
+    module_name, name = target.rsplit(".", 1)
+    module = importlib.import_module(module_name)
+    if module is checker:
+        if name not in checker.RULE_NAMES:
+            raise LookupError(f"the checker has no rule {name}")
+
+        def finds_nothing(ix: Lookup) -> Found:
+            return iter(())
+
+        finds_nothing.__name__ = name  # violations stay named, the order stays the same
+        rules = tuple(finds_nothing if r.__name__ == name else r for r in checker.RULES)
+        return checker, "RULES", rules
+    if not callable(getattr(module, name, None)):
+        raise LookupError(f"{module_name} has no rule {name}")
+
+    def adds_nothing(*args: object, **kwargs: object) -> None:
+        return None
+
+    return module, name, adds_nothing
