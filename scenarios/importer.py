@@ -23,6 +23,7 @@ from scenarios.atomic import write_text
 from scenarios.codes import shifts_of
 from scenarios.cqc import CQC, CqcQuery, Skipped, cqc_homes
 from scenarios.layout import (
+    AGENCIES,
     AVAILABILITY,
     DETAILS,
     FACILITIES,
@@ -53,6 +54,7 @@ SECTIONS = {
     "sites": "test_sites",
     "facilities": "isolation_facilities",
     "requests": "isolation_requests",
+    "agencies": "agencies",
 }
 """Table name -> the scenario section it fills."""
 
@@ -72,6 +74,7 @@ class Sources:
     sites: Path | None = None
     facilities: Path | None = None
     requests: Path | None = None
+    agencies: Path | None = None
     base: Path | None = None
     column_map: Path | None = None
     cqc: CqcQuery | None = None
@@ -79,7 +82,7 @@ class Sources:
     def files(self) -> list[Path]:
         tables = [self.homes, self.shortfalls, self.workers, self.availability]
         tables += [self.recent_shifts]
-        tables += [self.sites, self.facilities, self.requests, self.base]
+        tables += [self.sites, self.facilities, self.requests, self.agencies, self.base]
         tables += [self.cqc.path, self.cqc.details] if self.cqc else []
         return [p for p in tables if p is not None]
 
@@ -198,6 +201,7 @@ def import_scenario(sources: Sources) -> Imported:
         "sites": read(sources.sites, SITES),
         "facilities": read(sources.facilities, FACILITIES),
         "requests": read(sources.requests, REQUESTS),
+        "agencies": read(sources.agencies, AGENCIES),
     }
     shortfalls = read(sources.shortfalls, SHORTFALLS)
     availability = read(sources.availability, AVAILABILITY)
@@ -358,6 +362,7 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
         "sites.csv": csv_text(SITES, data["test_sites"]),
         "facilities.csv": csv_text(FACILITIES, data["isolation_facilities"]),
         "requests.csv": csv_text(REQUESTS, data["isolation_requests"]),
+        "agencies.csv": csv_text(AGENCIES, data["agencies"]),
         "base.yaml": BASE_HEADER + yaml.safe_dump(base, sort_keys=False, allow_unicode=True),
     }
 
@@ -369,7 +374,8 @@ BASE_HEADER = """\
 #   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
 #     --workers workers.csv --availability availability.csv \\
 #     --recent-shifts recent-shifts.csv --sites sites.csv \\
-#     --facilities facilities.csv --requests requests.csv -o scenario.yaml
+#     --facilities facilities.csv --requests requests.csv --agencies agencies.csv \\
+#     -o scenario.yaml
 
 """
 
@@ -400,5 +406,6 @@ def sources_in(directory: Path) -> Sources:
         sites=has("sites.csv"),
         facilities=has("facilities.csv"),
         requests=has("requests.csv"),
+        agencies=has("agencies.csv"),
         base=has("base.yaml"),
     )
