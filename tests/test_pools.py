@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 
 from constraints.build import build_model
+from scenarios.load import ScenarioError
 from scenarios.schema import Scenario
+from scenarios.whatif import Variant, apply_variant
 from scheduler.greedy import greedy_staffing
 from scheduler.plan import Plan, ShiftAssignment
 from scheduler.planner import plan_scenario
 from scheduler.settings import SolverSettings
 from scheduler.validate import validate_plan
+from scheduler.value import find_resource, resources, value_table
 from tests.conftest import START, day, home, scenario, shortfall, worker
 
 
@@ -211,3 +214,50 @@ def test_the_checker_holds_nhs_workers_to_the_pool_policy() -> None:
     assert "one_home_per_worker" not in _broken(moving, two_homes)
     too_soon = _with_shift(_solve(moving, "cp-sat", "direct"), "n1", "b", 2)
     assert "quarantine_between_homes" in _broken(moving, too_soon)
+
+
+# ------------------------------------------------------------------ what-ifs and value
+
+
+def _shocked(base: Scenario, shock: dict[str, Any]) -> Scenario:
+    variant = Variant.model_validate({"name": "v", "shocks": [shock]})
+    return apply_variant(base, variant, 0, "w.yaml")
+
+
+def test_a_training_delay_moves_the_recruits_start_in_the_plan() -> None:
+    s = _shocked(_recruit_scenario(), {"kind": "recruits_delayed", "days": 2})
+    assert s.workers[0].available_from is not None
+    assert s.workers[0].available_from.isoformat() == day(5)
+    assert _days(_solve(s, "cp-sat", "patterns")) == [5, 6]
+
+
+def test_nhs_workers_can_be_added_or_withdrawn_leaving_other_pools_alone() -> None:
+    base = scenario(
+        homes=[home("a", shortfalls=[shortfall(d, workers=3) for d in range(5)])],
+        workers=[worker("b1"), worker("n1", kind="nhs")],
+    )
+    grown = _shocked(base, {"kind": "bank_size", "pool": "nhs", "workers": 3})
+    assert [w.kind for w in grown.workers] == ["bank", "nhs", "nhs", "nhs"]
+    covered = len(_solve(base, "cp-sat", "patterns").shifts)
+    assert len(_solve(grown, "cp-sat", "patterns").shifts) > covered
+    withdrawn = _shocked(base, {"kind": "bank_size", "pool": "nhs", "workers": 0})
+    assert [w.id for w in withdrawn.workers] == ["b1"]
+    with pytest.raises(ScenarioError, match="recruits_delayed"):
+        _shocked(base, {"kind": "recruits_delayed", "days": 1, "workers": ["n1"]})
+
+
+def test_one_more_worker_of_a_binding_pool_is_worth_something() -> None:
+    """Two carers short a day: the one NHS worker binds; the agency's worker, supplying
+    another home only, is worth nothing more here."""
+    s = scenario(
+        homes=[home("a", shortfalls=[shortfall(d, workers=2) for d in range(5)]), home("b")],
+        agencies=[{"id": "acme", "homes": ["b"]}],
+        workers=[worker("n1", kind="nhs"), worker("g1", kind="agency", agency="acme")],
+    )
+    assert {r.id for r in resources(s)} >= {"pool:nhs", "pool:agency"}
+    chosen = [find_resource(s, "pool:nhs"), find_resource(s, "pool:agency")]
+    table = value_table(s, SolverSettings(time_limit=2, workers=1), chosen, step=1)
+    rows = {(r.resource, r.step): r for r in table.itertuples()}
+    assert rows["pool:nhs", 1].value_per_unit > 0
+    assert rows["pool:nhs", -1].d_objective > 0
+    assert rows["pool:agency", 1].d_objective == 0
