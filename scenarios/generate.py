@@ -294,6 +294,7 @@ def generate_authorities(
         homes=[h for part in parts for h in part.homes],
         test_sites=sites,
         workers=[w for part in parts for w in part.workers],
+        agencies=[a for part in parts for a in part.agencies],
         isolation_facilities=[f for part in parts for f in part.isolation_facilities],
         isolation_requests=[r for part in parts for r in part.isolation_requests],
         travel=TRAVEL,
@@ -325,8 +326,19 @@ def _in_authority(city: Scenario, authority: str) -> Scenario:
             "homes": [h.model_copy(update=at | {"id": pid(h.id)}) for h in city.homes],
             "test_sites": [s.model_copy(update=at | {"id": pid(s.id)}) for s in city.test_sites],
             "workers": [
-                w.model_copy(update=at | {"id": pid(w.id), "home_history": history(w)})
+                w.model_copy(
+                    update=at
+                    | {
+                        "id": pid(w.id),
+                        "home_history": history(w),
+                        "agency": w.agency and pid(w.agency),
+                    }
+                )
                 for w in city.workers
+            ],
+            "agencies": [
+                a.model_copy(update={"id": pid(a.id), "homes": [pid(h) for h in a.homes]})
+                for a in city.agencies
             ],
             "isolation_facilities": [
                 f.model_copy(update=at | {"id": pid(f.id)}) for f in city.isolation_facilities

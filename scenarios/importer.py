@@ -58,8 +58,9 @@ SECTIONS = {
 }
 """Table name -> the scenario section it fills."""
 
-BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel")
-"""What the base YAML holds when exported: everything no table holds."""
+BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel", "agencies")
+"""What the base YAML holds when exported: everything no table holds, and the agencies
+(a short list; `--agencies` reads them from a sheet instead)."""
 
 
 @dataclass(frozen=True)
@@ -362,20 +363,19 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
         "sites.csv": csv_text(SITES, data["test_sites"]),
         "facilities.csv": csv_text(FACILITIES, data["isolation_facilities"]),
         "requests.csv": csv_text(REQUESTS, data["isolation_requests"]),
-        "agencies.csv": csv_text(AGENCIES, data["agencies"]),
         "base.yaml": BASE_HEADER + yaml.safe_dump(base, sort_keys=False, allow_unicode=True),
     }
 
 
 BASE_HEADER = """\
-# What the tables do not hold: the scenario's name, its planning horizon, the policy and
-# travel times (`carehome schema` lists every field; left out, a field takes its default).
+# What the tables do not hold: the scenario's name, its planning horizon, the policy,
+# travel times and the agencies (`carehome schema` lists every field; left out, a field
+# takes its default).
 # Import with:
 #   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
 #     --workers workers.csv --availability availability.csv \\
 #     --recent-shifts recent-shifts.csv --sites sites.csv \\
-#     --facilities facilities.csv --requests requests.csv --agencies agencies.csv \\
-#     -o scenario.yaml
+#     --facilities facilities.csv --requests requests.csv -o scenario.yaml
 
 """
 
