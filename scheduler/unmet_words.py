@@ -29,7 +29,7 @@ _WORKERS_ARE: dict[str, str] = {
     "max_shifts": "at their own shift limit",
     "test_validity": "without a valid test",
     "quarantine": "in quarantine",
-    "training": "recruits still in training",
+    "training": "still in training",
     "agency_supply": "with agencies that do not supply this home",
 }
 """What the workers a staffing rule stops are, as a sentence says it."""
