@@ -47,7 +47,8 @@ def explain_command(plan_dir: Path, home_id: str, as_json: bool) -> None:
     "--resource",
     "wanted",
     multiple=True,
-    help="A site, facility or bank role (e.g. local, care-hotel, role:carer); repeatable. "
+    help="A site, facility, bank role or pool (e.g. local, care-hotel, role:carer, "
+    "pool:nhs); repeatable. "
     "Default: every one.",
 )
 @click.option("--step", default=10, show_default=True, type=click.IntRange(min=1))

@@ -48,12 +48,15 @@ class Context:
     homes: dict[str, Home] = field(init=False)
     sites: dict[str, TestSite] = field(init=False)
     dates: list[dt.date] = field(init=False)
+    agency_homes: dict[str, frozenset[str]] = field(init=False)
+    """Agency id -> the homes it supplies."""
     bookings: list[SlotBooking] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.homes = {h.id: h for h in self.scenario.homes}
         self.sites = {s.id: s for s in self.scenario.test_sites}
         self.dates = self.scenario.horizon.dates
+        self.agency_homes = {a.id: frozenset(a.homes) for a in self.scenario.agencies}
 
     @property
     def policy(self) -> Policy:

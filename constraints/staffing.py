@@ -1,10 +1,12 @@
 """Staff-bank deployment: which bank or agency worker covers which shift in which home.
 
-Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where home h is short of role r on
-shift (d, s), worker w holds r, serves h's local authority, is available then, and the
-quarantine window since their last shift at another home has passed, so availability, role,
-authority and quarantine hold by construction. ``placed[w,h]`` (boolean) is the worker's one
-home for the horizon.
+Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where `may_cover` holds: home h is
+short of role r on shift (d, s), worker w holds r, serves h's local authority, is available
+then, has finished training (a recruit), belongs to an agency supplying h (an agency worker
+with one), and the quarantine window since their last shift at another home has passed, so
+these rules hold by construction on every path that reads the variables (the direct model,
+the whole-schedule pricing, the greedy start). ``placed[w,h]`` (boolean) is the worker's one
+home for the horizon, or one of their homes in a pool the policy lets move.
 
 Formulation note: linking shifts to the
 placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from constraints.context import Context, SlotBooking, key
 from constraints.model import Penalty, Var
 from scenarios.history import Window, night_before, worked_before, working_windows
-from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind
+from scenarios.schema import Cohort, Home, Role, Shift, Worker, WorkerKind
 
 FAMILY = "staffing"
 
@@ -57,6 +59,37 @@ def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
     return max(0, ctx.day(hist.last_shift + dt.timedelta(days=ctx.policy.quarantine_days)))
 
 
+def trained_by(worker: Worker, date: dt.date) -> bool:
+    """A recruit works only once training ends: shift[w,h,d,s,r] exists only if
+    d >= w.available_from (every other pool: no such date)."""
+    return worker.available_from is None or date >= worker.available_from
+
+
+def agency_supplies(ctx: Context, worker: Worker, home_id: str) -> bool:
+    """An agency worker covers only homes their agency supplies: shift[w,h,d,s,r] exists
+    only if h in homes(agency(w)) (a worker with no agency named: any home)."""
+    return worker.agency is None or home_id in ctx.agency_homes.get(worker.agency, ())
+
+
+def may_cover(ctx: Context, worker: Worker, home: Home, d: int, shift: Shift, role: Role) -> bool:
+    """Who may work where and when, the one definition every path prunes by: the worker
+    holds the role, serves the home's authority, may work there (`agency_supplies`), is
+    past the quarantine window, trained (`trained_by`) and available on day d's shift."""
+    return (
+        role in worker.roles
+        and worker.serves(home.authority)
+        and agency_supplies(ctx, worker, home.id)
+        and d >= earliest_day_at(ctx, worker, home.id)
+        and trained_by(worker, ctx.dates[d])
+        and worker.available_on(ctx.dates[d], shift)
+    )
+
+
+def one_home(ctx: Context, worker: Worker) -> bool:
+    """Whether the one-home rule holds for the worker's pool (`Policy.one_home_for`)."""
+    return ctx.policy.one_home_for(worker.kind)
+
+
 def is_new_home(worker: Worker, home_id: str) -> bool:
     return worker.home_history.current_home != home_id
 
@@ -71,19 +104,14 @@ def test_cohort(worker: Worker) -> Cohort:
 def add_deployment_variables(ctx: Context) -> StaffingVars:
     sv = StaffingVars()
     needs = [
-        (home.id, ctx.day(sf.date), sf.shift, sf.role, sf.workers)
+        (home, ctx.day(sf.date), sf.shift, sf.role)
         for home in ctx.scenario.homes
         for sf in home.shortfalls
     ]
-    authority = {home.id: home.authority for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
-        for home_id, d, shift, role, _n in needs:
-            if (
-                role in worker.roles
-                and worker.serves(authority[home_id])
-                and d >= earliest_day_at(ctx, worker, home_id)
-                and worker.available_on(ctx.dates[d], shift)
-            ):
+        for home, d, shift, role in needs:
+            home_id = home.id
+            if may_cover(ctx, worker, home, d, shift, role):
                 if (worker.id, home_id) not in sv.placed:
                     sv.placed[worker.id, home_id] = ctx.model.boolean(
                         f"placed{key(worker.id, home_id)}"
@@ -165,13 +193,14 @@ def new_home_days(ctx: Context, sv: StaffingVars) -> dict[str, dict[int, list[Va
 
 
 def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
-    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1 (unless the policy's
-    `one_home_per_worker` is off, to measure the rule's effect)."""
-    if not ctx.policy.one_home_per_worker:
-        return
+    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1, for each worker w
+    whose pool keeps the rule (`one_home`: not when the policy's `one_home_per_worker` is
+    off to measure the rule's effect, nor for a pool in its `multi_home_pools`)."""
+    workers = {w.id: w for w in ctx.scenario.workers}
     homes_of: dict[str, list[Var]] = defaultdict(list)
     for (worker_id, _home), var in sv.placed.items():
-        homes_of[worker_id].append(var)
+        if one_home(ctx, workers[worker_id]):
+            homes_of[worker_id].append(var)
     for worker_id, placed in homes_of.items():
         ctx.model.add_at_most(placed, 1, name=f"one_home{key(worker_id)}", family=FAMILY)
 
@@ -276,10 +305,10 @@ def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
 
 
 def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
-    """With the one-home rule off a worker may serve several homes, but never two within
-    the quarantine window: shifts at homes A != B are at least q = quarantine_days apart.
-    Two days fewer than q apart are exactly two days sharing a window of q consecutive
-    days, so per worker w and window k:
+    """Where the one-home rule does not hold for a worker (`one_home`), they may serve
+    several homes, but never two within the quarantine window: shifts at homes A != B are
+    at least q = quarantine_days apart. Two days fewer than q apart are exactly two days
+    sharing a window of q consecutive days, so per worker w and window k:
 
         sum_{s,r} shift[w,h,d,s,r] <= served[w,h,k]   for each home h and day d in k
         sum_h served[w,h,k] <= 1
@@ -288,11 +317,13 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
     already; q <= 1 asks nothing one shift a day does not. (With the one-home rule on,
     `add_one_home_per_worker` is stricter; the edge of the horizon is `earliest_day_at`.)"""
     q = ctx.policy.quarantine_days
-    if ctx.policy.one_home_per_worker or q <= 1:
+    if q <= 1:
         return
+    workers = {w.id: w for w in ctx.scenario.workers}
     days_at: dict[str, dict[tuple[str, int], list[Var]]] = defaultdict(lambda: defaultdict(list))
     for (w, h, d, _s, _r), var in sv.shifts.items():
-        days_at[w][h, d].append(var)
+        if not one_home(ctx, workers[w]):
+            days_at[w][h, d].append(var)
     windows = working_windows(ctx.days, q, 1, ())
     for w, shifts in sorted(days_at.items()):
         for window in windows:

@@ -129,10 +129,15 @@ class Role(StrEnum):
 
 
 class WorkerKind(StrEnum):
-    """Bank workers are tested as staff; agency workers as agency staff."""
+    """The pool a worker comes from, which the plan reports each shift's cover by. Agency
+    workers are tested as agency staff, every other pool as staff."""
 
     BANK = "bank"
     AGENCY = "agency"
+    NHS = "nhs"
+    """NHS partners' care workers made available to drop in on any home's rota."""
+    RECRUIT = "recruit"
+    """Going through recruitment and training: works only from `available_from`."""
 
 
 class SiteKind(StrEnum):
@@ -334,6 +339,12 @@ class Policy(Strict):
         description="A worker serves one home in the horizon; false only to measure the "
         "rule's effect (the `no_one_home` simulation policy).",
     )
+    multi_home_pools: list[WorkerKind] = Field(
+        default=[],
+        description="Pools whose workers may cover several homes in the horizon, never two "
+        "within the quarantine window (e.g. [nhs] for NHS workers who drop in wherever a "
+        "rota is short). Agency staff serve one home while COVID-19 is present.",
+    )
     isolation_stay_days: PositiveInt = 14
     predeployment_test_valid_days: PositiveInt = 3
     max_shifts_per_7_days: PositiveInt = 5
@@ -350,6 +361,20 @@ class Policy(Strict):
         "result (50: the median of a range taken as uniform; 100: the slowest).",
     )
     objective: ObjectiveWeights = ObjectiveWeights()
+
+    @field_validator("multi_home_pools")
+    @classmethod
+    def _agency_one_home(cls, pools: list[WorkerKind]) -> list[WorkerKind]:
+        if WorkerKind.AGENCY in pools:
+            raise ValueError("agency staff serve one home while COVID-19 is present")
+        if len(set(pools)) != len(pools):
+            raise ValueError("names a pool more than once")
+        return pools
+
+    def one_home_for(self, kind: WorkerKind) -> bool:
+        """Whether a worker of pool `kind` serves one home in the horizon: the one-home rule
+        is on and the pool is not one the policy lets move between homes."""
+        return self.one_home_per_worker and kind not in self.multi_home_pools
 
 
 # --------------------------------------------------------------------------- authorities
@@ -586,6 +611,16 @@ class Worker(Served, Located):
     name: str = ""
     kind: WorkerKind = WorkerKind.BANK
     roles: list[Role] = Field(min_length=1)
+    available_from: dt.date | None = Field(
+        default=None,
+        description="A recruit's first day after training (required for recruits, only "
+        "for them): never planned before it, whatever the availability says.",
+    )
+    agency: Id | None = Field(
+        default=None,
+        description="An agency worker's agency (one of `agencies`): they work only at the "
+        "homes it supplies. Omitted: any home.",
+    )
     availability: list[Availability] = []
     max_shifts: PositiveInt | None = Field(default=None, description="Most shifts in the horizon.")
     home_history: HomeHistory = HomeHistory()
@@ -597,6 +632,15 @@ class Worker(Served, Located):
 
     def available_on(self, day: dt.date, shift: Shift) -> bool:
         return any(a.from_ <= day <= a.last and shift in a.shifts for a in self.availability)
+
+
+class Agency(Strict):
+    """A staffing agency and the homes it supplies with regular shifts: its workers cover
+    those homes only, so an agency does not bring a new infection route into another."""
+
+    id: Id
+    name: str = ""
+    homes: list[Id] = Field(min_length=1)
 
 
 # --------------------------------------------------------------------------- isolation
@@ -870,6 +914,7 @@ class Scenario(Strict):
     homes: list[Home] = Field(min_length=1)
     test_sites: list[TestSite] = []
     workers: list[Worker] = []
+    agencies: list[Agency] = []
     isolation_facilities: list[IsolationFacility] = []
     isolation_requests: list[IsolationRequest] = []
     travel: Travel = Travel()

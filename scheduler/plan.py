@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, Role, Shift
+from scenarios.schema import Cohort, Role, Shift, WorkerKind
 
 
 class Record(BaseModel):
@@ -46,6 +46,8 @@ class ShiftAssignment(Record):
     worker_id: str
     home_id: str
     role: Role
+    pool: WorkerKind = WorkerKind.BANK
+    """The pool the worker came from, so a plan says which shortfalls each pool covers."""
     risk: int = 0
     reason: str = ""
 

@@ -1,14 +1,16 @@
 """What one more (or one less) unit of each resource is worth: the evidence for a funding
 request.
 
-A resource is a test site's daily tests, an isolation facility's beds or the bank's
-workers of one role. Each is grown and shrunk by a step and the changed scenario planned
-again (the changes are the what-if shocks `site_capacity` and `facility_beds`, one per
-day so a site's own day-to-day pattern is kept); the table compares each run's tier-1
-objective and KPIs with the base plan's. Faster, and without re-solving, the LP
-relaxation's dual values (GLOP) estimate the same change for sites and facilities: the sum
-over days of each capacity rule's dual times the step. A worker adds columns, not
-capacity, so roles have no dual estimate.
+A resource is a test site's daily tests, an isolation facility's beds, the bank's workers of
+one role or the workers of one pool (bank, NHS, agency, recruits). Each is grown and shrunk
+by a step and the changed scenario planned again (the changes are the what-if shocks
+`site_capacity` and `facility_beds`, one per day so a site's own day-to-day pattern is
+kept); the table compares each run's tier-1 objective and KPIs with the base plan's. Faster,
+and without re-solving, the LP relaxation's dual values (GLOP) estimate the same change for
+sites and facilities: the sum over days of each capacity rule's dual times the step. A
+worker adds columns, not capacity, so roles and pools have no dual estimate. A pool grows
+and shrinks by the `bank_size` shock for that pool (copies of its own workers: a recruit's
+copy is trained from the same day, an agency worker's supplies the same homes).
 
 Value per unit is the risk-weighted need met per unit added (or lost per unit removed):
 ``(objective_base - objective_changed) / delta``; the table is sorted by it. The dual
@@ -31,7 +33,7 @@ from constraints.build import build_model
 from constraints.model import tier_terms
 from scenarios.load import parse_scenario
 from scenarios.schema import Capacity, Role, Scenario, WorkerKind, daily
-from scenarios.shocks import FacilityBeds, Shock, SiteCapacity, apply_shocks
+from scenarios.shocks import BankSize, FacilityBeds, Shock, SiteCapacity, apply_shocks
 from scheduler.analysis.compare import HEADLINE, KPIS, plan_variant
 from scheduler.solve.lp import lp_duals
 from scheduler.solve.settings import SolverSettings
@@ -58,7 +60,8 @@ class Resource:
 
     @property
     def unit(self) -> str:
-        return {"site": "tests a day", "facility": "beds", "role": "bank workers"}[self.kind]
+        units = {"site": "tests a day", "facility": "beds", "role": "bank workers"}
+        return units.get(self.kind, f"{self.key} workers")
 
     @property
     def rule(self) -> str:
@@ -67,19 +70,22 @@ class Resource:
 
 
 def resources(scenario: Scenario) -> list[Resource]:
-    """Every site, facility and bank role of the scenario."""
+    """Every site, facility and bank role of the scenario, and every pool it has."""
     roles = sorted(
         {r for w in scenario.workers if w.kind == WorkerKind.BANK for r in w.roles}, key=str
     )
+    pools = [k for k in WorkerKind if any(w.kind == k for w in scenario.workers)]
     return (
         [Resource("site", s.id) for s in scenario.test_sites]
         + [Resource("facility", f.id) for f in scenario.isolation_facilities]
         + [Resource("role", str(r)) for r in roles]
+        + [Resource("pool", str(k)) for k in pools]
     )
 
 
 def find_resource(scenario: Scenario, wanted: str) -> Resource:
-    """`local`, `site:local`, `care-hotel` or `role:carer` -> the resource it names."""
+    """`local`, `site:local`, `care-hotel`, `role:carer` or `pool:nhs` -> the resource it
+    names."""
     matches = [r for r in resources(scenario) if wanted in (r.id, r.key)]
     if not matches:
         known = ", ".join(r.id for r in resources(scenario))
@@ -92,7 +98,12 @@ def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
     name = f"{scenario.name} {resource.id} {delta:+d}"
     if resource.kind == "role":
         return _bank_role(scenario, Role(resource.key), delta, name)
-    if resource.kind == "site":
+    shocks: list[Shock]
+    if resource.kind == "pool":
+        pool = WorkerKind(resource.key)
+        size = sum(1 for w in scenario.workers if w.kind == pool)
+        shocks = [BankSize(kind="bank_size", pool=pool, workers=max(0, size + delta))]
+    elif resource.kind == "site":
         site = next(s for s in scenario.test_sites if s.id == resource.key)
         shocks = _per_day(site.capacity, scenario.horizon.days, delta, resource, SiteCapacity)
     else:

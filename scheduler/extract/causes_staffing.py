@@ -1,6 +1,7 @@
-"""Why a short shift was left uncovered: for each bank worker who could hold the role,
-the rule that stops them (availability, quarantine, the one-home rule, a pre-deployment
-test, working-time limits), and the rule that stops most of them."""
+"""Why a short shift was left uncovered: for each worker of any pool who could hold the
+role, the rule that stops them (availability, training not yet ended, an agency that does
+not supply the home, quarantine, the one-home rule, a pre-deployment test, working-time
+limits), and the rule that stops most of them."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ from collections import Counter, defaultdict
 
 from constraints.build import BuiltModel
 from constraints.model import Var
-from constraints.staffing import earliest_day_at, first_tested_start, is_new_home, valid_until
+from constraints.staffing import (
+    agency_supplies,
+    earliest_day_at,
+    first_tested_start,
+    is_new_home,
+    trained_by,
+    valid_until,
+)
 from scenarios.schema import Role, Shift, Worker
 from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, rule_of
 
 STAFF_RULES: dict[str, str] = {
     "availability": "not available for that shift",
+    "training": "still in training (recruits)",
+    "agency_supply": "with an agency that does not supply this home",
     "quarantine": "inside the quarantine window since another home",
     "one_home": "placed at another home (one home per worker)",
     "one_shift_a_day": "already on another shift that day",
@@ -26,7 +36,11 @@ STAFF_RULES: dict[str, str] = {
 }
 """Why a candidate worker could not take a shift, most binding first."""
 
-_STARTS = {"quarantine": "ends {}", "test_validity": "a test booked today lets one start {}"}
+_STARTS = {
+    "quarantine": "ends {}",
+    "test_validity": "a test booked today lets one start {}",
+    "training": "the first trained {}",
+}
 """Rules kept by construction until a date, and how a cause says when they lift."""
 
 _TEST_RULES = {
@@ -88,6 +102,10 @@ class StaffingCauses(PlanView):
         ctx = self.ctx
         if not worker.available_on(ctx.dates[d], shift):
             return ["availability"], [], ""
+        if not trained_by(worker, ctx.dates[d]):
+            return ["training"], [], str(worker.available_from)
+        if not agency_supplies(ctx, worker, home_id):
+            return ["agency_supply"], [], worker.agency or ""
         if d < earliest_day_at(ctx, worker, home_id):
             return ["quarantine"], [], str(self.quarantine_ends(worker, home_id))
         start = self.tested_start(worker, home_id, d)
@@ -141,7 +159,7 @@ class StaffingCauses(PlanView):
             return Cause(
                 "staffing",
                 role.value,
-                f"no bank worker holds the role {role}",
+                f"no worker in any pool holds the role {role}",
                 rule="role",
                 date=date,
                 remedy=f"one {role} in the bank, available for the {shift} shift on {date}",
@@ -197,6 +215,8 @@ class StaffingCauses(PlanView):
         when = min(lifts[rule]) if lifts[rule] else date
         if rule == "test_validity":
             want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
+        elif rule == "training":
+            want = f"one more {role} trained by {date} for the {shift} shift"
         sentence = f"all {len(available)} available {role}s unusable: {text}"
         if line:
             sentence += f"; next in line: {', '.join(line)} (one rule each)"

@@ -8,10 +8,11 @@ from collections import defaultdict
 from typing import Any
 
 from constraints.build import BuiltModel
+from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
-from constraints.staffing import is_new_home, test_cohort
+from constraints.staffing import is_new_home, one_home, test_cohort
 from constraints.testing import CoverWindow, WindowKind
-from scenarios.schema import Cohort, daily
+from scenarios.schema import Cohort, Worker, WorkerKind, daily
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
@@ -141,7 +142,13 @@ class _Extractor:
         rows = []
         for (w, h, d, s, r), var in self.built.staff.shifts.items():
             if self._on(var):
-                stay = "new to this home" if is_new_home(workers[w], h) else "already this home's"
+                worker = workers[w]
+                stay = "new to this home" if is_new_home(worker, h) else "already this home's"
+                trained = (
+                    f"; a recruit trained from {worker.available_from}"
+                    if worker.available_from is not None
+                    else ""
+                )
                 rows.append(
                     ShiftAssignment(
                         date=ctx.dates[d],
@@ -149,9 +156,11 @@ class _Extractor:
                         worker_id=w,
                         home_id=h,
                         role=r,
+                        pool=worker.kind,
                         risk=ctx.risk.score(h, ctx.dates[d]),
                         reason=f"covers a {r} {s} shift the home is {short[h, d, s, r]} short "
-                        f"(risk {ctx.risk.score(h, ctx.dates[d])}); {stay}, stays for the horizon",
+                        f"(risk {ctx.risk.score(h, ctx.dates[d])}); {stay}, "
+                        f"{_stays(ctx, worker)}{trained}",
                     )
                 )
         return sorted(rows, key=lambda r: (r.date, r.shift, r.home_id, r.worker_id))
@@ -258,6 +267,13 @@ class _Extractor:
         return rows
 
 
+def _stays(ctx: Context, worker: Worker) -> str:
+    """Whether the worker stays at the home: their pool may move between homes."""
+    if one_home(ctx, worker):
+        return "stays for the horizon"
+    return f"may move to another home after {count(ctx.policy.quarantine_days, 'day')} away"
+
+
 def cause_fields(cause: Cause) -> dict[str, Any]:
     """An unmet row's cause columns: structured fields, lists joined for one CSV cell."""
     return {
@@ -313,8 +329,18 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
         "workers_deployed": float(len({s.worker_id for s in plan.shifts})),
         "shifts_short": float(shortfall),
         "shifts_filled": float(len(plan.shifts)),
+        **{f"shifts_filled_{pool}": float(n) for pool, n in shifts_by_pool(plan).items()},
         **{f"unmet_{kind}": float(unmet_by_kind[kind]) for kind in _NEED_KINDS},
     }
+
+
+def shifts_by_pool(plan: Plan) -> dict[WorkerKind, int]:
+    """Shifts covered by each pool's workers, every pool named (0 where none): which
+    shortfalls the bank covers and which the NHS, the agencies and the recruits do."""
+    counts = dict.fromkeys(WorkerKind, 0)
+    for a in plan.shifts:
+        counts[a.pool] += 1
+    return counts
 
 
 def _risk_weighted_need(built: BuiltModel) -> int:

@@ -29,13 +29,22 @@ _WORKERS_ARE: dict[str, str] = {
     "max_shifts": "at their own shift limit",
     "test_validity": "without a valid test",
     "quarantine": "in quarantine",
+    "training": "still in training",
+    "agency_supply": "with agencies that do not supply this home",
 }
 """What the workers a staffing rule stops are, as a sentence says it."""
 
-_LIFTS: dict[str, str] = {"quarantine": " until {}", "test_validity": " (earliest start {})"}
+_LIFTS: dict[str, str] = {
+    "quarantine": " until {}",
+    "test_validity": " (earliest start {})",
+    "training": " (the first trained {})",
+}
 """When a rule kept by construction lets a worker start (the cause's date)."""
 
-_STAFF_FIX: dict[str, str] = {"test_validity": "agency or NHS staff"}
+_STAFF_FIX: dict[str, str] = {
+    "test_validity": "agency or NHS staff",
+    "training": "a trained {role} or an earlier training end",
+}
 """The change that meets a shift when no bank worker can start in time; else one more
 available worker."""
 
@@ -49,7 +58,7 @@ _WHY: dict[str, str] = {
     "bed_occupancy": "{resource} full from {date}",
     "facility_accepts": "no facility takes this need",
     "availability": "no {role} available then",
-    "role": "no bank worker holds the role",
+    "role": "no worker in any pool holds the role",
     "time_limit": "the search ended first",
 }
 """The binding rule in a few words, by `cause_rule`; any other rule is named as it is."""

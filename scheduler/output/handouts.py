@@ -31,6 +31,8 @@ WORKER_ROSTER_COLUMNS = [
     "worker_id",
     "worker_name",
     "phone",
+    "pool",
+    "available_from",
     "date",
     "shift",
     "role",
@@ -131,8 +133,10 @@ def worker_rosters(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     than only the first: a coordinator filters by worker (one mail-merge record each) or by
     day (who starts tomorrow), and either way every row says where the worker must be
     swabbed before they may start. Empty test columns mean no test is needed (a recent
-    negative test still covers the first shift). The phone is the worker's own, on their
-    own rows only; the table goes to the coordinator, not to other workers."""
+    negative test still covers the first shift). The pool says where the worker came
+    from; a recruit's `available_from` is the day their training ends. The phone is the
+    worker's own, on their own rows only; the table goes to the coordinator, not to other
+    workers."""
     look = _Lookup.of(plan, scenario)
     tests: dict[str, TestBooking] = {}
     for t in sorted(plan.testing, key=lambda t: t.date):
@@ -144,11 +148,14 @@ def worker_rosters(plan: Plan, scenario: Scenario) -> pd.DataFrame:
         home = look.homes.get(s.home_id)
         test = tests.get(s.worker_id)
         site = look.sites.get(test.site_id) if test is not None else None
+        trained_from = worker.available_from if worker is not None else None
         rows.append(
             {
                 "worker_id": s.worker_id,
                 "worker_name": worker.name if worker is not None else "",
                 "phone": worker.phone if worker is not None else "",
+                "pool": str(s.pool),
+                "available_from": trained_from.isoformat() if trained_from is not None else "",
                 "date": s.date.isoformat(),
                 "shift": str(s.shift),
                 "role": str(s.role),

@@ -89,7 +89,7 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     ),
     STAFF: (
         ShiftAssignment,
-        ["date", "shift", "worker_id", "home_id", "home_name", "role", "risk", "reason"],
+        ["date", "shift", "worker_id", "pool", "home_id", "home_name", "role", "risk", "reason"],
     ),
     ISOLATION: (
         Placement,

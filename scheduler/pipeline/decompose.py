@@ -94,7 +94,8 @@ def independent_parts(scenario: Scenario) -> list[Part]:
 
 
 def _part(scenario: Scenario, authorities: tuple[str | None, ...]) -> Part:
-    """The records of `authorities`: their homes and requests, every resource serving them."""
+    """The records of `authorities`: their homes and requests, every resource serving them,
+    and the agencies of those workers (with the homes of theirs inside)."""
     inside = set(authorities)
     all_homes = {h.id: h for h in scenario.homes}
 
@@ -102,13 +103,21 @@ def _part(scenario: Scenario, authorities: tuple[str | None, ...]) -> Part:
         return bool(x.authorities & inside)
 
     requests = [r for r in scenario.isolation_requests if r.authority_in(all_homes) in inside]
+    workers = [w for w in scenario.workers if serves(w)]
+    named = {w.agency for w in workers}
+    agencies = [
+        a.model_copy(update={"homes": [h for h in a.homes if all_homes[h].authority in inside]})
+        for a in scenario.agencies
+        if a.id in named
+    ]
     label = "+".join(a or "-" for a in authorities)
     sub = scenario.model_copy(
         update={
             "name": f"{scenario.name}[{label}]",
             "homes": [h for h in scenario.homes if h.authority in inside],
             "test_sites": [s for s in scenario.test_sites if serves(s)],
-            "workers": [w for w in scenario.workers if serves(w)],
+            "workers": workers,
+            "agencies": agencies,
             "isolation_facilities": [f for f in scenario.isolation_facilities if serves(f)],
             "isolation_requests": requests,
         }

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 
 from constraints.build import BuiltModel
 from constraints.model import Constraint, Var
-from constraints.staffing import is_new_home
+from constraints.staffing import is_new_home, one_home
 from scenarios.history import night_before, worked_before
 from scenarios.schema import Role, Shift, Worker
+from scenarios.words import count
 
 STRUCTURAL_RULES = frozenset(
     {
@@ -118,11 +119,15 @@ class Split:
 
 def split(built: BuiltModel) -> Split:
     """Raises Declined when the model holds a rule the blocks cannot carry exactly."""
-    ctx, sv = built.ctx, built.staff
+    sv = built.staff
     if built.unmet_tier != 1:
         raise Declined("unmet need is not the first goal")
-    if not ctx.policy.one_home_per_worker:
-        raise Declined("the one-home rule is off (moves between homes need the direct model)")
+    movers = _movers(built)
+    if movers:
+        raise Declined(
+            f"{count(len(movers), 'worker')} may serve several homes ({movers[0]} first; "
+            "moves between homes need the direct model)"
+        )
     owner: dict[Var, str] = {}
     kind: dict[Var, str] = {}
     for store, label in (
@@ -178,6 +183,20 @@ def split(built: BuiltModel) -> Split:
                 var_rows[v].append((pos, k))
     blocks = _blocks(built, fixed, pins, var_rows, cost)
     return Split(blocks, set(owner), owner, linking, rest, dict(var_rows), cost)
+
+
+def _movers(built: BuiltModel) -> list[str]:
+    """Workers the one-home rule does not hold for (`constraints.staffing.one_home`) with
+    candidate shifts at more than one home: a column is one home, so their schedules are
+    not columns."""
+    homes: dict[str, set[str]] = defaultdict(set)
+    for w, h in built.staff.placed:
+        homes[w].add(h)
+    return sorted(
+        w.id
+        for w in built.ctx.scenario.workers
+        if not one_home(built.ctx, w) and len(homes[w.id]) > 1
+    )
 
 
 def _blocks(
