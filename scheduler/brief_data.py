@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from scenarios.absences import shift_demand
 from scenarios.risk import RISK_PARTS, RiskParts, outbreak_active, stale_age
 from scenarios.schema import Scenario, daily
 from scheduler.plan import DayKpis, Plan, UnmetKind, UnmetNeed
@@ -212,9 +213,13 @@ def _largest_parts(r: RiskParts) -> list[tuple[str, int]]:
 
 
 def _home_day(plan: Plan, scenario: Scenario, home_id: str, day: dt.date) -> HomeDay:
-    """Shifts short come from the scenario and filled = short - unmet, as `DayKpis` counts."""
-    home = next(h for h in scenario.homes if h.id == home_id)
-    short = sum(sf.workers for sf in home.shortfalls if sf.date == day)
+    """Shifts short (reported and forecast) come from the scenario and filled = short -
+    unmet, as `DayKpis` counts."""
+    short = sum(
+        need.workers
+        for (h, d, _s, _r), need in shift_demand(scenario).items()
+        if (h, d) == (home_id, day)
+    )
     uncovered = sum(
         u.amount
         for u in plan.unmet

@@ -169,3 +169,17 @@ def test_the_tables_and_summary_show_forecast_apart(tmp_path: Path) -> None:
     explained = CliRunner().invoke(main, ["explain", str(out), "--home", "a"])
     assert explained.exit_code == 0, explained.output
     assert "forecast absences: 10% of 40 staff tested" in explained.output
+
+
+def test_a_positivity_above_one_is_bad_input_naming_the_field(tmp_path: Path) -> None:
+    s = forecast_scenario()
+    path = tmp_path / "s.yaml"
+    text = dump_scenario(s).replace("staff: 0.1\n", "staff: 1.5\n")
+    assert "staff: 1.5" in text
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(main, ["plan", str(path), "--out", str(out)])
+    assert result.exit_code == 2
+    [line] = [x for x in result.output.splitlines() if "absence_forecast" in x]
+    assert "s.yaml" in line and "outbreak_positivity" in line and "staff" in line
+    assert not out.exists()
