@@ -153,11 +153,12 @@ def forecast_shortfalls(scenario: Scenario) -> dict[ShiftKey, ShiftDemand]:
     expected: dict[str, dict[tuple[dt.date, Shift], float]] = defaultdict(dict)
     why: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
     for r in absence_rounds(scenario):
+        assumption = r.assumption
         for i in range(r.days_off):
             day = r.result + dt.timedelta(days=i)
             if day not in horizon:
                 continue
-            why[r.home, day].append(r.assumption)
+            why[r.home, day].append(assumption)
             for shift in SHIFTS:
                 cells = expected[r.home]
                 cells[day, shift] = (
@@ -192,11 +193,14 @@ def shift_demand(scenario: Scenario) -> dict[ShiftKey, ShiftDemand]:
     entry per (home, date, shift, role), homes in the scenario's order, each home's
     reported shifts as listed and then its forecast ones by date (the model's order)."""
     forecast = forecast_shortfalls(scenario)
+    by_home: dict[str, list[ShiftKey]] = defaultdict(list)
+    for k in forecast:
+        by_home[k[0]].append(k)
     demand: dict[ShiftKey, ShiftDemand] = {}
     for home in scenario.homes:
         for sf in home.shortfalls:
             k = (home.id, sf.date, sf.shift, sf.role)
             was = demand.get(k) or forecast.get(k, ShiftDemand())
             demand[k] = ShiftDemand(was.reported + sf.workers, was.forecast, was.assumption)
-        demand.update((k, v) for k, v in forecast.items() if k[0] == home.id and k not in demand)
+        demand.update((k, forecast[k]) for k in by_home[home.id] if k not in demand)
     return demand
