@@ -90,6 +90,12 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
     )
     if pools := pool_text(k):
         lines.append(f"  {'shifts covered by pool':<40} {pools}")
+    if k.get("forecast_shifts_short"):
+        lines.append(
+            f"  {'forecast absences filled / short':<40} "
+            f"{k.get('forecast_shifts_filled', 0):6.0f} / {k['forecast_shifts_short']:.0f} "
+            "(positives from staff tests)"
+        )
     lines.append(f"  {'isolation mean wait':<40} {wait_text(plan)}")
     lines.append(
         f"  {'tests booked':<40} {k.get('tests_booked', 0):6.0f} "

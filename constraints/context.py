@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from constraints.model import Model, Var
+from scenarios.absences import ShiftDemand, shift_demand
 from scenarios.risk import RiskTable
 from scenarios.schema import (
     Cohort,
@@ -50,6 +51,9 @@ class Context:
     dates: list[dt.date] = field(init=False)
     agency_homes: dict[str, frozenset[str]] = field(init=False)
     """Agency id -> the homes it supplies."""
+    demand: dict[tuple[str, int, Shift, Role], ShiftDemand] = field(init=False)
+    """Workers each home needs, reported and forecast, by (home, day index, shift, role)
+    (`scenarios.absences`)."""
     bookings: list[SlotBooking] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -57,6 +61,10 @@ class Context:
         self.sites = {s.id: s for s in self.scenario.test_sites}
         self.dates = self.scenario.horizon.dates
         self.agency_homes = {a.id: frozenset(a.homes) for a in self.scenario.agencies}
+        self.demand = {
+            (h, self.day(date), s, r): need
+            for (h, date, s, r), need in shift_demand(self.scenario).items()
+        }
 
     @property
     def policy(self) -> Policy:
@@ -71,13 +79,10 @@ class Context:
         return (date - self.dates[0]).days
 
     def short_workers(self) -> dict[tuple[str, int, Shift, Role], int]:
-        """Workers each home is short of, by (home, day index, shift, role): what deployment
-        heuristics fill down and what a plan's shifts are reported against."""
-        return {
-            (h.id, self.day(sf.date), sf.shift, sf.role): sf.workers
-            for h in self.scenario.homes
-            for sf in h.shortfalls
-        }
+        """Workers each home is short of, reported and forecast, by (home, day index, shift,
+        role): what deployment heuristics fill down and what a plan's shifts are reported
+        against."""
+        return {k: need.workers for k, need in self.demand.items()}
 
     def result_days(self, site: TestSite) -> int:
         """Days from a swab at `site` to its result, at the policy's percentile."""

@@ -38,6 +38,9 @@ class StaffingVars:
     shifts: dict[ShiftKey, Var] = field(default_factory=dict)
     placed: dict[tuple[str, str], Var] = field(default_factory=dict)
     uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    """Reported shortfall left uncovered, by (home, day, shift, role)."""
+    forecast_uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    """Forecast shortfall (`scenarios.absences`) left uncovered, by the same key."""
     worked: dict[tuple[str, int], Var] = field(default_factory=dict)
     """(worker, day) -> 1 if the worker works any shift that day."""
     tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
@@ -103,15 +106,10 @@ def test_cohort(worker: Worker) -> Cohort:
 
 def add_deployment_variables(ctx: Context) -> StaffingVars:
     sv = StaffingVars()
-    needs = [
-        (home, ctx.day(sf.date), sf.shift, sf.role)
-        for home in ctx.scenario.homes
-        for sf in home.shortfalls
-    ]
+    homes = {home.id: home for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
-        for home, d, shift, role in needs:
-            home_id = home.id
-            if may_cover(ctx, worker, home, d, shift, role):
+        for home_id, d, shift, role in ctx.demand:
+            if may_cover(ctx, worker, homes[home_id], d, shift, role):
                 if (worker.id, home_id) not in sv.placed:
                     sv.placed[worker.id, home_id] = ctx.model.boolean(
                         f"placed{key(worker.id, home_id)}"
@@ -429,29 +427,48 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
 
 
 def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
-    """Cover each shortfall up to its size, the rest uncovered at a risk-weighted price:
-    sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] = short[h,d,s,r]."""
+    """Cover each shift's demand up to its size, the rest uncovered at a risk-weighted
+    price: sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] + forecast_uncovered[h,d,s,r] =
+    reported[h,d,s,r] + forecast[h,d,s,r]. A forecast shift left uncovered costs the
+    policy's `absence_forecast.weight` times a reported one (at least 1), so where a worker
+    can cover only one, the reported shift is covered."""
     weight = ctx.policy.objective.uncovered_shift
+    share = ctx.policy.absence_forecast.weight
     covering: dict[tuple[str, int, Shift, Role], list[Var]] = defaultdict(list)
     for (_w, h, d, s, r), var in sv.shifts.items():
         covering[h, d, s, r].append(var)
     penalties = []
-    for home in ctx.scenario.homes:
-        for sf in home.shortfalls:
-            d = ctx.day(sf.date)
-            k = key(home.id, sf.date, sf.shift, sf.role)
-            uncovered = ctx.model.integer(0, sf.workers, f"uncovered{k}")
-            sv.uncovered[home.id, d, sf.shift, sf.role] = uncovered
-            ctx.model.add_eq(
-                [*((v, 1) for v in covering[home.id, d, sf.shift, sf.role]), (uncovered, 1)],
-                sf.workers,
-                name=f"shortfall_cover{k}",
-                family=FAMILY,
-            )
-            risk = ctx.risk.score(home.id, sf.date)
-            price = ctx.need_price(weight * risk, d)
-            penalties.append(Penalty(1, uncovered, price, f"uncovered{k}", home.id))
+    for (home_id, d, shift, role), need in ctx.demand.items():
+        k = key(home_id, ctx.dates[d], shift, role)
+        price = ctx.need_price(weight * ctx.risk.score(home_id, ctx.dates[d]), d)
+        slacks = []
+        for size, prefix, slack_of, cost in (
+            (need.reported, "uncovered", sv.uncovered, price),
+            (
+                need.forecast,
+                "forecast_uncovered",
+                sv.forecast_uncovered,
+                forecast_price(price, share),
+            ),
+        ):
+            if size:
+                slack = ctx.model.integer(0, size, f"{prefix}{k}")
+                slack_of[home_id, d, shift, role] = slack
+                slacks.append((slack, 1))
+                penalties.append(Penalty(1, slack, cost, f"{prefix}{k}", home_id))
+        ctx.model.add_eq(
+            [*((v, 1) for v in covering[home_id, d, shift, role]), *slacks],
+            need.workers,
+            name=f"shortfall_cover{k}",
+            family=FAMILY,
+        )
     return penalties
+
+
+def forecast_price(price: int, share: float) -> int:
+    """A forecast shift's price from a reported one's: `share` of it, whole, at least 1
+    (the objective's coefficients are integers)."""
+    return max(1, int(price * share))
 
 
 def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:

@@ -166,6 +166,7 @@ AuthorityId = Id | None
 names one is a single authority, as before authorities existed."""
 Capacity = NonNegativeInt | list[NonNegativeInt]
 """A constant daily amount, or one amount per horizon day."""
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class ResultRange(Strict):
@@ -327,6 +328,60 @@ class ObjectiveWeights(Strict):
         return order
 
 
+class Positivity(Strict):
+    """Share of a cohort expected to test positive in one round of testing, per cohort."""
+
+    staff: Probability = 0.0
+    agency: Probability = 0.0
+
+    def for_cohort(self, cohort: Cohort) -> float:
+        return float(getattr(self, cohort.value, 0.0))
+
+
+class AbsenceForecast(Strict):
+    """The staff a round of testing is expected to send home, forecast as shortfalls
+    (`scenarios.absences`): on only when some positivity is above 0.
+
+    Each positive is off from the result day for `isolation_days` and would have worked
+    `shifts_per_week` / 7 shifts a day of it, `night_share` of them nights, all in `role`
+    (a home's staff list gives no roles). The forecast shifts are covered like reported
+    ones, each weighing `weight` times a reported shift of the same home and day."""
+
+    positivity: Positivity = Field(
+        default=Positivity(),
+        description="Expected share positive per round, staff and agency staff (e.g. "
+        "0.02); 0: no forecast.",
+    )
+    outbreak_positivity: Positivity | None = Field(
+        default=None,
+        description="The same at a home reporting a suspected or confirmed outbreak (e.g. "
+        "0.10); omitted: `positivity`.",
+    )
+    isolation_days: PositiveInt = Field(
+        default=10,
+        description="Days a positive worker is off from the result. Source: the UK "
+        "self-isolation period after a positive test, 10 days from 30 July 2020 (7 "
+        "before).",
+    )
+    shifts_per_week: Annotated[float, Field(gt=0.0, le=14.0)] = Field(
+        default=5.0,
+        description="Shifts a home's own worker works a week. Source: assumption "
+        "(full-time care staff on 12-hour shifts work 3-4, on 8-hour shifts 5).",
+    )
+    night_share: Probability = Field(
+        default=0.3,
+        description="Share of a home's shifts that are nights (homes staff fewer at night). "
+        "Source: assumption.",
+    )
+    role: Role = Field(default=Role.CARER, description="The role forecast shifts are short of.")
+    weight: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        default=0.5,
+        description="What a forecast shift left uncovered weighs against a reported one of "
+        "the same home and day: below 1, a worker who can cover only one covers the "
+        "reported shift.",
+    )
+
+
 class Policy(Strict):
     retest_days: RetestDays = RetestDays()
     overdue_within_days: NonNegativeInt = Field(
@@ -361,6 +416,11 @@ class Policy(Strict):
         "result (50: the median of a range taken as uniform; 100: the slowest).",
     )
     objective: ObjectiveWeights = ObjectiveWeights()
+    absence_forecast: AbsenceForecast = Field(
+        default=AbsenceForecast(),
+        description="Staff absences forecast from the positives the plan's staff tests "
+        "will find, covered like reported shortfalls at a lower weight.",
+    )
 
     @field_validator("multi_home_pools")
     @classmethod
@@ -470,6 +530,11 @@ class Home(Located):
     latitude: Latitude = None
     longitude: Longitude = None
     shortfalls: list[Shortfall] = []
+    positivity: Positivity | None = Field(
+        default=None,
+        description="The home's own expected positivity per round (e.g. from its last "
+        "results), over the policy's absence_forecast positivity.",
+    )
     reported: dt.date | None = Field(
         default=None,
         description="When the home's figures (vacancies, cases, RAG) were last reported; "
@@ -760,9 +825,6 @@ class Travel(Strict):
 
 
 # --------------------------------------------------------------------------- simulation
-
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 def _deaths_by_type() -> dict[HomeType, float]:

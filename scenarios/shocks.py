@@ -181,6 +181,15 @@ class HospitalDischarges(Strict):
     hospital: str = "City Hospital"
 
 
+class PositivityScale(Strict):
+    """Every expected positivity of the absence forecast (the policy's, its outbreak
+    figure and each home's own) times `scale`, at most 1: more positives from the same
+    staff tests, so more forecast absences for the bank to cover."""
+
+    kind: Literal["positivity"]
+    scale: Annotated[float, Field(ge=0.0)]
+
+
 class PolicyChange(Strict):
     """Any policy fields, merged into the scenario's policy (nested sections too)."""
 
@@ -199,6 +208,7 @@ Shock = Annotated[
     | StaffSick
     | IsolationDemand
     | HospitalDischarges
+    | PositivityScale
     | PolicyChange,
     Field(discriminator="kind"),
 ]
@@ -413,6 +423,17 @@ def _hospital_discharges(
     return data
 
 
+def _positivity(s: Scenario, shock: PositivityScale, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    forecast = data["policy"]["absence_forecast"]
+    rates = [forecast["positivity"], forecast["outbreak_positivity"]]
+    rates += [home["positivity"] for home in data["homes"]]
+    for cohorts in rates:
+        for cohort, rate in (cohorts or {}).items():
+            cohorts[cohort] = min(1.0, rate * shock.scale)
+    return data
+
+
 def _policy(s: Scenario, shock: PolicyChange, _rng: random.Random) -> dict[str, Any]:
     data = _data(s)
     data["policy"] = _merge(data["policy"], shock.changes)
@@ -439,6 +460,7 @@ _APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
     "staff_sick": _staff_sick,
     "isolation_demand": _isolation_demand,
     "hospital_discharges": _hospital_discharges,
+    "positivity": _positivity,
     "policy": _policy,
 }
 

@@ -40,6 +40,14 @@ class TestBooking(Record):
     reason: str = ""
 
 
+class ShiftSource(StrEnum):
+    """Where a shift's need comes from: a home's reported shortfall, or the absences its
+    staff tests are forecast to cause (`scenarios.absences`)."""
+
+    REPORTED = "reported"
+    FORECAST = "forecast"
+
+
 class ShiftAssignment(Record):
     date: dt.date
     shift: Shift
@@ -50,6 +58,7 @@ class ShiftAssignment(Record):
     """The pool the worker came from, so a plan says which shortfalls each pool covers."""
     risk: int = 0
     reason: str = ""
+    source: ShiftSource = ShiftSource.REPORTED
 
 
 class Placement(Record):
@@ -99,6 +108,8 @@ class UnmetNeed(Record):
     next_in_line: str = ""
     blocked: str = ""
     remedy: str = ""
+    source: ShiftSource | None = None
+    """A shift's: reported or forecast; None for other needs."""
 
 
 class Change(Record):

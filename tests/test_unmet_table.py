@@ -25,7 +25,8 @@ def test_the_example_unmet_table_is_one_short_sentence_a_row(tmp_path: Path) -> 
     plan = plan_baseline(s)
     write_plan(plan, s, tmp_path / "plan")
     path = tmp_path / "plan" / "unmet.csv"
-    assert len(plan.unmet) > 400 and path.stat().st_size < 100_000
+    # Short rows: under 180 bytes each on average, header included.
+    assert len(plan.unmet) > 400 and path.stat().st_size < 180 * len(plan.unmet)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     names = {h.id: h.name for h in s.homes}
     for row in table.itertuples():

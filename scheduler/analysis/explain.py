@@ -18,6 +18,7 @@ from typing import Any
 from constraints.context import Context
 from constraints.model import Model
 from constraints.testing import cover_windows
+from scenarios.absences import absence_rounds
 from scenarios.risk import RISK_PARTS, RiskTable, stale_age
 from scenarios.schema import Scenario
 from scenarios.words import count
@@ -62,6 +63,7 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
             "by_day": {str(r.date): r.score for r in rows},
         },
         "days": _days(scenario, plan, home_id),
+        "forecast": [r.assumption for r in absence_rounds(scenario) if r.home == home_id],
         "requests": [
             {
                 "request_id": r.id,
@@ -91,8 +93,11 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
         if t.home_id == home_id:
             booked[t.date] += t.tests
     short: dict[dt.date, int] = defaultdict(int)
-    for sf in ctx.homes[home_id].shortfalls:
-        short[sf.date] += sf.workers
+    forecast: dict[dt.date, int] = defaultdict(int)
+    for (h, d, _s, _r), need in ctx.demand.items():
+        if h == home_id:
+            short[ctx.dates[d]] += need.reported
+            forecast[ctx.dates[d]] += need.forecast
     filled: dict[dt.date, int] = defaultdict(int)
     for s in plan.shifts:
         if s.home_id == home_id:
@@ -108,6 +113,7 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
             "tests_due_untested": untested[d],
             "tests_booked": booked[d],
             "shifts_short": short[d],
+            "shifts_forecast": forecast[d],
             "shifts_filled": filled[d],
         }
         for d in ctx.dates
@@ -178,12 +184,15 @@ def explain_text(report: dict[str, Any]) -> str:
             f"risk {first['score']} on {first['date']} = {parts}; "
             f"{min(scores)}..{max(scores)} over the horizon"
         )
-    lines += ["", "date        tests due  untested  booked   shifts short  filled"]
+    for assumption in report["forecast"]:
+        lines.append(f"forecast absences: {assumption}")
+    lines += ["", "date        tests due  untested  booked   shifts short  forecast  filled"]
     for d in report["days"]:
-        if d["tests_due"] or d["tests_booked"] or d["shifts_short"]:
+        if d["tests_due"] or d["tests_booked"] or d["shifts_short"] or d["shifts_forecast"]:
             lines.append(
                 f"{d['date']}  {d['tests_due']:9}  {d['tests_due_untested']:8}  "
-                f"{d['tests_booked']:6}   {d['shifts_short']:12}  {d['shifts_filled']:6}"
+                f"{d['tests_booked']:6}   {d['shifts_short']:12}  {d['shifts_forecast']:8}  "
+                f"{d['shifts_filled']:6}"
             )
     for r in report["requests"]:
         placed = r["placed"]

@@ -12,8 +12,8 @@ move that breaks nothing was left open by the search, not by a rule: family "sol
 """
 
 from constraints.build import BuiltModel
-from constraints.testing import CoverWindow
 from scenarios.schema import IsolationRequest, Role, Shift
+from scenarios.windows import CoverWindow
 from scheduler.extract.cause_rules import Cause, Tightness
 from scheduler.extract.causes_isolation import IsolationCauses
 from scheduler.extract.causes_staffing import STAFF_RULES, StaffingCauses

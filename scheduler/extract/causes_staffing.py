@@ -113,7 +113,7 @@ class StaffingCauses(PlanView):
             return ["test_validity"], [], str(start)
         sv = self.built.staff
         var = sv.shifts[worker.id, home_id, d, shift, role]
-        move = {var: 1, sv.uncovered[home_id, d, shift, role]: -1}
+        move = {var: 1, self._open_slack(home_id, d, shift, role): -1}
         if not self.values[sv.worked[worker.id, d]]:
             move[sv.worked[worker.id, d]] = 1
         if not self.values[sv.placed[worker.id, home_id]]:
@@ -149,6 +149,16 @@ class StaffingCauses(PlanView):
         elif rules and rules[0] == "one_shift_a_day" and d in self._worked[worker.id]:
             detail = self._worked[worker.id][d][0]
         return rules, [c.name for c in broken], detail
+
+    def _open_slack(self, home_id: str, d: int, shift: Shift, role: Role) -> Var:
+        """The shift's uncovered variable one more worker would lower: the forecast one
+        while it is above 0 (a worker covers the reported shift first, so it is the one
+        left), else the reported one."""
+        sv, k = self.built.staff, (home_id, d, shift, role)
+        forecast = sv.forecast_uncovered.get(k)
+        if forecast is not None and (self.values[forecast] or k not in sv.uncovered):
+            return forecast
+        return sv.uncovered[k]
 
     def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
         ctx = self.ctx

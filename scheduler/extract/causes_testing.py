@@ -9,8 +9,9 @@ from dataclasses import replace
 
 from constraints.build import BuiltModel
 from constraints.model import Var
-from constraints.testing import CoverWindow, window_price
+from constraints.testing import window_price
 from scenarios.schema import NOT_TESTED_BY_KIND, Cohort, TestSite, daily
+from scenarios.windows import CoverWindow
 from scenarios.words import count
 from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, ranges, rule_of
 

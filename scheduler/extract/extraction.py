@@ -11,8 +11,8 @@ from constraints.build import BuiltModel
 from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, one_home, test_cohort
-from constraints.testing import CoverWindow, WindowKind
-from scenarios.schema import Cohort, Worker, WorkerKind, daily
+from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind, daily
+from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
@@ -20,6 +20,7 @@ from scheduler.plan import (
     Placement,
     Plan,
     ShiftAssignment,
+    ShiftSource,
     Summary,
     TestBooking,
     UnmetKind,
@@ -136,12 +137,17 @@ class _Extractor:
     # ------------------------------------------------------------------ staffing
 
     def shifts(self) -> list[ShiftAssignment]:
+        """Each worker's shifts; on a shift both reported and forecast short, the first
+        workers by id cover the reported need (its price is the higher) and the rest the
+        forecast."""
         ctx = self.ctx
         workers = {w.id: w for w in ctx.scenario.workers}
-        short = ctx.short_workers()
         rows = []
-        for (w, h, d, s, r), var in self.built.staff.shifts.items():
-            if self._on(var):
+        on = self.covering()
+        for (h, d, s, r), need in ctx.demand.items():
+            covering = sorted(on.get((h, d, s, r), []))
+            risk = ctx.risk.score(h, ctx.dates[d])
+            for i, w in enumerate(covering):
                 worker = workers[w]
                 stay = "new to this home" if is_new_home(worker, h) else "already this home's"
                 trained = (
@@ -149,6 +155,11 @@ class _Extractor:
                     if worker.available_from is not None
                     else ""
                 )
+                if i < need.reported:
+                    source, why = ShiftSource.REPORTED, f"the home is {need.reported} short"
+                else:
+                    source = ShiftSource.FORECAST
+                    why = f"forecast {need.forecast} short from staff tests: {need.assumption}"
                 rows.append(
                     ShiftAssignment(
                         date=ctx.dates[d],
@@ -157,13 +168,21 @@ class _Extractor:
                         home_id=h,
                         role=r,
                         pool=worker.kind,
-                        risk=ctx.risk.score(h, ctx.dates[d]),
-                        reason=f"covers a {r} {s} shift the home is {short[h, d, s, r]} short "
-                        f"(risk {ctx.risk.score(h, ctx.dates[d])}); {stay}, "
+                        risk=risk,
+                        reason=f"covers a {r} {s} shift {why} (risk {risk}); {stay}, "
                         f"{_stays(ctx, worker)}{trained}",
+                        source=source,
                     )
                 )
         return sorted(rows, key=lambda r: (r.date, r.shift, r.home_id, r.worker_id))
+
+    def covering(self) -> dict[tuple[str, int, Shift, Role], list[str]]:
+        """The workers on each shift the plan covers."""
+        on: dict[tuple[str, int, Shift, Role], list[str]] = defaultdict(list)
+        for (w, h, d, s, r), var in self.built.staff.shifts.items():
+            if self._on(var):
+                on[h, d, s, r].append(w)
+        return on
 
     # ------------------------------------------------------------------ isolation
 
@@ -224,19 +243,27 @@ class _Extractor:
 
     def _uncovered(self) -> list[UnmetNeed]:
         rows = []
-        for (h, d, s, r), var in self.built.staff.uncovered.items():
-            if n := self._on(var):
-                rows.append(
-                    UnmetNeed(
-                        date=self.ctx.dates[d],
-                        home_id=h,
-                        kind=UnmetKind.SHIFT,
-                        detail=f"{s} shift, {r}",
-                        amount=n,
-                        risk=self.ctx.risk.score(h, self.ctx.dates[d]),
-                        **cause_fields(self.causes.uncovered(h, d, s, r)),
+        staff = self.built.staff
+        for source, slacks in (
+            (ShiftSource.REPORTED, staff.uncovered),
+            (ShiftSource.FORECAST, staff.forecast_uncovered),
+        ):
+            for (h, d, s, r), var in slacks.items():
+                if n := self._on(var):
+                    assumption = self.ctx.demand[h, d, s, r].assumption
+                    forecast = f"; forecast: {assumption}" if source == ShiftSource.FORECAST else ""
+                    rows.append(
+                        UnmetNeed(
+                            date=self.ctx.dates[d],
+                            home_id=h,
+                            kind=UnmetKind.SHIFT,
+                            detail=f"{s} shift, {r}{forecast}",
+                            amount=n,
+                            risk=self.ctx.risk.score(h, self.ctx.dates[d]),
+                            source=source,
+                            **cause_fields(self.causes.uncovered(h, d, s, r)),
+                        )
                     )
-                )
         return rows
 
     def _unplaced(self, placements: list[Placement]) -> list[UnmetNeed]:
@@ -309,7 +336,9 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
     unmet_by_kind = {kind: 0 for kind in UnmetKind}
     for u in plan.unmet:
         unmet_by_kind[u.kind] += u.amount
-    shortfall = sum(sf.workers for h in ctx.scenario.homes for sf in h.shortfalls)
+    shortfall = sum(need.reported for need in ctx.demand.values())
+    forecast = sum(need.forecast for need in ctx.demand.values())
+    filled = sum(1 for a in plan.shifts if a.source == ShiftSource.REPORTED)
     capacity = sum(daily(s.capacity, d) for s in ctx.scenario.test_sites for d in range(ctx.days))
     requests = len(ctx.scenario.isolation_requests)
     waits = [p.wait_days for p in plan.placements]
@@ -321,15 +350,17 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
         "risk_weighted_coverage_pct": pct(weighted_need - weighted_unmet, weighted_need),
         "cohort_tests_in_interval_pct": pct(retest_done, retest_all),
         "outbreak_tests_in_window_pct": pct(outbreak_done, outbreak_all),
-        "shortfall_shifts_filled_pct": pct(len(plan.shifts), shortfall),
+        "shortfall_shifts_filled_pct": pct(filled, shortfall),
         "isolation_requests_placed_pct": pct(len(plan.placements), requests),
         "isolation_mean_wait_days": round(sum(waits) / len(waits), 2) if waits else 0.0,
         "tests_booked": float(sum(t.tests for t in plan.testing)),
         "test_capacity_used_pct": pct(sum(t.tests for t in plan.testing), capacity),
         "workers_deployed": float(len({s.worker_id for s in plan.shifts})),
         "shifts_short": float(shortfall),
-        "shifts_filled": float(len(plan.shifts)),
+        "shifts_filled": float(filled),
         **{f"shifts_filled_{pool}": float(n) for pool, n in shifts_by_pool(plan).items()},
+        "forecast_shifts_short": float(forecast),
+        "forecast_shifts_filled": float(len(plan.shifts) - filled),
         **{f"unmet_{kind}": float(unmet_by_kind[kind]) for kind in _NEED_KINDS},
     }
 
@@ -348,10 +379,9 @@ def _risk_weighted_need(built: BuiltModel) -> int:
     ctx = built.ctx
     tests = sum(ctx.risk.score(w.home, ctx.dates[w.last]) * w.size for w in built.tests.windows)
     shifts = sum(
-        ctx.risk.score(h.id, sf.date) * sf.workers
-        for h in ctx.scenario.homes
-        for sf in h.shortfalls
-        if sf.date in ctx.dates
+        ctx.risk.score(h, ctx.dates[d]) * need.workers
+        for (h, d, _s, _r), need in ctx.demand.items()
+        if 0 <= d < ctx.days
     )
     requests = sum(request_risk(ctx, r) for r in ctx.scenario.isolation_requests)
     return tests + shifts + requests
@@ -371,9 +401,8 @@ def daily_kpis(built: BuiltModel, plan: Plan) -> list[DayKpis]:
         elif u.kind == UnmetKind.SHIFT:
             uncovered[u.date] += u.amount
     short: dict[dt.date, int] = defaultdict(int)
-    for h in ctx.scenario.homes:
-        for sf in h.shortfalls:
-            short[sf.date] += sf.workers
+    for (_h, d, _s, _r), workers in ctx.short_workers().items():
+        short[ctx.dates[0] + dt.timedelta(days=d)] += workers
     booked: dict[dt.date, int] = defaultdict(int)
     for t in plan.testing:
         booked[t.date] += t.tests

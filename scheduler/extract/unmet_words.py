@@ -15,7 +15,7 @@ import re
 from collections import Counter
 
 from scenarios.words import count
-from scheduler.plan import UnmetKind, UnmetNeed
+from scheduler.plan import ShiftSource, UnmetKind, UnmetNeed
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -85,8 +85,9 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
     at = f" at {home_name}" if home_name else ""
     when = short_date(u.date)
     if u.kind == UnmetKind.SHIFT:
-        shift, _, role = u.detail.partition(" shift, ")
-        return f"{count(u.amount, f'{_plain(role)} {shift} shift')} short{at} on {when}"
+        shift, _, role = u.detail.split(";", 1)[0].partition(" shift, ")
+        short = "forecast short" if u.source == ShiftSource.FORECAST else "short"
+        return f"{count(u.amount, f'{_plain(role)} {shift} shift')} {short}{at} on {when}"
     if u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
         cohort = u.detail.split(":", 1)[0]
         return f"{u.amount} {cohort}{at} untested by {when}"

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from constraints.build import BuiltModel
 from constraints.context import Context
 from constraints.model import Var
-from constraints.testing import CoverWindow
 from scenarios.schema import Cohort, daily
+from scenarios.windows import CoverWindow
 
 
 class SlotBook:

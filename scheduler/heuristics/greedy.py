@@ -50,6 +50,7 @@ class DeploymentPlanner:
         self.ctx = ctx
         self.workers = {w.id: w for w in ctx.scenario.workers}
         self.remaining = ctx.short_workers()
+        self.forecast = {k: need.forecast for k, need in ctx.demand.items()}
         self.deployed: dict[str, Deployment] = {}
         self.slots: dict[tuple[str, str], list[tuple[int, Shift, Role, Var]]] = defaultdict(list)
         for (w, h, d, s, r), var in sv.shifts.items():
@@ -64,15 +65,24 @@ class DeploymentPlanner:
     def weight(self, home: str, d: int) -> int:
         return self.ctx.risk.score(home, self.ctx.dates[d])
 
+    def value(self, home: str, d: int, s: Shift, r: Role) -> float:
+        """One more worker on the shift: the home's risk while reported workers are still
+        short there, the policy's `absence_forecast.weight` of it once only forecast ones
+        are (the model's prices, `constraints.staffing.add_shortfall_cover`)."""
+        risk = self.weight(home, d)
+        if self.remaining[home, d, s, r] > self.forecast[home, d, s, r]:
+            return risk
+        return risk * self.ctx.policy.absence_forecast.weight
+
     def schedule(
         self, worker_id: str, home: str, pinned: dict[int, tuple[Shift, Role, Var]] | None = None
-    ) -> tuple[int, Deployment]:
+    ) -> tuple[float, Deployment]:
         """Best-first schedule of `worker_id` at `home` around the `pinned` shifts, and its
         risk-weighted value."""
         worker = self.workers[worker_id]
         days: dict[int, tuple[Shift, Role, Var]] = dict(pinned or {})
         open_slots = [
-            (self.weight(home, d), d, s, r, v)
+            (self.value(home, d, s, r), d, s, r, v)
             for d, s, r, v in self.slots[worker_id, home]
             if self.remaining[home, d, s, r] > 0 and d not in days
         ]
@@ -84,7 +94,7 @@ class DeploymentPlanner:
         test = None
         if days and is_new_home(worker, home):
             days, test = self._with_test(worker, days, set(days) & set(pinned or {}))
-        value = sum(self.weight(home, d) for d in days)
+        value = sum(self.value(home, d, s, r) for d, (s, r, _v) in days.items())
         return value, Deployment(home, days, test)
 
     def pinned(self, worker_id: str, pins: list[WorkerPin]) -> Deployment:
@@ -214,7 +224,7 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
 
     top_two: dict[str, set[str]] = {}
 
-    def priority(w: str) -> tuple[int, int, str]:
+    def priority(w: str) -> tuple[float, float, str]:
         """(priority, best value, best home) of worker w given the current scores."""
         ranked = heapq.nlargest(2, ((current[w, h][0], h) for h in homes_of[w]))
         top_two[w] = {h for _v, h in ranked}
@@ -317,6 +327,10 @@ def staffing_hint(ctx: Context, sv: StaffingVars, greedy: GreedyStaffing) -> dic
         hint[var] = int(
             served is not None and served.home == h and any(d in days for d in served.shifts)
         )
-    for k, var in sv.uncovered.items():
-        hint[var] = greedy.remaining[k]
+    for k, need in ctx.demand.items():
+        forecast_left = min(greedy.remaining[k], need.forecast)
+        if k in sv.forecast_uncovered:
+            hint[sv.forecast_uncovered[k]] = forecast_left
+        if k in sv.uncovered:
+            hint[sv.uncovered[k]] = greedy.remaining[k] - forecast_left
     return hint

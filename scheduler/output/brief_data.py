@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from scenarios.absences import shift_demand
 from scenarios.risk import RISK_PARTS, RiskParts, outbreak_active, stale_age
 from scenarios.schema import Scenario, daily
 from scheduler.plan import DayKpis, Plan, UnmetKind, UnmetNeed
@@ -192,6 +193,9 @@ def _top_homes(plan: Plan, scenario: Scenario, dates: list[dt.date]) -> list[Hom
     today.sort(key=lambda r: (-r.score, r.home_id))
     homes = {h.id: h for h in scenario.homes}
     start, fresh = scenario.horizon.start, scenario.policy.stale_after_days
+    short: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for (h, d, _s, _r), need in shift_demand(scenario).items():
+        short[h, d] += need.workers
     return [
         HomeBrief(
             home_id=r.home_id,
@@ -199,7 +203,7 @@ def _top_homes(plan: Plan, scenario: Scenario, dates: list[dt.date]) -> list[Hom
             score=r.score,
             parts=_largest_parts(r),
             data_days_old=stale_age(homes[r.home_id], start, fresh),
-            days=[_home_day(plan, scenario, r.home_id, d) for d in dates],
+            days=[_home_day(plan, scenario, r.home_id, d, short[r.home_id, d]) for d in dates],
         )
         for r in today[:HOMES_SHOWN]
     ]
@@ -211,10 +215,9 @@ def _largest_parts(r: RiskParts) -> list[tuple[str, int]]:
     return parts[:PARTS_SHOWN]
 
 
-def _home_day(plan: Plan, scenario: Scenario, home_id: str, day: dt.date) -> HomeDay:
-    """Shifts short come from the scenario and filled = short - unmet, as `DayKpis` counts."""
-    home = next(h for h in scenario.homes if h.id == home_id)
-    short = sum(sf.workers for sf in home.shortfalls if sf.date == day)
+def _home_day(plan: Plan, scenario: Scenario, home_id: str, day: dt.date, short: int) -> HomeDay:
+    """`short`: the shifts the home is short that day, reported and forecast
+    (`scenarios.absences`); filled = short - unmet, as `DayKpis` counts."""
     uncovered = sum(
         u.amount
         for u in plan.unmet

@@ -89,7 +89,18 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
     ),
     STAFF: (
         ShiftAssignment,
-        ["date", "shift", "worker_id", "pool", "home_id", "home_name", "role", "risk", "reason"],
+        [
+            "date",
+            "shift",
+            "worker_id",
+            "pool",
+            "home_id",
+            "home_name",
+            "role",
+            "source",
+            "risk",
+            "reason",
+        ],
     ),
     ISOLATION: (
         Placement,
@@ -110,6 +121,7 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
             "date",
             "home_id",
             "kind",
+            "source",
             "amount",
             "risk",
             "cause_family",

@@ -10,8 +10,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from itertools import pairwise
 
+from scenarios.absences import ShiftDemand, shift_demand
 from scenarios.history import night_before, worked_before, working_windows
 from scenarios.schema import (
+    Role,
     Shift,
     Worker,
 )
@@ -143,20 +145,19 @@ def _windows_over(ix: Lookup, length: int, limit: int, rule: str) -> Found:
 
 def shortfall_cover(ix: Lookup) -> Found:
     """For each home h, date d, shift s and role r: |shifts at (h, d, s, r)| <= the home's
-    shortfall workers[d, s, r] (0 when it lists no such shortfall)."""
-    short: Counter[tuple[str, dt.date, Shift, str]] = Counter()
-    for home in ix.scenario.homes:
-        for sf in home.shortfalls:
-            short[home.id, sf.date, sf.shift, sf.role] += sf.workers
-    assigned: Counter[tuple[str, dt.date, Shift, str]] = Counter(
+    reported shortfall workers[d, s, r] plus its forecast absences there
+    (`scenarios.absences.shift_demand`, a pure function of the scenario; 0 when neither)."""
+    demand = shift_demand(ix.scenario)
+    assigned: Counter[tuple[str, dt.date, Shift, Role]] = Counter(
         (a.home_id, a.date, a.shift, a.role) for a in ix.plan.shifts if a.home_id in ix.homes
     )
     for (home_id, day, shift, role_), n in assigned.items():
-        need = short[home_id, day, shift, role_]
-        if n > need:
+        need = demand.get((home_id, day, shift, role_), ShiftDemand())
+        if n > need.workers:
+            forecast = f" ({need.forecast} of them forecast)" if need.forecast else ""
             message = (
                 f"{n} {role_} assigned to the {shift} shift of {home_id} on {day}, "
-                f"which is short of {need}"
+                f"which is short of {need.workers}{forecast}"
             )
             yield record_key(home_id, day, shift, role_), message
 
