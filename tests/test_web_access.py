@@ -9,11 +9,11 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from tests.conftest import EXAMPLES
+from tests.webapp import PASSWORD, add_users, login, make_app, post, token
 from web.app import ROUTERS
 from web.db import Role, Run, ScenarioVersion
 from web.security import RoleRequired
-from tests.conftest import EXAMPLES
-from tests.webapp import PASSWORD, add_users, login, make_app, post, token
 
 PUBLIC = {
     ("/login", "GET"),
