@@ -176,7 +176,6 @@ def test_a_run_left_running_by_a_dead_app_is_failed_on_restart(tmp_path: Path) -
         )
         db.commit()
     restarted = make_app(tmp_path)
-    with TestClient(restarted):
-        with restarted.state.sessions() as db:
-            statuses = set(db.scalars(select(Run.status)))
+    with TestClient(restarted), restarted.state.sessions() as db:
+        statuses = set(db.scalars(select(Run.status)))
     assert statuses == {RunStatus.FAILED}

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session
 
 from web.db import Run, RunStatus, now
@@ -74,11 +74,12 @@ class RunPool:
         best plan so far; then, past the grace period, by ending its process. Returns
         what was done, in words."""
         with Session(self.engine) as db, db.begin():
-            dropped = db.execute(
+            result: CursorResult[tuple[()]] = db.execute(  # type: ignore[assignment]
                 update(Run)
                 .where(Run.id == run_id, Run.status == RunStatus.QUEUED)
                 .values(status=RunStatus.CANCELLED, finished_at=now(), cancel_requested=True)
-            ).rowcount
+            )
+            dropped = result.rowcount
             if not dropped:
                 db.execute(
                     update(Run)
@@ -158,7 +159,7 @@ class RunPool:
 def settle_orphans(engine: Engine) -> int:
     """Mark failed every run left running by an app that is gone (start-up only)."""
     with Session(engine) as db, db.begin():
-        return db.execute(
+        result: CursorResult[tuple[()]] = db.execute(  # type: ignore[assignment]
             update(Run)
             .where(Run.status == RunStatus.RUNNING)
             .values(
@@ -167,4 +168,5 @@ def settle_orphans(engine: Engine) -> int:
                 finished_at=now(),
                 pid=None,
             )
-        ).rowcount
+        )
+        return result.rowcount
