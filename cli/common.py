@@ -20,6 +20,7 @@ from scheduler.output.tables import PlanReadError
 from scheduler.pipeline.executors import local_cluster_workers
 from scheduler.pipeline.planner import NoPlanError
 from scheduler.plan import InfeasibleError
+from scheduler.solve.settings import default_workers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,10 +69,6 @@ def handles_errors(command: F) -> F:
             fail(EXIT_INTERNAL, [f"internal error: {type(exc).__name__}: {exc}"])
 
     return wrapper  # type: ignore[return-value]
-
-
-def default_workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
 
 
 SEED_OPTION = click.option(

@@ -29,6 +29,7 @@ from cli.inputs import export_inputs_command, import_command
 from cli.progress import PlanProgress
 from cli.report import override_notes, scenario_counts, summary_text
 from cli.report_cmd import report_command
+from cli.serve_cmd import serve_command
 from cli.simulate_cmd import simulate_command
 from cli.trace_cmd import trace_command
 from cli.whatif_cmd import whatif_command
@@ -383,5 +384,6 @@ for command in (
     value_command,
     simulate_command,
     trace_command,
+    serve_command,
 ):
     main.add_command(command)

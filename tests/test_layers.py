@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["cli", "scheduler", "constraints", "scenarios"]
+LAYERS = ["cli", "web", "scheduler", "constraints", "scenarios"]
 
 
 def lint_imports(project: Path) -> subprocess.CompletedProcess[str]:

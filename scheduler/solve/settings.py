@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 PATHS = ("patterns", "direct")
 """How tier 1 may be planned (`SolverSettings.path`)."""
+
+
+def default_workers() -> int:
+    """Search workers when none are asked for: the cores, at most 8 (beyond that CP-SAT's
+    portfolio stops paying for the memory), shared by the command line and the web app."""
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,71 @@
+"""Helpers for the web app's tests: an app on a temporary SQLite database and data folder,
+users of each role, logging in, and the form token a page carries."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from web.app import create_app
+from web.config import WebConfig
+from web.db import Role
+from web.users import create_user
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_app(tmp_path: Path, **settings: Any) -> FastAPI:
+    return create_app(WebConfig(data_dir=tmp_path / "web", search_workers=1, **settings))
+
+
+def add_users(app: FastAPI, *roles: Role) -> None:
+    """One user per role, named after it."""
+    with app.state.sessions() as db:
+        for role in roles:
+            create_user(db, str(role), PASSWORD, role)
+        db.commit()
+
+
+def token(client: TestClient, path: str = "/login") -> str:
+    found = TOKEN.search(client.get(path).text)
+    assert found, f"no form token on {path}"
+    return found.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> Any:
+    return client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": token(client)},
+        follow_redirects=False,
+    )
+
+
+def post(client: TestClient, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """A form post with the session's token, as the app's own pages send it."""
+    return client.post(
+        path, data={**data, "csrf_token": token(client, "/")}, follow_redirects=False, **kwargs
+    )
+
+
+def wait_for(client: TestClient, run_id: int, timeout: float = 90, **until: Any) -> dict[str, Any]:
+    """The run's progress once it matches `until` (default: no longer active)."""
+    until = until or {"active": False}
+    deadline = time.monotonic() + timeout
+    while True:
+        progress: dict[str, Any] = client.get(f"/runs/{run_id}/progress").json()
+        if all(progress.get(k) == v for k, v in until.items()):
+            return progress
+        assert time.monotonic() < deadline, f"run {run_id}: {progress}"
+        time.sleep(0.2)
+
+
+def location_id(response: Any) -> int:
+    """The id at the end of a redirect's address (`/runs/3` -> 3)."""
+    assert response.status_code == 303, response.text[:2000]
+    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])

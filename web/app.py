@@ -1,0 +1,106 @@
+"""The app: database, sessions, limits, the worker pool and the pages, put together."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+
+from web.config import WebConfig
+from web.db import User, make_engine, upgrade
+from web.limits import MAX_BODY, SecurityHeaders
+from web.pages import account, plan_views, runs, scenarios
+from web.pages.render import TEMPLATES
+from web.run_pool import RunPool
+from web.security import LoginRequired
+
+STATIC = Path(__file__).resolve().parent / "static"
+ROUTERS = (account.router, scenarios.router, runs.router, plan_views.router)
+"""Every page's router; `tests/test_web_access.py` checks each route's role from these."""
+SESSION_HOURS = 10
+"""A working day: a session ends at the latest this long after its last login."""
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    """The app on `config`'s database (brought to the newest schema now) and data folder."""
+    config.runs_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.url)
+    upgrade(engine)
+    pool = RunPool(
+        engine, config.url, str(config.runs_dir), config.run_slots, config.cancel_grace_seconds
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.stop()
+            engine.dispose()
+
+    # No generated API pages: every route is a page for people, behind its role.
+    app = FastAPI(
+        title="carehome-scheduler",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.config = config
+    app.state.engine = engine
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.pool = pool
+    with Session(engine) as db:
+        users = db.scalar(select(func.count()).select_from(User)) or 0
+    app.state.setup_token = None if users else secrets.token_urlsafe(24)
+    """Shown once by `carehome serve` while no user exists: the first-run page needs it."""
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.signing_key(),
+        session_cookie="carehome_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=config.cookies_https_only,
+    )
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse(request.url_for("login_page"), status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def error_page(request: Request, exc: HTTPException) -> Response:
+        return TEMPLATES.TemplateResponse(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_form(request: Request, exc: RequestValidationError) -> Response:
+        lines = [
+            f"{'.'.join(str(part) for part in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+        ]
+        return TEMPLATES.TemplateResponse(
+            request, "error.html", {"status": 400, "detail": lines}, status_code=400
+        )
+
+    return app

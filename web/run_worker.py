@@ -1,0 +1,127 @@
+"""One run, in a worker process of its own: read its scenario from the database, plan it
+as `carehome plan` does (with a previous run's plan folder for a re-plan), write the plan
+folder, the workbook and the report under the run's managed folder, and record the end.
+
+A process per run, not a thread: a solve holds its cores and memory, and a cancel is
+SIGINT to this process, which `stop_search_on_ctrl_c` turns into the CLI's Ctrl-C: the
+search stops and the best plan so far is written and kept (status cancelled).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+from constraints.model import ObjectiveRangeError
+from scenarios.load import ScenarioError
+from scheduler.output.html_report import write_html_report
+from scheduler.output.tables import PlanReadError, write_plan
+from scheduler.output.workbook import write_workbook
+from scheduler.pipeline.planner import NoPlanError, plan_scenario
+from scheduler.pipeline.replan import load_previous, with_history
+from scheduler.plan import InfeasibleError
+from scheduler.solve.interrupt import stop_search_on_ctrl_c
+from scheduler.solve.settings import SolverSettings
+from scheduler.validate import validate_plan
+from web.db import Run, RunStatus, make_engine, now
+from web.run_files import REPORT, WORKBOOK, plan_dir, run_dir
+from web.scenario_files import stored_scenario
+
+PROGRESS_EVERY = 0.5
+"""Seconds between progress writes: often enough to watch, rare enough for SQLite."""
+
+
+class DatabaseProgress:
+    """`scheduler.solve.settings.Progress` written to the run's row for the page to poll."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self._written = 0.0
+
+    def _write(self, **values: Any) -> None:
+        with self.engine.begin() as db:
+            db.execute(update(Run).where(Run.id == self.run_id).values(**values))
+
+    def stage(self, name: str) -> None:
+        self._write(stage=name, best_objective=None)
+
+    def found(self, objective: float) -> None:
+        if time.monotonic() - self._written >= PROGRESS_EVERY:
+            self._written = time.monotonic()
+            self._write(best_objective=objective)
+
+
+def finish(
+    engine: Engine, run_id: int, status: RunStatus, message: str = "", **values: Any
+) -> None:
+    """Record the run's end, unless the app already settled it (a run ended for taking
+    too long to cancel is not brought back)."""
+    with engine.begin() as db:
+        db.execute(
+            update(Run)
+            .where(Run.id == run_id, Run.status == RunStatus.RUNNING)
+            .values(status=status, message=message, finished_at=now(), pid=None, **values)
+        )
+
+
+def execute_run(run_id: int, database_url: str, runs_dir: str) -> None:
+    """The worker process's entry point."""
+    engine = make_engine(database_url)
+    try:
+        _execute(engine, run_id, Path(runs_dir))
+    except KeyboardInterrupt:
+        finish(engine, run_id, RunStatus.CANCELLED, "cancelled before any plan was found")
+    except (ScenarioError, PlanReadError, ObjectiveRangeError) as exc:
+        finish(engine, run_id, RunStatus.FAILED, f"bad input: {exc}")
+    except InfeasibleError as exc:
+        finish(engine, run_id, RunStatus.FAILED, f"infeasible: {exc}")
+    except NoPlanError as exc:
+        finish(engine, run_id, RunStatus.FAILED, f"no plan: {exc}")
+    except Exception as exc:
+        traceback.print_exc()
+        finish(engine, run_id, RunStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
+def _execute(engine: Engine, run_id: int, runs_dir: Path) -> None:
+    with Session(engine) as db:
+        run = db.get(Run, run_id)
+        if run is None:
+            return
+        settings = SolverSettings(**json.loads(run.settings))
+        scenario = stored_scenario(run.version.filename, run.version.text)
+        previous_id, first_open = run.previous_run_id, run.first_open
+    progress = DatabaseProgress(engine, run_id)
+    progress.stage("loading")
+    earlier = None
+    if previous_id is not None:
+        start = first_open or scenario.horizon.start
+        earlier = load_previous(plan_dir(runs_dir, previous_id), start)
+        scenario = with_history(scenario, earlier.plan)
+    with stop_search_on_ctrl_c():
+        plan = plan_scenario(scenario, settings, earlier, progress)
+    progress.stage("checking the plan")
+    violations = validate_plan(scenario, plan, earlier.plan if earlier is not None else None)
+    progress.stage("writing")
+    folder = run_dir(runs_dir, run_id)
+    write_plan(plan, scenario, plan_dir(runs_dir, run_id))
+    write_workbook(plan, scenario, folder / WORKBOOK)
+    write_html_report(plan, scenario, folder / REPORT)
+    interrupted = plan.summary.interrupted
+    finish(
+        engine,
+        run_id,
+        RunStatus.CANCELLED if interrupted else RunStatus.DONE,
+        "\n".join(str(v) for v in violations),
+        violations=len(violations),
+        stage="cancelled: the best plan found so far was kept" if interrupted else "done",
+        best_objective=plan.summary.objective,
+    )
