@@ -3,7 +3,9 @@
 Every `carehome` command in a fenced shell block of the README is run in a fresh folder
 (with the repository's `scenarios/` beside it, as in a clone). One substitution keeps the
 suite fast: each `plan` gets `--time-limit 2` appended (a later option overrides nothing
-the README sets, and the plan's tables are the same kind of output at any limit).
+the README sets, and the plan's tables are the same kind of output at any limit). `serve`
+reads the admin's password from its environment variable instead of the prompt, and the
+server it would start is recorded rather than run: the web app's own tests drive it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import shlex
 from pathlib import Path
 
 import pytest
+import uvicorn
 from click.testing import CliRunner
 
 from cli.main import main
+from cli.serve_cmd import PASSWORD_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST_PLAN = ["--time-limit", "2"]
@@ -46,7 +50,12 @@ def test_every_readme_command_runs_as_written(
 ) -> None:
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
-    for args in readme_commands((ROOT / "README.md").read_text(encoding="utf-8")):
+    monkeypatch.setenv(PASSWORD_ENV, "a long enough password")
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    commands = readme_commands((ROOT / "README.md").read_text(encoding="utf-8"))
+    for args in commands:
         run = args + FAST_PLAN if args[0] == "plan" else args
         result = CliRunner().invoke(main, run)
         assert result.exit_code == 0, f"carehome {shlex.join(args)}:\n{result.output}"
+    assert len(served) == sum(c == ["serve"] for c in commands) > 0
