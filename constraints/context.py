@@ -110,8 +110,3 @@ class Context:
         for b in self.bookings:
             grouped[b.site, b.day].append(b)
         return grouped
-
-
-def key(*parts: object) -> str:
-    """The bracketed key of a model name: `key('local', date)` -> `[local,2020-06-02]`."""
-    return "[" + ",".join(str(p) for p in parts) + "]"

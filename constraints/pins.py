@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from constraints.context import Context, key
+from constraints import rules
+from constraints.context import Context
 from constraints.isolation import IsolationVars
 from constraints.model import Var
+from constraints.rules import Key, Rule, model_name
 from constraints.staffing import StaffingVars, earliest_day_at
 from scenarios.schema import RequestPin, WorkerPin
 
-FAMILY = "pins"
 
-
-def _or_impossible(ctx: Context, variables: list[Var], name: str, why: str) -> list[Var]:
+def _or_impossible(
+    ctx: Context, variables: list[Var], pin: Rule, key: Key, impossible: Rule, why: str
+) -> list[Var]:
     if variables:
         return variables
-    ctx.model.notes[name] = why
-    return [ctx.model.integer(0, 0, f"impossible_{name}")]
+    ctx.model.notes[model_name(pin, key)] = why
+    return [ctx.model.integer(0, 0, impossible, key)]
 
 
 def add_worker_pins(ctx: Context, sv: StaffingVars) -> None:
@@ -32,18 +34,17 @@ def add_worker_pins(ctx: Context, sv: StaffingVars) -> None:
     shift only, when one is named)."""
     for pin in ctx.scenario.pins.workers:
         d = ctx.day(pin.date)
-        name = f"pin_worker{key(pin.worker, pin.home, pin.date)}"
+        key: Key = (pin.worker, pin.home, pin.date)
         chosen = [
             var
             for (w, h, day, s, _r), var in sv.shifts.items()
             if (w, h, day) == (pin.worker, pin.home, d) and pin.shift in (None, s)
         ]
-        ctx.model.add_ge(
-            [(v, 1) for v in _or_impossible(ctx, chosen, name, _no_shift(ctx, pin))],
-            1,
-            name=name,
-            family=FAMILY,
+        why = _no_shift(ctx, pin)
+        variables = _or_impossible(
+            ctx, chosen, rules.PIN_WORKER, key, rules.IMPOSSIBLE_PIN_WORKER, why
         )
+        ctx.model.add_ge([(v, 1) for v in variables], 1, rule=rules.PIN_WORKER, key=key)
 
 
 def _no_shift(ctx: Context, pin: WorkerPin) -> str:
@@ -77,18 +78,17 @@ def add_request_pins(ctx: Context, iv: IsolationVars) -> None:
     """Pinned request r at facility f (on day d when given): sum_d admit[r,f,d] = 1."""
     for pin in ctx.scenario.pins.requests:
         d = None if pin.admit is None else ctx.day(pin.admit)
-        name = f"pin_request{key(pin.request, pin.facility)}"
+        key: Key = (pin.request, pin.facility)
         chosen = [
             var
             for (r, f, day), var in iv.admit.items()
             if (r, f) == (pin.request, pin.facility) and d in (None, day)
         ]
-        ctx.model.add_eq(
-            [(v, 1) for v in _or_impossible(ctx, chosen, name, _no_admission(ctx, pin))],
-            1,
-            name=name,
-            family=FAMILY,
+        why = _no_admission(ctx, pin)
+        variables = _or_impossible(
+            ctx, chosen, rules.PIN_REQUEST, key, rules.IMPOSSIBLE_PIN_REQUEST, why
         )
+        ctx.model.add_eq([(v, 1) for v in variables], 1, rule=rules.PIN_REQUEST, key=key)
 
 
 def _no_admission(ctx: Context, pin: RequestPin) -> str:

@@ -20,12 +20,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints.context import Context, SlotBooking, key
+from constraints import rules
+from constraints.context import Context, SlotBooking
 from constraints.model import Penalty, Var
+from constraints.rules import Rule
 from scenarios.history import Window, night_before, worked_before, working_windows
 from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind
-
-FAMILY = "staffing"
 
 ShiftKey = tuple[str, str, int, Shift, Role]
 """(worker, home, day index, shift, role)."""
@@ -86,10 +86,10 @@ def add_deployment_variables(ctx: Context) -> StaffingVars:
             ):
                 if (worker.id, home_id) not in sv.placed:
                     sv.placed[worker.id, home_id] = ctx.model.boolean(
-                        f"placed{key(worker.id, home_id)}"
+                        rules.PLACED, (worker.id, home_id)
                     )
                 sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
-                    f"shift{key(worker.id, home_id, ctx.dates[d], shift, role)}"
+                    rules.SHIFT, (worker.id, home_id, ctx.dates[d], shift, role)
                 )
     _add_worked_days(ctx, sv)
     current = {w.id: w.home_history.current_home for w in ctx.scenario.workers}
@@ -105,13 +105,13 @@ def _add_worked_days(ctx: Context, sv: StaffingVars) -> None:
     for (w, _h, d, _s, _r), var in sv.shifts.items():
         per_day[w, d].append(var)
     for (w, d), variables in sorted(per_day.items()):
-        worked = ctx.model.boolean(f"worked{key(w, ctx.dates[d])}")
+        worked = ctx.model.boolean(rules.WORKED, (w, ctx.dates[d]))
         sv.worked[w, d] = worked
         ctx.model.add_eq(
             [*((v, 1) for v in variables), (worked, -1)],
             0,
-            name=f"worked_day{key(w, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.WORKED_DAY,
+            key=(w, ctx.dates[d]),
         )
 
 
@@ -125,7 +125,7 @@ def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
         cohort = test_cohort(worker)
         for site, t in ctx.site_days(cohort, authority=worker.authority):
             if t + ctx.result_days(site) < ctx.days:
-                var = ctx.model.boolean(f"worker_test{key(worker.id, site.id, ctx.dates[t])}")
+                var = ctx.model.boolean(rules.WORKER_TEST, (worker.id, site.id, ctx.dates[t]))
                 sv.tests[worker.id, site.id, t] = var
                 ctx.book(SlotBooking(var, site.id, t, cohort))
 
@@ -173,7 +173,7 @@ def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
     for (worker_id, _home), var in sv.placed.items():
         homes_of[worker_id].append(var)
     for worker_id, placed in homes_of.items():
-        ctx.model.add_at_most(placed, 1, name=f"one_home{key(worker_id)}", family=FAMILY)
+        ctx.model.add_at_most(placed, 1, rule=rules.ONE_HOME, key=(worker_id,))
 
 
 def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
@@ -185,8 +185,8 @@ def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
         ctx.model.add_le(
             [*((v, 1) for v in variables), (sv.placed[w, h], -1)],
             0,
-            name=f"shift_at_placed_home{key(w, h, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.SHIFT_AT_PLACED_HOME,
+            key=(w, h, ctx.dates[d]),
         )
 
 
@@ -221,8 +221,8 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
         ctx.model.add_at_most(
             nights + by_shift.get((w, d + 1, Shift.DAY), []),
             1,
-            name=f"rest_after_night{key(w, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.REST_AFTER_NIGHT,
+            key=(w, ctx.dates[d]),
         )
     for worker in ctx.scenario.workers:
         days = by_shift.get((worker.id, 0, Shift.DAY), [])
@@ -230,8 +230,8 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
             ctx.model.add_at_most(
                 days,
                 0,
-                name=f"rest_after_night{key(worker.id, _date(ctx, -1))}",
-                family=FAMILY,
+                rule=rules.REST_AFTER_NIGHT,
+                key=(worker.id, _date(ctx, -1)),
             )
 
 
@@ -241,15 +241,15 @@ def _date(ctx: Context, d: int) -> dt.date:
 
 
 def _add_window_limits(
-    ctx: Context, worker: str, worked: dict[int, Var], windows: list[Window], rule: str
+    ctx: Context, worker: str, worked: dict[int, Var], windows: list[Window], rule: Rule
 ) -> None:
     """sum_{d in window} worked[w,d] <= the window's allowance, for each window."""
     for window in windows:
         ctx.model.add_at_most(
             [worked[d] for d in window.days if d in worked],
             window.allowance,
-            name=f"{rule}{key(worker, _date(ctx, window.first))}",
-            family=FAMILY,
+            rule=rule,
+            key=(worker, _date(ctx, window.first)),
         )
 
 
@@ -264,15 +264,15 @@ def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
     for worker_id, worked in sorted(worked_by_worker(sv).items()):
         before = worked_before(workers[worker_id].home_history, ctx.dates[0])
         for length, limit, rule in (
-            (7, policy.max_shifts_per_7_days, "max_per_7_days"),
-            (k + 1, k, "max_consecutive_days"),
+            (7, policy.max_shifts_per_7_days, rules.MAX_PER_7_DAYS),
+            (k + 1, k, rules.MAX_CONSECUTIVE_DAYS),
         ):
             windows = working_windows(ctx.days, length, limit, before)
             _add_window_limits(ctx, worker_id, worked, windows, rule)
         cap = workers[worker_id].max_shifts
         if cap is not None:
             windows = working_windows(ctx.days, ctx.days, cap, ())
-            _add_window_limits(ctx, worker_id, worked, windows, "max_shifts")
+            _add_window_limits(ctx, worker_id, worked, windows, rules.MAX_SHIFTS)
 
 
 def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
@@ -303,7 +303,7 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
             if len(windows) == 1:
                 served = [sv.placed[w, h] for h in homes]
             else:
-                served = [ctx.model.boolean(f"served{key(w, h, start)}") for h in homes]
+                served = [ctx.model.boolean(rules.SERVED, (w, h, start)) for h in homes]
                 sv.served.update(
                     ((w, h, window.days), var) for h, var in zip(homes, served, strict=True)
                 )
@@ -313,12 +313,10 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
                             ctx.model.add_le(
                                 [*((v, 1) for v in shifts[h, d]), (var, -1)],
                                 0,
-                                name=f"served_in_window{key(w, h, ctx.dates[d], start)}",
-                                family=FAMILY,
+                                rule=rules.SERVED_IN_WINDOW,
+                                key=(w, h, ctx.dates[d], start),
                             )
-            ctx.model.add_at_most(
-                served, 1, name=f"quarantine_between_homes{key(w, start)}", family=FAMILY
-            )
+            ctx.model.add_at_most(served, 1, rule=rules.QUARANTINE_BETWEEN_HOMES, key=(w, start))
 
 
 def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
@@ -344,22 +342,18 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
         tests = tests_of[worker_id]
         started: dict[int, Var] = {}
         for d in range(min(new), ctx.days):
-            name = key(worker_id, ctx.dates[d])
-            started[d] = ctx.model.boolean(f"started{name}")
+            day = (worker_id, ctx.dates[d])
+            started[d] = ctx.model.boolean(rules.STARTED, day)
             sv.started[worker_id, d] = started[d]
             today = _new_home_terms(sv, worker_id, d, new)
             before = [(started[d - 1], 1)] if d - 1 in started else []
-            ctx.model.add_le(
-                [*today, (started[d], -1)], 0, name=f"works_once_started{name}", family=FAMILY
-            )
-            ctx.model.add_le(
-                [*before, (started[d], -1)], 0, name=f"stays_started{name}", family=FAMILY
-            )
+            ctx.model.add_le([*today, (started[d], -1)], 0, rule=rules.WORKS_ONCE_STARTED, key=day)
+            ctx.model.add_le([*before, (started[d], -1)], 0, rule=rules.STAYS_STARTED, key=day)
             ctx.model.add_le(
                 [(started[d], 1), *((v, -c) for v, c in before), *((v, -c) for v, c in today)],
                 0,
-                name=f"starts_on_a_shift{name}",
-                family=FAMILY,
+                rule=rules.STARTS_ON_A_SHIFT,
+                key=day,
             )
             if d > covered:
                 booked = [
@@ -370,8 +364,8 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
                 ctx.model.add_le(
                     [(started[d], 1), *((v, -c) for v, c in before), *booked],
                     0,
-                    name=f"tested_before_first_shift{name}",
-                    family=FAMILY,
+                    rule=rules.TESTED_BEFORE_FIRST_SHIFT,
+                    key=day,
                 )
         for site_id, t, var in tests:
             # started is monotone: starts in [first, last] = started[last] - started[first-1]
@@ -383,14 +377,14 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
             ctx.model.add_le(
                 [(var, 1), *window],
                 0,
-                name=f"test_serves_a_start{key(worker_id, site_id, ctx.dates[t])}",
-                family=FAMILY,
+                rule=rules.TEST_SERVES_A_START,
+                key=(worker_id, site_id, ctx.dates[t]),
             )
         ctx.model.add_at_most(
             [v for _s, _t, v in tests],
             1,
-            name=f"one_predeployment_test{key(worker_id)}",
-            family=FAMILY,
+            rule=rules.ONE_PREDEPLOYMENT_TEST,
+            key=(worker_id,),
         )
 
 
@@ -408,18 +402,18 @@ def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     for home in ctx.scenario.homes:
         for sf in home.shortfalls:
             d = ctx.day(sf.date)
-            k = key(home.id, sf.date, sf.shift, sf.role)
-            uncovered = ctx.model.integer(0, sf.workers, f"uncovered{k}")
+            k = (home.id, sf.date, sf.shift, sf.role)
+            uncovered = ctx.model.integer(0, sf.workers, rules.UNCOVERED, k)
             sv.uncovered[home.id, d, sf.shift, sf.role] = uncovered
             ctx.model.add_eq(
                 [*((v, 1) for v in covering[home.id, d, sf.shift, sf.role]), (uncovered, 1)],
                 sf.workers,
-                name=f"shortfall_cover{k}",
-                family=FAMILY,
+                rule=rules.SHORTFALL_COVER,
+                key=k,
             )
             risk = ctx.risk.score(home.id, sf.date)
             price = ctx.need_price(weight * risk, d)
-            penalties.append(Penalty(1, uncovered, price, f"uncovered{k}", home.id))
+            penalties.append(Penalty(1, uncovered, price, rules.SHORTFALL_COVER, k, home.id))
     return penalties
 
 
@@ -432,9 +426,13 @@ def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     for (w, h, _d, _s, _r), var in sv.shifts.items():
         minutes = ctx.scenario.travel.minutes(workers[w], ctx.homes[h])
         if minutes and weights.travel_minute:
-            penalties.append(Penalty(3, var, minutes * weights.travel_minute, "travel", h))
+            penalties.append(
+                Penalty(3, var, minutes * weights.travel_minute, rules.TRAVEL, home_id=h)
+            )
     for (w, h), var in sv.placed.items():
         if is_new_home(workers[w], h):
-            penalties.append(Penalty(3, var, weights.distinct_worker, "new_worker_in_home", h))
-    penalties += [Penalty(3, v, 1, "predeployment_test") for v in sv.tests.values()]
+            penalties.append(
+                Penalty(3, var, weights.distinct_worker, rules.NEW_WORKER_IN_HOME, home_id=h)
+            )
+    penalties += [Penalty(3, v, 1, rules.PREDEPLOYMENT_TEST) for v in sv.tests.values()]
     return penalties

@@ -6,20 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from constraints import rules
 from constraints.build import BuiltModel
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Constraint, Var
+from constraints.rules import key_dates
 from scenarios.schema import Cohort, IsolationRequest, daily
-from scheduler.cause_rules import (
-    NEXT_IN_LINE,
-    Cause,
-    PlanView,
-    Tightness,
-    key_date,
-    ranges,
-    rule_of,
-)
+from scheduler.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, ranges
 from scheduler.causes_testing import TestingCauses
+
+_SWAB_RULES = (rules.SITE_CAPACITY, rules.PRE_ADMISSION_TEST)
+"""Rules that stop an admission by its pre-admission swab."""
 
 
 class IsolationCauses(PlanView):
@@ -46,7 +43,7 @@ class IsolationCauses(PlanView):
                 "isolation",
                 "",
                 f"no facility accepts {req.need}",
-                rule="facility_accepts",
+                rule=rules.FACILITY_ACCEPTS.id,
                 remedy=f"a facility taking {req.need}",
             )
         iv = self.built.beds
@@ -78,9 +75,9 @@ class IsolationCauses(PlanView):
                         remedy="a longer time limit",
                     )
                 binding.update(c.name for c in broken)
-                beds = {key_date(c.name) for c in broken if rule_of(c.name) == "bed_occupancy"}
+                beds = {key_dates(c.key)[-1] for c in broken if c.rule is rules.BED_OCCUPANCY}
                 full[f.id] |= beds
-                if any(rule_of(c.name) in ("site_capacity", "pre_admission_test") for c in broken):
+                if any(c.rule in _SWAB_RULES for c in broken):
                     tests_full.add(ctx.dates[d])
                 options.append((len(beds), f.id, d))
         if full and any(full.values()):
@@ -105,7 +102,7 @@ class IsolationCauses(PlanView):
                 "isolation",
                 ",".join(sorted(fid for fid, days in full.items() if days)),
                 text,
-                rule="bed_occupancy",
+                rule=rules.BED_OCCUPANCY.id,
                 date=min(d for days in full.values() for d in days),
                 binding=tuple(sorted(binding)),
                 next_in_line=tuple(line),
@@ -119,7 +116,7 @@ class IsolationCauses(PlanView):
                 "testing",
                 "",
                 "no test channel takes pre-admission tests",
-                rule="site_accepts",
+                rule=rules.SITE_ACCEPTS.id,
                 remedy="a test channel taking pre-admission tests",
             )
         swabs = [
@@ -134,7 +131,7 @@ class IsolationCauses(PlanView):
             "testing",
             "",
             "no pre-admission test slot free in time",
-            rule="site_capacity",
+            rule=rules.SITE_CAPACITY.id,
             date=min(tests_full) if tests_full else None,
             binding=tuple(sorted(binding)),
             remedy="+1 admission test slot in time for the admission",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from constraints.rules import Family, Kind, Rule
 from scenarios.load import load_scenario, parse_scenario
 from scenarios.schema import Scenario
 from scheduler.backends import SOLVERS
@@ -19,6 +20,11 @@ from scheduler.validate import validate_plan
 
 START = dt.date(2020, 6, 1)
 EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
+
+
+def rule(rule_id: str, family: Family = Family.TESTING) -> Rule:
+    """A hard rule of a hand-made model, outside the registry."""
+    return Rule(rule_id, family, Kind.HARD, rule_id)
 
 
 def day(n: int) -> str:
