@@ -16,7 +16,7 @@ a decision's own name, whose bounds the causes read as a rule too.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from scenarios.schema import Goal
@@ -48,13 +48,14 @@ class Kind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Rule:
     """`id` is what code and stored plans use (the `cause_rule` column, the prefix of a
-    model name); `text` is for people and may be reworded freely."""
+    model name) and all a rule is compared and hashed by, so a model sent to another
+    process still finds its rules; `text` is for people and may be reworded freely."""
 
     id: str
-    family: Family
-    kind: Kind
-    text: str
-    goal: Goal | None = None
+    family: Family = field(compare=False)
+    kind: Kind = field(compare=False)
+    text: str = field(compare=False)
+    goal: Goal | None = field(default=None, compare=False)
     """The objective goal a soft rule serves; None for hard rules, variables and the
     re-plan's changes (their tier is inserted by the re-plan, not ranked by the policy)."""
 

@@ -75,7 +75,7 @@ class IsolationCauses(PlanView):
                         remedy="a longer time limit",
                     )
                 binding.update(c.name for c in broken)
-                beds = {key_dates(c.key)[-1] for c in broken if c.rule is rules.BED_OCCUPANCY}
+                beds = {key_dates(c.key)[-1] for c in broken if c.rule == rules.BED_OCCUPANCY}
                 full[f.id] |= beds
                 if any(c.rule in _SWAB_RULES for c in broken):
                     tests_full.add(ctx.dates[d])

@@ -24,7 +24,7 @@ def _test_rule_text(rule: Rule) -> str:
     """What a rule that stops one more swab (besides site capacity and mobile visits) says:
     only `cohort_size` is the one-swab-a-day rule; a re-plan's kept rules keep a booking as
     it was; any other rule is named by its id."""
-    if rule is rules.COHORT_SIZE:
+    if rule == rules.COHORT_SIZE:
         return f"one swab per person a day ({rule.id})"
     if rule in _KEPT:
         return f"kept as booked before the re-plan's first open day ({rule.id})"
@@ -110,7 +110,7 @@ class TestingCauses(PlanView):
             (
                 sd
                 for sd, broken in blocked.items()
-                if any(c.rule is rules.SITE_CAPACITY for c in broken)
+                if any(c.rule == rules.SITE_CAPACITY for c in broken)
             ),
             key=lambda sd: (sd[1], sd[0]),
         )

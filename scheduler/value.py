@@ -163,7 +163,7 @@ def dual_estimates(
         if r.rule is not None:
             # a capacity rule's key is (site or facility, date)
             estimates[r.id] = sum(
-                dual for c, dual in duals if c.rule is r.rule and c.key[0] == r.key
+                dual for c, dual in duals if c.rule == r.rule and c.key[0] == r.key
             )
     return estimates
 

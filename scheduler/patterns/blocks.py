@@ -147,10 +147,10 @@ def split(built: BuiltModel) -> Split:
         elif len(workers) == 1 and all(v in owner for v, _ in c.terms):
             if c.rule in STRUCTURAL_RULES:
                 continue
-            if c.family is Family.REPLAN and len(c.terms) == 1 and c.lb == c.ub:
+            if c.family == Family.REPLAN and len(c.terms) == 1 and c.lb == c.ub:
                 ((v, k),) = c.terms
                 fixed[v] = (c.lb or 0) // k
-            elif c.rule is rules.PIN_WORKER:
+            elif c.rule == rules.PIN_WORKER:
                 pins.append(c)
             else:
                 raise Declined(f"rule {c.name} over one worker's schedule is not modelled")
