@@ -34,10 +34,11 @@ class Variable:
     key: Key
     lb: int
     ub: int
+    name: str = field(init=False, compare=False)
+    """Rendered once: every backend names each variable again."""
 
-    @property
-    def name(self) -> str:
-        return model_name(self.rule, self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", model_name(self.rule, self.key))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,11 @@ class Constraint:
     tier: int = 1
     """The first objective tier that needs it: a rule that only defines a lower tier's
     objective (the worst-served home) is left out of the earlier, harder solves."""
+    name: str = field(init=False, compare=False)
+    """Rendered once: every backend names each constraint again."""
 
-    @property
-    def name(self) -> str:
-        return model_name(self.rule, self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", model_name(self.rule, self.key))
 
     @property
     def family(self) -> Family:
