@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints.domain import past_lead_time, site_accepts, site_serves
 from constraints.model import Model, Var
 from scenarios.risk import RiskTable
 from scenarios.schema import (
@@ -94,9 +95,9 @@ class Context:
         return [
             (site, d)
             for site in self.scenario.test_sites
-            if site.accepts(cohort, home_type) and site.serves(authority)
-            for d in range(site.lead_days, self.days)
-            if daily(site.capacity, d) > 0
+            if site_accepts(site, cohort, home_type) and site_serves(site, authority)
+            for d in range(self.days)
+            if past_lead_time(site, d) and daily(site.capacity, d) > 0
         ]
 
     def request_authority(self, request: IsolationRequest) -> str | None:

@@ -13,10 +13,18 @@ import datetime as dt
 
 from constraints import rules
 from constraints.context import Context
+from constraints.domain import (
+    available,
+    earliest_day_at,
+    facility_accepts,
+    facility_serves,
+    holds_role,
+    worker_serves,
+)
 from constraints.isolation import IsolationVars
 from constraints.model import Var
 from constraints.rules import Key, Rule, model_name
-from constraints.staffing import StaffingVars, earliest_day_at
+from constraints.staffing import StaffingVars
 from scenarios.schema import RequestPin, WorkerPin
 
 
@@ -61,13 +69,13 @@ def _no_shift(ctx: Context, pin: WorkerPin) -> str:
     ]
     if not short:
         return f"{home.id} is short of no one on that {on}"
-    held = [sf for sf in short if sf.role in worker.roles]
+    held = [sf for sf in short if holds_role(worker, sf.role)]
     if not held:
         roles = ", ".join(sorted({sf.role.value for sf in short}))
         return f"{home.id} is short of {roles} on that {on}, a role {worker.id} does not hold"
-    if not worker.serves(home.authority):
+    if not worker_serves(worker, home.authority):
         return f"{worker.id} does not serve {home.id}'s authority {home.authority!r}"
-    if not any(worker.available_on(pin.date, sf.shift) for sf in held):
+    if not any(available(worker, pin.date, sf.shift) for sf in held):
         shifts = " or ".join(sorted({sf.shift.value for sf in held}))
         return f"{worker.id} is not available for the {shifts} shift {home.id} is short"
     start = ctx.dates[0] + dt.timedelta(days=earliest_day_at(ctx, worker, home.id))
@@ -96,9 +104,9 @@ def _no_admission(ctx: Context, pin: RequestPin) -> str:
     `isolation.add_placement_variables`)."""
     request = next(r for r in ctx.scenario.isolation_requests if r.id == pin.request)
     facility = next(f for f in ctx.scenario.isolation_facilities if f.id == pin.facility)
-    if request.need not in facility.accepts:
+    if not facility_accepts(facility, request.need):
         return f"{facility.id} does not accept {request.need.value}, {request.id}'s need"
     authority = ctx.request_authority(request)
-    if not facility.serves(authority):
+    if not facility_serves(facility, authority):
         return f"{facility.id} does not serve {request.id}'s authority {authority!r}"
     return f"{request.id} cannot be admitted before its earliest date {request.earliest}"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from constraints import rules
 from constraints.context import Context, SlotBooking
+from constraints.domain import may_work
 from constraints.model import Penalty, Var
 from constraints.rules import Rule
 from scenarios.history import Window, night_before, worked_before, working_windows
@@ -49,14 +50,6 @@ class StaffingVars:
     the window (the one-home rule off, a horizon longer than the window)."""
 
 
-def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
-    """First day index the worker may work at `home_id` under the quarantine window."""
-    hist = worker.home_history
-    if hist.current_home is None or hist.current_home == home_id or hist.last_shift is None:
-        return 0
-    return max(0, ctx.day(hist.last_shift + dt.timedelta(days=ctx.policy.quarantine_days)))
-
-
 def is_new_home(worker: Worker, home_id: str) -> bool:
     return worker.home_history.current_home != home_id
 
@@ -71,26 +64,21 @@ def test_cohort(worker: Worker) -> Cohort:
 def add_deployment_variables(ctx: Context) -> StaffingVars:
     sv = StaffingVars()
     needs = [
-        (home.id, ctx.day(sf.date), sf.shift, sf.role, sf.workers)
+        (home, ctx.day(sf.date), sf.shift, sf.role)
         for home in ctx.scenario.homes
         for sf in home.shortfalls
     ]
-    authority = {home.id: home.authority for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
-        for home_id, d, shift, role, _n in needs:
-            if (
-                role in worker.roles
-                and worker.serves(authority[home_id])
-                and d >= earliest_day_at(ctx, worker, home_id)
-                and worker.available_on(ctx.dates[d], shift)
-            ):
-                if (worker.id, home_id) not in sv.placed:
-                    sv.placed[worker.id, home_id] = ctx.model.boolean(
-                        rules.PLACED, (worker.id, home_id)
-                    )
-                sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
-                    rules.SHIFT, (worker.id, home_id, ctx.dates[d], shift, role)
+        for home, d, shift, role in needs:
+            if not may_work(ctx, worker, home, d, shift, role):
+                continue
+            if (worker.id, home.id) not in sv.placed:
+                sv.placed[worker.id, home.id] = ctx.model.boolean(
+                    rules.PLACED, (worker.id, home.id)
                 )
+            sv.shifts[worker.id, home.id, d, shift, role] = ctx.model.boolean(
+                rules.SHIFT, (worker.id, home.id, ctx.dates[d], shift, role)
+            )
     _add_worked_days(ctx, sv)
     current = {w.id: w.home_history.current_home for w in ctx.scenario.workers}
     sv.new_only = {w.id for w in ctx.scenario.workers} - {
@@ -286,7 +274,8 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
 
     A horizon no longer than q is one window and served = placed, whose day links exist
     already; q <= 1 asks nothing one shift a day does not. (With the one-home rule on,
-    `add_one_home_per_worker` is stricter; the edge of the horizon is `earliest_day_at`.)"""
+    `add_one_home_per_worker` is stricter; the edge of the horizon is
+    `domain.earliest_day_at`.)"""
     q = ctx.policy.quarantine_days
     if ctx.policy.one_home_per_worker or q <= 1:
         return

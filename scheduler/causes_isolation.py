@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from constraints import rules
 from constraints.build import BuiltModel
+from constraints.domain import facility_accepts, facility_serves, site_accepts, site_serves
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Constraint, Var
 from constraints.rules import key_dates
@@ -36,7 +37,7 @@ class IsolationCauses(PlanView):
         facilities = [
             f
             for f in ctx.scenario.isolation_facilities
-            if req.need in f.accepts and f.serves(authority)
+            if facility_accepts(f, req.need) and facility_serves(f, authority)
         ]
         if not facilities:
             return Cause(
@@ -109,7 +110,7 @@ class IsolationCauses(PlanView):
                 remedy=f"+1 bed at {fid} on {ranges(need)}" if need else "",
             )
         if not any(
-            s.accepts(Cohort.ADMISSIONS) and s.serves(req.authority_in(ctx.homes))
+            site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
             for s in ctx.scenario.test_sites
         ):
             return Cause(
@@ -122,7 +123,7 @@ class IsolationCauses(PlanView):
         swabs = [
             (s, d, swab_day(ctx, s, d))
             for s in ctx.scenario.test_sites
-            if s.accepts(Cohort.ADMISSIONS) and s.serves(authority)
+            if site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
             for d in range(max(1, first), last + 1)
         ]
         if not any((req.id, s.id, d) in iv.tests for s, d, _t in swabs):

@@ -9,9 +9,16 @@ from collections import Counter, defaultdict
 
 from constraints import rules
 from constraints.build import BuiltModel
+from constraints.domain import (
+    available,
+    earliest_day_at,
+    holds_role,
+    out_of_quarantine,
+    worker_serves,
+)
 from constraints.model import Var
 from constraints.rules import Rule
-from constraints.staffing import earliest_day_at, first_tested_start, is_new_home, valid_until
+from constraints.staffing import first_tested_start, is_new_home, valid_until
 from scenarios.schema import Role, Shift, Worker
 from scheduler.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness
 
@@ -101,9 +108,9 @@ class StaffingCauses(PlanView):
     ) -> tuple[list[str], list[str], str]:
         """(rule ids, tight constraint names, detail) that stop `worker` taking the shift."""
         ctx = self.ctx
-        if not worker.available_on(ctx.dates[d], shift):
+        if not available(worker, ctx.dates[d], shift):
             return [rules.AVAILABILITY.id], [], ""
-        if d < earliest_day_at(ctx, worker, home_id):
+        if not out_of_quarantine(ctx, worker, home_id, d):
             return [rules.QUARANTINE.id], [], str(self.quarantine_ends(worker, home_id))
         start = self.tested_start(worker, home_id, d)
         if start is not None:
@@ -142,7 +149,9 @@ class StaffingCauses(PlanView):
         ctx = self.ctx
         date = ctx.dates[d]
         authority = ctx.homes[home_id].authority
-        holders = [w for w in ctx.scenario.workers if role in w.roles and w.serves(authority)]
+        holders = [
+            w for w in ctx.scenario.workers if holds_role(w, role) and worker_serves(w, authority)
+        ]
         if not holders:
             return Cause(
                 "staffing",
@@ -152,10 +161,10 @@ class StaffingCauses(PlanView):
                 date=date,
                 remedy=f"one {role} in the bank, available for the {shift} shift on {date}",
             )
-        available = [w for w in holders if w.available_on(date, shift)]
-        available_ids = {w.id for w in available}
+        free = [w for w in holders if available(w, date, shift)]
+        available_ids = {w.id for w in free}
         want = f"one more {role} available for the {shift} shift on {date}"
-        if not available:
+        if not free:
             return Cause(
                 "staffing",
                 role.value,
@@ -203,7 +212,7 @@ class StaffingCauses(PlanView):
         when = min(lifts[rule]) if lifts[rule] else date
         if rule == TEST_VALIDITY:
             want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
-        sentence = f"all {len(available)} available {role}s unusable: {text}"
+        sentence = f"all {len(free)} available {role}s unusable: {text}"
         if line:
             sentence += f"; next in line: {', '.join(line)} (one rule each)"
         return Cause(

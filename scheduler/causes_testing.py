@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from constraints import rules
 from constraints.build import BuiltModel
+from constraints.domain import past_lead_time, site_accepts, site_serves
 from constraints.model import Var
 from constraints.rules import Rule
 from constraints.testing import CoverWindow, window_price
@@ -74,7 +75,7 @@ class TestingCauses(PlanView):
         ctx = self.ctx
         home = ctx.homes[w.home]
         if not any(
-            s.accepts(w.cohort, home.type) and s.serves(home.authority)
+            site_accepts(s, w.cohort, home.type) and site_serves(s, home.authority)
             for s in ctx.scenario.test_sites
         ):
             by_kind = [
@@ -97,7 +98,7 @@ class TestingCauses(PlanView):
             eligible = [
                 site
                 for site in ctx.scenario.test_sites
-                if site.accepts(w.cohort, home.type) and site.serves(home.authority)
+                if site_accepts(site, w.cohort, home.type) and site_serves(site, home.authority)
             ]
             window = range(w.first, w.last + 1)
             shut = self.no_slot([(site, d) for site in eligible for d in window], w.size)
@@ -183,7 +184,7 @@ class TestingCauses(PlanView):
         for site, d in site_days:
             if d < 0:
                 before_plan[site.id] = max(1, ctx.result_days(site))
-            elif d < site.lead_days:
+            elif not past_lead_time(site, d):
                 opens[site.id] = site.lead_days
             elif daily(site.capacity, d) <= 0:
                 empty[site.id].append(ctx.dates[d])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from constraints.build import build_model
+from constraints.domain import PREDICATES
 from constraints.rules import REGISTRY, Kind
 from scenarios.generate import generate
 from scenarios.load import load_scenario
@@ -79,3 +80,9 @@ def test_every_rule_is_registered_once_with_words_for_people() -> None:
     assert len({rule.id for rule in REGISTRY}) == len(REGISTRY)
     assert all(rule.text and rule.text != rule.id for rule in REGISTRY)
     assert all((rule.goal is not None) <= (rule.kind == Kind.SOFT) for rule in REGISTRY)
+
+
+def test_every_domain_rule_is_one_predicate_the_variables_are_made_by() -> None:
+    domain = {rule for rule in REGISTRY if rule.kind == Kind.DOMAIN}
+    assert set(PREDICATES) == domain
+    assert len(set(PREDICATES.values())) == len(domain)
