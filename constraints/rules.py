@@ -39,6 +39,8 @@ class Family(StrEnum):
 
 
 class Kind(StrEnum):
+    """Hard, domain, soft or variable: see the module's docstring."""
+
     HARD = "hard"
     DOMAIN = "domain"
     SOFT = "soft"
@@ -225,6 +227,7 @@ SHORT = {"retest": SHORT_RETEST, "outbreak": SHORT_OUTBREAK}
 """A cover window's rule and its shortfall variable, by window kind."""
 
 REGISTRY: tuple[Rule, ...] = (
+    # every module-level rule above, then the re-plan's rules by decision kind
     *(v for v in tuple(globals().values()) if isinstance(v, Rule)),
     *(rule for rules in DECISIONS.values() for rule in rules.all()),
 )

@@ -153,11 +153,16 @@ def split(built: BuiltModel) -> Split:
             elif c.rule == rules.PIN_WORKER:
                 pins.append(c)
             else:
-                raise Declined(f"rule {c.name} over one worker's schedule is not modelled")
+                raise Declined(
+                    f"rule {c.name} ({c.rule.text}) over one worker's schedule is not modelled"
+                )
         else:
             touched = {kind[v] for v, _ in c.terms if v in owner}
             if not touched <= {"shift", "test"}:
-                raise Declined(f"rule {c.name} ties {', '.join(sorted(touched))} to other choices")
+                raise Declined(
+                    f"rule {c.name} ({c.rule.text}) ties {', '.join(sorted(touched))} "
+                    "to other choices"
+                )
             linking.append(i)
     for v in fixed:
         if kind[v] not in {"shift", "test"}:
