@@ -105,16 +105,18 @@ class StaffingCauses(PlanView):
 
     def _worker_rules(
         self, worker: Worker, home_id: str, d: int, shift: Shift, role: Role
-    ) -> tuple[list[str], list[str], str]:
-        """(rule ids, tight constraint names, detail) that stop `worker` taking the shift."""
+    ) -> tuple[list[str], list[str], str | dt.date]:
+        """(rule ids, tight constraint names, detail) that stop `worker` taking the shift;
+        the detail is the home holding them, or the date a rule kept by construction
+        lifts."""
         ctx = self.ctx
         if not available(worker, ctx.dates[d], shift):
             return [rules.AVAILABILITY.id], [], ""
         if not out_of_quarantine(ctx, worker, home_id, d):
-            return [rules.QUARANTINE.id], [], str(self.quarantine_ends(worker, home_id))
+            return [rules.QUARANTINE.id], [], self.quarantine_ends(worker, home_id)
         start = self.tested_start(worker, home_id, d)
         if start is not None:
-            return [TEST_VALIDITY], [], str(start)
+            return [TEST_VALIDITY], [], start
         sv = self.built.staff
         var = sv.shifts[worker.id, home_id, d, shift, role]
         move = {var: 1, sv.uncovered[home_id, d, shift, role]: -1}
@@ -138,7 +140,7 @@ class StaffingCauses(PlanView):
                 named.append(rule)
         order = list(STAFF_RULES)
         named.sort(key=lambda r: order.index(r) if r in order else len(order))
-        detail = ""
+        detail: str | dt.date = ""
         if named and named[0] == rules.ONE_HOME.id:
             detail = self._placed.get(worker.id, "")
         elif named and named[0] == ONE_SHIFT_A_DAY and d in self._worked[worker.id]:
@@ -181,7 +183,8 @@ class StaffingCauses(PlanView):
         lifts: dict[str, list[dt.date]] = defaultdict(list)
         order = list(STAFF_RULES)
         for w in holders:
-            named, names, detail = self._worker_rules(w, home_id, d, shift, role)
+            named, names, found = self._worker_rules(w, home_id, d, shift, role)
+            detail = str(found)
             binding.update(names)
             if not named:
                 return Cause(
@@ -197,8 +200,8 @@ class StaffingCauses(PlanView):
                 continue
             blocked.append(f"{w.id}:{named[0]}" + (f"@{detail}" if detail else ""))
             reasons[named[0]] += 1
-            if named[0] in _STARTS and detail:
-                lifts[named[0]].append(dt.date.fromisoformat(detail))
+            if named[0] in _STARTS and isinstance(found, dt.date):
+                lifts[named[0]].append(found)
             if len(named) == 1:
                 single.append((order.index(named[0]), w.id, named[0], detail))
         text = "; ".join(
