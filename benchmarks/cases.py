@@ -1,7 +1,7 @@
 """The benchmark sizes: builders with fixed seeds, registered in one place.
 
 The four sizes of the performance table (city, county, region, national) plus smaller ones for quick
-runs and CI. A case with several authorities is planned by `scheduler.decompose`, one
+runs and CI. A case with several authorities is planned by `scheduler.pipeline.decompose`, one
 independent part per authority, in parallel; the others are planned whole.
 """
 

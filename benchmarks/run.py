@@ -9,7 +9,7 @@ by scenario size and backend, against a greedy baseline and the LP relaxation bo
 Each case is a builder with a fixed seed, registered in `benchmarks.cases.CASES`; each
 case and backend runs in a fresh process so that its peak memory (RSS, its own plus its
 largest child's) is its own. `greedy` is the hand planner's baseline
-(`scheduler.baseline`). A multi-authority case is planned by decomposition, its parts on
+(`scheduler.heuristics.baseline`). A multi-authority case is planned by decomposition, its parts on
 `--jobs` local processes (or `--dask`); `--paths` plans tier 1 by whole schedules, by the
 direct model, or both side by side. Its build and solve seconds are then summed over
 the parts (processor time) and its wall seconds are elapsed time. Prints the table, the
@@ -35,16 +35,16 @@ from benchmarks.cases import CASES
 from constraints.build import build_model
 from constraints.model import tier_terms
 from scenarios.schema import Scenario
-from scheduler.backends import SOLVERS
-from scheduler.baseline import SOLVER as GREEDY
-from scheduler.baseline import plan_baseline
-from scheduler.decompose import Planner, independent_parts, plan_decomposed
-from scheduler.executors import local_executor, open_executor
-from scheduler.lp import lp_relaxation_bound
+from scheduler.heuristics.baseline import SOLVER as GREEDY
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.pipeline.decompose import Planner, independent_parts, plan_decomposed
+from scheduler.pipeline.executors import local_executor, open_executor
+from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.search_process import shutdown
-from scheduler.settings import PATHS, SolverSettings
+from scheduler.solve.backends import SOLVERS
+from scheduler.solve.lp import lp_relaxation_bound
+from scheduler.solve.search_process import shutdown
+from scheduler.solve.settings import PATHS, SolverSettings
 from scheduler.validate import validate_plan
 
 BACKENDS = (*SOLVERS, GREEDY)

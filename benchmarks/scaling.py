@@ -24,9 +24,9 @@ import pandas as pd
 from benchmarks.run import RESULTS, in_fresh_process, peak_mb, planned
 from scenarios.generate import generate, generate_authorities
 from scenarios.schema import Scenario
-from scheduler.baseline import plan_baseline
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.settings import SolverSettings
 
 HOMES = (25, 50, 100, 200, 400, 1000, 3000)
 """Homes series; the national 15,000 is the `national` case of `benchmarks.run`."""

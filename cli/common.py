@@ -15,11 +15,11 @@ import click
 from constraints.model import ObjectiveRangeError
 from scenarios.atomic import UnsafeNameError
 from scenarios.load import ScenarioError
-from scheduler.executors import local_cluster_workers
-from scheduler.outdir import OutputDirError
+from scheduler.output.outdir import OutputDirError
+from scheduler.output.tables import PlanReadError
+from scheduler.pipeline.executors import local_cluster_workers
+from scheduler.pipeline.planner import NoPlanError
 from scheduler.plan import InfeasibleError
-from scheduler.planner import NoPlanError
-from scheduler.tables import PlanReadError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,7 +1,8 @@
 """`carehome explain` (why one home got what it got, from a plan folder) and `carehome
 value` (what one more unit of each resource buys, by re-planning and by LP duals).
 
-Thin: the commands parse and print; `scheduler.explain` and `scheduler.value` do the work.
+Thin: the commands parse and print; `scheduler.analysis.explain` and
+`scheduler.analysis.value` do the work.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from cli.common import SEED_OPTION, handles_errors
 from scenarios.atomic import write_text
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.words import count
-from scheduler.compare import local_executor
-from scheduler.explain import explain_home, explain_text
-from scheduler.settings import SolverSettings
-from scheduler.value import find_resource, resources, value_table
+from scheduler.analysis.compare import local_executor
+from scheduler.analysis.explain import explain_home, explain_text
+from scheduler.analysis.value import find_resource, resources, value_table
+from scheduler.solve.settings import SolverSettings
 
 
 @click.command("explain")
@@ -46,7 +47,8 @@ def explain_command(plan_dir: Path, home_id: str, as_json: bool) -> None:
     "--resource",
     "wanted",
     multiple=True,
-    help="A site, facility or bank role (e.g. local, care-hotel, role:carer); repeatable. "
+    help="A site, facility, bank role or pool (e.g. local, care-hotel, role:carer, "
+    "pool:nhs); repeatable. "
     "Default: every one.",
 )
 @click.option("--step", default=10, show_default=True, type=click.IntRange(min=1))

@@ -26,7 +26,11 @@ def _table_option(name: str, what: str) -> Callable[[F], F]:
 @click.command("import")
 @_table_option("homes", "One row per home")
 @_table_option("shortfalls", "One row per home, date, shift and role short")
-@_table_option("workers", "One row per staff-bank worker; may hold per-date availability columns")
+@_table_option(
+    "workers",
+    "One row per worker of any pool (bank, nhs, agency, recruit); may hold per-date "
+    "availability columns",
+)
 @_table_option("availability", "One row per worker and run of days: worker, from, to, shifts")
 @_table_option(
     "recent-shifts",
@@ -35,6 +39,7 @@ def _table_option(name: str, what: str) -> Callable[[F], F]:
 @_table_option("sites", "One row per test site")
 @_table_option("facilities", "One row per isolation facility")
 @_table_option("requests", "One row per isolation request")
+@_table_option("agencies", "One row per staffing agency: id, name, the homes it supplies")
 @click.option("--base", type=FILE, help="YAML with the horizon, policy and travel.")
 @click.option(
     "--map", "column_map", type=FILE, help="YAML naming your columns: homes: {beds: Bed count}."
@@ -61,6 +66,7 @@ def import_command(
     sites: Path | None,
     facilities: Path | None,
     requests: Path | None,
+    agencies: Path | None,
     base: Path | None,
     column_map: Path | None,
     cqc: Path | None,
@@ -97,6 +103,7 @@ def import_command(
             sites=sites,
             facilities=facilities,
             requests=requests,
+            agencies=agencies,
             base=base,
             column_map=column_map,
             cqc=query,

@@ -38,17 +38,17 @@ from scenarios.generate import generate_authorities, plymouth_2020, plymouth_tex
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scenarios.words import count
-from scheduler.backends import SOLVERS
-from scheduler.decompose import independent_parts, plan_decomposed
-from scheduler.executors import open_executor
-from scheduler.interrupt import stop_search_on_ctrl_c
-from scheduler.outdir import check_output_dir
-from scheduler.planner import plan_scenario, write_model_file
-from scheduler.replan import kept_against, load_previous, with_history
-from scheduler.settings import PATHS, SolverSettings
-from scheduler.tables import PLAN_FILES, read_plan, write_plan
+from scheduler.output.outdir import check_output_dir
+from scheduler.output.tables import PLAN_FILES, read_plan, write_plan
+from scheduler.output.workbook import write_workbook
+from scheduler.pipeline.decompose import independent_parts, plan_decomposed
+from scheduler.pipeline.executors import open_executor
+from scheduler.pipeline.planner import plan_scenario, write_model_file
+from scheduler.pipeline.replan import kept_against, load_previous, with_history
+from scheduler.solve.backends import SOLVERS
+from scheduler.solve.interrupt import stop_search_on_ctrl_c
+from scheduler.solve.settings import PATHS, SolverSettings
 from scheduler.validate import validate_plan
-from scheduler.workbook import write_workbook
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

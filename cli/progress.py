@@ -15,7 +15,7 @@ from typing import Any, Self, TextIO
 
 from tqdm import tqdm
 
-from scheduler.compare import Progress
+from scheduler.analysis.compare import Progress
 
 
 def _line(terminal: bool | None, stream: TextIO | None, **options: Any) -> tqdm:
@@ -73,7 +73,7 @@ class ProgressBar(_Line):
 
 class PlanProgress(_Line):
     """One plan's stage and the best objective of the tier being solved, redrawn in place
-    (`scheduler.settings.Progress`); `terminal` forces it on or off (default: whether the
+    (`scheduler.solve.settings.Progress`); `terminal` forces it on or off (default: whether the
     stream is a terminal). Removed from the screen when done."""
 
     def __init__(self, terminal: bool | None = None, stream: TextIO | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenarios.schema import Scenario
+from scenarios.schema import Scenario, WorkerKind
 from scenarios.words import count
 from scheduler.plan import Plan, Summary
 
@@ -14,6 +14,24 @@ _KPI_LABELS = {
     "shortfall_shifts_filled_pct": "shortfall shifts filled",
     "isolation_requests_placed_pct": "isolation requests placed",
 }
+
+_POOL_WORDS = {
+    WorkerKind.BANK: "bank",
+    WorkerKind.NHS: "NHS",
+    WorkerKind.AGENCY: "agency",
+    WorkerKind.RECRUIT: "recruits",
+}
+"""Each pool as the summary names it, in the order it lists them."""
+
+
+def pool_text(kpis: dict[str, float]) -> str:
+    """Shifts covered by each pool that covered any ("bank 300, NHS 60, agency 40"): which
+    shortfalls the bank covers and which the other pools do. Empty for a plan without them."""
+    return ", ".join(
+        f"{words} {n:.0f}"
+        for pool, words in _POOL_WORDS.items()
+        if (n := kpis.get(f"shifts_filled_{pool}", 0))
+    )
 
 
 def scenario_counts(s: Scenario) -> str:
@@ -70,6 +88,14 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         f"  {'shifts filled / short':<40} {k.get('shifts_filled', 0):6.0f} / "
         f"{k.get('shifts_short', 0):.0f} by {count(k.get('workers_deployed', 0), 'worker')}"
     )
+    if pools := pool_text(k):
+        lines.append(f"  {'shifts covered by pool':<40} {pools}")
+    if k.get("forecast_shifts_short"):
+        lines.append(
+            f"  {'forecast absences filled / short':<40} "
+            f"{k.get('forecast_shifts_filled', 0):6.0f} / {k['forecast_shifts_short']:.0f} "
+            "(positives from staff tests)"
+        )
     lines.append(f"  {'isolation mean wait':<40} {wait_text(plan)}")
     lines.append(
         f"  {'tests booked':<40} {k.get('tests_booked', 0):6.0f} "

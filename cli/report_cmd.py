@@ -1,8 +1,9 @@
 """`carehome report`: a plan folder as an Excel workbook, an emailable HTML page and/or the
 director's one-page brief.
 
-The command only reads the folder and calls the writers; `scheduler.workbook` and
-`scheduler.html_report` and `scheduler.brief` do the work, so `carehome plan --xlsx` can share them.
+The command only reads the folder and calls the writers (`scheduler.output.workbook`,
+`scheduler.output.html_report` and `scheduler.output.brief` do the work), so that
+`carehome plan --xlsx` can share them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import click
 from cli.common import handles_errors
 from scenarios.atomic import write_text
 from scenarios.load import load_scenario
-from scheduler.brief import render_brief
-from scheduler.html_report import write_html_report
-from scheduler.tables import SCENARIO, PlanReadError, read_plan
-from scheduler.workbook import write_workbook
+from scheduler.output.brief import render_brief
+from scheduler.output.html_report import write_html_report
+from scheduler.output.tables import SCENARIO, PlanReadError, read_plan
+from scheduler.output.workbook import write_workbook
 
 
 @click.command("report")

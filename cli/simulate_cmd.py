@@ -13,12 +13,12 @@ from cli.common import DASK_OPTION, SEED_OPTION, handles_errors, jobs_option
 from cli.progress import ProgressBar
 from scenarios.load import load_scenario
 from scenarios.words import count
-from scheduler.executors import MissingDaskError, open_executor
-from scheduler.outdir import staged_dir
-from scheduler.settings import SolverSettings
+from scheduler.output.outdir import staged_dir
+from scheduler.pipeline.executors import MissingDaskError, open_executor
 from scheduler.simulation.policies import POLICIES
 from scheduler.simulation.run import REPLAN_EVERY
 from scheduler.simulation.study import MIN_PAIRS, STUDY_FILES, run_study, write_outputs
+from scheduler.solve.settings import SolverSettings
 
 
 def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> list[str]:

@@ -1,6 +1,6 @@
 """`carehome trace`: who worked at a home that reports an outbreak, and where they go next.
 
-Thin: parses and prints; `scheduler.trace` reads the plan folders and does the work.
+Thin: parses and prints; `scheduler.analysis.trace` reads the plan folders and does the work.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import click
 
 from cli.common import handles_errors
 from scenarios.atomic import write_text
-from scheduler.trace import read_plan_folders, trace, trace_table, trace_text
+from scheduler.analysis.trace import read_plan_folders, trace, trace_table, trace_text
 
 
 @click.command("trace")

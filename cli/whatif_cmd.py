@@ -16,11 +16,11 @@ from scenarios.atomic import inside, write_text
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.whatif import Study, load_whatif
 from scenarios.words import count
-from scheduler.compare import HEADLINE, KPIS, folder_name, run_study
-from scheduler.executors import MissingDaskError, open_executor
-from scheduler.outdir import staged_dir
-from scheduler.settings import SolverSettings
-from scheduler.study_output import STUDY_FILES, write_study
+from scheduler.analysis.compare import HEADLINE, KPIS, folder_name, run_study
+from scheduler.analysis.study_output import STUDY_FILES, write_study
+from scheduler.output.outdir import staged_dir
+from scheduler.pipeline.executors import MissingDaskError, open_executor
+from scheduler.solve.settings import SolverSettings
 
 _SHOWN = {
     "variant": "variant",

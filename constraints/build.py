@@ -2,17 +2,17 @@
 
 Order matters in one place only: every family that books test slots creates its booking
 variables before `add_site_capacity` caps each site-day over all of them. A re-plan adds
-one family on top (`scheduler.replan.add_previous`): the previous plan's decisions kept
+one family on top (`scheduler.pipeline.replan.add_previous`): the previous plan's decisions kept
 before its first open day, and a tier of change penalties right after unmet need.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from constraints import isolation, objective, pins, staffing, testing
 from constraints.context import Context
-from constraints.model import Model, Penalty
+from constraints.model import Model, Penalty, Var
 from scenarios.risk import RiskTable
 from scenarios.schema import Goal, Scenario
 
@@ -38,6 +38,9 @@ class BuiltModel:
     stability_tier: int | None = None
     """A re-plan's tier of changes against the previous plan; its terms break ties when
     the starting plan is completed."""
+    previous: dict[Var, int] = field(default_factory=dict)
+    """A re-plan's previous value of every decision it may change: what the stability
+    tier counts changes against, and what whole-schedule dives prefer among ties."""
 
     @property
     def model(self) -> Model:

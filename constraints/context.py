@@ -12,8 +12,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints.domain import past_lead_time, site_accepts, site_serves
+from constraints import domain
 from constraints.model import Model, Var
+from scenarios.absences import ShiftDemand, shift_demand
 from scenarios.risk import RiskTable
 from scenarios.schema import (
     Cohort,
@@ -49,12 +50,22 @@ class Context:
     homes: dict[str, Home] = field(init=False)
     sites: dict[str, TestSite] = field(init=False)
     dates: list[dt.date] = field(init=False)
+    agency_homes: dict[str, frozenset[str]] = field(init=False)
+    """Agency id -> the homes it supplies."""
+    demand: dict[tuple[str, int, Shift, Role], ShiftDemand] = field(init=False)
+    """Workers each home needs, reported and forecast, by (home, day index, shift, role)
+    (`scenarios.absences`)."""
     bookings: list[SlotBooking] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.homes = {h.id: h for h in self.scenario.homes}
         self.sites = {s.id: s for s in self.scenario.test_sites}
         self.dates = self.scenario.horizon.dates
+        self.agency_homes = {a.id: frozenset(a.homes) for a in self.scenario.agencies}
+        self.demand = {
+            (h, self.day(date), s, r): need
+            for (h, date, s, r), need in shift_demand(self.scenario).items()
+        }
 
     @property
     def policy(self) -> Policy:
@@ -69,13 +80,10 @@ class Context:
         return (date - self.dates[0]).days
 
     def short_workers(self) -> dict[tuple[str, int, Shift, Role], int]:
-        """Workers each home is short of, by (home, day index, shift, role): what deployment
-        heuristics fill down and what a plan's shifts are reported against."""
-        return {
-            (h.id, self.day(sf.date), sf.shift, sf.role): sf.workers
-            for h in self.scenario.homes
-            for sf in h.shortfalls
-        }
+        """Workers each home is short of, reported and forecast, by (home, day index, shift,
+        role): what deployment heuristics fill down and what a plan's shifts are reported
+        against."""
+        return {k: need.workers for k, need in self.demand.items()}
 
     def result_days(self, site: TestSite) -> int:
         """Days from a swab at `site` to its result, at the policy's percentile."""
@@ -95,9 +103,9 @@ class Context:
         return [
             (site, d)
             for site in self.scenario.test_sites
-            if site_accepts(site, cohort, home_type) and site_serves(site, authority)
+            if domain.site_accepts(site, cohort, home_type) and domain.site_serves(site, authority)
             for d in range(self.days)
-            if past_lead_time(site, d) and daily(site.capacity, d) > 0
+            if domain.past_lead_time(site, d) and daily(site.capacity, d) > 0
         ]
 
     def request_authority(self, request: IsolationRequest) -> str | None:

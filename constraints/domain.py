@@ -1,5 +1,6 @@
 """The hard rules kept by which variables exist: a worker without the role, outside their
-availability or inside the quarantine window has no shift variable; a site that does not
+availability, still in training (a recruit), with an agency that does not supply the home
+or inside the quarantine window has no shift variable; a site that does not
 take the cohort, serve the home's authority or book that early has no booking variable;
 a facility that does not take the need or serve the authority, or a day before the
 request's earliest date, has no admission variable.
@@ -66,6 +67,20 @@ def worker_serves(worker: Worker, authority: str | None) -> bool:
     return worker.serves(authority)
 
 
+@_keeps(rules.TRAINING)
+def trained_by(worker: Worker, date: dt.date) -> bool:
+    """A recruit works only once training ends: d >= w.available_from (every other pool:
+    no such date)."""
+    return worker.available_from is None or date >= worker.available_from
+
+
+@_keeps(rules.AGENCY_SUPPLY)
+def agency_supplies(ctx: Context, worker: Worker, home_id: str) -> bool:
+    """An agency worker covers only homes their agency supplies: h in homes(agency(w)) (a
+    worker with no agency named: any home)."""
+    return worker.agency is None or home_id in ctx.agency_homes.get(worker.agency, ())
+
+
 def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
     """First day index the worker may work at `home_id` under the quarantine window."""
     hist = worker.home_history
@@ -80,11 +95,17 @@ def out_of_quarantine(ctx: Context, worker: Worker, home_id: str, d: int) -> boo
 
 
 def may_work(ctx: Context, worker: Worker, home: Home, d: int, shift: Shift, role: Role) -> bool:
-    """Every staffing domain rule at once: whether a shift variable exists."""
+    """Every staffing domain rule at once: whether a shift variable exists. Who may work
+    where and when, the one definition every path prunes by (the direct model, the
+    whole-schedule pricing and the greedy start read the variables it lets exist): the
+    worker holds the role, serves the home's authority, is with an agency supplying it (if
+    any), is past the quarantine window, trained and available on day d's shift."""
     return (
         holds_role(worker, role)
         and worker_serves(worker, home.authority)
+        and agency_supplies(ctx, worker, home.id)
         and out_of_quarantine(ctx, worker, home.id, d)
+        and trained_by(worker, ctx.dates[d])
         and available(worker, ctx.dates[d], shift)
     )
 

@@ -14,16 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints import rules
+from constraints import domain, rules
 from constraints.context import Context, SlotBooking
-from constraints.domain import (
-    facility_accepts,
-    facility_serves,
-    not_before_earliest,
-    past_lead_time,
-    site_accepts,
-    site_serves,
-)
 from constraints.model import Penalty, Var
 from scenarios.schema import Cohort, IsolationRequest, TestSite, daily
 
@@ -57,12 +49,14 @@ def request_risk(ctx: Context, request: IsolationRequest) -> int:
 
 def add_placement_variables(ctx: Context) -> IsolationVars:
     iv = IsolationVars()
-    admission_sites = [s for s in ctx.scenario.test_sites if site_accepts(s, Cohort.ADMISSIONS)]
+    admission_sites = [
+        s for s in ctx.scenario.test_sites if domain.site_accepts(s, Cohort.ADMISSIONS)
+    ]
     for r in ctx.scenario.isolation_requests:
         authority = ctx.request_authority(r)
-        days = [d for d in range(ctx.days) if not_before_earliest(ctx, r, d)]
+        days = [d for d in range(ctx.days) if domain.not_before_earliest(ctx, r, d)]
         for f in ctx.scenario.isolation_facilities:
-            if not facility_accepts(f, r.need) or not facility_serves(f, authority):
+            if not domain.facility_accepts(f, r.need) or not domain.facility_serves(f, authority):
                 continue
             for d in days:
                 iv.admit[r.id, f.id, d] = ctx.model.boolean(rules.ADMIT, (r.id, f.id, ctx.dates[d]))
@@ -70,10 +64,10 @@ def add_placement_variables(ctx: Context) -> IsolationVars:
             if d < 1:  # swabbed before the plan began
                 continue
             for site in admission_sites:
-                if not site_serves(site, authority):
+                if not domain.site_serves(site, authority):
                     continue
                 t = swab_day(ctx, site, d)
-                if past_lead_time(site, t) and daily(site.capacity, t) > 0:
+                if domain.past_lead_time(site, t) and daily(site.capacity, t) > 0:
                     var = ctx.model.boolean(rules.ADMISSION_TEST, (r.id, site.id, ctx.dates[d]))
                     iv.tests[r.id, site.id, d] = var
                     ctx.book(SlotBooking(var, site.id, t, Cohort.ADMISSIONS))

@@ -2,7 +2,7 @@
 
 Constraint families never import a solver. They create integer variables, add linear
 constraints ``lb <= sum(coef * var) <= ub`` and return penalty terms; a backend
-(`scheduler.cpsat`, or `scheduler.mip` through PuLP) compiles the finished model. Only
+(`scheduler.solve.cpsat`, or `scheduler.solve.mip` through PuLP) compiles the finished model. Only
 linear constraints over bounded integers exist here, so every backend solves exactly the
 same problem.
 

@@ -14,11 +14,13 @@ import datetime as dt
 from constraints import rules
 from constraints.context import Context
 from constraints.domain import (
+    agency_supplies,
     available,
     earliest_day_at,
     facility_accepts,
     facility_serves,
     holds_role,
+    trained_by,
     worker_serves,
 )
 from constraints.isolation import IsolationVars
@@ -63,20 +65,24 @@ def _no_shift(ctx: Context, pin: WorkerPin) -> str:
     home = ctx.homes[pin.home]
     on = f"{pin.shift} shift on {pin.date}" if pin.shift else f"shift on {pin.date}"
     short = [
-        sf
-        for sf in home.shortfalls
-        if sf.date == pin.date and pin.shift in (None, sf.shift) and sf.workers > 0
+        (s, r)
+        for (h, d, s, r), need in ctx.demand.items()
+        if h == home.id and d == ctx.day(pin.date) and pin.shift in (None, s) and need.workers
     ]
     if not short:
         return f"{home.id} is short of no one on that {on}"
-    held = [sf for sf in short if holds_role(worker, sf.role)]
+    held = [(s, r) for s, r in short if holds_role(worker, r)]
     if not held:
-        roles = ", ".join(sorted({sf.role.value for sf in short}))
+        roles = ", ".join(sorted({r.value for _s, r in short}))
         return f"{home.id} is short of {roles} on that {on}, a role {worker.id} does not hold"
     if not worker_serves(worker, home.authority):
         return f"{worker.id} does not serve {home.id}'s authority {home.authority!r}"
-    if not any(available(worker, pin.date, sf.shift) for sf in held):
-        shifts = " or ".join(sorted({sf.shift.value for sf in held}))
+    if not agency_supplies(ctx, worker, home.id):
+        return f"{worker.id}'s agency {worker.agency} does not supply {home.id}"
+    if not trained_by(worker, pin.date):
+        return f"{worker.id} may work only from {worker.available_from}, once trained"
+    if not any(available(worker, pin.date, s) for s, _r in held):
+        shifts = " or ".join(sorted({s.value for s, _r in held}))
         return f"{worker.id} is not available for the {shifts} shift {home.id} is short"
     start = ctx.dates[0] + dt.timedelta(days=earliest_day_at(ctx, worker, home.id))
     return f"{worker.id} may work at {home.id} only from {start} (quarantine window)"

@@ -119,6 +119,9 @@ WORKER_TEST = Rule("worker_test", _S, _V, "a worker's pre-deployment swab")
 SERVED = Rule("served", _S, _V, "a worker serves a home inside a quarantine window")
 STARTED = Rule("started", _S, _V, "a worker has begun at a home new to them")
 UNCOVERED = Rule("uncovered", _S, _V, "workers a short shift is left without")
+FORECAST_UNCOVERED = Rule(
+    "forecast_uncovered", _S, _V, "forecast absent workers a shift is left without"
+)
 WORKED_DAY = Rule("worked_day", _S, _H, "a day worked is the day's shifts")
 ONE_HOME = Rule("one_home", _S, _H, "one home per worker")
 SHIFT_AT_PLACED_HOME = Rule(
@@ -144,7 +147,14 @@ AVAILABILITY = Rule("availability", _S, _D, "a worker works only when available"
 ROLE = Rule("role", _S, _D, "a worker works only in a role they hold")
 QUARANTINE = Rule("quarantine", _S, _D, "the quarantine window since another home has passed")
 WORKER_AUTHORITY = Rule("worker_authority", _S, _D, "a worker serves their authorities' homes")
+TRAINING = Rule("training", _S, _D, "a recruit works only once their training has ended")
+AGENCY_SUPPLY = Rule(
+    "agency_supply", _S, _D, "an agency worker works only at homes their agency supplies"
+)
 SHORTFALL_COVER = Rule("shortfall_cover", _S, _SO, "a short shift covered in full", _NEED)
+FORECAST_COVER = Rule(
+    "forecast_cover", _S, _SO, "a shift's forecast absences covered in full", _NEED
+)
 TRAVEL = Rule("travel", _S, _SO, "a worker's travel to the shift", _COSTS)
 NEW_WORKER_IN_HOME = Rule("new_worker_in_home", _S, _SO, "a worker new to a home", _COSTS)
 PREDEPLOYMENT_TEST = Rule("predeployment_test", _S, _SO, "a pre-deployment slot used", _COSTS)

@@ -1,10 +1,13 @@
 """Staff-bank deployment: which bank or agency worker covers which shift in which home.
 
-Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where home h is short of role r on
-shift (d, s), worker w holds r, serves h's local authority, is available then, and the
-quarantine window since their last shift at another home has passed, so availability, role,
-authority and quarantine hold by construction. ``placed[w,h]`` (boolean) is the worker's one
-home for the horizon.
+Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where `domain.may_work` holds: home
+h is short of role r on shift (d, s), worker w holds r, serves h's local authority, is
+available then, has finished training (a recruit), belongs to an agency supplying h (an
+agency worker with one), and the quarantine window since their last shift at another home
+has passed, so these domain rules hold by construction on every path that reads the
+variables (the direct model, the whole-schedule pricing, the greedy start). ``placed[w,h]``
+(boolean) is the worker's one home for the horizon, or one of their homes in a pool the
+policy lets move.
 
 Formulation note: linking shifts to the
 placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
@@ -20,9 +23,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints import rules
+from constraints import domain, rules
 from constraints.context import Context, SlotBooking
-from constraints.domain import may_work
 from constraints.model import Penalty, Var
 from constraints.rules import Rule
 from scenarios.history import Window, night_before, worked_before, working_windows
@@ -37,6 +39,9 @@ class StaffingVars:
     shifts: dict[ShiftKey, Var] = field(default_factory=dict)
     placed: dict[tuple[str, str], Var] = field(default_factory=dict)
     uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    """Reported shortfall left uncovered, by (home, day, shift, role)."""
+    forecast_uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    """Forecast shortfall (`scenarios.absences`) left uncovered, by the same key."""
     worked: dict[tuple[str, int], Var] = field(default_factory=dict)
     """(worker, day) -> 1 if the worker works any shift that day."""
     tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
@@ -48,6 +53,11 @@ class StaffingVars:
     served: dict[tuple[str, str, range], Var] = field(default_factory=dict)
     """(worker, home, days of a quarantine window) -> 1 if the worker serves the home in
     the window (the one-home rule off, a horizon longer than the window)."""
+
+
+def one_home(ctx: Context, worker: Worker) -> bool:
+    """Whether the one-home rule holds for the worker's pool (`Policy.one_home_for`)."""
+    return ctx.policy.one_home_for(worker.kind)
 
 
 def is_new_home(worker: Worker, home_id: str) -> bool:
@@ -63,21 +73,17 @@ def test_cohort(worker: Worker) -> Cohort:
 
 def add_deployment_variables(ctx: Context) -> StaffingVars:
     sv = StaffingVars()
-    needs = [
-        (home, ctx.day(sf.date), sf.shift, sf.role)
-        for home in ctx.scenario.homes
-        for sf in home.shortfalls
-    ]
+    homes = {home.id: home for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
-        for home, d, shift, role in needs:
-            if not may_work(ctx, worker, home, d, shift, role):
+        for home_id, d, shift, role in ctx.demand:
+            if not domain.may_work(ctx, worker, homes[home_id], d, shift, role):
                 continue
-            if (worker.id, home.id) not in sv.placed:
-                sv.placed[worker.id, home.id] = ctx.model.boolean(
-                    rules.PLACED, (worker.id, home.id)
+            if (worker.id, home_id) not in sv.placed:
+                sv.placed[worker.id, home_id] = ctx.model.boolean(
+                    rules.PLACED, (worker.id, home_id)
                 )
-            sv.shifts[worker.id, home.id, d, shift, role] = ctx.model.boolean(
-                rules.SHIFT, (worker.id, home.id, ctx.dates[d], shift, role)
+            sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
+                rules.SHIFT, (worker.id, home_id, ctx.dates[d], shift, role)
             )
     _add_worked_days(ctx, sv)
     current = {w.id: w.home_history.current_home for w in ctx.scenario.workers}
@@ -153,13 +159,14 @@ def new_home_days(ctx: Context, sv: StaffingVars) -> dict[str, dict[int, list[Va
 
 
 def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
-    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1 (unless the policy's
-    `one_home_per_worker` is off, to measure the rule's effect)."""
-    if not ctx.policy.one_home_per_worker:
-        return
+    """A worker serves one home in the horizon: sum_h placed[w,h] <= 1, for each worker w
+    whose pool keeps the rule (`one_home`: not when the policy's `one_home_per_worker` is
+    off to measure the rule's effect, nor for a pool in its `multi_home_pools`)."""
+    workers = {w.id: w for w in ctx.scenario.workers}
     homes_of: dict[str, list[Var]] = defaultdict(list)
     for (worker_id, _home), var in sv.placed.items():
-        homes_of[worker_id].append(var)
+        if one_home(ctx, workers[worker_id]):
+            homes_of[worker_id].append(var)
     for worker_id, placed in homes_of.items():
         ctx.model.add_at_most(placed, 1, rule=rules.ONE_HOME, key=(worker_id,))
 
@@ -264,10 +271,10 @@ def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
 
 
 def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
-    """With the one-home rule off a worker may serve several homes, but never two within
-    the quarantine window: shifts at homes A != B are at least q = quarantine_days apart.
-    Two days fewer than q apart are exactly two days sharing a window of q consecutive
-    days, so per worker w and window k:
+    """Where the one-home rule does not hold for a worker (`one_home`), they may serve
+    several homes, but never two within the quarantine window: shifts at homes A != B are
+    at least q = quarantine_days apart. Two days fewer than q apart are exactly two days
+    sharing a window of q consecutive days, so per worker w and window k:
 
         sum_{s,r} shift[w,h,d,s,r] <= served[w,h,k]   for each home h and day d in k
         sum_h served[w,h,k] <= 1
@@ -277,11 +284,13 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
     `add_one_home_per_worker` is stricter; the edge of the horizon is
     `domain.earliest_day_at`.)"""
     q = ctx.policy.quarantine_days
-    if ctx.policy.one_home_per_worker or q <= 1:
+    if q <= 1:
         return
+    workers = {w.id: w for w in ctx.scenario.workers}
     days_at: dict[str, dict[tuple[str, int], list[Var]]] = defaultdict(lambda: defaultdict(list))
     for (w, h, d, _s, _r), var in sv.shifts.items():
-        days_at[w][h, d].append(var)
+        if not one_home(ctx, workers[w]):
+            days_at[w][h, d].append(var)
     windows = working_windows(ctx.days, q, 1, ())
     for w, shifts in sorted(days_at.items()):
         for window in windows:
@@ -381,29 +390,49 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
 
 
 def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
-    """Cover each shortfall up to its size, the rest uncovered at a risk-weighted price:
-    sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] = short[h,d,s,r]."""
+    """Cover each shift's demand up to its size, the rest uncovered at a risk-weighted
+    price: sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] + forecast_uncovered[h,d,s,r] =
+    reported[h,d,s,r] + forecast[h,d,s,r]. A forecast shift left uncovered costs the
+    policy's `absence_forecast.weight` times a reported one (at least 1), so where a worker
+    can cover only one, the reported shift is covered."""
     weight = ctx.policy.objective.uncovered_shift
+    share = ctx.policy.absence_forecast.weight
     covering: dict[tuple[str, int, Shift, Role], list[Var]] = defaultdict(list)
     for (_w, h, d, s, r), var in sv.shifts.items():
         covering[h, d, s, r].append(var)
     penalties = []
-    for home in ctx.scenario.homes:
-        for sf in home.shortfalls:
-            d = ctx.day(sf.date)
-            k = (home.id, sf.date, sf.shift, sf.role)
-            uncovered = ctx.model.integer(0, sf.workers, rules.UNCOVERED, k)
-            sv.uncovered[home.id, d, sf.shift, sf.role] = uncovered
-            ctx.model.add_eq(
-                [*((v, 1) for v in covering[home.id, d, sf.shift, sf.role]), (uncovered, 1)],
-                sf.workers,
-                rule=rules.SHORTFALL_COVER,
-                key=k,
-            )
-            risk = ctx.risk.score(home.id, sf.date)
-            price = ctx.need_price(weight * risk, d)
-            penalties.append(Penalty(1, uncovered, price, rules.SHORTFALL_COVER, k, home.id))
+    for (home_id, d, shift, role), need in ctx.demand.items():
+        k = (home_id, ctx.dates[d], shift, role)
+        price = ctx.need_price(weight * ctx.risk.score(home_id, ctx.dates[d]), d)
+        slacks = []
+        for size, variable, soft, slack_of, cost in (
+            (need.reported, rules.UNCOVERED, rules.SHORTFALL_COVER, sv.uncovered, price),
+            (
+                need.forecast,
+                rules.FORECAST_UNCOVERED,
+                rules.FORECAST_COVER,
+                sv.forecast_uncovered,
+                forecast_price(price, share),
+            ),
+        ):
+            if size:
+                slack = ctx.model.integer(0, size, variable, k)
+                slack_of[home_id, d, shift, role] = slack
+                slacks.append((slack, 1))
+                penalties.append(Penalty(1, slack, cost, soft, k, home_id))
+        ctx.model.add_eq(
+            [*((v, 1) for v in covering[home_id, d, shift, role]), *slacks],
+            need.workers,
+            rule=rules.SHORTFALL_COVER,
+            key=k,
+        )
     return penalties
+
+
+def forecast_price(price: int, share: float) -> int:
+    """A forecast shift's price from a reported one's: `share` of it, whole, at least 1
+    (the objective's coefficients are integers)."""
+    return max(1, int(price * share))
 
 
 def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:

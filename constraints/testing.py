@@ -6,50 +6,25 @@ and the home's type, the site's lead time has passed and the day lies in a windo
 a test, so eligibility and lead time hold by construction. A mobile unit adds
 ``visit[h,s,d]`` (boolean).
 
-Needs are *cover windows*: a cohort must be tested in full between a window's first day and
-its due day. Retest windows follow the policy's interval per cohort from the cohort's last
-test; an outbreak home adds whole-home rounds (every cohort) soon after the outbreak starts
-and again after the repeat interval. Each window has a shortfall variable, penalised by the
-home's risk, so that when capacity is short the highest-risk homes are tested first.
+Needs are *cover windows* (`scenarios.windows`): a cohort must be tested in full between a
+window's first day and its due day. Retest windows follow the policy's interval per cohort
+from the cohort's last test; an outbreak home adds whole-home rounds (every cohort) soon
+after the outbreak starts and again after the repeat interval. Each window has a shortfall
+variable, penalised by the home's risk, so that when capacity is short the highest-risk
+homes are tested first.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from constraints import rules
 from constraints.context import Context, SlotBooking
 from constraints.model import Penalty, Var
-from constraints.rules import Key
-from scenarios.schema import HOME_COHORTS, Cohort, Home, daily
-
-
-class WindowKind(StrEnum):
-    RETEST = "retest"
-    OUTBREAK = "outbreak"
-
-
-@dataclass(frozen=True)
-class CoverWindow:
-    """Cohort `cohort` of `home` should be tested in full on days `first..last` (indices,
-    inclusive, clipped to the horizon), by `due`. Only windows due inside the horizon are
-    required; later ones are the next plan's business."""
-
-    home: str
-    cohort: Cohort
-    first: int
-    last: int
-    due: dt.date
-    kind: WindowKind
-    label: str
-    size: int
-
-    @property
-    def key(self) -> Key:
-        return (self.home, self.cohort, self.due)
+from scenarios.schema import Cohort, daily
+from scenarios.windows import CoverWindow, WindowKind
+from scenarios.windows import cover_windows as scenario_windows
 
 
 @dataclass
@@ -60,91 +35,9 @@ class TestingVars:
     short: dict[CoverWindow, Var] = field(default_factory=dict)
 
 
-# ------------------------------------------------------------------ needs (pure data)
-
-
 def cover_windows(ctx: Context) -> list[CoverWindow]:
-    """Every required cover window: retest windows first, then outbreak rounds."""
-    windows: list[CoverWindow] = []
-    for home in ctx.scenario.homes:
-        for cohort in HOME_COHORTS:
-            if home.cohort_size(cohort) > 0:
-                windows += _retest_windows(ctx, home, cohort)
-                windows += _outbreak_windows(ctx, home, cohort)
-    return [w for w in dict.fromkeys(windows) if w.due <= ctx.dates[-1]]
-
-
-def _window(
-    ctx: Context,
-    home: Home,
-    cohort: Cohort,
-    first: dt.date,
-    due: dt.date,
-    kind: WindowKind,
-    label: str,
-) -> CoverWindow:
-    return CoverWindow(
-        home=home.id,
-        cohort=cohort,
-        first=max(0, ctx.day(first)),
-        last=min(ctx.days - 1, ctx.day(due)),
-        due=due,
-        kind=kind,
-        label=label,
-        size=home.cohort_size(cohort),
-    )
-
-
-def _retest_windows(ctx: Context, home: Home, cohort: Cohort) -> list[CoverWindow]:
-    """Consecutive windows of the retest interval, the first ending at the next due date.
-
-    A cohort already overdue (or never tested) is due within `overdue_within_days`."""
-    interval = ctx.policy.retest_days.for_cohort(cohort)
-    start, end = ctx.dates[0], ctx.dates[-1]
-    last = home.last_tested.for_cohort(cohort)
-    if last is None or last + dt.timedelta(days=interval) <= start:
-        due = start + dt.timedelta(days=ctx.policy.overdue_within_days)
-        why = (
-            "never tested"
-            if last is None
-            else f"overdue since {last + dt.timedelta(days=interval)}"
-        )
-    else:
-        due = last + dt.timedelta(days=interval)
-        why = f"last tested {last}"
-    windows = []
-    first = start
-    while first <= end:
-        label = f"{cohort} retest every {interval} days, due {due} ({why})"
-        windows.append(_window(ctx, home, cohort, first, due, WindowKind.RETEST, label))
-        first, due = due + dt.timedelta(days=1), due + dt.timedelta(days=interval)
-        why = "previous round"
-    return windows
-
-
-def _outbreak_windows(ctx: Context, home: Home, cohort: Cohort) -> list[CoverWindow]:
-    """Whole-home rounds: within N days of the outbreak's start, and again M days after it.
-
-    A round whose window has passed counts as done if the cohort was tested since the round
-    opened; otherwise it is overdue and due within N days of the plan's start."""
-    rules = ctx.policy.outbreak_testing
-    ob = home.outbreak
-    if ob.since is None or ob.status not in rules.statuses:
-        return []
-    start = ctx.dates[0]
-    within = dt.timedelta(days=rules.first_within_days)
-    last = home.last_tested.for_cohort(cohort)
-    by_due: dict[dt.date, CoverWindow] = {}
-    for n, opens in enumerate((ob.since, ob.since + dt.timedelta(days=rules.repeat_after_days))):
-        if last is not None and last >= opens:
-            continue
-        due = max(opens + within, start + within)
-        label = (
-            f"whole-home testing round {n + 1}: {ob.status} outbreak since {ob.since}, due {due}"
-        )
-        # Two overdue rounds fall due together; the later round stands for both.
-        by_due[due] = _window(ctx, home, cohort, opens, due, WindowKind.OUTBREAK, label)
-    return list(by_due.values())
+    """Every required cover window of the context's scenario (`scenarios.windows`)."""
+    return scenario_windows(ctx.scenario)
 
 
 # ------------------------------------------------------------------ variables

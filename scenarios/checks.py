@@ -24,6 +24,8 @@ from scenarios.schema import (
     Scenario,
     Served,
     SiteKind,
+    Worker,
+    WorkerKind,
     WorkerPin,
 )
 
@@ -48,6 +50,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_home_problems(s),
         *_site_problems(s),
         *_worker_problems(s),
+        *_agency_problems(s),
         *_facility_problems(s),
         *_request_problems(s),
         *_authority_problems(s),
@@ -85,6 +88,7 @@ def _duplicate_ids(s: Scenario) -> Iterator[Problem]:
         ("homes", s.homes),
         ("test_sites", s.test_sites),
         ("workers", s.workers),
+        ("agencies", s.agencies),
         ("isolation_facilities", s.isolation_facilities),
         ("isolation_requests", s.isolation_requests),
     )
@@ -199,6 +203,28 @@ def _worker_problems(s: Scenario) -> Iterator[Problem]:
                 f"{at}.last_negative_test",
                 f"date {w.last_negative_test} is after the horizon's first day",
             )
+        yield from _pool_problems(s, at, w)
+
+
+def _pool_problems(s: Scenario, at: str, w: Worker) -> Iterator[Problem]:
+    """A recruit has the date training ends, and only a recruit; a worker's agency is a
+    known one, and only an agency worker has one."""
+    if w.kind == WorkerKind.RECRUIT and w.available_from is None:
+        yield Problem(f"{at}.available_from", "a recruit needs the date their training ends")
+    if w.kind != WorkerKind.RECRUIT and w.available_from is not None:
+        yield Problem(f"{at}.available_from", f"only a recruit has one (this is {w.kind})")
+    if w.agency is not None and w.kind != WorkerKind.AGENCY:
+        yield Problem(f"{at}.agency", f"only an agency worker has one (this is {w.kind})")
+    if w.agency is not None and w.agency not in {a.id for a in s.agencies}:
+        yield Problem(f"{at}.agency", f"unknown agency {w.agency!r}")
+
+
+def _agency_problems(s: Scenario) -> Iterator[Problem]:
+    home_ids = {h.id for h in s.homes}
+    for i, a in enumerate(s.agencies):
+        for j, home in enumerate(a.homes):
+            if home not in home_ids:
+                yield Problem(f"agencies[{i}] ({a.id}).homes[{j}]", f"unknown home {home!r}")
 
 
 def _recent_shift_problems(

@@ -29,6 +29,8 @@ from scenarios.load import dump_scenario
 from scenarios.schema import (
     MAX_HORIZON_DAYS,
     SHIFTS,
+    AbsenceForecast,
+    Agency,
     Availability,
     Cohort,
     CqcRating,
@@ -43,6 +45,8 @@ from scenarios.schema import (
     Need,
     Outbreak,
     OutbreakStatus,
+    Policy,
+    Positivity,
     Rag,
     RagRatings,
     Role,
@@ -108,6 +112,17 @@ travel, tests): the staff bank's supply in shifts is available days times this."
 SHORTFALL_PRESSURE = (1.0, 1.3)
 """Shortfall shifts over staff-bank supply: staffing binds, but is not hopeless."""
 
+NHS_SHARE = 0.05
+"""Share of the workers who are NHS partners' care workers, made available to drop in on
+any home's rota."""
+
+RECRUIT_SHARE = 0.08
+"""Share of the workers still in recruitment and training, each trained from a day in
+the middle of the horizon (in 2020, 120 were in the bank and 75 more to be deployed)."""
+
+HOMES_PER_AGENCY = 30
+"""One agency per this many homes (at least one), each supplying about a quarter of them."""
+
 MAX_REQUESTS_PER_HOME = 4
 """Beyond this a home cohorts its cases on one floor rather than sending residents out."""
 
@@ -150,7 +165,10 @@ _FAMILY = (
     "Gupta", "Haddad", "Iqbal", "Jansen", "Kowal", "Lopez", "Mensah", "Novak", "Okafor", "Popa",
 )  # fmt: skip
 
-_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports")
+_AGENCY_NAMES = ("Harbourside", "Moorland", "Tamar", "Riverside", "Headland", "Estuary")
+"""Agency names, as plain as the homes'."""
+
+_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports", "pools")
 """One random stream each, drawn from the seed in this order: a section added at the end
 leaves every earlier section's draws as they were."""
 
@@ -193,6 +211,17 @@ def generate(
     return _build(spec)
 
 
+PLYMOUTH_FORECAST = AbsenceForecast(
+    positivity=Positivity(staff=0.01, agency=0.01),
+    outbreak_positivity=Positivity(staff=0.05, agency=0.05),
+)
+"""The example's expected staff positivity per round of testing: 1 %, 5 % at a home in an
+outbreak. An assumption, sized so that the forecast asks for about as many workers as a
+council's action plan of spring 2020 set aside for absences from systematic testing (75
+for about 4,000 staff), with most positives in homes with an outbreak, as PHE and the
+Vivaldi study found."""
+
+
 def plymouth_2020() -> Scenario:
     """The worked example: the public figures of one English city in May 2020, pinned.
 
@@ -228,6 +257,7 @@ def plymouth_2020() -> Scenario:
         sites=sites,
         facility_beds=(20, 10, 6),
         hospital_discharges=4,
+        policy=Policy(absence_forecast=PLYMOUTH_FORECAST),
     )
     return _build(spec)
 
@@ -279,6 +309,7 @@ def generate_authorities(
         homes=[h for part in parts for h in part.homes],
         test_sites=sites,
         workers=[w for part in parts for w in part.workers],
+        agencies=[a for part in parts for a in part.agencies],
         isolation_facilities=[f for part in parts for f in part.isolation_facilities],
         isolation_requests=[r for part in parts for r in part.isolation_requests],
         travel=TRAVEL,
@@ -310,8 +341,19 @@ def _in_authority(city: Scenario, authority: str) -> Scenario:
             "homes": [h.model_copy(update=at | {"id": pid(h.id)}) for h in city.homes],
             "test_sites": [s.model_copy(update=at | {"id": pid(s.id)}) for s in city.test_sites],
             "workers": [
-                w.model_copy(update=at | {"id": pid(w.id), "home_history": history(w)})
+                w.model_copy(
+                    update=at
+                    | {
+                        "id": pid(w.id),
+                        "home_history": history(w),
+                        "agency": w.agency and pid(w.agency),
+                    }
+                )
                 for w in city.workers
+            ],
+            "agencies": [
+                a.model_copy(update={"id": pid(a.id), "homes": [pid(h) for h in a.homes]})
+                for a in city.agencies
             ],
             "isolation_facilities": [
                 f.model_copy(update=at | {"id": pid(f.id)}) for f in city.isolation_facilities
@@ -362,9 +404,13 @@ PLYMOUTH_HEADER = """\
 #   - one local test site doing 220 tests a day, and the national resident-testing portal
 #     (150 a day here, 3 days' lead time, not open to learning disability or mental
 #     health homes);
-#   - a staff bank of 120 workers;
+#   - 120 workers to cover rota shortfalls: the staff bank, 6 NHS partners' care workers,
+#     10 recruits trained from a day in the horizon's middle, and agency workers, each
+#     tied to one of 3 agencies and the homes it supplies;
 #   - isolation beds: a care hotel (20), council beds (10) and learning disability
 #     respite (6).
+# Staff absences are forecast from the staff tests: 1 % positive a round, 5 % at a home
+# in an outbreak (an assumption; policy.absence_forecast).
 # Horizon: 14 days from 2020-06-01.
 #
 # Generated by scenarios.generate.plymouth_2020(); do not edit by hand. Regenerate with
@@ -401,6 +447,8 @@ class _Spec:
     facility_beds: tuple[int, int, int] | None = None
     """(care hotel, council beds, learning disability respite)."""
     hospital_discharges: int | None = None
+    policy: Policy | None = None
+    """The scenario's policy; None: the defaults."""
 
 
 def _build(spec: _Spec) -> Scenario:
@@ -415,6 +463,7 @@ def _build(spec: _Spec) -> Scenario:
     sites = list(spec.sites) if spec.sites is not None else _sites(rng["sites"], homes, horizon)
     workers = _workers(rng["workers"], spec.workers, homes, short_ids, horizon)
     homes = _with_shortfalls(rng["shortfalls"], homes, short_ids, workers, horizon)
+    workers, agencies = _with_pools(rng["pools"], workers, homes, short_ids, horizon)
     homes, workers = _with_contacts(homes, workers)
     homes = _with_reports(rng["reports"], homes, horizon)
     facilities = _facilities(spec.facility_beds or _scaled_facility_beds(spec.homes))
@@ -430,9 +479,11 @@ def _build(spec: _Spec) -> Scenario:
         homes=homes,
         test_sites=sites,
         workers=workers,
+        agencies=agencies,
         isolation_facilities=facilities,
         isolation_requests=requests,
         travel=TRAVEL,
+        policy=spec.policy or Policy(),
     )
     problems = scenario_problems(scenario)
     if problems:  # a bug here, never bad input: fail loudly rather than write a bad file
@@ -766,6 +817,65 @@ def _worker(
         last_negative_test=tested,
         locality=rng.choice(LOCALITIES),
     )
+
+
+def _with_pools(
+    rng: random.Random,
+    workers: Sequence[Worker],
+    homes: Sequence[Home],
+    short_ids: set[str],
+    horizon: Horizon,
+) -> tuple[list[Worker], list[Agency]]:
+    """The pools beyond the bank, drawn after the shortfalls (which the whole workforce's
+    supply sized): some bank workers become NHS partners' workers or recruits (no past
+    shifts, trained from a day in the horizon's middle third), and every agency worker
+    belongs to an agency supplying about a quarter of the homes, short ones first, and
+    the home they last worked at."""
+    bank = [i for i, w in enumerate(workers) if w.kind == WorkerKind.BANK]
+    drawn = rng.sample(bank, min(len(bank), round(len(workers) * (NHS_SHARE + RECRUIT_SHARE))))
+    nhs, chosen = set(drawn[: round(len(workers) * NHS_SHARE)]), set(drawn)
+    third = max(1, horizon.days // 3)
+    ids = [h.id for h in homes]
+    agencies = [
+        _agency_homes(rng, ids, short_ids)
+        for _ in range(max(1, round(len(homes) / HOMES_PER_AGENCY)))
+    ]
+    result = []
+    for i, w in enumerate(workers):
+        if i in nhs:
+            w = w.model_copy(update={"kind": WorkerKind.NHS})
+        elif i in chosen:
+            trained = horizon.start + dt.timedelta(days=rng.randint(third, 2 * third))
+            w = w.model_copy(
+                update={
+                    "kind": WorkerKind.RECRUIT,
+                    "available_from": trained,
+                    "home_history": HomeHistory(),
+                }
+            )
+        elif w.kind == WorkerKind.AGENCY:
+            k = rng.randrange(len(agencies))
+            if w.home_history.current_home is not None:
+                agencies[k].add(w.home_history.current_home)
+            w = w.model_copy(update={"agency": f"ag{k + 1}"})
+        result.append(w)
+    return result, [
+        Agency(
+            id=f"ag{k + 1}",
+            name=f"{_AGENCY_NAMES[k % len(_AGENCY_NAMES)]} Care Agency",
+            homes=sorted(supplied),
+        )
+        for k, supplied in enumerate(agencies)
+    ]
+
+
+def _agency_homes(rng: random.Random, ids: Sequence[str], short_ids: set[str]) -> set[str]:
+    """About a quarter of the homes, half of them short-staffed where there are enough."""
+    n = max(1, round(len(ids) / 4))
+    short = sorted(short_ids)
+    supplied = set(rng.sample(short, min(len(short), n // 2)))
+    others = [h for h in ids if h not in supplied]
+    return supplied | set(rng.sample(others, min(len(others), n - len(supplied))))
 
 
 def _roles(rng: random.Random) -> list[Role]:

@@ -1,9 +1,9 @@
 """A worker's days before the horizon, and the working-time windows they shorten.
 
 One definition read by the model (`constraints.staffing`), the greedy plan
-(`scheduler.greedy`) and the independent checker (`scheduler.validate`), so that the three
-cannot disagree on which days a rule counts. Days are indexes from the horizon's first day:
--1 is the day before it.
+(`scheduler.heuristics.greedy`) and the independent checker (`scheduler.validate`), so
+that the three cannot disagree on which days a rule counts. Days are indexes from the
+horizon's first day: -1 is the day before it.
 """
 
 from __future__ import annotations

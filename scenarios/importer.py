@@ -23,6 +23,7 @@ from scenarios.atomic import write_text
 from scenarios.codes import shifts_of
 from scenarios.cqc import CQC, CqcQuery, Skipped, cqc_homes
 from scenarios.layout import (
+    AGENCIES,
     AVAILABILITY,
     DETAILS,
     FACILITIES,
@@ -53,11 +54,13 @@ SECTIONS = {
     "sites": "test_sites",
     "facilities": "isolation_facilities",
     "requests": "isolation_requests",
+    "agencies": "agencies",
 }
 """Table name -> the scenario section it fills."""
 
-BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel")
-"""What the base YAML holds when exported: everything no table holds."""
+BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel", "agencies")
+"""What the base YAML holds when exported: everything no table holds, and the agencies
+(a short list; `--agencies` reads them from a sheet instead)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Sources:
     sites: Path | None = None
     facilities: Path | None = None
     requests: Path | None = None
+    agencies: Path | None = None
     base: Path | None = None
     column_map: Path | None = None
     cqc: CqcQuery | None = None
@@ -79,7 +83,7 @@ class Sources:
     def files(self) -> list[Path]:
         tables = [self.homes, self.shortfalls, self.workers, self.availability]
         tables += [self.recent_shifts]
-        tables += [self.sites, self.facilities, self.requests, self.base]
+        tables += [self.sites, self.facilities, self.requests, self.agencies, self.base]
         tables += [self.cqc.path, self.cqc.details] if self.cqc else []
         return [p for p in tables if p is not None]
 
@@ -198,6 +202,7 @@ def import_scenario(sources: Sources) -> Imported:
         "sites": read(sources.sites, SITES),
         "facilities": read(sources.facilities, FACILITIES),
         "requests": read(sources.requests, REQUESTS),
+        "agencies": read(sources.agencies, AGENCIES),
     }
     shortfalls = read(sources.shortfalls, SHORTFALLS)
     availability = read(sources.availability, AVAILABILITY)
@@ -363,8 +368,9 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
 
 
 BASE_HEADER = """\
-# What the tables do not hold: the scenario's name, its planning horizon, the policy and
-# travel times (`carehome schema` lists every field; left out, a field takes its default).
+# What the tables do not hold: the scenario's name, its planning horizon, the policy,
+# travel times and the agencies (`carehome schema` lists every field; left out, a field
+# takes its default).
 # Import with:
 #   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
 #     --workers workers.csv --availability availability.csv \\
@@ -400,5 +406,6 @@ def sources_in(directory: Path) -> Sources:
         sites=has("sites.csv"),
         facilities=has("facilities.csv"),
         requests=has("requests.csv"),
+        agencies=has("agencies.csv"),
         base=has("base.yaml"),
     )

@@ -43,6 +43,7 @@ from scenarios.sheets import (
     days,
     decimal,
     items,
+    text,
     whole,
 )
 
@@ -60,6 +61,7 @@ HOME_TYPE = choice(
 RAG = choice(Rag, {"R": Rag.RED, "A": Rag.AMBER, "G": Rag.GREEN})
 CQC = choice(CqcRating, {"RI": CqcRating.REQUIRES_IMPROVEMENT})
 ROLES = items(choice(Role, {"senior": Role.SENIOR_CARER, "1:1": Role.ONE_TO_ONE, "RN": Role.NURSE}))
+POOL = choice(WorkerKind, {"NHS partner": WorkerKind.NHS, "trainee": WorkerKind.RECRUIT})
 SHIFT: Parser = one_shift
 SHIFTS: Parser = items(available_shifts)
 
@@ -118,8 +120,14 @@ WORKERS = TableSpec(
     (
         Column("id", required=True, synonyms=("worker id", "staff id", "bank id")),
         Column("name", synonyms=("worker name", "full name")),
-        Column("kind", choice(WorkerKind), synonyms=("worker type", "contract")),
+        Column("kind", POOL, synonyms=("pool", "worker type", "contract")),
         Column("roles", ROLES, required=True, synonyms=("role", "skills")),
+        Column(
+            "available_from",
+            date,
+            synonyms=("training ends", "trained from", "start date", "starts"),
+        ),
+        Column("agency", synonyms=("agency id", "supplied by")),
         Column("max_shifts", whole, synonyms=("maximum shifts", "shift limit")),
         Column("home_history.current_home", header="current_home", synonyms=("usual home",)),
         Column("home_history.last_shift", date, header="last_shift", synonyms=("last worked",)),
@@ -194,9 +202,28 @@ REQUESTS = TableSpec(
     ),
 )
 
+AGENCIES = TableSpec(
+    "agencies",
+    (
+        Column("id", required=True, synonyms=("agency id",)),
+        Column("name", synonyms=("agency name",)),
+        Column("homes", items(text), required=True, synonyms=("supplies", "homes supplied")),
+    ),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
-    for t in (HOMES, SHORTFALLS, WORKERS, AVAILABILITY, RECENT_SHIFTS, SITES, FACILITIES, REQUESTS)
+    for t in (
+        HOMES,
+        SHORTFALLS,
+        WORKERS,
+        AVAILABILITY,
+        RECENT_SHIFTS,
+        SITES,
+        FACILITIES,
+        REQUESTS,
+        AGENCIES,
+    )
 }
 
 DETAILS = replace(

@@ -33,7 +33,7 @@ class Strict(BaseModel):
 
 def contact(description: str) -> Any:
     """An optional contact field: free text, empty by default. The plan never reads it;
-    it is copied onto the hand-outs (`scheduler.handouts`) so they can be sent as written."""
+    it is copied onto the hand-outs (`scheduler.output.handouts`) so they can be sent as written."""
     return Field(default="", description=description)
 
 
@@ -129,10 +129,15 @@ class Role(StrEnum):
 
 
 class WorkerKind(StrEnum):
-    """Bank workers are tested as staff; agency workers as agency staff."""
+    """The pool a worker comes from, which the plan reports each shift's cover by. Agency
+    workers are tested as agency staff, every other pool as staff."""
 
     BANK = "bank"
     AGENCY = "agency"
+    NHS = "nhs"
+    """NHS partners' care workers made available to drop in on any home's rota."""
+    RECRUIT = "recruit"
+    """Going through recruitment and training: works only from `available_from`."""
 
 
 class SiteKind(StrEnum):
@@ -161,6 +166,7 @@ AuthorityId = Id | None
 names one is a single authority, as before authorities existed."""
 Capacity = NonNegativeInt | list[NonNegativeInt]
 """A constant daily amount, or one amount per horizon day."""
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class ResultRange(Strict):
@@ -322,6 +328,60 @@ class ObjectiveWeights(Strict):
         return order
 
 
+class Positivity(Strict):
+    """Share of a cohort expected to test positive in one round of testing, per cohort."""
+
+    staff: Probability = 0.0
+    agency: Probability = 0.0
+
+    def for_cohort(self, cohort: Cohort) -> float:
+        return float(getattr(self, cohort.value, 0.0))
+
+
+class AbsenceForecast(Strict):
+    """The staff a round of testing is expected to send home, forecast as shortfalls
+    (`scenarios.absences`): on only when some positivity is above 0.
+
+    Each positive is off from the result day for `isolation_days` and would have worked
+    `shifts_per_week` / 7 shifts a day of it, `night_share` of them nights, all in `role`
+    (a home's staff list gives no roles). The forecast shifts are covered like reported
+    ones, each weighing `weight` times a reported shift of the same home and day."""
+
+    positivity: Positivity = Field(
+        default=Positivity(),
+        description="Expected share positive per round, staff and agency staff (e.g. "
+        "0.02); 0: no forecast.",
+    )
+    outbreak_positivity: Positivity | None = Field(
+        default=None,
+        description="The same at a home reporting a suspected or confirmed outbreak (e.g. "
+        "0.10); omitted: `positivity`.",
+    )
+    isolation_days: PositiveInt = Field(
+        default=10,
+        description="Days a positive worker is off from the result. Source: the UK "
+        "self-isolation period after a positive test, 10 days from 30 July 2020 (7 "
+        "before).",
+    )
+    shifts_per_week: Annotated[float, Field(gt=0.0, le=14.0)] = Field(
+        default=5.0,
+        description="Shifts a home's own worker works a week. Source: assumption "
+        "(full-time care staff on 12-hour shifts work 3-4, on 8-hour shifts 5).",
+    )
+    night_share: Probability = Field(
+        default=0.3,
+        description="Share of a home's shifts that are nights (homes staff fewer at night). "
+        "Source: assumption.",
+    )
+    role: Role = Field(default=Role.CARER, description="The role forecast shifts are short of.")
+    weight: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        default=0.5,
+        description="What a forecast shift left uncovered weighs against a reported one of "
+        "the same home and day: below 1, a worker who can cover only one covers the "
+        "reported shift.",
+    )
+
+
 class Policy(Strict):
     retest_days: RetestDays = RetestDays()
     overdue_within_days: NonNegativeInt = Field(
@@ -333,6 +393,12 @@ class Policy(Strict):
         default=True,
         description="A worker serves one home in the horizon; false only to measure the "
         "rule's effect (the `no_one_home` simulation policy).",
+    )
+    multi_home_pools: list[WorkerKind] = Field(
+        default=[],
+        description="Pools whose workers may cover several homes in the horizon, never two "
+        "within the quarantine window (e.g. [nhs] for NHS workers who drop in wherever a "
+        "rota is short). Agency staff serve one home while COVID-19 is present.",
     )
     isolation_stay_days: PositiveInt = 14
     predeployment_test_valid_days: PositiveInt = 3
@@ -350,6 +416,25 @@ class Policy(Strict):
         "result (50: the median of a range taken as uniform; 100: the slowest).",
     )
     objective: ObjectiveWeights = ObjectiveWeights()
+    absence_forecast: AbsenceForecast = Field(
+        default=AbsenceForecast(),
+        description="Staff absences forecast from the positives the plan's staff tests "
+        "will find, covered like reported shortfalls at a lower weight.",
+    )
+
+    @field_validator("multi_home_pools")
+    @classmethod
+    def _agency_one_home(cls, pools: list[WorkerKind]) -> list[WorkerKind]:
+        if WorkerKind.AGENCY in pools:
+            raise ValueError("agency staff serve one home while COVID-19 is present")
+        if len(set(pools)) != len(pools):
+            raise ValueError("names a pool more than once")
+        return pools
+
+    def one_home_for(self, kind: WorkerKind) -> bool:
+        """Whether a worker of pool `kind` serves one home in the horizon: the one-home rule
+        is on and the pool is not one the policy lets move between homes."""
+        return self.one_home_per_worker and kind not in self.multi_home_pools
 
 
 # --------------------------------------------------------------------------- authorities
@@ -362,7 +447,7 @@ class Served(Strict):
     authority in `shared_with`: a regional test site shared by three councils is
     `authority: plymouth, shared_with: [cornwall, torbay]`. Authorities that share no
     resource are independent problems, which is what lets a national scenario be planned
-    authority by authority (`scheduler.decompose`).
+    authority by authority (`scheduler.pipeline.decompose`).
     """
 
     authority: AuthorityId = Field(
@@ -445,6 +530,11 @@ class Home(Located):
     latitude: Latitude = None
     longitude: Longitude = None
     shortfalls: list[Shortfall] = []
+    positivity: Positivity | None = Field(
+        default=None,
+        description="The home's own expected positivity per round (e.g. from its last "
+        "results), over the policy's absence_forecast positivity.",
+    )
     reported: dt.date | None = Field(
         default=None,
         description="When the home's figures (vacancies, cases, RAG) were last reported; "
@@ -586,6 +676,16 @@ class Worker(Served, Located):
     name: str = ""
     kind: WorkerKind = WorkerKind.BANK
     roles: list[Role] = Field(min_length=1)
+    available_from: dt.date | None = Field(
+        default=None,
+        description="A recruit's first day after training (required for recruits, only "
+        "for them): never planned before it, whatever the availability says.",
+    )
+    agency: Id | None = Field(
+        default=None,
+        description="An agency worker's agency (one of `agencies`): they work only at the "
+        "homes it supplies. Omitted: any home.",
+    )
     availability: list[Availability] = []
     max_shifts: PositiveInt | None = Field(default=None, description="Most shifts in the horizon.")
     home_history: HomeHistory = HomeHistory()
@@ -597,6 +697,15 @@ class Worker(Served, Located):
 
     def available_on(self, day: dt.date, shift: Shift) -> bool:
         return any(a.from_ <= day <= a.last and shift in a.shifts for a in self.availability)
+
+
+class Agency(Strict):
+    """A staffing agency and the homes it supplies with regular shifts: its workers cover
+    those homes only, so an agency does not bring a new infection route into another."""
+
+    id: Id
+    name: str = ""
+    homes: list[Id] = Field(min_length=1)
 
 
 # --------------------------------------------------------------------------- isolation
@@ -716,9 +825,6 @@ class Travel(Strict):
 
 
 # --------------------------------------------------------------------------- simulation
-
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 def _deaths_by_type() -> dict[HomeType, float]:
@@ -870,6 +976,7 @@ class Scenario(Strict):
     homes: list[Home] = Field(min_length=1)
     test_sites: list[TestSite] = []
     workers: list[Worker] = []
+    agencies: list[Agency] = []
     isolation_facilities: list[IsolationFacility] = []
     isolation_requests: list[IsolationRequest] = []
     travel: Travel = Travel()

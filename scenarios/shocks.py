@@ -131,14 +131,25 @@ class BankUnavailable(Strict):
 
 
 class BankSize(Strict):
-    """The staff bank resized to `workers` bank workers (agency staff untouched). A smaller
-    bank keeps a seeded random subset; a larger one recruits copies of existing workers
-    (same roles and availability, no home history, no recent test: each needs a
+    """The staff bank (or another `pool`: `nhs` to add or withdraw NHS partners' workers)
+    resized to `workers` workers, every other pool untouched. A smaller pool keeps a seeded
+    random subset; a larger one recruits copies of its existing workers (same roles,
+    availability, agency and training end, no home history, no recent test: each needs a
     pre-deployment test). Workers are taken in one seeded order, so with the same seed a
-    smaller bank is a subset of a larger one and sweep cells differ only by bank size."""
+    smaller pool is a subset of a larger one and sweep cells differ only by its size."""
 
     kind: Literal["bank_size"]
     workers: NonNegativeInt
+    pool: WorkerKind = WorkerKind.BANK
+
+
+class RecruitsDelayed(Strict):
+    """Training slips: each recruit (or only those named in `workers`) is trained `days`
+    later, so starts that many days later in the plan."""
+
+    kind: Literal["recruits_delayed"]
+    days: PositiveInt
+    workers: list[str] = Field(default_factory=list)
 
 
 class StaffSick(Strict):
@@ -170,6 +181,15 @@ class HospitalDischarges(Strict):
     hospital: str = "City Hospital"
 
 
+class PositivityScale(Strict):
+    """Every expected positivity of the absence forecast (the policy's, its outbreak
+    figure and each home's own) times `scale`, at most 1: more positives from the same
+    staff tests, so more forecast absences for the bank to cover."""
+
+    kind: Literal["positivity"]
+    scale: Annotated[float, Field(ge=0.0)]
+
+
 class PolicyChange(Strict):
     """Any policy fields, merged into the scenario's policy (nested sections too)."""
 
@@ -184,9 +204,11 @@ Shock = Annotated[
     | OutbreakSurge
     | BankUnavailable
     | BankSize
+    | RecruitsDelayed
     | StaffSick
     | IsolationDemand
     | HospitalDischarges
+    | PositivityScale
     | PolicyChange,
     Field(discriminator="kind"),
 ]
@@ -314,19 +336,32 @@ def _without_days(blocks: list[Availability], off: set[dt.date]) -> list[dict[st
 
 def _bank_size(s: Scenario, shock: BankSize, rng: random.Random) -> dict[str, Any]:
     data = _data(s)
-    bank = [w for w in data["workers"] if w["kind"] == WorkerKind.BANK]
+    bank = [w for w in data["workers"] if w["kind"] == shock.pool]
     order = rng.sample(bank, len(bank))
     if shock.workers <= len(bank):
         dropped = {id(w) for w in order[shock.workers :]}
         data["workers"] = [w for w in data["workers"] if id(w) not in dropped]
         return data
     if not bank:
-        raise ValueError("no bank worker to recruit copies of")
+        raise ValueError(f"no {shock.pool} worker to recruit copies of")
     fresh = ("home_history", "last_negative_test")
     for n in range(shock.workers - len(bank)):
         source = order[n % len(order)]
         recruit = {k: v for k, v in source.items() if k not in fresh}
         data["workers"].append(recruit | {"id": f"{source['id']}-r{n + 1}", "name": ""})
+    return data
+
+
+def _recruits_delayed(s: Scenario, shock: RecruitsDelayed, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    recruits = [w for w in data["workers"] if w["kind"] == WorkerKind.RECRUIT]
+    for worker_id in shock.workers:
+        _known([w["id"] for w in recruits], worker_id, "recruit")
+    slip = dt.timedelta(days=shock.days)
+    for worker in recruits:
+        if not shock.workers or worker["id"] in shock.workers:
+            trained = dt.date.fromisoformat(worker["available_from"]) + slip
+            worker["available_from"] = trained.isoformat()
     return data
 
 
@@ -388,6 +423,17 @@ def _hospital_discharges(
     return data
 
 
+def _positivity(s: Scenario, shock: PositivityScale, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    forecast = data["policy"]["absence_forecast"]
+    rates = [forecast["positivity"], forecast["outbreak_positivity"]]
+    rates += [home["positivity"] for home in data["homes"]]
+    for cohorts in rates:
+        for cohort, rate in (cohorts or {}).items():
+            cohorts[cohort] = min(1.0, rate * shock.scale)
+    return data
+
+
 def _policy(s: Scenario, shock: PolicyChange, _rng: random.Random) -> dict[str, Any]:
     data = _data(s)
     data["policy"] = _merge(data["policy"], shock.changes)
@@ -410,9 +456,11 @@ _APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
     "outbreak_surge": _outbreak_surge,
     "bank_unavailable": _bank_unavailable,
     "bank_size": _bank_size,
+    "recruits_delayed": _recruits_delayed,
     "staff_sick": _staff_sick,
     "isolation_demand": _isolation_demand,
     "hospital_discharges": _hospital_discharges,
+    "positivity": _positivity,
     "policy": _policy,
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, Role, Shift
+from scenarios.schema import Cohort, Role, Shift, WorkerKind
 
 
 class Record(BaseModel):
@@ -40,14 +40,25 @@ class TestBooking(Record):
     reason: str = ""
 
 
+class ShiftSource(StrEnum):
+    """Where a shift's need comes from: a home's reported shortfall, or the absences its
+    staff tests are forecast to cause (`scenarios.absences`)."""
+
+    REPORTED = "reported"
+    FORECAST = "forecast"
+
+
 class ShiftAssignment(Record):
     date: dt.date
     shift: Shift
     worker_id: str
     home_id: str
     role: Role
+    pool: WorkerKind = WorkerKind.BANK
+    """The pool the worker came from, so a plan says which shortfalls each pool covers."""
     risk: int = 0
     reason: str = ""
+    source: ShiftSource = ShiftSource.REPORTED
 
 
 class Placement(Record):
@@ -97,6 +108,8 @@ class UnmetNeed(Record):
     next_in_line: str = ""
     blocked: str = ""
     remedy: str = ""
+    source: ShiftSource | None = None
+    """A shift's: reported or forecast; None for other needs."""
 
 
 class Change(Record):

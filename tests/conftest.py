@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from constraints.build import BuiltModel
+from constraints.model import Var
 from constraints.rules import Family, Kind, Rule
 from scenarios.load import load_scenario, parse_scenario
 from scenarios.schema import Scenario
-from scheduler.backends import SOLVERS
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.pipeline.replan import Previous
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.solve.backends import SOLVERS, make_backend
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
+from tests.mutants import MUTATE_ENV, rule_off
 
 START = dt.date(2020, 6, 1)
 EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
@@ -80,26 +86,116 @@ def scenario(days: int = 7, **sections: Any) -> Scenario:
     return parse_scenario(data, source="test.yaml")
 
 
-SOLVER = "cp-sat"
-"""The backend `solve` plans with; the `each_solver` fixture runs a test once per backend."""
+@dataclass(frozen=True)
+class Solver:
+    """One way to plan, passed to the planner explicitly (never through a global), so a
+    battery runs the same test on each backend and path in turn."""
+
+    backend: str = "cp-sat"
+    path: str = "patterns"
+
+    def __str__(self) -> str:
+        return f"{self.backend}-{self.path}"
+
+    def settings(self, **overrides: Any) -> SolverSettings:
+        """One search worker and seed 0 (a test's plan is reproducible), 10 s at most."""
+        base = SolverSettings(time_limit=10.0, workers=1, seed=0)
+        return replace(base, solver=self.backend, path=self.path, **overrides)
+
+    def cli(self) -> list[str]:
+        """The same choice as `carehome plan` options."""
+        return ["--solver", self.backend, "--path", self.path]
+
+    def unchecked(self, s: Scenario, previous: Previous | None = None, **overrides: Any) -> Plan:
+        """The plan as the planner returns it, for a test that expects a broken rule."""
+        return plan_scenario(s, self.settings(**overrides), previous)
+
+    def plan(self, s: Scenario, previous: Previous | None = None, **overrides: Any) -> Plan:
+        """The plan, after the independent checker found it keeps every hard rule."""
+        plan = self.unchecked(s, previous, **overrides)
+        violations = validate_plan(s, plan, previous.plan if previous else None)
+        assert violations == [], "\n".join(map(str, violations))
+        return plan
+
+    def most(self, built: BuiltModel, variables: Sequence[Var]) -> int:
+        """The largest sum of `variables` the model's hard rules allow: a search that wants
+        as many as it can get, to show a rule holds where no objective pushes against it."""
+        backend = make_backend(built.model, self.settings())
+        backend.include_tier(1)
+        backend.minimize([(v, -1) for v in variables])
+        try:
+            outcome = backend.solve(10.0)
+        finally:
+            backend.close()
+        assert outcome.status == "OPTIMAL" and outcome.objective is not None, outcome.status
+        return -outcome.objective
 
 
-@pytest.fixture(params=SOLVERS)
-def each_solver(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the test once with every backend: one test battery for all solvers."""
-    global SOLVER
-    SOLVER = request.param
-    yield request.param
-    SOLVER = "cp-sat"
+DEFAULT = Solver()
+"""What `carehome plan` uses unless told otherwise."""
+
+SOLVER_VARIANTS = (
+    DEFAULT,
+    Solver("cp-sat", "direct"),
+    *(Solver(backend, "direct") for backend in SOLVERS if backend != "cp-sat"),
+)
+"""Every backend on the direct path, and the default (CP-SAT by whole schedules)."""
+
+
+@pytest.fixture(params=SOLVER_VARIANTS, ids=str)
+def solver(request: pytest.FixtureRequest) -> Solver:
+    """Run the test once with every backend and path: one test battery for all."""
+    variant: Solver = request.param
+    return variant
+
+
+DIRECT = Solver("cp-sat", "direct")
+"""The search over the whole model: what a rule switched off changes first."""
+
+
+def broken_rules(s: Scenario, plan: Plan, previous: Plan | None = None) -> set[str]:
+    """The checker's names of the hard rules `plan` breaks."""
+    return {v.rule for v in validate_plan(s, plan, previous)}
+
+
+@pytest.fixture
+def switch_off(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Switch a hard rule off for this test (`tests.mutants.rule_off` names them)."""
+
+    def off(target: str) -> None:
+        monkeypatch.setattr(*rule_off(target))
+
+    return off
+
+
+@pytest.fixture
+def broken_without(
+    switch_off: Callable[[str], None],
+) -> Callable[..., set[str]]:
+    """The checker's rules that the direct search's plan of a scenario (a re-plan, given
+    its previous plan) breaks with one model rule switched off: a battery's proof that
+    the rule is what binds there."""
+
+    def broken(target: str, s: Scenario, previous: Previous | None = None) -> set[str]:
+        switch_off(target)
+        plan = DIRECT.unchecked(s, previous)
+        return broken_rules(s, plan, previous.plan if previous else None)
+
+    return broken
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With CAREHOME_MUTATE set (by benchmarks/mutation_check.py), the whole run plans and
+    checks with that one rule switched off: some test should then fail."""
+    target = os.environ.get(MUTATE_ENV)
+    if target:
+        owner, name, replacement = rule_off(target)
+        setattr(owner, name, replacement)
 
 
 def solve(s: Scenario, time_limit: float = 10.0) -> Plan:
-    """Plan with one search worker and check every hard rule independently."""
-    settings = SolverSettings(time_limit=time_limit, workers=1, seed=0, solver=SOLVER)
-    plan = plan_scenario(s, settings)
-    violations = validate_plan(s, plan)
-    assert violations == [], "\n".join(map(str, violations))
-    return plan
+    """Plan as `carehome plan` does by default and check every hard rule independently."""
+    return DEFAULT.plan(s, time_limit=time_limit)
 
 
 @pytest.fixture(scope="session")

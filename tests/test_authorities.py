@@ -10,19 +10,19 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-import scheduler.decompose as decompose
+import scheduler.pipeline.decompose as decompose
 from cli.main import main as cli
 from constraints.build import build_model
 from scenarios.checks import scenario_problems
 from scenarios.generate import generate_authorities
 from scenarios.load import load_scenario
 from scenarios.schema import HomeHistory, IsolationRequest, Need, Scenario, TestSite
-from scheduler.compare import plan_variant
-from scheduler.decompose import independent_parts, plan_decomposed
-from scheduler.executors import local_executor
+from scheduler.analysis.compare import plan_variant
+from scheduler.pipeline.decompose import independent_parts, plan_decomposed
+from scheduler.pipeline.executors import local_executor
+from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 SETTINGS = SolverSettings(time_limit=10, deterministic_time=3.0)

@@ -15,11 +15,11 @@ from cli.main import main
 from constraints.build import build_model
 from constraints.model import Model
 from scenarios.load import load_scenario
-from scheduler.cpsat import CpSatBackend
-from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
-from scheduler.mip import PulpBackend, safe_names
-from scheduler.settings import Backend, SolverSettings, StageOutcome
-from scheduler.solve import solve
+from scheduler.heuristics.greedy import greedy_staffing, initial_hint, staffing_hint
+from scheduler.solve.cpsat import CpSatBackend
+from scheduler.solve.mip import PulpBackend, safe_names
+from scheduler.solve.settings import Backend, SolverSettings, StageOutcome
+from scheduler.solve.tiers import solve
 from tests.conftest import EXAMPLES, rule
 
 TINY = EXAMPLES / "tiny.yaml"

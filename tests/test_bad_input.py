@@ -90,6 +90,22 @@ CASES = {
         _scenario(test_sites=[site(result_days={"min": 5, "max": 2})]),
         "bad.yaml: test_sites[0] (local).result_days: min 5 is more than max 2 days",
     ),
+    "recruit without a training end": (
+        _scenario(workers=[worker("w1", kind="recruit")]),
+        "bad.yaml: workers[0] (w1).available_from: a recruit needs the date their training ends",
+    ),
+    "unknown agency": (
+        _scenario(workers=[worker("w1", kind="agency", agency="acme")]),
+        "bad.yaml: workers[0] (w1).agency: unknown agency 'acme'",
+    ),
+    "agency supplying an unknown home": (
+        _scenario(agencies=[{"id": "acme", "homes": ["h1", "nowhere"]}]),
+        "bad.yaml: agencies[0] (acme).homes[1]: unknown home 'nowhere'",
+    ),
+    "agency staff moving between homes": (
+        _scenario(policy={"multi_home_pools": ["nhs", "agency"]}),
+        "bad.yaml: policy.multi_home_pools: ",
+    ),
     "report after the horizon's start": (
         _scenario(homes=[home("h1", reported=day(2))]),
         f"bad.yaml: homes[0] (h1).reported: date {day(2)} is after the horizon's first day",

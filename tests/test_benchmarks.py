@@ -14,9 +14,9 @@ import pytest
 from benchmarks.run import main
 from scenarios.generate import generate
 from scenarios.schema import Scenario
-from scheduler.baseline import SOLVER, plan_baseline
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.heuristics.baseline import SOLVER, plan_baseline
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scheduler.explain import explain_home
-from scheduler.tables import write_plan
+from scheduler.analysis.explain import explain_home
+from scheduler.output.tables import write_plan
 from tests.conftest import day, home, scenario, shortfall, site, solve, worker
 
 

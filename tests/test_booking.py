@@ -1,11 +1,11 @@
-"""The hand rules' slot counting (`scheduler.booking`): site-day room, a mobile unit's
+"""The hand rules' slot counting (`scheduler.heuristics.booking`): site-day room, a mobile unit's
 homes, windows counted as covered, and the model's values the bookings stand for."""
 
 from __future__ import annotations
 
 from constraints.build import BuiltModel, build_model
 from scenarios.schema import Cohort
-from scheduler.booking import HomeBookings, SlotBook
+from scheduler.heuristics.booking import HomeBookings, SlotBook
 from tests.conftest import day, home, scenario, site
 
 STAFF = Cohort.STAFF

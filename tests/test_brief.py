@@ -8,7 +8,6 @@ so no solver time) checks the page at full size.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
@@ -18,42 +17,32 @@ from click.testing import CliRunner
 from cli.report_cmd import report_command
 from scenarios.load import load_scenario
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, Role, Scenario, Shift
-from scheduler.baseline import plan_baseline
-from scheduler.brief import SITES_SHOWN, WORKERS_SHOWN, render, render_brief
-from scheduler.brief_data import HOMES_SHOWN, SiteDay, build_brief
-from scheduler.causes import STAFF_RULES
+from scenarios.schema import Cohort, Scenario
+from scheduler.extract.causes import STAFF_RULES
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.output.brief import SITES_SHOWN, WORKERS_SHOWN, render, render_brief
+from scheduler.output.brief_data import HOMES_SHOWN, SiteDay, build_brief
+from scheduler.output.tables import BRIEF, write_plan
 from scheduler.plan import (
     DayKpis,
-    Placement,
     Plan,
-    ShiftAssignment,
-    Summary,
-    TestBooking,
     UnmetKind,
     UnmetNeed,
 )
-from scheduler.tables import BRIEF, write_plan
 from tests import browser
 from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, worker
+from tests.plans import booking, shift, shift_gap, stay
+from tests.plans import d as _d
+from tests.plans import plan as hand_plan
 
 EVIL = "<script>alert(1)</script>"
 
 
-def _d(n: int) -> dt.date:
-    return START + dt.timedelta(days=n)
-
-
 def _shift_gap(n: int, home_id: str, next_in_line: str, blocked: str) -> UnmetNeed:
-    return UnmetNeed(
-        date=_d(n),
-        home_id=home_id,
-        kind=UnmetKind.SHIFT,
-        detail="day shift, carer",
-        amount=1,
+    return shift_gap(
+        n,
+        home_id,
         risk=9,
-        cause_family="staffing",
-        cause_resource="carer",
         cause="all carers unusable",
         cause_rule="one_home",
         next_in_line=next_in_line,
@@ -92,29 +81,15 @@ def hand() -> tuple[Scenario, Plan]:
         for h, score in scores.items()
         for n in range(3)
     ]
-    booking = {"site_id": "local", "risk": 50}
-    plan = Plan(
+    plan = hand_plan(
         testing=[
-            TestBooking(date=_d(0), home_id="h1", cohort=Cohort.STAFF, tests=5, **booking),
-            TestBooking(date=_d(0), home_id="h1", cohort=Cohort.RESIDENTS, tests=3, **booking),
-            TestBooking(date=_d(1), home_id="h1", cohort=Cohort.STAFF, tests=2, **booking),
-            TestBooking(date=_d(0), cohort=Cohort.STAFF, tests=1, worker_id="w1", **booking),
+            booking(0, Cohort.STAFF, 5, home_id="h1", risk=50),
+            booking(0, Cohort.RESIDENTS, 3, home_id="h1", risk=50),
+            booking(1, Cohort.STAFF, 2, home_id="h1", risk=50),
+            booking(0, Cohort.STAFF, worker_id="w1", risk=50),
         ],
-        shifts=[
-            ShiftAssignment(
-                date=_d(0), shift=Shift.DAY, worker_id="w1", home_id="h1", role=Role.CARER
-            ),
-        ],
-        placements=[
-            Placement(
-                request_id="r1",
-                from_home="h1",
-                facility_id="hotel",
-                admit_date=_d(1),
-                discharge_date=_d(3),
-                wait_days=1,
-            ),
-        ],
+        shifts=[shift(0, "w1", "h1")],
+        placements=[stay("r1", 1, 3, wait_days=1)],
         unmet=[
             _shift_gap(0, "h1", "w2", "w2:test_validity w3:one_home@h9"),
             _shift_gap(1, "h1", "w2,w3", "w2:quarantine@2020-06-04 w3:one_home@h9"),
@@ -132,18 +107,15 @@ def hand() -> tuple[Scenario, Plan]:
             ),
         ],
         risk=risk,
-        summary=Summary(
-            scenario="test",
-            status="OPTIMAL",
-            objective=1.0,
-            best_bound=1.0,
-            gap=0.0,
-            solve_seconds=0.5,
-            daily=[
+        summary={
+            "objective": 1.0,
+            "best_bound": 1.0,
+            "solve_seconds": 0.5,
+            "daily": [
                 DayKpis(date=_d(0), shifts_short=2, shifts_filled=1, tests_booked=9),
                 DayKpis(date=_d(1), shifts_short=1, shifts_filled=0, tests_booked=2),
             ],
-        ),
+        },
     )
     return s, plan
 

@@ -13,8 +13,8 @@ from scenarios.cqc import CqcQuery
 from scenarios.importer import Sources, import_scenario
 from scenarios.load import load_scenario
 from scenarios.schema import Scenario
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "scenarios" / "templates"

@@ -7,7 +7,7 @@ import pytest
 from constraints import testing
 from constraints.build import build_model
 from scenarios.schema import NEAREST_DAY_WEIGHT, DayWeighting, DayWeightingKind
-from tests.conftest import START, day, home, scenario, shortfall, solve, worker
+from tests.conftest import START, Solver, day, home, scenario, shortfall, worker
 
 KINDS = list(DayWeightingKind)
 
@@ -33,10 +33,9 @@ def test_discount_takes_its_rate_off_each_day_and_firm_days_hold_then_drop() -> 
 EXPECTED_HOME = {"flat": "later", "discount": "near", "firm_days": "near"}
 
 
-@pytest.mark.usefixtures("each_solver")
 @pytest.mark.parametrize("kind", KINDS)
 def test_one_worker_covers_the_near_day_only_when_near_days_weigh_more(
-    kind: DayWeightingKind,
+    kind: DayWeightingKind, solver: Solver
 ) -> None:
     # One worker, one home (the one-home rule): a shift short on day 0 at a home of risk 10,
     # or one on day 4 at a home of risk 11. Flat weights take the riskier; the day weighting
@@ -52,7 +51,7 @@ def test_one_worker_covers_the_near_day_only_when_near_days_weigh_more(
             "objective": {"day_weighting": {"kind": kind, "rate": 10, "firm_days": 2}},
         },
     )
-    plan = solve(s)
+    plan = solver.plan(s)
     assert [(x.home_id, (x.date - START).days) for x in plan.shifts] == (
         [("near", 0)] if EXPECTED_HOME[kind] == "near" else [("later", 4)]
     )

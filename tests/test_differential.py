@@ -18,11 +18,11 @@ from constraints.rules import Family
 from scenarios.generate import generate
 from scenarios.schema import Scenario
 from scenarios.shocks import SiteCapacity, apply_shocks
-from scheduler.backends import SOLVERS
-from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
-from scheduler.solve import solve
+from scheduler.heuristics.greedy import greedy_staffing, initial_hint, staffing_hint
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.backends import SOLVERS
+from scheduler.solve.settings import SolverSettings
+from scheduler.solve.tiers import solve
 from scheduler.validate import validate_plan
 from tests.conftest import rule
 

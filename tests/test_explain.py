@@ -10,8 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import main
-from scheduler.explain import explain_home, explain_text
-from scheduler.tables import read_plan, write_plan
+from scheduler.analysis.explain import explain_home, explain_text
+from scheduler.output.tables import read_plan, write_plan
 from tests.conftest import day, home, scenario, shortfall, site, solve, worker
 
 
@@ -161,9 +161,9 @@ def test_a_swab_the_replan_keeps_is_not_called_one_swab_per_person() -> None:
     # kept bookings, not by the one-swab-a-day rule.
     from pathlib import Path as _Path
 
-    from scheduler.planner import plan_scenario
-    from scheduler.replan import Previous
-    from scheduler.settings import SolverSettings
+    from scheduler.pipeline.planner import plan_scenario
+    from scheduler.pipeline.replan import Previous
+    from scheduler.solve.settings import SolverSettings
 
     def city(capacity: list[int]) -> object:
         return scenario(

@@ -40,8 +40,8 @@ from scenarios.importer import export_tables
 from scenarios.limits import MAX_AMOUNT, MAX_WEIGHT
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario, Shift
+from scheduler.output.tables import read_plan
 from scheduler.plan import Plan
-from scheduler.tables import read_plan
 from scheduler.validate import validate_plan
 from tests.conftest import EXAMPLES
 

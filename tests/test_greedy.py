@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from constraints.build import build_model
 from scenarios.load import load_scenario
-from scheduler.greedy import DeploymentPlanner
+from scheduler.heuristics.greedy import DeploymentPlanner
 from tests.conftest import EXAMPLES
 
 TINY = EXAMPLES / "tiny.yaml"

@@ -20,26 +20,19 @@ from openpyxl import load_workbook
 from cli.main import main
 from scenarios.risk import RiskParts
 from scenarios.schema import Cohort, Role, Scenario, Shift
-from scheduler.handouts import home_sheets, site_lists, worker_rosters
+from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
+from scheduler.output.handouts import home_sheets, site_lists, worker_rosters
+from scheduler.output.tables import CHANGES, HANDOUTS, PLAN_FILES, write_plan
+from scheduler.output.workbook import write_workbook
 from scheduler.plan import (
-    Placement,
     Plan,
-    ShiftAssignment,
-    Summary,
-    TestBooking,
-    UnmetKind,
-    UnmetNeed,
 )
-from scheduler.tables import CHANGES, HANDOUTS, PLAN_FILES, write_plan
-from scheduler.unmet_words import unmet_reason, unmet_remedy
-from scheduler.workbook import write_workbook
-from tests.conftest import EXAMPLES, START, day, home, scenario, site, worker
+from tests.conftest import EXAMPLES, day, home, scenario, site, worker
+from tests.plans import booking, shift, shift_gap, stay
+from tests.plans import d as _d
+from tests.plans import plan as hand_plan
 
 PLYMOUTH = EXAMPLES / "plymouth-2020.yaml"
-
-
-def _d(n: int) -> dt.date:
-    return START + dt.timedelta(days=n)
 
 
 @pytest.fixture(scope="module")
@@ -70,48 +63,27 @@ def hand() -> tuple[Scenario, Plan]:
             | {"earliest": day(1)},
         ],
     )
-    local = {"date": _d(0), "site_id": "local", "tests": 1}
-    plan = Plan(
+    plan = hand_plan(
         testing=[
-            TestBooking(home_id="h2", cohort=Cohort.STAFF, **local | {"tests": 5}),
-            TestBooking(cohort=Cohort.ADMISSIONS, request_id="r2", **local),
-            TestBooking(cohort=Cohort.ADMISSIONS, request_id="r1", **local),
-            TestBooking(cohort=Cohort.STAFF, worker_id="w1", **local),
-            TestBooking(home_id="h1", cohort=Cohort.RESIDENTS, **local | {"tests": 3}),
-            TestBooking(date=_d(1), site_id="mobile", home_id="h2", cohort=Cohort.STAFF, tests=2),
+            booking(0, Cohort.STAFF, 5, home_id="h2"),
+            booking(0, Cohort.ADMISSIONS, request_id="r2"),
+            booking(0, Cohort.ADMISSIONS, request_id="r1"),
+            booking(0, Cohort.STAFF, worker_id="w1"),
+            booking(0, Cohort.RESIDENTS, 3, home_id="h1"),
+            booking(1, Cohort.STAFF, 2, site="mobile", home_id="h2"),
         ],
         shifts=[
-            ShiftAssignment(
-                date=_d(2), shift=Shift.NIGHT, worker_id="w1", home_id="h1", role=Role.CARER
-            ),
-            ShiftAssignment(
-                date=_d(1), shift=Shift.DAY, worker_id="w1", home_id="h1", role=Role.CARER
-            ),
-            ShiftAssignment(
-                date=_d(0), shift=Shift.DAY, worker_id="w2", home_id="h2", role=Role.NURSE
-            ),
+            shift(2, "w1", "h1", Shift.NIGHT),
+            shift(1, "w1", "h1"),
+            shift(0, "w2", "h2", role=Role.NURSE),
         ],
-        placements=[
-            Placement(
-                request_id="r1",
-                from_home="h1",
-                facility_id="hotel",
-                admit_date=_d(1),
-                discharge_date=_d(15),
-                wait_days=0,
-                reason="cannot isolate",
-            )
-        ],
+        placements=[stay("r1", 1, 15, reason="cannot isolate")],
         unmet=[
-            UnmetNeed(
-                date=_d(1),
-                home_id="h2",
-                kind=UnmetKind.SHIFT,
-                detail="day shift, carer",
+            shift_gap(
+                1,
+                "h2",
                 amount=2,
-                cause_family="staffing",
                 cause_rule="one_home",
-                cause_resource="carer",
                 cause="all 1 available carer unusable: w9 placed at another home (one home...)",
                 blocked="w9:one_home@h1",
                 remedy="one more carer available for the day shift",
@@ -122,9 +94,6 @@ def hand() -> tuple[Scenario, Plan]:
             for h, score in (("h1", 50), ("h2", 20))
             for n in range(3)
         ],
-        summary=Summary(
-            scenario="test", status="OPTIMAL", objective=0, best_bound=0, gap=0, solve_seconds=0
-        ),
     )
     return s, plan
 

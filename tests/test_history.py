@@ -16,13 +16,13 @@ from cli.main import main
 from scenarios.history import working_windows
 from scenarios.load import load_scenario
 from scenarios.schema import HomeHistory, Role, Scenario, Shift
-from scheduler.baseline import plan_baseline
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.output.tables import read_plan
+from scheduler.pipeline.replan import with_history
 from scheduler.plan import Plan, ShiftAssignment
-from scheduler.replan import with_history
 from scheduler.simulation.world import World
-from scheduler.tables import read_plan
 from scheduler.validate import validate_plan
-from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, solve, worker
+from tests.conftest import EXAMPLES, START, Solver, day, home, scenario, shortfall, solve, worker
 
 
 def history(*recent: tuple[int, str], home_id: str = "a") -> dict[str, Any]:
@@ -83,35 +83,33 @@ def worked_days(plan: Plan) -> list[int]:
     return sorted((x.date - START).days for x in plan.shifts)
 
 
-@pytest.mark.usefixtures("each_solver")
 class TestRulesAcrossTheEdge:
-    def test_a_night_before_the_horizon_rules_out_a_day_shift_on_the_first_day(self) -> None:
-        plan = solve(night_before())
+    def test_a_night_before_the_horizon_rules_out_a_day_shift_on_the_first_day(
+        self, solver: Solver
+    ) -> None:
+        plan = solver.plan(night_before())
         assert worked_days(plan) == [1]
         [unmet] = [u for u in plan.unmet if u.kind == "shift"]
         assert unmet.date == START and unmet.cause_rule == "rest_after_night"
 
-    def test_four_days_worked_before_leave_one_more_consecutive_day(self) -> None:
-        plan = solve(four_days_worked())
+    def test_four_days_worked_before_leave_one_more_consecutive_day(self, solver: Solver) -> None:
+        plan = solver.plan(four_days_worked())
         worked = worked_days(plan)
         assert len(worked) == 4 and not {0, 1} <= set(worked), worked
 
-    def test_the_seven_day_window_counts_the_shifts_before_the_horizon(self) -> None:
-        assert len(solve(three_of_seven_worked()).shifts) == 2
+    def test_the_seven_day_window_counts_the_shifts_before_the_horizon(
+        self, solver: Solver
+    ) -> None:
+        assert len(solver.plan(three_of_seven_worked()).shifts) == 2
 
-    def test_quarantine_between_homes_with_the_one_home_rule_off(self) -> None:
-        plan = solve(two_homes_one_home_rule_off(3))
-        assert len(plan.shifts) == 2
-        pairs = [(x.home_id, (x.date - START).days) for x in plan.shifts]
-        assert ("a", 0) not in pairs or ("b", 1) not in pairs
-        assert [u.cause_rule for u in plan.unmet if u.kind == "shift"] == ["quarantine"]
-
-    def test_a_quarantine_window_longer_than_the_horizon_means_one_home(self) -> None:
-        plan = solve(two_homes_one_home_rule_off(14))
+    def test_a_quarantine_window_longer_than_the_horizon_means_one_home(
+        self, solver: Solver
+    ) -> None:
+        plan = solver.plan(two_homes_one_home_rule_off(14))
         assert {x.home_id for x in plan.shifts} == {"b"} and len(plan.shifts) == 2
 
-    def test_no_quarantine_window_lets_a_worker_move_between_homes(self) -> None:
-        assert len(solve(two_homes_one_home_rule_off(0)).shifts) == 3
+    def test_no_quarantine_window_lets_a_worker_move_between_homes(self, solver: Solver) -> None:
+        assert len(solver.plan(two_homes_one_home_rule_off(0)).shifts) == 3
 
 
 @pytest.mark.parametrize(

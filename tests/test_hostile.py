@@ -18,7 +18,7 @@ from cli.main import main
 from scenarios.atomic import UnsafeNameError, inside
 from scenarios.limits import MAX_FILE_BYTES, MAX_HORIZON_DAYS, MAX_NESTING, MAX_RECORDS
 from scenarios.load import read_document
-from scheduler.compare import folder_name
+from scheduler.analysis.compare import folder_name
 from tests.conftest import EXAMPLES, day, home, site
 
 ROOT = Path(__file__).resolve().parent.parent

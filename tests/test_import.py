@@ -30,6 +30,7 @@ TABLES = (
     "sites",
     "facilities",
     "requests",
+    "agencies",
 )
 
 
@@ -72,7 +73,14 @@ def test_templates_import() -> None:
     s = imported.scenario
     assert [h.id for h in s.homes] == ["h001", "h002"]
     assert len(s.homes[0].shortfalls) == 2
-    assert [w.id for w in s.workers] == ["w001", "w002"]
+    assert [(w.id, w.kind) for w in s.workers] == [
+        ("w001", "bank"),
+        ("w002", "agency"),
+        ("w003", "nhs"),
+        ("w004", "recruit"),
+    ]
+    assert s.workers[1].agency == "a001" and s.agencies[0].homes == ["h001", "h002"]
+    assert s.workers[3].available_from == dt.date(2020, 6, 8)
     assert len(s.test_sites) == len(s.isolation_facilities) == len(s.isolation_requests) == 2
     assert imported.notes == []
     assert (s.homes[0].address, s.homes[0].report_to) == (
@@ -83,7 +91,7 @@ def test_templates_import() -> None:
         "Example Park and Ride, Example Way",
         "08:00-12:00",
     )
-    assert [w.phone for w in s.workers] == ["07700 900 001", "07700 900 002"]
+    assert [w.phone for w in s.workers][:2] == ["07700 900 001", "07700 900 002"]
 
 
 def test_template_with_availability_by_date() -> None:
@@ -439,7 +447,7 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "last_tested_staff, last_tested_residents, last_tested_agency, reported, locality, "
         "latitude, longitude, address, report_to)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
-        "recent-shifts, sites, facilities, requests, details, cqc)",
+        "recent-shifts, sites, facilities, requests, agencies, details, cqc)",
     ]
     assert lines == [
         "homes.csv: columns 'beds' and 'Registered beds' both give homes beds; delete one or "
@@ -532,4 +540,21 @@ def test_recent_shifts_round_trip_through_their_table(tiny: Scenario, tmp_path: 
     export_inputs(s, tmp_path / "inputs")
     assert import_scenario(sources_in(tmp_path / "inputs")).scenario == s
     templated = import_scenario(sources_in(TEMPLATES)).scenario
-    assert [len(w.home_history.recent_shifts) for w in templated.workers] == [0, 2]
+    assert [len(w.home_history.recent_shifts) for w in templated.workers] == [0, 2, 0, 0]
+
+
+def test_pool_problems_name_their_cell_and_nothing_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for name in ("base.yaml", "homes.csv", "agencies.csv", "availability.csv"):
+        (folder / name).write_text((TEMPLATES / name).read_text())
+    rows = (TEMPLATES / "workers.csv").read_text().splitlines()
+    rows[2] = rows[2].replace(",a001,", ",a009,")
+    rows[4] = rows[4].replace(",2020-06-08,", ",,")
+    (folder / "workers.csv").write_text("\n".join(rows) + "\n")
+    code, output = run_import(*table_args(folder), "-o", tmp_path / "out.yaml")
+    assert code == 2
+    lines = output.strip().splitlines()
+    assert any(ln.startswith("workers.csv row 3, column agency:") for ln in lines), output
+    assert any(ln.startswith("workers.csv row 5, column available_from:") for ln in lines)
+    assert not (tmp_path / "out.yaml").exists()

@@ -9,18 +9,18 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import scheduler.planner
+import scheduler.pipeline.planner
 from cli.main import main
 from constraints.build import BuiltModel, build_model
 from constraints.model import Model
 from constraints.rules import Family
-from scheduler.diagnose import (
+from scheduler.solve.diagnose import (
     conflicting_families,
     conflicting_rules,
     feasible_rules,
     feasible_with,
 )
-from scheduler.settings import SolverSettings
+from scheduler.solve.settings import SolverSettings
 from tests.conftest import day, home, rule, shortfall, worker
 
 
@@ -51,7 +51,7 @@ def _pinned_to_two_homes(scenario):  # type: ignore[no-untyped-def]
 def test_conflicting_pins_exit_3_naming_the_families(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scheduler.planner, "build_model", _pinned_to_two_homes)
+    monkeypatch.setattr(scheduler.pipeline.planner, "build_model", _pinned_to_two_homes)
     data = {
         "horizon": {"start": day(0), "days": 3},
         "homes": [

@@ -15,7 +15,7 @@ import cli.main
 from cli.main import main
 from scenarios.generate import generate
 from scenarios.load import dump_scenario
-from scheduler.interrupt import Interruption
+from scheduler.solve.interrupt import Interruption
 from tests.conftest import EXAMPLES
 
 TINY = EXAMPLES / "tiny.yaml"

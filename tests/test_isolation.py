@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from tests.conftest import day, home, scenario, solve
-
-# Every rule of the family, checked with every backend (CP-SAT, CBC, HiGHS).
-pytestmark = pytest.mark.usefixtures("each_solver")
+from scenarios.schema import Scenario
+from tests.conftest import Solver, day, home, scenario
 
 
 def facility(beds: int | list[int] = 1, accepts: list[str] | None = None) -> dict[str, object]:
@@ -28,13 +28,16 @@ def request(request_id: str, earliest: int, **fields: object) -> dict[str, objec
     } | fields
 
 
-def test_one_bed_holds_one_stay_at_a_time():
-    s = scenario(
+def two_stays_one_bed() -> Scenario:
+    return scenario(
         homes=[home("a")],
         isolation_facilities=[facility(beds=1)],
         isolation_requests=[request("r1", 0, stay_days=3), request("r2", 0, stay_days=3)],
     )
-    plan = solve(s)
+
+
+def test_one_bed_holds_one_stay_at_a_time(solver: Solver):
+    plan = solver.plan(two_stays_one_bed())
     stays = sorted(
         (p.admit_date.isoformat(), p.discharge_date.isoformat()) for p in plan.placements
     )
@@ -43,7 +46,7 @@ def test_one_bed_holds_one_stay_at_a_time():
     assert wait.amount == 3 and "hotel full on 2020-06-01..2020-06-03" in wait.cause
 
 
-def test_request_goes_only_where_its_need_is_accepted():
+def test_request_goes_only_where_its_need_is_accepted(solver: Solver):
     s = scenario(
         homes=[home("a")],
         isolation_facilities=[
@@ -52,43 +55,59 @@ def test_request_goes_only_where_its_need_is_accepted():
         ],
         isolation_requests=[request("r1", 1)],
     )
-    plan = solve(s)
+    plan = solver.plan(s)
     assert [(p.request_id, p.facility_id) for p in plan.placements] == [("r1", "council")]
 
 
-def test_admission_books_a_test_the_day_before():
+def test_admission_books_a_test_the_day_before(solver: Solver):
     s = scenario(
         homes=[home("a")],
         isolation_facilities=[facility()],
         isolation_requests=[request("r1", 2)],
     )
-    plan = solve(s)
+    plan = solver.plan(s)
     [placement] = plan.placements
     [swab] = [t for t in plan.testing if t.request_id == "r1"]
     assert placement.admit_date.isoformat() == day(2)
     assert swab.date.isoformat() == day(1) and swab.cohort == "admissions"
 
 
-def test_no_admission_test_slot_means_no_admission_after_day_one():
-    s = scenario(
+def no_admission_test_slot() -> Scenario:
+    return scenario(
         homes=[home("a")],
         test_sites=[{"id": "local", "kind": "local_site", "capacity": 5, "cohorts": ["staff"]}],
         isolation_facilities=[facility()],
         isolation_requests=[request("r1", 2)],
     )
-    plan = solve(s)
+
+
+def test_no_admission_test_slot_means_no_admission_after_day_one(solver: Solver):
+    plan = solver.plan(no_admission_test_slot())
     assert plan.placements == []
     [unmet] = plan.unmet
     assert unmet.kind == "isolation" and "pre-admission" in unmet.cause
 
 
-def test_full_facility_leaves_request_unplaced_with_cause():
+def test_full_facility_leaves_request_unplaced_with_cause(solver: Solver):
     s = scenario(
         homes=[home("a")],
         isolation_facilities=[facility(beds=[1, 1, 1, 0, 0, 0, 0])],
         isolation_requests=[request("r1", 0, stay_days=3), request("r2", 1, stay_days=3)],
     )
-    plan = solve(s)
+    plan = solver.plan(s)
     assert [p.request_id for p in plan.placements] == ["r1"]
     [unmet] = [u for u in plan.unmet if u.kind == "isolation"]
     assert "hotel full" in unmet.cause
+
+
+BINDS: dict[str, tuple[Callable[[], Scenario], set[str]]] = {
+    "add_bed_occupancy": (two_stays_one_bed, {"bed_occupancy"}),
+    "add_pre_admission_tests": (no_admission_test_slot, {"pre_admission_test"}),
+}
+"""Each rule of the family: a battery scenario, and the checker's rule."""
+
+
+@pytest.mark.parametrize("rule", BINDS)
+def test_each_rule_is_what_binds(rule: str, broken_without: Callable[..., set[str]]):
+    build, checked = BINDS[rule]
+    assert checked <= broken_without(f"constraints.isolation.{rule}", build())

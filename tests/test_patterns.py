@@ -12,6 +12,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,14 +22,16 @@ from constraints.build import BuiltModel, build_model
 from constraints.model import tier_terms
 from scenarios.generate import generate
 from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
-from scheduler.backends import make_backend
-from scheduler.baseline import baseline_start
-from scheduler.lp import lp_completion
-from scheduler.patterns.blocks import Declined, split
-from scheduler.patterns.path import Completion, solve_tier_one
-from scheduler.patterns.pricing import Pricer
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.heuristics.baseline import baseline_start
+from scheduler.heuristics.greedy import previous_deployment, staffing_hint
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.pipeline.replan import Previous, add_previous
+from scheduler.solve.backends import make_backend
+from scheduler.solve.lp import lp_completion
+from scheduler.solve.patterns.blocks import Declined, split
+from scheduler.solve.patterns.path import Completion, solve_tier_one
+from scheduler.solve.patterns.pricing import Pricer
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 from tests.conftest import home as a_home
 from tests.conftest import scenario, shortfall, worker
@@ -227,7 +230,7 @@ def test_identical_workers_are_priced_once() -> None:
 def test_moves_between_homes_are_planned_by_the_direct_model() -> None:
     s = generate(homes=6, workers=5, days=7, seed=1)
     s = s.model_copy(update={"policy": s.policy.model_copy(update={"one_home_per_worker": False})})
-    with pytest.raises(Declined, match="one-home rule is off"):
+    with pytest.raises(Declined, match="several homes"):
         split(build_model(s))
     plan = plan_scenario(s, SolverSettings(time_limit=10, workers=1))
     assert plan.summary.path.startswith("the direct model (whole schedules cannot be used")
@@ -285,3 +288,43 @@ def test_a_stopped_run_keeps_the_starting_plan_at_once(
     assert time.perf_counter() - started < 60  # not the 600 s budget
     assert start.completions == [] and outcome.values == start.whole
     assert outcome.bound <= outcome.objective
+
+
+def test_a_replan_keeps_identical_workers_on_their_own_schedules() -> None:
+    """Three identical workers, two homes short all week: any of them fills a schedule
+    alike. A previous plan that sent them against name order is kept as it was by the
+    dives, worker for worker: an identical worker swapped in is a call made for nothing."""
+    twins = [worker(f"w{i}", days=7) for i in range(3)]
+    short = [shortfall(d) for d in range(7)]
+    s = scenario(
+        homes=[a_home("a", shortfalls=short), a_home("b", shortfalls=short)], workers=twins
+    )
+    first = plan_scenario(s, SolverSettings(time_limit=10, workers=1))
+    # The same plan with its workers shifted round: w1 where w0 was, and so on.
+    rename = {"w0": "w1", "w1": "w2", "w2": "w0"}
+    previous = first.model_copy(
+        update={
+            "shifts": [
+                a.model_copy(update={"worker_id": rename[a.worker_id]}) for a in first.shifts
+            ],
+            "testing": [
+                t.model_copy(update={"worker_id": rename.get(t.worker_id, t.worker_id)})
+                for t in first.testing
+            ],
+        }
+    )
+    built = build_model(s)
+    add_previous(built, Previous(Path("."), previous, s, s.horizon.start))
+    kept = staffing_hint(
+        built.ctx, built.staff, previous_deployment(built.ctx, built.staff, previous)
+    )
+    greedy, _whole = baseline_start(built)
+    outcome = solve_tier_one(
+        built, SolverSettings(workers=1), [kept, greedy], 30.0, _completion(built)
+    )
+    assert outcome.objective == first.summary.stages[0].objective
+    dates = built.ctx.dates
+    worked = {
+        (w, h, dates[d]) for (w, h, d, _s, _r), v in built.staff.shifts.items() if outcome.values[v]
+    }
+    assert worked == {(a.worker_id, a.home_id, a.date) for a in previous.shifts}

@@ -18,10 +18,20 @@ from cli.main import main
 from constraints.build import build_model
 from scenarios.load import parse_scenario
 from scenarios.schema import Scenario
-from scheduler.baseline import baseline_start, plan_baseline
-from scheduler.plan import InfeasibleError, Plan
+from scheduler.heuristics.baseline import baseline_start, plan_baseline
+from scheduler.plan import InfeasibleError
 from scheduler.validate import validate_plan
-from tests.conftest import EXAMPLES, day, home, scenario, shortfall, solve, worker
+from tests.conftest import (
+    DEFAULT,
+    EXAMPLES,
+    START,
+    Solver,
+    day,
+    home,
+    scenario,
+    shortfall,
+    worker,
+)
 
 TINY = EXAMPLES / "tiny.yaml"
 
@@ -32,12 +42,12 @@ def _tiny(**pins: list[dict[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def _plan(tmp_path: Path, data: dict[str, Any], solver: str) -> tuple[int, str, Path]:
+def _plan(tmp_path: Path, data: dict[str, Any], solver: Solver = DEFAULT) -> tuple[int, str, Path]:
     path = tmp_path / "pinned.yaml"
     path.write_text(yaml.safe_dump(data))
     out = tmp_path / "plan"
     args = ["plan", str(path), "--out", str(out), "--time-limit", "10", "--workers", "1"]
-    result = CliRunner().invoke(main, [*args, "--solver", solver])
+    result = CliRunner().invoke(main, [*args, *solver.cli()])
     return result.exit_code, result.output, out
 
 
@@ -60,11 +70,9 @@ W1_AT_TWO_HOMES = [
 
 
 def test_a_worker_pinned_at_two_homes_names_both_pins_and_the_one_home_rule(
-    tmp_path: Path, each_solver: str
+    tmp_path: Path, solver: Solver
 ) -> None:
-    code, output, out = _plan(
-        tmp_path, _nurse_short_at_h1(_tiny(workers=W1_AT_TWO_HOMES)), each_solver
-    )
+    code, output, out = _plan(tmp_path, _nurse_short_at_h1(_tiny(workers=W1_AT_TWO_HOMES)), solver)
     assert code == 3, output
     named = _named(output)
     assert {
@@ -90,9 +98,9 @@ def test_a_worker_pinned_at_two_homes_names_both_pins_and_the_one_home_rule(
     ],
 )
 def test_a_pin_nothing_can_honour_is_named_with_its_reason(
-    tmp_path: Path, each_solver: str, pins: list[dict[str, Any]], reason: str
+    tmp_path: Path, solver: Solver, pins: list[dict[str, Any]], reason: str
 ) -> None:
-    code, output, out = _plan(tmp_path, _tiny(workers=pins), each_solver)
+    code, output, out = _plan(tmp_path, _tiny(workers=pins), solver)
     assert code == 3, output
     impossible = pins[-1]
     rule = f"pin_worker[{impossible['worker']},{impossible['home']},{impossible['date']}]"
@@ -103,7 +111,7 @@ def test_a_pin_nothing_can_honour_is_named_with_its_reason(
 
 def test_check_catches_a_plan_doctored_to_break_a_pin(tmp_path: Path) -> None:
     pin = {"worker": "w1", "home": "h2", "date": "2020-06-02", "shift": "night"}
-    code, output, out = _plan(tmp_path, _tiny(workers=[pin]), "cp-sat")
+    code, output, out = _plan(tmp_path, _tiny(workers=[pin]))
     assert code == 0, output
     scenario = str(tmp_path / "pinned.yaml")
     assert CliRunner().invoke(main, ["check", scenario, str(out)]).exit_code == 0
@@ -123,10 +131,9 @@ def _scenario(**pins: list[dict[str, Any]]) -> Scenario:
     return parse_scenario(_tiny(**pins), source="pinned.yaml")
 
 
-@pytest.mark.parametrize("planner", [plan_baseline, solve], ids=["greedy", "optimiser"])
-def test_a_worker_pin_holds_against_the_risk_order(planner: Callable[[Scenario], Plan]) -> None:
-    """w1 would go to b (higher risk); the planner pins w1 to a on day 0."""
-    s = scenario(
+def worker_pinned_to_the_calmer_home() -> Scenario:
+    """w1 would go to b (higher risk); the pin holds w1 to a on day 0."""
+    return scenario(
         homes=[
             home("a", shortfalls=[shortfall(0)]),
             home("b", shortfalls=[shortfall(0)], rag={"workforce": "red"}),
@@ -134,9 +141,52 @@ def test_a_worker_pin_holds_against_the_risk_order(planner: Callable[[Scenario],
         workers=[worker("w1")],
         pins={"workers": [{"worker": "w1", "home": "a", "date": day(0)}]},
     )
-    plan = planner(s)
+
+
+def request_pinned_later_elsewhere() -> Scenario:
+    """r1 could go to either facility from day 1; the pin holds it to the council's beds
+    from day 3."""
+    facilities = [
+        {"id": "hotel", "kind": "care_hotel", "beds": 2, "accepts": ["residential"]},
+        {"id": "council", "kind": "council_beds", "beds": 2, "accepts": ["residential"]},
+    ]
+    request = {"id": "r1", "from_home": "a", "need": "residential", "earliest": day(1)}
+    return scenario(
+        homes=[home("a")],
+        isolation_facilities=facilities,
+        isolation_requests=[request],
+        pins={"requests": [{"request": "r1", "facility": "council", "admit": day(3)}]},
+    )
+
+
+def test_a_worker_pin_holds_against_the_risk_order(solver: Solver) -> None:
+    plan = solver.plan(worker_pinned_to_the_calmer_home())
+    assert [(x.worker_id, x.home_id) for x in plan.shifts] == [("w1", "a")]
+
+
+def test_the_greedy_holds_a_worker_pin_against_the_risk_order() -> None:
+    s = worker_pinned_to_the_calmer_home()
+    plan = plan_baseline(s)
     assert [(x.worker_id, x.home_id) for x in plan.shifts] == [("w1", "a")]
     assert validate_plan(s, plan) == []
+
+
+def test_a_request_pin_places_the_resident_where_pinned(solver: Solver) -> None:
+    [placement] = solver.plan(request_pinned_later_elsewhere()).placements
+    assert (placement.facility_id, placement.admit_date) == ("council", START + dt.timedelta(3))
+
+
+BINDS: dict[str, tuple[Callable[[], Scenario], set[str]]] = {
+    "add_worker_pins": (worker_pinned_to_the_calmer_home, {"pin_worker"}),
+    "add_request_pins": (request_pinned_later_elsewhere, {"pin_request"}),
+}
+"""Each rule of the family: a battery scenario, and the checker's rule."""
+
+
+@pytest.mark.parametrize("rule", BINDS)
+def test_each_rule_is_what_binds(rule: str, broken_without: Callable[..., set[str]]):
+    build, checked = BINDS[rule]
+    assert checked <= broken_without(f"constraints.pins.{rule}", build())
 
 
 def test_the_greedy_places_a_pinned_request_where_and_when_pinned() -> None:
@@ -181,7 +231,7 @@ def test_the_greedy_reports_conflicting_pins_as_infeasible() -> None:
 def test_a_second_pin_of_the_same_decision_is_bad_input(
     tmp_path: Path, pins: dict[str, list[dict[str, Any]]]
 ) -> None:
-    code, output, out = _plan(tmp_path, _tiny(**pins), "cp-sat")
+    code, output, out = _plan(tmp_path, _tiny(**pins))
     assert code == 2, output
     [line] = output.strip().splitlines()
     section = "workers" if "workers" in pins else "requests"
@@ -201,7 +251,7 @@ def test_a_second_pin_of_the_same_decision_is_bad_input(
 def test_a_pin_naming_nothing_known_is_bad_input(
     tmp_path: Path, pin: dict[str, Any], field: str
 ) -> None:
-    code, output, out = _plan(tmp_path, _tiny(workers=[pin]), "cp-sat")
+    code, output, out = _plan(tmp_path, _tiny(workers=[pin]))
     assert code == 2, output
     [line] = output.strip().splitlines()
     assert line.startswith("pinned.yaml") and field in line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,21 @@ from click.testing import CliRunner
 
 from cli.main import main
 from scenarios.load import load_scenario, parse_scenario
+from scenarios.schema import Scenario
+from scheduler.pipeline.replan import Previous
 from scheduler.plan import InfeasibleError
-from tests.conftest import EXAMPLES, START, day, home, scenario, shortfall, solve, worker
+from tests.conftest import (
+    DIRECT,
+    EXAMPLES,
+    START,
+    Solver,
+    day,
+    home,
+    scenario,
+    shortfall,
+    solve,
+    worker,
+)
 
 TINY = EXAMPLES / "tiny.yaml"
 
@@ -111,22 +125,6 @@ def test_a_past_the_new_scenario_contradicts_is_reported_as_infeasible(
     assert f"kept_shift[{worked}" in output
 
 
-def test_a_request_pin_places_the_resident_where_pinned() -> None:
-    facilities = [
-        {"id": "hotel", "kind": "care_hotel", "beds": 2, "accepts": ["residential"]},
-        {"id": "council", "kind": "council_beds", "beds": 2, "accepts": ["residential"]},
-    ]
-    request = {"id": "r1", "from_home": "a", "need": "residential", "earliest": day(1)}
-    s = scenario(
-        homes=[home("a")],
-        isolation_facilities=facilities,
-        isolation_requests=[request],
-        pins={"requests": [{"request": "r1", "facility": "council", "admit": day(3)}]},
-    )
-    [placement] = solve(s).placements
-    assert (placement.facility_id, placement.admit_date) == ("council", START + dt.timedelta(3))
-
-
 def test_conflicting_pins_name_the_pins() -> None:
     s = scenario(
         homes=[home("a", shortfalls=[shortfall(0)]), home("b", shortfalls=[shortfall(0)])],
@@ -183,3 +181,42 @@ def test_check_holds_a_replan_to_the_decisions_it_keeps(first_plan: Path, tmp_pa
     assert code == 2 and "summary.json" in output and "previous" in output, output
     code, output = run("check", str(TINY), str(out), "--previous", str(moved))
     assert code == 1 and "kept_decision[shift" in output, output
+
+
+# ------------------------------------------------------------------ the battery, in-process
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def kept_shift_at_the_calmer_home(solver: Solver) -> tuple[Scenario, Previous]:
+    """w1 worked at a on day 0; b, now red and short all week, would take w1 for more
+    shifts, but the day-0 shift is kept and one home per worker holds w1 to a."""
+    before = scenario(
+        homes=[home("a", shortfalls=[shortfall(0), shortfall(1)]), home("b")],
+        workers=[worker("w1")],
+    )
+    now = scenario(
+        homes=[
+            home("a", shortfalls=[shortfall(0), shortfall(1)]),
+            home("b", shortfalls=[shortfall(d) for d in range(4)], rag={"workforce": "red"}),
+        ],
+        workers=[worker("w1")],
+    )
+    first = solver.plan(before)
+    assert {(x.home_id, x.date) for x in first.shifts} == {("a", START), ("a", START + ONE_DAY)}
+    return now, Previous(Path("before"), first, before, START + ONE_DAY)
+
+
+def test_a_replan_keeps_the_decisions_before_its_first_open_day(solver: Solver) -> None:
+    now, previous = kept_shift_at_the_calmer_home(solver)
+    plan = solver.plan(now, previous)
+    assert {(x.worker_id, x.home_id) for x in plan.shifts} == {("w1", "a")}
+    assert ("a", START) in {(x.home_id, x.date) for x in plan.shifts}
+
+
+def test_the_kept_decisions_are_what_binds(broken_without: Callable[..., set[str]]) -> None:
+    now, previous = kept_shift_at_the_calmer_home(DIRECT)
+    assert "kept_decision" in broken_without(
+        "scheduler.pipeline.replan.add_kept_decisions", now, previous
+    )

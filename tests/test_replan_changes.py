@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cli.report import summary_text
 from scenarios.schema import Cohort, Role, Scenario, Shift
+from scheduler.pipeline.replan import Previous, calls, changes
 from scheduler.plan import Plan, ShiftAssignment, Summary, TestBooking
-from scheduler.replan import Previous, calls, changes
 from tests.conftest import START, home, scenario, shortfall, worker
 
 OPEN = START + dt.timedelta(days=1)

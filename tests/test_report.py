@@ -17,32 +17,25 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli.report_cmd import report_command
-from scenarios.schema import Cohort, Role, Scenario, Shift
-from scheduler.html_report import SECTIONS, render_report, write_html_report
+from scenarios.schema import Cohort, Scenario, Shift
+from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
+from scheduler.output.html_report import SECTIONS, render_report, write_html_report
+from scheduler.output.report_data import bed_occupancy
+from scheduler.output.tables import read_plan, write_plan
+from scheduler.output.workbook import RAG_FILLS, TABLE_SHEETS, write_workbook
 from scheduler.plan import (
     DayKpis,
-    Placement,
     Plan,
-    ShiftAssignment,
-    Summary,
-    TestBooking,
-    UnmetKind,
-    UnmetNeed,
 )
-from scheduler.report_data import bed_occupancy
-from scheduler.tables import read_plan, write_plan
-from scheduler.unmet_words import unmet_reason, unmet_remedy
-from scheduler.workbook import RAG_FILLS, TABLE_SHEETS, write_workbook
 from tests import browser
-from tests.conftest import START, day, home, scenario, worker
+from tests.conftest import day, home, scenario, worker
+from tests.plans import booking, shift, shift_gap, stay
+from tests.plans import d as _d
+from tests.plans import plan as hand_plan
 
 EVIL = "<script>alert(1)</script>"
 TODAY = dt.date(2020, 5, 31)
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def _d(n: int) -> dt.date:
-    return START + dt.timedelta(days=n)
 
 
 @pytest.fixture(scope="module")
@@ -68,68 +61,33 @@ def hand() -> tuple[Scenario, Plan]:
             {"id": "r1", "from_home": "h1", "need": "residential", "earliest": day(0)}
         ],
     )
-    booking = {"site_id": "local", "risk": 5}
-    plan = Plan(
+    plan = hand_plan(
         testing=[
-            TestBooking(date=_d(0), home_id="h1", cohort=Cohort.STAFF, tests=5, **booking),
-            TestBooking(date=_d(0), home_id="h1", cohort=Cohort.RESIDENTS, tests=3, **booking),
-            TestBooking(date=_d(2), home_id="h2", cohort=Cohort.STAFF, tests=4, **booking),
-            TestBooking(date=_d(0), cohort=Cohort.STAFF, tests=1, worker_id="w1", **booking),
+            booking(0, Cohort.STAFF, 5, home_id="h1", risk=5),
+            booking(0, Cohort.RESIDENTS, 3, home_id="h1", risk=5),
+            booking(2, Cohort.STAFF, 4, home_id="h2", risk=5),
+            booking(0, Cohort.STAFF, worker_id="w1", risk=5),
         ],
         shifts=[
-            ShiftAssignment(
-                date=_d(0),
-                shift=Shift.DAY,
-                worker_id="w1",
-                home_id="h1",
-                role=Role.CARER,
-                reason=EVIL,
-            ),
-            ShiftAssignment(
-                date=_d(1), shift=Shift.NIGHT, worker_id="w1", home_id="h1", role=Role.CARER
-            ),
-            ShiftAssignment(
-                date=_d(2), shift=Shift.DAY, worker_id="w2", home_id="h2", role=Role.CARER
-            ),
+            shift(0, "w1", "h1", reason=EVIL),
+            shift(1, "w1", "h1", Shift.NIGHT),
+            shift(2, "w2", "h2"),
         ],
-        placements=[
-            Placement(
-                request_id="r1",
-                from_home="h1",
-                facility_id="hotel",
-                admit_date=_d(0),
-                discharge_date=_d(2),
-                wait_days=0,
-            ),
-        ],
-        unmet=[
-            UnmetNeed(
-                date=_d(1),
-                home_id="h2",
-                kind=UnmetKind.SHIFT,
-                detail="day shift, carer",
-                amount=1,
-                risk=7,
-                cause_family="staffing",
-                cause_resource="carer",
-                cause=f"no carer for {EVIL}",
-            ),
-        ],
-        summary=Summary(
-            scenario="test",
-            status="OPTIMAL",
-            objective=1234.0,
-            best_bound=1200.0,
-            gap=0.0276,
-            solve_seconds=0.5,
-            kpis={
+        placements=[stay("r1", 0, 2)],
+        unmet=[shift_gap(1, "h2", risk=7, cause=f"no carer for {EVIL}")],
+        summary={
+            "objective": 1234.0,
+            "best_bound": 1200.0,
+            "gap": 0.0276,
+            "solve_seconds": 0.5,
+            "kpis": {
                 "cohort_tests_in_interval_pct": 87.5,
                 "tests_booked": 13.0,
                 "isolation_mean_wait_days": 0.25,
                 "shifts_filled": 3.0,
             },
-            daily=[DayKpis(date=_d(i), tests_due=8, tests_due_met=4 * i) for i in range(3)],
-        ),
+            "daily": [DayKpis(date=_d(i), tests_due=8, tests_due_met=4 * i) for i in range(3)],
+        },
     )
     return s, plan
 
@@ -350,11 +308,7 @@ def test_browser_probe_catches_errors(chromium: str, tmp_path: Path) -> None:
     """The detector is not vacuous: a broken page with the report's CSP is caught."""
     page = tmp_path / "broken.html"
     report = render_report(
-        Plan(
-            summary=Summary(
-                scenario="x", status="x", objective=0, best_bound=0, gap=0, solve_seconds=0
-            )
-        ),
+        hand_plan(summary={"scenario": "x", "status": "x"}),
         scenario(homes=[home("h1")]),
         TODAY,
     )

@@ -15,11 +15,11 @@ from constraints.build import build_model
 from constraints.rules import REGISTRY, Key
 from scenarios.load import load_scenario
 from scenarios.schema import Scenario
-from scheduler.explain import explain_home
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
-from scheduler.tables import write_plan
-from scheduler.value import dual_estimates, resources
+from scheduler.analysis.explain import explain_home
+from scheduler.analysis.value import dual_estimates, resources
+from scheduler.output.tables import write_plan
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.settings import SolverSettings
 from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, worker
 
 
@@ -43,6 +43,36 @@ def _short_of_workers() -> Scenario:
             worker("w1", days=3),
             worker("w2", days=3, home_history={"current_home": "a", "last_shift": day(-1)}),
         ],
+    )
+
+
+def _pools_and_forecast() -> Scenario:
+    """Labour pools and forecast absences: home `a` in an outbreak, its staff's round
+    forecast to send some home from day 3; an agency supplying `a` only; a recruit
+    trained from day 2; shifts left short at both homes for the pools' rules; a site of 8
+    swabs a day for the round."""
+    return scenario(
+        days=5,
+        homes=[
+            home(
+                "a",
+                staff=30,
+                outbreak={"status": "confirmed", "since": day(-1)},
+                last_tested={"staff": day(-10), "residents": day(-1)},
+                shortfalls=[shortfall(d) for d in range(3)],
+            ),
+            home(
+                "b", rag={"overall": "red"}, shortfalls=[shortfall(d, workers=2) for d in range(4)]
+            ),
+        ],
+        agencies=[{"id": "acme", "name": "Acme Care", "homes": ["a"]}],
+        test_sites=[site(capacity=8)],
+        workers=[
+            worker("g1", days=5, kind="agency", agency="acme"),
+            worker("r1", days=5, kind="recruit", available_from=day(2)),
+            worker("n1", days=5, kind="nhs"),
+        ],
+        policy={"absence_forecast": {"outbreak_positivity": {"staff": 0.2}}},
     )
 
 
@@ -93,6 +123,7 @@ def _readings(s: Scenario, out: Path) -> dict[str, Any]:
 CASES = {
     "tiny": lambda: load_scenario(EXAMPLES / "tiny.yaml"),
     "short_of_workers": _short_of_workers,
+    "pools_and_forecast": _pools_and_forecast,
 }
 
 
@@ -109,3 +140,15 @@ def test_causes_explain_and_value_do_not_read_rule_names(
     # the readings are not empty: causes name rules, duals price the binding capacity
     assert {u["cause_rule"] for u in before["causes"]} - {""}
     assert any(before["duals"].values())
+
+
+def test_the_pools_and_forecast_rules_are_read_by_rule() -> None:
+    """The pools' domain rules and the forecast's slack reach the causes and the plan as
+    rule ids, as every other rule does."""
+    s = _pools_and_forecast()
+    plan = plan_scenario(s, SolverSettings(time_limit=10, workers=1, seed=0))
+    shifts = [u for u in plan.unmet if u.kind == "shift"]
+    blocked = {b for u in shifts for b in u.blocked.split()}
+    assert f"r1:training@{day(2)}" in blocked and "g1:agency_supply@acme" in blocked
+    assert "agency_supply" in {u.cause_rule for u in shifts}
+    assert {a.source for a in plan.shifts} == {"reported", "forecast"}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from constraints import rules
 from constraints.build import build_model
 from constraints.domain import PREDICATES
 from constraints.rules import REGISTRY, Kind
 from scenarios.generate import generate
 from scenarios.load import load_scenario
-from scenarios.schema import Scenario
+from scenarios.schema import Scenario, WorkerKind
 from scheduler.validate import RECHECKS, RULE_NAMES
 from tests.conftest import EXAMPLES
 
@@ -55,10 +56,19 @@ def _moving_between_homes() -> Scenario:
     return s.model_copy(update={"policy": policy})
 
 
+def _nhs_moving_between_homes() -> Scenario:
+    """The Plymouth example (NHS workers, recruits, agency staff, forecast absences) with
+    its NHS pool let move between homes: the quarantine rules for one pool only."""
+    s = load_scenario(EXAMPLES / "plymouth-2020.yaml")
+    policy = s.policy.model_copy(update={"multi_home_pools": [WorkerKind.NHS]})
+    return s.model_copy(update={"policy": policy})
+
+
 SCENARIOS = {
     "tiny": lambda: load_scenario(EXAMPLES / "tiny.yaml"),
     "plymouth": lambda: load_scenario(EXAMPLES / "plymouth-2020.yaml"),
     "moving_between_homes": _moving_between_homes,
+    "nhs_moving_between_homes": _nhs_moving_between_homes,
 }
 
 
@@ -74,6 +84,31 @@ def test_the_built_model_uses_registered_rules_of_the_right_kind(case: str) -> N
         assert p.rule in registered and p.rule.kind == Kind.SOFT, p.name
         assert p.rule.goal is not None
     assert all(c.tier == 1 for c in built.model.constraints if c.rule.is_hard)
+
+
+def test_the_pools_and_forecast_rules_are_in_the_registry_and_the_model() -> None:
+    """Labour pools and forecast absences write their variables, constraints and penalties
+    under registered rules: one pool moving between homes gets the quarantine rules, the
+    others keep one home, and a forecast shortfall has its own slack and price."""
+    built = build_model(_nhs_moving_between_homes())
+    used = (
+        {c.rule for c in built.model.constraints}
+        | {v.rule for v in built.model.variables}
+        | {p.rule for p in built.penalties}
+    )
+    assert {
+        rules.ONE_HOME,
+        rules.QUARANTINE_BETWEEN_HOMES,
+        rules.FORECAST_UNCOVERED,
+        rules.FORECAST_COVER,
+    } <= used
+    nhs = {w.id for w in built.ctx.scenario.workers if w.kind == WorkerKind.NHS}
+    for c in built.model.constraints:
+        if c.rule == rules.ONE_HOME:
+            assert c.key[0] not in nhs, c.name
+        if c.rule == rules.QUARANTINE_BETWEEN_HOMES:
+            assert c.key[0] in nhs, c.name
+    assert {rules.TRAINING, rules.AGENCY_SUPPLY} <= set(PREDICATES)
 
 
 def test_every_rule_is_registered_once_with_words_for_people() -> None:

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from cli.main import main
 from scenarios.schema import Role, Scenario, Shift, Simulation
 from scheduler.plan import Plan, ShiftAssignment, Summary
-from scheduler.settings import SolverSettings
 from scheduler.simulation import epidemic as ep
 from scheduler.simulation.policies import Turns, make_plan, policy_scenario
 from scheduler.simulation.run import simulate_run
 from scheduler.simulation.world import World
+from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 from tests.conftest import EXAMPLES, START, home, scenario, shortfall, worker
 

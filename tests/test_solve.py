@@ -8,14 +8,14 @@ from constraints.build import build_model
 from constraints.model import Model, tier_terms
 from scenarios.load import ScenarioError
 from scenarios.schema import Scenario
-from scheduler.cpsat import CpSatBackend
-from scheduler.extract import extract_plan
-from scheduler.greedy import greedy_staffing, initial_hint, staffing_hint
-from scheduler.lp import lp_completion, lp_relaxation_bound
+from scheduler.extract.extraction import extract_plan
+from scheduler.heuristics.greedy import greedy_staffing, initial_hint, staffing_hint
+from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan, Summary
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings, StageOutcome
-from scheduler.solve import solve
+from scheduler.solve.cpsat import CpSatBackend
+from scheduler.solve.lp import lp_completion, lp_relaxation_bound
+from scheduler.solve.settings import SolverSettings, StageOutcome
+from scheduler.solve.tiers import solve
 from scheduler.validate import validate_plan
 from tests.conftest import home, rule, scenario, shortfall, worker
 

@@ -17,15 +17,15 @@ from constraints.model import Model, Var, tier_terms
 from scenarios.generate import generate
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
-from scheduler.backends import SOLVERS, make_backend
-from scheduler.baseline import baseline_values
-from scheduler.decompose import merge_plans
-from scheduler.greedy import greedy_staffing, staffing_hint
+from scheduler.heuristics.baseline import baseline_values
+from scheduler.heuristics.greedy import greedy_staffing, staffing_hint
+from scheduler.pipeline.decompose import merge_plans
+from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.search_process import ABORT_AFTER_SOLUTIONS
-from scheduler.settings import Backend, SolverSettings, StageOutcome
-from scheduler.solve import BackendFactory, solve
+from scheduler.solve.backends import SOLVERS, make_backend
+from scheduler.solve.search_process import ABORT_AFTER_SOLUTIONS
+from scheduler.solve.settings import Backend, SolverSettings, StageOutcome
+from scheduler.solve.tiers import BackendFactory, solve
 from scheduler.validate import validate_plan
 from tests.conftest import EXAMPLES
 

@@ -14,7 +14,7 @@ from cli.main import main
 from scenarios.load import dump_scenario
 from scenarios.risk import RiskTable
 from scenarios.schema import RiskWeights, Scenario
-from scheduler.tables import BRIEF, RISK, STAFF
+from scheduler.output.tables import BRIEF, RISK, STAFF
 from tests.conftest import START, day, home, scenario, shortfall, worker
 
 STALE_POINTS = RiskWeights().stale_data

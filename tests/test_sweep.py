@@ -14,7 +14,7 @@ from cli.main import main
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import daily
 from scenarios.whatif import Grid, load_whatif
-from scheduler.compare import RunResult, comparison, sweep_table
+from scheduler.analysis.compare import RunResult, comparison, sweep_table
 from tests.conftest import EXAMPLES
 from tests.test_determinism import FIRST_PLAN_FILES, assert_same_plans
 

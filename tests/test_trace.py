@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from cli.main import main
 from scenarios.schema import Scenario
+from scheduler.analysis.trace import PlanFolder, trace
+from scheduler.output.tables import write_plan
 from scheduler.plan import Plan, ShiftAssignment, Summary
-from scheduler.tables import write_plan
-from scheduler.trace import PlanFolder, trace
 from tests.conftest import START, day, home, scenario, worker
 
 

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from cli.main import main
 from scenarios.load import load_scenario
-from scheduler.baseline import plan_baseline
+from scheduler.extract.unmet_words import unmet_sentence
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.output.tables import PlanReadError, read_plan, write_plan
 from scheduler.plan import Plan, UnmetNeed
-from scheduler.tables import PlanReadError, read_plan, write_plan
-from scheduler.unmet_words import unmet_sentence
 from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, solve, worker
 
 
@@ -25,7 +25,8 @@ def test_the_example_unmet_table_is_one_short_sentence_a_row(tmp_path: Path) -> 
     plan = plan_baseline(s)
     write_plan(plan, s, tmp_path / "plan")
     path = tmp_path / "plan" / "unmet.csv"
-    assert len(plan.unmet) > 400 and path.stat().st_size < 100_000
+    # Short rows: under 180 bytes each on average, header included.
+    assert len(plan.unmet) > 400 and path.stat().st_size < 180 * len(plan.unmet)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     names = {h.id: h.name for h in s.homes}
     for row in table.itertuples():

@@ -510,9 +510,11 @@ def test_resource_of_another_authority(s: Scenario, plan: Plan) -> None:
 
 def test_every_rule_has_a_breaking_case() -> None:
     """Rules needing another scenario or a previous plan are broken in their own tests
-    (here, in test_validate_decisions.py and, with the one-home rule off, in
-    test_history.py)."""
+    (here, in test_validate_decisions.py, with the one-home rule off in test_history.py,
+    and the labour pools' rules in test_pools.py)."""
     elsewhere = {
+        "trained",
+        "agency_supplies_home",
         "quarantine_between_homes",
         "facility_need",
         "local_authority",

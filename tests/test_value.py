@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from cli.main import main
 from scenarios.load import dump_scenario
 from scenarios.schema import Scenario
-from scheduler.settings import SolverSettings
-from scheduler.value import Resource, changed, find_resource, value_table
+from scheduler.analysis.value import Resource, changed, find_resource, value_table
+from scheduler.solve.settings import SolverSettings
 from tests.conftest import day, home, scenario, site
 
 

@@ -14,8 +14,8 @@ from cli.main import main
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import Scenario, daily
 from scenarios.whatif import Variant, apply_variant
-from scheduler.compare import plan_variant
-from scheduler.settings import SolverSettings
+from scheduler.analysis.compare import plan_variant
+from scheduler.solve.settings import SolverSettings
 from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, worker
 
 
@@ -247,7 +247,7 @@ def test_dask_cluster_gives_the_same_comparison_as_local_processes(tmp_path: Pat
 def test_changes_against_the_base_carry_no_float_noise() -> None:
     from types import SimpleNamespace
 
-    from scheduler.compare import KPIS, RunResult, comparison
+    from scheduler.analysis.compare import KPIS, RunResult, comparison
 
     # 43.7 - 40.7 is 3.0000000000000036 in floating point
     def row(name: str, pct: float, wait: float) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from cli.main import main
 from cli.report import summary_text
 from scenarios.load import load_scenario
 from scenarios.words import count
-from scheduler.planner import plan_scenario
-from scheduler.settings import SolverSettings
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.settings import SolverSettings
 from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, solve, worker
 
 
@@ -38,9 +38,9 @@ def test_the_plan_summary_counts_one_shift_by_one_worker_in_the_singular() -> No
 
 def _tiny_summary(monkeypatch: pytest.MonkeyPatch, lp: float | None, asked: bool) -> str:
     """The tiny example's printed summary, the LP relaxation's answer replaced by `lp`."""
-    import scheduler.solve
+    import scheduler.solve.tiers
 
-    monkeypatch.setattr(scheduler.solve, "lp_relaxation_bound", lambda *_a, **_k: lp)
+    monkeypatch.setattr(scheduler.solve.tiers, "lp_relaxation_bound", lambda *_a, **_k: lp)
     s = load_scenario(EXAMPLES / "tiny.yaml")
     settings = SolverSettings(time_limit=2, workers=1, lp_bound=asked)
     return summary_text(s, plan_scenario(s, settings), EXAMPLES)

@@ -1,6 +1,6 @@
 """The simulation's two pictures: cumulative resident infections over time per policy (the
 median run with its 5-95 % band), and each outcome's distribution over runs per policy.
-matplotlib's object API, each file written whole (as `scheduler.charts`)."""
+matplotlib's object API, each file written whole (as `scheduler.output.charts`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
-from scheduler.charts import _save
+from scheduler.output.charts import _save
 
 
 def infection_bands(days: pd.DataFrame, path: Path) -> Path:

@@ -35,19 +35,19 @@ from functools import partial
 
 from constraints.build import BuiltModel, build_model
 from constraints.model import Var
-from constraints.testing import CoverWindow
 from scenarios.schema import Cohort, DayWeighting, DayWeightingKind, Scenario
-from scheduler.baseline import plan_baseline, plan_of_values, rule_values
-from scheduler.booking import HomeBookings, SlotBook
-from scheduler.greedy import (
+from scenarios.windows import CoverWindow
+from scheduler.heuristics.baseline import plan_baseline, plan_of_values, rule_values
+from scheduler.heuristics.booking import HomeBookings, SlotBook
+from scheduler.heuristics.greedy import (
     DeploymentPlanner,
     GreedyStaffing,
     commit_pinned,
 )
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.pipeline.replan import Previous
 from scheduler.plan import Plan
-from scheduler.planner import plan_scenario
-from scheduler.replan import Previous
-from scheduler.settings import SolverSettings
+from scheduler.solve.settings import SolverSettings
 
 Planner = Callable[[Scenario, SolverSettings, Previous | None], Plan]
 
@@ -178,7 +178,7 @@ def _short_by_home(built: BuiltModel) -> dict[str, int]:
 
 
 def _deploy(
-    built: BuiltModel, choose: Callable[[str, dict[str, int]], str | None]
+    built: BuiltModel, choose: Callable[[str, dict[str, float]], str | None]
 ) -> GreedyStaffing:
     """Workers in id order, each sent to the home `choose(worker, shifts it could fill by
     home)` picks, with the greedy's schedule there (every rule kept)."""
@@ -207,7 +207,7 @@ def _proportional_staff(built: BuiltModel) -> GreedyStaffing:
     share = {h: workers * n / total for h, n in short.items()}
     sent: Counter[str] = Counter()
 
-    def choose(_w: str, fill: dict[str, int]) -> str | None:
+    def choose(_w: str, fill: dict[str, float]) -> str | None:
         home = max(fill, key=lambda h: (share.get(h, 0) - sent[h], fill[h], h))
         sent[home] += 1
         return home
@@ -218,7 +218,7 @@ def _proportional_staff(built: BuiltModel) -> GreedyStaffing:
 def _rotating_staff(built: BuiltModel, turn: Rotation) -> GreedyStaffing:
     """Each worker (in id order) goes to the first home in `turn` they can help."""
 
-    def choose(_w: str, fill: dict[str, int]) -> str | None:
+    def choose(_w: str, fill: dict[str, float]) -> str | None:
         home = next(iter(turn.in_turn(fill)), None)
         if home is not None:
             turn.served(home)

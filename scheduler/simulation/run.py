@@ -19,12 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scenarios.schema import Scenario
-from scheduler.baseline import plan_baseline
+from scheduler.heuristics.baseline import plan_baseline
+from scheduler.pipeline.replan import Previous
 from scheduler.plan import Plan
-from scheduler.replan import Previous
-from scheduler.settings import SolverSettings
 from scheduler.simulation.policies import Turns, make_plan, policy_scenario
 from scheduler.simulation.world import DayOutcome, World
+from scheduler.solve.settings import SolverSettings
 
 REPLAN_EVERY = {"daily": 1, "weekly": 7}
 OUTCOMES = (

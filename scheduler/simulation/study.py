@@ -1,7 +1,7 @@
 """Many seeded runs of many policies, in parallel, and what they say side by side.
 
 Every (policy, seed) run is a pure function of the scenario, so runs go to any executor
-(`scheduler.executors`: local processes or a Dask cluster) and come back here. Seeds are
+(`scheduler.pipeline.executors`: local processes or a Dask cluster) and come back here. Seeds are
 shared by the policies (run k of every policy uses seed k, and the epidemic draws its
 random numbers home by home), so a policy's difference from the baseline policy is taken
 run by run, paired by seed, and its 95 % interval is the paired t interval.
@@ -23,9 +23,9 @@ import pandas as pd
 from scenarios.atomic import write_replacing, write_text
 from scenarios.schema import Scenario
 from scenarios.words import count
-from scheduler.compare import Progress
-from scheduler.settings import SolverSettings
+from scheduler.analysis.compare import Progress
 from scheduler.simulation.run import OUTCOMES, RunOutcome, simulate_run
+from scheduler.solve.settings import SolverSettings
 
 T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}
 """Two-sided 95 % Student t quantiles by degrees of freedom (1.96 beyond 30; 2.09 at 20)."""

@@ -30,6 +30,7 @@ from scheduler.validate.isolation import (
 )
 from scheduler.validate.lookup import Found, Lookup, Violation, reference
 from scheduler.validate.staffing import (
+    agency_supplies_home,
     availability,
     max_consecutive_days,
     max_shifts,
@@ -42,6 +43,7 @@ from scheduler.validate.staffing import (
     role,
     shortfall_cover,
     tested_before_first_shift,
+    trained,
 )
 from scheduler.validate.testing import (
     booking_size,
@@ -66,6 +68,8 @@ RULES: tuple[Rule, ...] = (
     booking_size,
     one_shift_per_day,
     availability,
+    trained,
+    agency_supplies_home,
     role,
     rest_after_night,
     max_shifts,
@@ -102,6 +106,8 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "booking_size": (),
     "one_shift_per_day": ("worked_day", "shift_at_placed_home"),
     "availability": ("availability",),
+    "trained": ("training",),
+    "agency_supplies_home": ("agency_supply",),
     "role": ("role",),
     "rest_after_night": ("rest_after_night",),
     "max_shifts": ("max_shifts",),

@@ -64,7 +64,7 @@ def booking_kind(b: TestBooking) -> BookingKind | None:
 
 
 def worker_cohort(worker: Worker) -> Cohort:
-    """Bank workers are tested as staff, agency workers as agency staff."""
+    """Agency workers are tested as agency staff, every other pool as staff."""
     return Cohort.AGENCY if worker.kind == WorkerKind.AGENCY else Cohort.STAFF
 
 

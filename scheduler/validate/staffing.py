@@ -10,8 +10,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from itertools import pairwise
 
+from scenarios.absences import ShiftDemand, shift_demand
 from scenarios.history import night_before, worked_before, working_windows
 from scenarios.schema import (
+    Role,
     Shift,
     Worker,
 )
@@ -42,6 +44,29 @@ def availability(ix: Lookup) -> Found:
         worker = ix.workers.get(a.worker_id)
         if worker is not None and not worker.available_on(a.date, a.shift):
             message = f"worker {a.worker_id} is not available for the {a.shift} shift on {a.date}"
+            yield record_key(a.worker_id, a.date, a.shift), message
+
+
+def trained(ix: Lookup) -> Found:
+    """Each shift (w, d) of a recruit w: d >= w.available_from (training has ended)."""
+    for a in ix.plan.shifts:
+        worker = ix.workers.get(a.worker_id)
+        start = worker.available_from if worker is not None else None
+        if start is not None and a.date < start:
+            message = f"recruit {a.worker_id} works on {a.date} before training ends on {start}"
+            yield record_key(a.worker_id, a.date, a.shift), message
+
+
+def agency_supplies_home(ix: Lookup) -> Found:
+    """Each shift (w, h) of a worker w of agency A: h in A.homes."""
+    supplies = {a.id: set(a.homes) for a in ix.scenario.agencies}
+    for a in ix.plan.shifts:
+        worker = ix.workers.get(a.worker_id)
+        agency = worker.agency if worker is not None else None
+        if agency is not None and a.home_id not in supplies.get(agency, set()):
+            message = (
+                f"agency worker {a.worker_id} works at {a.home_id}, which {agency} does not supply"
+            )
             yield record_key(a.worker_id, a.date, a.shift), message
 
 
@@ -120,33 +145,38 @@ def _windows_over(ix: Lookup, length: int, limit: int, rule: str) -> Found:
 
 def shortfall_cover(ix: Lookup) -> Found:
     """For each home h, date d, shift s and role r: |shifts at (h, d, s, r)| <= the home's
-    shortfall workers[d, s, r] (0 when it lists no such shortfall)."""
-    short: Counter[tuple[str, dt.date, Shift, str]] = Counter()
-    for home in ix.scenario.homes:
-        for sf in home.shortfalls:
-            short[home.id, sf.date, sf.shift, sf.role] += sf.workers
-    assigned: Counter[tuple[str, dt.date, Shift, str]] = Counter(
+    reported shortfall workers[d, s, r] plus its forecast absences there
+    (`scenarios.absences.shift_demand`, a pure function of the scenario; 0 when neither)."""
+    demand = shift_demand(ix.scenario)
+    assigned: Counter[tuple[str, dt.date, Shift, Role]] = Counter(
         (a.home_id, a.date, a.shift, a.role) for a in ix.plan.shifts if a.home_id in ix.homes
     )
     for (home_id, day, shift, role_), n in assigned.items():
-        need = short[home_id, day, shift, role_]
-        if n > need:
+        need = demand.get((home_id, day, shift, role_), ShiftDemand())
+        if n > need.workers:
+            forecast = f" ({need.forecast} of them forecast)" if need.forecast else ""
             message = (
                 f"{n} {role_} assigned to the {shift} shift of {home_id} on {day}, "
-                f"which is short of {need}"
+                f"which is short of {need.workers}{forecast}"
             )
             yield record_key(home_id, day, shift, role_), message
 
 
+def _one_home(ix: Lookup, worker_id: str) -> bool:
+    """Whether the policy keeps the one-home rule for the worker's pool (an unknown worker
+    is reported under `reference`, and held to the rule)."""
+    worker = ix.workers.get(worker_id)
+    return ix.policy.one_home_for(worker.kind) if worker is not None else True
+
+
 def one_home_per_worker(ix: Lookup) -> Found:
-    """For each worker w: |{h : w has a shift at h}| <= 1 (if the policy keeps the rule)."""
-    if not ix.policy.one_home_per_worker:
-        return
+    """For each worker w whose pool the policy keeps to one home: |{h : w has a shift at
+    h}| <= 1."""
     homes: dict[str, set[str]] = defaultdict(set)
     for a in ix.plan.shifts:
         homes[a.worker_id].add(a.home_id)
     for worker_id, at in homes.items():
-        if len(at) > 1:
+        if len(at) > 1 and _one_home(ix, worker_id):
             message = (
                 f"worker {worker_id} works at {len(at)} homes ({', '.join(sorted(at))}); "
                 "a worker serves one home"
@@ -175,13 +205,13 @@ def quarantine_window(ix: Lookup) -> Found:
 
 
 def quarantine_between_homes(ix: Lookup) -> Found:
-    """With the one-home rule off, for each worker w and two of its shifts at homes A != B
-    on dates d < d': d' - d >= policy.quarantine_days. (With the rule on,
+    """For each worker w the one-home rule does not hold for, and two of its shifts at homes
+    A != B on dates d < d': d' - d >= policy.quarantine_days. (Where the rule holds,
     `one_home_per_worker` already forbids a second home.)"""
     days = ix.policy.quarantine_days
-    if ix.policy.one_home_per_worker:
-        return
     for worker_id, shifts in ix.shifts_of().items():
+        if _one_home(ix, worker_id):
+            continue
         for earlier, later in pairwise(shifts):
             gap = (later.date - earlier.date).days
             if later.home_id != earlier.home_id and gap < days:

@@ -1,0 +1,146 @@
+"""Switch each hard rule off in turn and run the tests that should notice: a rule whose
+removal no test kills is a rule the suite does not really check.
+
+The rules are read from the code: every call under ``# hard rules`` in
+`constraints.build.build_model`, every domain rule's predicate (`constraints.domain`,
+the rules kept by which variables exist), and every rule of the independent checker
+(`scheduler.validate.RULES`). A model rule of family F is tried against
+``tests/test_F.py``; a domain rule against its family's battery and the pools' and
+authorities' tests (`DOMAIN_TESTS`); a checker rule against ``tests/test_validate*.py``
+and the batteries (whose rule-binds tests read the checker). The rule is switched off by
+the test suite itself (tests/conftest.py reads CAREHOME_MUTATE); product code never sees
+it.
+
+    python benchmarks/mutation_check.py            # every rule, about 5 minutes on 2 cores
+    python benchmarks/mutation_check.py cohort     # only rules whose name contains "cohort"
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import subprocess
+import sys
+import time
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "constraints" / "build.py"
+MARK = "# hard rules"
+BATTERIES = ("testing", "staffing", "isolation", "pins", "replan", "pools")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    target: str
+    """The rule's dotted name, as tests/mutants.py switches it off."""
+    tests: tuple[str, ...]
+
+
+def model_rules(source: str) -> list[str]:
+    """`family.function` of each call in build_model's block under the hard-rules comment
+    (up to the next comment), in the order the model adds them."""
+    comments = [
+        (tok.start[0], tok.string)
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+        if tok.type == tokenize.COMMENT
+    ]
+    starts = [line for line, text in comments if text.strip() == MARK]
+    if len(starts) != 1:
+        raise SystemExit(f"{BUILD}: expected one '{MARK}' comment, found {len(starts)}")
+    end = min((line for line, _ in comments if line > starts[0]), default=10**9)
+    [build] = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef) and node.name == "build_model"
+    ]
+    rules = []
+    for stmt in build.body:
+        if starts[0] < stmt.lineno < end and isinstance(stmt, ast.Expr):
+            call = stmt.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                owner = call.func.value
+                if isinstance(owner, ast.Name):
+                    rules.append(f"{owner.id}.{call.func.attr}")
+    return rules
+
+
+DOMAIN_TESTS = ("tests/test_pools.py", "tests/test_authorities.py")
+"""Besides its family's battery, where a domain rule binds: the pools' rules (training, an
+agency's homes) and the authorities' (a worker's, a site's, a facility's)."""
+
+
+def checker_rules() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from scheduler.validate import RULE_NAMES
+
+    return list(RULE_NAMES)
+
+
+def domain_rules() -> list[tuple[str, str]]:
+    """(family, function name) of each domain rule's predicate, in registry order."""
+    sys.path.insert(0, str(ROOT))
+    from constraints.domain import PREDICATES
+
+    return [(str(rule.family), predicate.__name__) for rule, predicate in PREDICATES.items()]
+
+
+def mutations() -> list[Mutation]:
+    found = []
+    for rule in model_rules(BUILD.read_text()):
+        family = rule.split(".")[0]
+        found.append(Mutation(f"constraints.{rule}", (f"tests/test_{family}.py",)))
+    for family, name in domain_rules():
+        tests = (f"tests/test_{family}.py", *DOMAIN_TESTS)
+        found.append(Mutation(f"constraints.domain.{name}", tests))
+    validate_tests = tuple(
+        str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("tests/test_validate*.py"))
+    )
+    batteries = tuple(f"tests/test_{family}.py" for family in BATTERIES)
+    for rule in checker_rules():
+        found.append(Mutation(f"scheduler.validate.{rule}", validate_tests + batteries))
+    return found
+
+
+def killed(mutation: Mutation) -> tuple[bool, float]:
+    """Whether some test fails with the rule off (the run stops at the first failure)."""
+    env = os.environ | {"CAREHOME_MUTATE": mutation.target, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *mutation.tests],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode not in (0, 1):  # 1: a test failed; anything else: the run broke
+        raise SystemExit(f"{mutation.target}: pytest exited {run.returncode}\n{run.stdout[-2000:]}")
+    return run.returncode == 1, time.perf_counter() - started
+
+
+def main(argv: list[str]) -> int:
+    """Print one row per rule; exit 1 when some rule's removal no test notices."""
+    chosen = [m for m in mutations() if not argv or any(a in m.target for a in argv)]
+    print(f"{'rule':<55} {'tests run':<42} {'killed':<6} {'seconds':>7}")
+    survivors = []
+    for m in chosen:
+        dead, seconds = killed(m)
+        tests = ", ".join(Path(t).stem for t in m.tests)
+        if len(tests) > 40:
+            tests = f"{len(m.tests)} files ({Path(m.tests[0]).stem}, ...)"
+        print(
+            f"{m.target:<55} {tests:<42} {'yes' if dead else 'NO':<6} {seconds:>7.1f}", flush=True
+        )
+        if not dead:
+            survivors.append(m.target)
+    print(f"{len(chosen) - len(survivors)} of {len(chosen)} mutations killed")
+    for target in survivors:
+        print(f"survived: {target}")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Questions asked of plans: explain, marginal value, what-if comparison, tracing."""

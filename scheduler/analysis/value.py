@@ -1,0 +1,242 @@
+"""What one more (or one less) unit of each resource is worth: the evidence for a funding
+request.
+
+A resource is a test site's daily tests, an isolation facility's beds, the bank's workers of
+one role or the workers of one pool (bank, NHS, agency, recruits). Each is grown and shrunk
+by a step and the changed scenario planned again (the changes are the what-if shocks
+`site_capacity` and `facility_beds`, one per day so a site's own day-to-day pattern is
+kept); the table compares each run's tier-1 objective and KPIs with the base plan's. Faster,
+and without re-solving, the LP relaxation's dual values (GLOP) estimate the same change for
+sites and facilities: the sum over days of each capacity rule's dual times the step. A
+worker adds columns, not capacity, so roles and pools have no dual estimate. A pool grows
+and shrinks by the `bank_size` shock for that pool (copies of its own workers: a recruit's
+copy is trained from the same day, an agency worker's supplies the same homes).
+
+Value per unit is the risk-weighted need met per unit added (or lost per unit removed):
+``(objective_base - objective_changed) / delta``; the table is sorted by it. The dual
+columns are the LP's estimate of the same: ``dual_d_objective = delta * sum_d dual[d]``
+and ``dual_value_per_unit = -sum_d dual[d]``, exact only while the LP basis holds (so
+small steps), and an estimate of the relaxation, not of the integer plan.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from constraints import rules
+from constraints.build import build_model
+from constraints.model import tier_terms
+from constraints.rules import Rule
+from scenarios.load import parse_scenario
+from scenarios.schema import Capacity, Role, Scenario, WorkerKind, daily
+from scenarios.shocks import BankSize, FacilityBeds, Shock, SiteCapacity, apply_shocks
+from scheduler.analysis.compare import HEADLINE, KPIS, plan_variant
+from scheduler.solve.lp import lp_duals
+from scheduler.solve.settings import SolverSettings
+
+DELTA_KPIS = (
+    HEADLINE,
+    "cohort_tests_in_interval_pct",
+    "outbreak_tests_in_window_pct",
+    "shortfall_shifts_filled_pct",
+    "isolation_requests_placed_pct",
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """`kind` site, facility or role; `key` its id (a role's name); `unit` what a step is."""
+
+    kind: str
+    key: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @property
+    def unit(self) -> str:
+        units = {"site": "tests a day", "facility": "beds", "role": "bank workers"}
+        return units.get(self.kind, f"{self.key} workers")
+
+    @property
+    def rule(self) -> Rule | None:
+        """The capacity rule whose right-hand side the resource is (none for a role)."""
+        return {"site": rules.SITE_CAPACITY, "facility": rules.BED_OCCUPANCY}.get(self.kind)
+
+
+def resources(scenario: Scenario) -> list[Resource]:
+    """Every site, facility and bank role of the scenario, and every pool it has."""
+    roles = sorted(
+        {r for w in scenario.workers if w.kind == WorkerKind.BANK for r in w.roles}, key=str
+    )
+    pools = [k for k in WorkerKind if any(w.kind == k for w in scenario.workers)]
+    return (
+        [Resource("site", s.id) for s in scenario.test_sites]
+        + [Resource("facility", f.id) for f in scenario.isolation_facilities]
+        + [Resource("role", str(r)) for r in roles]
+        + [Resource("pool", str(k)) for k in pools]
+    )
+
+
+def find_resource(scenario: Scenario, wanted: str) -> Resource:
+    """`local`, `site:local`, `care-hotel`, `role:carer` or `pool:nhs` -> the resource it
+    names."""
+    matches = [r for r in resources(scenario) if wanted in (r.id, r.key)]
+    if not matches:
+        known = ", ".join(r.id for r in resources(scenario))
+        raise ValueError(f"unknown resource {wanted!r}; known: {known}")
+    return matches[0]
+
+
+def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
+    """`scenario` with `resource` grown (or shrunk, never below 0) by `delta` units."""
+    name = f"{scenario.name} {resource.id} {delta:+d}"
+    if resource.kind == "role":
+        return _bank_role(scenario, Role(resource.key), delta, name)
+    shocks: list[Shock]
+    if resource.kind == "pool":
+        pool = WorkerKind(resource.key)
+        size = sum(1 for w in scenario.workers if w.kind == pool)
+        shocks = [BankSize(kind="bank_size", pool=pool, workers=max(0, size + delta))]
+    elif resource.kind == "site":
+        site = next(s for s in scenario.test_sites if s.id == resource.key)
+        shocks = _per_day(site.capacity, scenario.horizon.days, delta, resource, SiteCapacity)
+    else:
+        fac = next(f for f in scenario.isolation_facilities if f.id == resource.key)
+        shocks = _per_day(fac.beds, scenario.horizon.days, delta, resource, FacilityBeds)
+    return apply_shocks(scenario, shocks, random.Random(0), name, f"value {resource.id}")
+
+
+def _per_day(
+    capacity: Capacity,
+    days: int,
+    delta: int,
+    resource: Resource,
+    shock: type[SiteCapacity] | type[FacilityBeds],
+) -> list[Shock]:
+    """One `set` shock per open day (a closed day stays closed)."""
+    field = {"site": "site", "facility": "facility"}[resource.kind]
+    kind = {"site": "site_capacity", "facility": "facility_beds"}[resource.kind]
+    return [
+        shock.model_validate(
+            {
+                "kind": kind,
+                field: resource.key,
+                "days": {"first": d + 1, "last": d + 1},
+                "set": max(0, daily(capacity, d) + delta),
+            }
+        )
+        for d in range(days)
+        if daily(capacity, d) > 0
+    ]
+
+
+def _bank_role(scenario: Scenario, role: Role, delta: int, name: str) -> Scenario:
+    """More bank workers of `role`: copies of its bank workers in id order (same
+    availability, no home history, no recent test, as the `bank_size` shock recruits);
+    fewer: its last bank workers by id leave."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    holders = sorted(
+        (w for w in data["workers"] if w["kind"] == WorkerKind.BANK and role in w["roles"]),
+        key=lambda w: w["id"],
+    )
+    if delta < 0:
+        gone = {w["id"] for w in holders[len(holders) + delta :]} if holders else set()
+        data["workers"] = [w for w in data["workers"] if w["id"] not in gone]
+    for n in range(max(0, delta)):
+        source = holders[n % len(holders)]
+        fresh = {k: v for k, v in source.items() if k not in ("home_history", "last_negative_test")}
+        data["workers"].append(fresh | {"id": f"{source['id']}-v{n + 1}", "name": ""})
+    data["name"] = name
+    return parse_scenario(data, source=name)
+
+
+def dual_estimates(
+    scenario: Scenario, chosen: list[Resource], time_limit: float
+) -> dict[str, float]:
+    """Estimated objective change per unit added to each site or facility (every open
+    day), from the LP relaxation's duals of its capacity rules (one GLOP solve for all)."""
+    built = build_model(scenario)
+    tier = min(built.tier_names)
+    solved = lp_duals(built.model, tier_terms(built.penalties, tier), time_limit, tier)
+    if solved is None:
+        return {}
+    _objective, duals = solved
+    estimates = {}
+    for r in chosen:
+        if r.rule is not None:
+            # a capacity rule's key is (site or facility, date)
+            estimates[r.id] = sum(
+                dual for c, dual in duals if c.rule == r.rule and c.key[0] == r.key
+            )
+    return estimates
+
+
+def value_table(
+    scenario: Scenario,
+    settings: SolverSettings,
+    chosen: list[Resource],
+    step: int,
+    executor: concurrent.futures.Executor | None = None,
+    dual_time_limit: float = 60.0,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """One row per resource and direction (+step, -step), sorted by value per unit."""
+    runs = {"base": scenario} | {
+        f"{r.id} {delta:+d}": changed(scenario, r, delta) for r in chosen for delta in (step, -step)
+    }
+    rows: dict[str, dict[str, Any]] = {}
+    if executor is None:
+        for name, s in runs.items():
+            rows[name] = plan_variant(name, s, settings)[0]
+            if progress is not None:
+                progress(name)
+    else:
+        futures = {executor.submit(plan_variant, n, s, settings): n for n, s in runs.items()}
+        for future in concurrent.futures.as_completed(futures):
+            rows[futures[future]] = future.result()[0]
+            if progress is not None:
+                progress(futures[future])
+    duals = dual_estimates(scenario, chosen, dual_time_limit)
+    base = rows["base"]
+    if str(base["status"]).startswith("FAILED"):
+        raise RuntimeError(f"the base scenario failed to plan: {base['status']}")
+    table = []
+    for r in chosen:
+        for delta in (step, -step):
+            row = rows[f"{r.id} {delta:+d}"]
+            ok = not str(row["status"]).startswith("FAILED")
+            objective = row.get("objective") if ok else None
+            change = None if objective is None else objective - base["objective"]
+            estimate = duals.get(r.id)
+            table.append(
+                {
+                    "resource": r.id,
+                    "unit": r.unit,
+                    "step": delta,
+                    "status": row["status"],
+                    "d_risk_weighted_coverage_pct": _delta(row, base, HEADLINE),
+                    "d_objective": change,
+                    "value_per_unit": None if change is None else round(-change / delta, 1),
+                    "dual_d_objective": None if estimate is None else round(estimate * delta, 1),
+                    "dual_value_per_unit": None if estimate is None else round(-estimate, 1),
+                    **{f"d_{k}": _delta(row, base, k) for k in DELTA_KPIS[1:]},
+                }
+            )
+    frame = pd.DataFrame(table)
+    return frame.sort_values(
+        ["value_per_unit", "resource", "step"], ascending=[False, True, False], na_position="last"
+    ).reset_index(drop=True)
+
+
+def _delta(row: dict[str, Any], base: dict[str, Any], kpi: str) -> float | None:
+    if kpi not in KPIS or row.get(kpi) is None or base.get(kpi) is None:
+        return None
+    return round(float(row[kpi]) - float(base[kpi]), 2)

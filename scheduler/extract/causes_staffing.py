@@ -1,0 +1,253 @@
+"""Why a short shift was left uncovered: for each worker of any pool who could hold the
+role, the rule that stops them (availability, training not yet ended, an agency that does
+not supply the home, quarantine, the one-home rule, a pre-deployment test, working-time
+limits), and the rule that stops most of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from constraints import rules
+from constraints.build import BuiltModel
+from constraints.domain import (
+    agency_supplies,
+    available,
+    earliest_day_at,
+    holds_role,
+    out_of_quarantine,
+    trained_by,
+    worker_serves,
+)
+from constraints.model import Var
+from constraints.rules import Rule
+from constraints.staffing import first_tested_start, is_new_home, valid_until
+from scenarios.schema import Role, Shift, Worker
+from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness
+
+ONE_SHIFT_A_DAY = "one_shift_a_day"
+TEST_VALIDITY = "test_validity"
+"""Causes that group several model rules under one id a planner reads as one rule."""
+
+STAFF_RULES: dict[str, str] = {
+    rules.AVAILABILITY.id: "not available for that shift",
+    rules.TRAINING.id: "still in training (recruits)",
+    rules.AGENCY_SUPPLY.id: "with an agency that does not supply this home",
+    rules.QUARANTINE.id: "inside the quarantine window since another home",
+    rules.ONE_HOME.id: "placed at another home (one home per worker)",
+    ONE_SHIFT_A_DAY: "already on another shift that day",
+    rules.REST_AFTER_NIGHT.id: "on a night shift next to it (rest after a night)",
+    rules.MAX_PER_7_DAYS.id: "at the shifts-per-7-days limit",
+    rules.MAX_CONSECUTIVE_DAYS.id: "at the consecutive-days limit",
+    rules.MAX_SHIFTS.id: "at their own maximum of shifts",
+    TEST_VALIDITY: "without a valid negative test in time",
+}
+"""Why a candidate worker could not take a shift, most binding first."""
+
+_STARTS = {
+    rules.QUARANTINE.id: "ends {}",
+    TEST_VALIDITY: "a test booked today lets one start {}",
+    rules.TRAINING.id: "the first trained {}",
+}
+"""Rules kept by construction until a date, and how a cause says when they lift."""
+
+_GROUPED: dict[Rule, str] = {
+    **dict.fromkeys((rules.WORKED, rules.WORKED_DAY, rules.SHIFT_AT_PLACED_HOME), ONE_SHIFT_A_DAY),
+    **dict.fromkeys(
+        (
+            rules.TESTED_BEFORE_FIRST_SHIFT,
+            rules.TEST_SERVES_A_START,
+            rules.ONE_PREDEPLOYMENT_TEST,
+            rules.WORKS_ONCE_STARTED,
+            rules.STAYS_STARTED,
+            rules.STARTS_ON_A_SHIFT,
+        ),
+        TEST_VALIDITY,
+    ),
+    # the quarantine window between two homes, with the one-home rule off
+    **dict.fromkeys((rules.QUARANTINE_BETWEEN_HOMES, rules.SERVED_IN_WINDOW), rules.QUARANTINE.id),
+}
+"""Model rules a cause names by the rule they stand for; any other by its own id."""
+
+
+class StaffingCauses(PlanView):
+    """Causes of uncovered shifts."""
+
+    def __init__(self, built: BuiltModel, values: list[int], tight: Tightness) -> None:
+        super().__init__(built, values, tight)
+        self._placed, self._worked = self._deployment()
+        self._served: dict[tuple[str, str], list[tuple[range, Var]]] = defaultdict(list)
+        for (w, h, days), var in built.staff.served.items():
+            self._served[w, h].append((days, var))
+        self._first_shift: dict[tuple[str, str], int] = {}
+        for w, h, d, _s, _r in built.staff.shifts:
+            self._first_shift[w, h] = min(d, self._first_shift.get((w, h), d))
+
+    def _deployment(self) -> tuple[dict[str, str], dict[str, dict[int, tuple[str, Shift]]]]:
+        placed: dict[str, str] = {}
+        worked: dict[str, dict[int, tuple[str, Shift]]] = defaultdict(dict)
+        for (w, h, d, s, _r), var in self.built.staff.shifts.items():
+            if self.values[var]:
+                placed[w] = h
+                worked[w][d] = (h, s)
+        return placed, worked
+
+    def quarantine_ends(self, worker: Worker, home_id: str) -> dt.date:
+        """First date `worker` may work at `home_id` under the quarantine window."""
+        return self.ctx.dates[0] + dt.timedelta(days=earliest_day_at(self.ctx, worker, home_id))
+
+    def tested_start(self, worker: Worker, home_id: str, d: int) -> dt.date | None:
+        """The first date `worker` could start at `home_id` when no negative test can be
+        valid there on day `d`: their last one has expired before any shift they could
+        start on, and a swab booked at the first open site-day comes back after `d`. None
+        when a test could be valid by `d`, or `home_id` is the worker's own home."""
+        ctx = self.ctx
+        if not is_new_home(worker, home_id):
+            return None
+        if self._first_shift[worker.id, home_id] <= valid_until(ctx, worker):
+            return None  # could start there on the test they hold, and stay started
+        start = first_tested_start(ctx, worker)
+        return ctx.dates[0] + dt.timedelta(days=start) if d < start else None
+
+    def _worker_rules(
+        self, worker: Worker, home_id: str, d: int, shift: Shift, role: Role
+    ) -> tuple[list[str], list[str], str | dt.date]:
+        """(rule ids, tight constraint names, detail) that stop `worker` taking the shift;
+        the detail is the home holding them, or the date a rule kept by construction
+        lifts."""
+        ctx = self.ctx
+        if not available(worker, ctx.dates[d], shift):
+            return [rules.AVAILABILITY.id], [], ""
+        if not trained_by(worker, ctx.dates[d]):
+            return [rules.TRAINING.id], [], worker.available_from or ""
+        if not agency_supplies(ctx, worker, home_id):
+            return [rules.AGENCY_SUPPLY.id], [], worker.agency or ""
+        if not out_of_quarantine(ctx, worker, home_id, d):
+            return [rules.QUARANTINE.id], [], self.quarantine_ends(worker, home_id)
+        start = self.tested_start(worker, home_id, d)
+        if start is not None:
+            return [TEST_VALIDITY], [], start
+        sv = self.built.staff
+        var = sv.shifts[worker.id, home_id, d, shift, role]
+        move = {var: 1, self._open_slack(home_id, d, shift, role): -1}
+        if not self.values[sv.worked[worker.id, d]]:
+            move[sv.worked[worker.id, d]] = 1
+        if not self.values[sv.placed[worker.id, home_id]]:
+            move[sv.placed[worker.id, home_id]] = 1
+        for days, served in self._served[worker.id, home_id]:
+            if d in days and not self.values[served]:
+                move[served] = 1
+        if is_new_home(worker, home_id):
+            for t in range(d, ctx.days):
+                started = sv.started.get((worker.id, t))
+                if started is not None and not self.values[started]:
+                    move[started] = 1
+        broken = self.tight.blocking(move)
+        named: list[str] = []
+        for c in broken:
+            rule = _GROUPED.get(c.rule, c.rule.id)
+            if rule not in named:
+                named.append(rule)
+        order = list(STAFF_RULES)
+        named.sort(key=lambda r: order.index(r) if r in order else len(order))
+        detail: str | dt.date = ""
+        if named and named[0] == rules.ONE_HOME.id:
+            detail = self._placed.get(worker.id, "")
+        elif named and named[0] == ONE_SHIFT_A_DAY and d in self._worked[worker.id]:
+            detail = self._worked[worker.id][d][0]
+        return named, [c.name for c in broken], detail
+
+    def _open_slack(self, home_id: str, d: int, shift: Shift, role: Role) -> Var:
+        """The shift's uncovered variable one more worker would lower: the forecast one
+        while it is above 0 (a worker covers the reported shift first, so it is the one
+        left), else the reported one."""
+        sv, k = self.built.staff, (home_id, d, shift, role)
+        forecast = sv.forecast_uncovered.get(k)
+        if forecast is not None and (self.values[forecast] or k not in sv.uncovered):
+            return forecast
+        return sv.uncovered[k]
+
+    def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
+        ctx = self.ctx
+        date = ctx.dates[d]
+        authority = ctx.homes[home_id].authority
+        holders = [
+            w for w in ctx.scenario.workers if holds_role(w, role) and worker_serves(w, authority)
+        ]
+        if not holders:
+            return Cause(
+                "staffing",
+                role.value,
+                f"no worker in any pool holds the role {role}",
+                rule=rules.ROLE.id,
+                date=date,
+                remedy=f"one {role} in the bank, available for the {shift} shift on {date}",
+            )
+        free = [w for w in holders if available(w, date, shift)]
+        available_ids = {w.id for w in free}
+        want = f"one more {role} available for the {shift} shift on {date}"
+        if not free:
+            return Cause(
+                "staffing",
+                role.value,
+                f"no {role} is available for the {shift} shift",
+                rule=rules.AVAILABILITY.id,
+                date=date,
+                blocked=tuple(f"{w.id}:{rules.AVAILABILITY.id}" for w in holders),
+                remedy=want,
+            )
+        reasons: Counter[str] = Counter()
+        blocked: list[str] = []
+        binding: set[str] = set()
+        single: list[tuple[int, str, str, str]] = []
+        lifts: dict[str, list[dt.date]] = defaultdict(list)
+        order = list(STAFF_RULES)
+        for w in holders:
+            named, names, found = self._worker_rules(w, home_id, d, shift, role)
+            detail = str(found)
+            binding.update(names)
+            if not named:
+                return Cause(
+                    "solver",
+                    "",
+                    f"{w.id} could have taken it when the time limit ended",
+                    rule="time_limit",
+                    date=date,
+                    next_in_line=(w.id,),
+                    remedy="a longer time limit",
+                )
+            if w.id not in available_ids:
+                continue
+            blocked.append(f"{w.id}:{named[0]}" + (f"@{detail}" if detail else ""))
+            reasons[named[0]] += 1
+            if named[0] in _STARTS and isinstance(found, dt.date):
+                lifts[named[0]].append(found)
+            if len(named) == 1:
+                single.append((order.index(named[0]), w.id, named[0], detail))
+        text = "; ".join(
+            f"{n} {STAFF_RULES[why]}"
+            + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
+            for why, n in reasons.most_common()
+        )
+        single.sort(key=lambda x: (x[0], x[3], x[1]))
+        line = tuple(wid for _o, wid, _r, _x in single[:NEXT_IN_LINE])
+        rule = reasons.most_common(1)[0][0]
+        when = min(lifts[rule]) if lifts[rule] else date
+        if rule == TEST_VALIDITY:
+            want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
+        elif rule == rules.TRAINING.id:
+            want = f"one more {role} trained by {date} for the {shift} shift"
+        sentence = f"all {len(free)} available {role}s unusable: {text}"
+        if line:
+            sentence += f"; next in line: {', '.join(line)} (one rule each)"
+        return Cause(
+            "staffing",
+            role.value,
+            sentence,
+            rule=rule,
+            date=when,
+            binding=tuple(sorted(binding)),
+            next_in_line=line,
+            blocked=tuple(blocked),
+            remedy=want,
+        )

@@ -1,0 +1,1 @@
+"""What planners read: tables, folders, the workbook, the HTML report, the brief, hand-outs."""

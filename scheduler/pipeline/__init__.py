@@ -1,0 +1,1 @@
+"""From a scenario to a plan: building, starting, solving, re-planning, splitting by authority."""

@@ -1,0 +1,1 @@
+"""Solving the built model: the tiers, the backends, whole schedules, the LP."""

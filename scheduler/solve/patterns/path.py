@@ -1,0 +1,255 @@
+"""Tier 1 by whole schedules: column generation for the bound, dives for the plan, both
+within a time budget.
+
+The starting deployments (the greedy's, a re-plan's previous one) enter the master as its
+first schedules. When no dive finishes in time, the first starting deployment, completed,
+is the plan; the bound stands against whichever plan is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from constraints.build import BuiltModel
+from constraints.model import Terms, Var, terms_value, tier_terms, trivial_bound
+from scenarios.schema import Role, Shift
+from scheduler.solve.patterns.blocks import Declined, Split, split
+from scheduler.solve.patterns.master import INTEGRAL, InfeasibleBlock, Master
+from scheduler.solve.patterns.previous import PreviousDeployment
+from scheduler.solve.patterns.pricing import Pricer, Schedule
+from scheduler.solve.settings import SolverSettings
+
+COLUMN_GENERATION_SHARE = 0.7
+"""Share of the budget column generation may use before the dives start."""
+
+BOUND_SAFETY = 1e-7
+"""Relative allowance for floating-point error in the bound, before rounding it up to the
+integer objective's next value."""
+
+Completion = Callable[[dict[Var, int]], list[int] | None]
+"""The best plan keeping a partial one (a deployment): every variable's value, or None."""
+
+
+@dataclass
+class PatternOutcome:
+    values: list[int]
+    """The plan: a value for every variable of the built model, every tier-1 rule kept."""
+    objective: int
+    bound: int
+    """A proven lower bound on tier 1 (the best Lagrangian bound, rounded up)."""
+    seconds: float
+    description: str
+    """How the plan was found, for the summary."""
+
+    @property
+    def proven(self) -> bool:
+        return self.objective <= self.bound
+
+
+def solve_tier_one(
+    built: BuiltModel,
+    settings: SolverSettings,
+    starts: Sequence[dict[Var, int]],
+    budget: float,
+    complete: Completion,
+    stop: threading.Event | None = None,
+) -> PatternOutcome:
+    """Raises Declined when the model has a rule the pattern path does not carry, or a
+    worker who must work has no schedule (the direct model then finds the conflict).
+    `stop`, once set, ends the work at its next step with the best plan so far."""
+    started = time.perf_counter()
+    deadline = started + budget
+    parts = split(built)
+    terms = tier_terms(built.penalties, 1)
+    ctx = built.ctx
+    pricer = Pricer(parts.blocks, ctx.days, ctx.policy, parts.var_rows, parts.cost)
+    stop = stop or threading.Event()
+    master = Master(built.model, parts, terms, pricer, stop)
+    for start in starts:
+        for schedule in _schedules(built, parts, start):
+            master.add(schedule)
+    scale = max((abs(k) for _v, k in terms), default=1)
+    try:
+        result = master.run(started + COLUMN_GENERATION_SHARE * budget, scale)
+    except InfeasibleBlock as e:
+        raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
+    bound = _rounded(result.bound, built, terms)
+    previous = PreviousDeployment(built, parts) if built.previous else None
+    if previous is not None:
+        master.prefer(previous.nudge)
+    best: list[int] | None = None
+    best_taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
+    if previous is not None and best_taken and not stop.is_set():
+        # The previous deployment, completed, is the plan to beat: a dive replaces it only
+        # by doing better in tier 1.
+        best = complete(deployment_values(built, parts, best_taken, previous))
+    dives = 0
+    # The first dive may run over the budget by a quarter: without a dive there is no plan
+    # to show for the work.
+    grace = deadline + FIRST_DIVE_GRACE * budget
+    for share in DIVE_SHARES:
+        if best is not None and terms_value(terms, best) <= bound:
+            break
+        dived = master.dive(grace if not dives else deadline, scale, share)
+        dives += dived is not None
+        if dived is None:
+            break
+        # A re-plan's tests and beds are completed, so that its changes break ties there too.
+        values = _whole(built, parts, master, dived) if previous is None else None
+        if values is None and not stop.is_set():
+            values = complete(deployment_values(built, parts, dived, previous))
+        if values is not None and (
+            best is None or terms_value(terms, values) < terms_value(terms, best)
+        ):
+            best, best_taken = values, dived
+    if best is None:
+        out_of_time = stop.is_set() or time.perf_counter() >= deadline
+        best = _fallback(built, parts, best_taken, complete, out_of_time, previous)
+    if best is None:
+        raise Declined("no dive finished and the start could not be completed in time")
+    values = best
+    how = (
+        f"whole schedules: {result.rounds} rounds of column generation "
+        f"({'converged' if result.converged else 'stopped by the time limit'}), "
+        f"{len(master.pool.schedules):,} schedules, {dives} dives"
+    )
+    seconds = time.perf_counter() - started
+    return PatternOutcome(values, terms_value(terms, values), bound, seconds, how)
+
+
+DIVE_SHARES = (0.2, 0.1, 0.05, 0.02)
+"""The dives tried in turn while time remains, each rounding this share of the fractional
+schedules per step: coarse and fast first, then finer and slower (no share is reliably
+the best; docs/patterns.md has the figures)."""
+
+
+FIRST_DIVE_GRACE = 0.25
+"""Share of the budget the first dive may run past it."""
+
+
+def _fallback(
+    built: BuiltModel,
+    parts: Split,
+    start: list[tuple[Schedule, int]],
+    complete: Completion,
+    out_of_time: bool,
+    previous: PreviousDeployment | None,
+) -> list[int] | None:
+    """The plan when no dive finished: the starting deployment completed while time is
+    left, else the complete starting plan as it stands (completing a county's deployment
+    takes longer than its whole budget); the bound stands against either."""
+    if out_of_time:
+        return _starting_plan(built) or complete(deployment_values(built, parts, start, previous))
+    return complete(deployment_values(built, parts, start, previous)) or _starting_plan(built)
+
+
+def _starting_plan(built: BuiltModel) -> list[int] | None:
+    """The complete starting plan (the greedy's), if it keeps every tier-1 rule."""
+    model = built.model
+    if len(model.hints) < len(model.variables):
+        return None
+    values = [model.hints[v] for v in range(len(model.variables))]
+    return None if model.violations(values, 1) else values
+
+
+def _whole(
+    built: BuiltModel,
+    parts: Split,
+    master: Master,
+    taken: list[tuple[Schedule, int]],
+) -> list[int] | None:
+    """The dive's own plan when its last LP is whole in testing and isolation too (their
+    structure often makes it so): no completion needed. None otherwise, or if it breaks
+    a tier-1 rule (checked, not assumed)."""
+    rest = np.array(master.rest_values)
+    if np.any(np.abs(rest - np.round(rest)) > INTEGRAL):
+        return None
+    model = built.model
+    values = [model.hints.get(v, x.lb) for v, x in enumerate(model.variables)]
+    for v, x in zip(master.rest_vars, rest, strict=True):
+        values[v] = round(x)
+    deployment = deployment_values(built, parts, taken)
+    for v, x in {**deployment, **_implied(built, deployment)}.items():
+        values[v] = x
+    return None if model.violations(values, 1) else values
+
+
+def deployment_values(
+    built: BuiltModel,
+    split: Split,
+    schedules: list[tuple[Schedule, int]],
+    previous: PreviousDeployment | None = None,
+) -> dict[Var, int]:
+    """Every shift, placement and pre-deployment test variable of the built model under
+    the chosen schedules, taken by each block's workers in name order, or in a re-plan by
+    the worker each fits best (so that no identical worker is swapped in for nothing)."""
+    sv = built.staff
+    values = {v: 0 for v in [*sv.shifts.values(), *sv.placed.values(), *sv.tests.values()]}
+    by_block: dict[int, list[Schedule]] = defaultdict(list)
+    for schedule, taken in schedules:
+        by_block[schedule.block] += [schedule] * taken
+    for b, chosen in by_block.items():
+        workers = split.blocks[b].workers
+        matched = (
+            previous.assign(workers, chosen)
+            if previous is not None
+            else list(zip(workers, chosen, strict=False))
+        )
+        for w, schedule in matched:
+            values[sv.placed[w, schedule.home]] = 1
+            for d, s, r, _v in schedule.shifts:
+                values[sv.shifts[w, schedule.home, d, s, r]] = 1
+            if schedule.test is not None:
+                site, t, _v = schedule.test
+                values[sv.tests[w, site, t]] = 1
+    return values
+
+
+def _implied(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int]:
+    """The staffing variables a deployment determines: the days each worker works and, at
+    a home new to them, the days since they started there."""
+    sv = built.staff
+    current = {w.id: w.home_history.current_home for w in built.ctx.scenario.workers}
+    worked: set[tuple[str, int]] = set()
+    first_new: dict[str, int] = {}
+    for (w, h, d, _s, _r), var in sv.shifts.items():
+        if deployment[var]:
+            worked.add((w, d))
+            if h != current[w]:
+                first_new[w] = min(first_new.get(w, d), d)
+    implied = {var: int(k in worked) for k, var in sv.worked.items()}
+    implied.update(
+        {var: int(w in first_new and d >= first_new[w]) for (w, d), var in sv.started.items()}
+    )
+    return implied
+
+
+def _rounded(bound: float, built: BuiltModel, terms: Terms) -> int:
+    """The least integer objective the bound allows, after allowing for rounding error;
+    the variables' own bounds where no round finished."""
+    trivial = trivial_bound(built.model, terms)
+    if not math.isfinite(bound):
+        return trivial
+    return max(trivial, math.ceil(bound - BOUND_SAFETY * max(1.0, abs(bound))))
+
+
+def _schedules(built: BuiltModel, parts: Split, start: dict[Var, int]) -> list[Schedule]:
+    """The schedules of a starting deployment (shift and test variables at 1)."""
+    sv = built.staff
+    block_of = {w: b for b, block in enumerate(parts.blocks) for w in block.workers}
+    shifts: dict[tuple[str, str], list[tuple[int, Shift, Role, Var]]] = defaultdict(list)
+    for (w, h, d, s, r), var in sv.shifts.items():
+        if start.get(var) == 1 and w in block_of:
+            shifts[w, h].append((d, s, r, var))
+    tests = {w: (site, t, var) for (w, site, t), var in sv.tests.items() if start.get(var) == 1}
+    return [
+        Schedule(block_of[w], h, tuple(sorted(chosen, key=lambda x: x[0])), tests.get(w))
+        for (w, h), chosen in sorted(shifts.items())
+    ]

@@ -1,0 +1,413 @@
+"""Lexicographic solving: each objective tier in turn, within one shared time limit.
+
+Tier k is minimised with every earlier tier held at its value (plus the policy's
+tolerance), hinted with the previous stage's plan. Solving in stages keeps each objective's
+coefficients small and exact, where one weighted sum would need coefficients large enough
+to overflow exact integer arithmetic; it also states the priority order literally.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from constraints.build import BuiltModel
+from constraints.model import (
+    Model,
+    Terms,
+    Var,
+    check_exact,
+    terms_value,
+    tier_terms,
+    trivial_bound,
+)
+from scheduler.plan import StageResult
+from scheduler.solve.backends import make_backend
+from scheduler.solve.interrupt import INTERRUPTION
+from scheduler.solve.lp import lp_completion, lp_relaxation_bound
+from scheduler.solve.patterns.blocks import Declined
+from scheduler.solve.patterns.path import PatternOutcome, solve_tier_one
+from scheduler.solve.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
+
+DIRECT = "the direct model"
+"""The path's name when tier 1 is searched over the whole model."""
+
+FIRST_TIER_SHARE = 0.6
+"""Share of the time limit the first tier may use; later tiers split what is left."""
+
+PATTERN_SHARE = 0.8
+"""Share of the time limit tier 1 by whole schedules may use: its plan is near the best
+and proven so, and the later tiers only polish it; at a short limit a smaller share
+leaves no time for a dive."""
+
+WARM_START_SHARE = 0.15
+"""Share of the time limit for completing the heuristic's partial plan into a hint."""
+
+UNIMPROVED = "UNIMPROVED"
+"""A stage's status when its search ended without beating the plan it started from."""
+
+BackendFactory = Callable[[Model, SolverSettings], Backend]
+
+
+@dataclass
+class Solution:
+    status: str
+    values: list[int] | None
+    stages: list[StageResult]
+    diagnosis: list[str]
+    interrupted: bool = False
+    """Ctrl-C ended the search early; the plan is the best found until then."""
+    failure: str = ""
+    """The solver failed (how, in words); the plan is the best it reported, or the start."""
+    path: str = ""
+    """How tier 1 was planned, in words."""
+
+    @property
+    def found(self) -> bool:
+        return self.values is not None
+
+
+def gap(objective: float, bound: float) -> float:
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+def solve(
+    built: BuiltModel,
+    settings: SolverSettings,
+    warm_starts: Sequence[dict[Var, int]] = (),
+    backend_factory: BackendFactory = make_backend,
+    progress: Progress = QUIET,
+) -> Solution:
+    """`model.hints` (if any) is a complete starting plan, used only if it keeps every
+    rule; each of `warm_starts`, values of some variables, is in turn completed optimally
+    for tier 1 (ties broken by a re-plan's stability tier), and the first that completes
+    becomes the starting plan unless it is worse than the hint. The plan returned is never
+    worse than the starting plan by the tiers, taken in order, whatever the backend did."""
+    backend = backend_factory(built.model, settings)
+    backend.on_solution = progress.found
+    try:
+        return _tiers(built, settings, backend, warm_starts, progress)
+    finally:
+        backend.close()  # before the plan is extracted, which peaks on top of it otherwise
+
+
+def _tiers(
+    built: BuiltModel,
+    settings: SolverSettings,
+    backend: Backend,
+    warm_starts: Sequence[dict[Var, int]],
+    progress: Progress,
+) -> Solution:
+    model = built.model
+    # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
+    tiers = [t for t in sorted(built.tier_names) if tier_terms(built.penalties, t)] or [1]
+    # The LP bound is extra work on top of the search's time limit, not part of it.
+    lp = (
+        lp_relaxation_bound(
+            model, tier_terms(built.penalties, tiers[0]), settings.time_limit, tiers[0]
+        )
+        if settings.lp_bound
+        else None
+    )
+    deadline = time.perf_counter() + settings.time_limit
+    # The best complete plan so far: the hint, then each stage's result.
+    values: list[int] | None = None
+    # The plan to beat: a complete hint keeping the rules of every tier (the greedy plan).
+    start: list[int] | None = None
+    if len(model.hints) == len(model.variables):
+        hinted = [model.hints[v] for v in range(len(model.variables))]
+        if not model.violations(hinted, max(built.tier_names)):
+            values = start = hinted
+        elif not model.violations(hinted, tiers[0]):
+            values = hinted
+    patterns, path = None, DIRECT
+    if settings.path == "patterns" and tiers[0] == built.unmet_tier == 1:
+        progress.stage("planning whole schedules")
+        share = PATTERN_SHARE if len(tiers) > 1 else 1.0
+        stop = threading.Event()
+        try:
+            # Stoppable by Ctrl-C like a search: the best plan so far stands.
+            patterns = INTERRUPTION.run(
+                lambda: solve_tier_one(
+                    built,
+                    settings,
+                    warm_starts,
+                    share * settings.time_limit,
+                    lambda partial: _complete(backend, built, tiers[0], partial, settings),
+                    stop,
+                ),
+                stop.set,
+            )
+            path = patterns.description
+            if start is not None and _value(built, start, tiers[0]) < patterns.objective:
+                # The starting plan is better (the deployment's tests could not be booked
+                # well in time): the search starts from it, the bound still stands.
+                patterns = replace(patterns, values=start, objective=_value(built, start, 1))
+                path += "; the starting plan was better"
+        except Declined as why:
+            path = f"{DIRECT} (whole schedules cannot be used: {why})"
+    if warm_starts and patterns is None:
+        progress.stage("completing the starting plan")
+    for partial in warm_starts if patterns is None else ():
+        completed = _complete(backend, built, tiers[0], partial, settings)
+        if completed is not None:
+            if start is None or _value(built, completed, tiers[0]) <= _value(
+                built, start, tiers[0]
+            ):
+                values = completed
+            break
+    if values is not None:
+        backend.set_hint(dict(enumerate(values)))
+    stages: list[StageResult] = []
+    failure = ""
+    for n, tier in enumerate(tiers):
+        progress.stage(f"solving tier {n + 1} of {len(tiers)}")
+        terms = tier_terms(built.penalties, tier)
+        check_exact(model, terms, f"tier {tier}")
+        backend.include_tier(tier)
+        backend.minimize(terms)
+        if n == 0 and patterns is not None:
+            values = patterns.values
+            if patterns.proven or INTERRUPTION.requested:
+                stages.append(_by_patterns(built, tier, patterns, lp))
+                progress.found(patterns.objective)
+                if INTERRUPTION.requested:
+                    break
+                _hold(backend, built, terms, tier, patterns.objective, values)
+                continue
+            # Not proven: the direct search starts from the plan, knowing the bound, and
+            # stops as soon as it meets it.
+            backend.set_hint(dict(enumerate(values)))
+            backend.bound_objective(terms, patterns.bound, None, f"proven_bound_tier{tier}")
+            path += "; then the direct model from that plan"
+        if n > 0 and values is not None:
+            values = _repair(backend, model, tier, terms, values, deadline)
+        remaining = max(0.0, deadline - time.perf_counter())
+        later = len(tiers) - n - 1
+        budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
+        outcome = backend.solve(budget)
+        if (
+            outcome.status == "INFEASIBLE"
+            and values is not None
+            and not model.violations(values, tier)
+        ):
+            # A plan that keeps every rule is in hand, so the claim is a solver fault (CBC's
+            # preprocessing can make it); the plan stands, unimproved.
+            outcome = StageOutcome(status="UNKNOWN", seconds=outcome.seconds)
+        # Only the first stage can prove the hard rules infeasible: later ones start from a plan.
+        if (n == 0 and outcome.status == "INFEASIBLE") or (
+            outcome.values is None and values is None
+        ):
+            diagnosis = []
+            if outcome.status == "INFEASIBLE":
+                # Diagnosis loads CP-SAT into this process; only a model with no plan needs it.
+                from scheduler.solve.diagnose import conflicting_rules
+
+                diagnosis = conflicting_rules(model, settings, settings.time_limit)
+            return Solution(outcome.status, None, stages, diagnosis)
+        if outcome.values is not None and (
+            values is None or _ranked(built, terms, outcome.values) <= _ranked(built, terms, values)
+        ):
+            values = outcome.values
+        elif outcome.values is not None:
+            # A search that returns worse than it started from (a backend cut short far
+            # from the hint): the plan it started from stands.
+            outcome = StageOutcome(status=UNIMPROVED, seconds=outcome.seconds)
+        assert values is not None
+        objective = sum(c * values[v] for v, c in terms)
+        # A search stopped early can report a bound below the variables' own (a negative
+        # bound on a sum of non-negative terms); both are valid, so take the tighter.
+        bound = max(
+            outcome.best_bound
+            if outcome.values is not None and outcome.best_bound is not None
+            else -math.inf,
+            trivial_bound(model, terms),
+        )
+        source = settings.solver  # the search's own bound, named by its solver
+        if n == 0 and patterns is not None and patterns.bound >= bound:
+            bound, source = min(patterns.bound, objective), "column-generation"
+        if n == 0 and lp is not None and lp > bound:
+            bound, source = min(lp, objective), "lp-relaxation"
+        stages.append(
+            StageResult(
+                tier=tier,
+                name=built.tier_names[tier],
+                # No better plan found in time: the starting plan stands, unimproved.
+                status=outcome.status if outcome.values is not None else UNIMPROVED,
+                objective=objective,
+                best_bound=bound,
+                gap=gap(objective, bound),
+                seconds=outcome.seconds + (patterns.seconds if n == 0 and patterns else 0.0),
+                bound_source=source,
+                lp_bound=lp if n == 0 else None,
+            )
+        )
+        progress.found(objective)
+        failure = outcome.failure
+        if INTERRUPTION.requested or failure:
+            break
+        _hold(backend, built, terms, tier, objective, values)
+    assert values is not None  # every stage holds a plan (a start, or the search's)
+    if start is not None and _lexicographic(built, start, stages) < _lexicographic(
+        built, values, stages
+    ):
+        values, stages = start, _restated(built, start, stages)
+    finished = len(stages) == len(tiers)
+    status = "OPTIMAL" if finished and all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
+    return Solution(
+        status,
+        values,
+        stages,
+        [],
+        interrupted=INTERRUPTION.requested,
+        failure=failure,
+        path=path,
+    )
+
+
+def _hold(
+    backend: Backend,
+    built: BuiltModel,
+    terms: Terms,
+    tier: int,
+    objective: float,
+    values: list[int],
+) -> None:
+    """Keep a solved tier at its value (within the policy's tolerance) for the tiers after
+    it, and start them from its plan."""
+    slack = math.floor(model_tolerance(built) * abs(objective))
+    backend.bound_objective(terms, None, int(objective) + slack, f"objective_tier{tier}")
+    backend.set_hint(dict(enumerate(values)))
+
+
+def _by_patterns(
+    built: BuiltModel, tier: int, patterns: PatternOutcome, lp: float | None
+) -> StageResult:
+    """Tier 1 by whole schedules alone: optimal when its plan meets the bound column
+    generation proved, else (stopped by Ctrl-C) the plan so far against that bound."""
+    objective = float(patterns.objective)
+    bound = float(min(patterns.bound, patterns.objective))
+    return StageResult(
+        tier=tier,
+        name=built.tier_names[tier],
+        status="OPTIMAL" if patterns.proven else "FEASIBLE",
+        objective=objective,
+        best_bound=bound,
+        gap=gap(objective, bound),
+        seconds=round(patterns.seconds, 3),
+        bound_source="column-generation",
+        lp_bound=lp,
+    )
+
+
+def _ranked(built: BuiltModel, terms: Terms, values: list[int]) -> tuple[int, int]:
+    """A stage's plan by its own tier, ties broken by a re-plan's changes: a search that
+    only matches the plan in hand does not replace it with one that moves more."""
+    tie = built.stability_tier
+    changes = _value(built, values, tie) if tie is not None else 0
+    return terms_value(terms, values), changes
+
+
+def _value(built: BuiltModel, values: list[int], tier: int) -> int:
+    return terms_value(tier_terms(built.penalties, tier), values)
+
+
+def _lexicographic(
+    built: BuiltModel, values: list[int], stages: Sequence[StageResult]
+) -> tuple[int, ...]:
+    """A plan's value in each tier solved, in priority order (smaller is better). Tiers not
+    reached (a stopped search) are left out: their variables were never brought in line."""
+    return tuple(_value(built, values, stage.tier) for stage in stages)
+
+
+def _restated(
+    built: BuiltModel, values: list[int], stages: Sequence[StageResult]
+) -> list[StageResult]:
+    """The stages' results for the starting plan, kept because the search's plan is worse
+    (tolerance traded an earlier tier away, or a backend returned a poorer plan)."""
+    restated = []
+    for stage in stages:
+        objective = float(_value(built, values, stage.tier))
+        restated.append(
+            stage.model_copy(
+                update={
+                    "status": UNIMPROVED,
+                    "objective": objective,
+                    "gap": gap(objective, stage.best_bound),
+                }
+            )
+        )
+    return restated
+
+
+def _complete(
+    backend: Backend,
+    built: BuiltModel,
+    tier: int,
+    partial: dict[Var, int],
+    settings: SolverSettings,
+) -> list[int] | None:
+    """The best plan that keeps `partial`: by LP when its optimum is integral (fast and
+    exact on the city example), else by CP-SAT within a share of the time limit."""
+    terms = tier_terms(built.penalties, tier)
+    budget = settings.time_limit * WARM_START_SHARE
+    backend.include_tier(tier)
+    backend.minimize(terms)
+    tie = built.stability_tier
+    tie_break = (tie, tier_terms(built.penalties, tie)) if tie is not None else None
+
+    def repair(held: dict[Var, int]) -> list[int] | None:
+        if tie_break is None:
+            return backend.complete(held, budget).values
+        # Lexicographic in one objective: no change is worth a unit of tier 1.
+        tie_tier, tie_terms = tie_break
+        scale = 1 + sum(abs(c) * built.model.variables[v].ub for v, c in tie_terms)
+        backend.include_tier(tie_tier)
+        backend.minimize(_merged([(v, c * scale) for v, c in terms], tie_terms))
+        try:
+            return backend.complete(held, budget).values
+        finally:
+            backend.minimize(terms)
+
+    exact = lp_completion(built.model, terms, partial, budget, tier, tie_break, repair)
+    if exact is not None:
+        return exact
+    return backend.complete(partial, budget).values
+
+
+def _merged(*parts: Terms) -> list[tuple[Var, int]]:
+    total: dict[Var, int] = {}
+    for terms in parts:
+        for v, c in terms:
+            total[v] = total.get(v, 0) + c
+    return [(v, c) for v, c in total.items() if c]
+
+
+def _repair(
+    backend: Backend,
+    model: Model,
+    tier: int,
+    terms: Terms,
+    values: list[int],
+    deadline: float,
+) -> list[int]:
+    """Give the variables defined only by this tier's rules (left free by earlier stages)
+    their least values consistent with the plan so far, so the plan stays a feasible hint."""
+    defined_earlier = {v for c in model.constraints if c.tier < tier for v, _ in c.terms}
+    free = {v for v, _ in terms} - defined_earlier
+    if not free:
+        return values
+    fixed = {v: x for v, x in enumerate(values) if v not in free}
+    budget = max(0.1, min(2.0, deadline - time.perf_counter()))
+    repaired = backend.complete(fixed, budget)
+    if repaired.values is None:
+        return values
+    backend.set_hint(dict(enumerate(repaired.values)))
+    return repaired.values
+
+
+def model_tolerance(built: BuiltModel) -> float:
+    return built.ctx.policy.objective.tier_tolerance
