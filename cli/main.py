@@ -41,9 +41,8 @@ from scenarios.words import count
 from scheduler.output.outdir import check_output_dir
 from scheduler.output.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.output.workbook import write_workbook
-from scheduler.pipeline.decompose import independent_parts, plan_decomposed
-from scheduler.pipeline.executors import open_executor
-from scheduler.pipeline.planner import plan_scenario, write_model_file
+from scheduler.pipeline.checked import plan_and_check
+from scheduler.pipeline.planner import write_model_file
 from scheduler.pipeline.replan import kept_against, load_previous, with_history
 from scheduler.solve.backends import SOLVERS
 from scheduler.solve.interrupt import stop_search_on_ctrl_c
@@ -222,19 +221,22 @@ def plan(
             start = first_open.date() if first_open is not None else s.horizon.start
             earlier = load_previous(previous, start)
             s = with_history(s, earlier.plan)
-        parts = independent_parts(s)
         try:
-            if len(parts) > 1 and earlier is None:
-                click.echo(f"{len(parts)} independent parts (authorities sharing no resource)")
-                with open_executor(min(jobs, len(parts)), dask) as (executor, _slots):
-                    result = plan_decomposed(s, settings, executor)
-            else:
-                with stop_search_on_ctrl_c():
-                    result = plan_scenario(s, settings, earlier, progress)
+            with stop_search_on_ctrl_c():
+                checked = plan_and_check(
+                    s,
+                    settings,
+                    earlier,
+                    jobs,
+                    dask,
+                    progress,
+                    lambda n: click.echo(
+                        f"{n} independent parts (authorities sharing no resource)"
+                    ),
+                )
         except KeyboardInterrupt:
             fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
-        progress.stage("checking the plan")
-        violations = validate_plan(s, result, earlier.plan if earlier is not None else None)
+        result, violations = checked.plan, checked.violations
         if violations and out.exists() and not force:
             for v in violations:
                 click.echo(f"  {v}", err=True)

@@ -11,8 +11,8 @@ ignored; any other code is an error, never a guess.
 
 from __future__ import annotations
 
+from scenarios.cells import CellError, is_blank, norm, shown
 from scenarios.schema import Shift
-from scenarios.sheets import CellError, is_blank, norm, shown
 
 DAY, NIGHT = Shift.DAY.value, Shift.NIGHT.value
 

@@ -36,22 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scenarios.cells import CellError, Problems, choice, decimal, flag, norm, shown, whole
 from scenarios.layout import DETAILS
 from scenarios.schema import CqcRating, HomeType
-from scenarios.sheets import (
-    CellError,
-    Column,
-    Problems,
-    Record,
-    TableSpec,
-    choice,
-    decimal,
-    flag,
-    norm,
-    read_records,
-    shown,
-    whole,
-)
+from scenarios.sheets import Column, Record, TableSpec, read_records
 from scenarios.words import count
 
 RESIDENTS_PER_BED = 0.9

@@ -26,6 +26,34 @@ def lookback_days(policy: Policy) -> int:
     return min(LOOKBACK_LIMIT_DAYS, max(6, policy.max_consecutive_days))
 
 
+@dataclass(frozen=True)
+class Worked:
+    """One shift worked (or planned) at a home; `home_id` None when a recorded recent
+    shift did not say where, `shift` None when only a worker's `last_shift` records it."""
+
+    date: dt.date
+    shift: Shift | None
+    home_id: str | None
+
+    def __str__(self) -> str:
+        return " ".join(str(part) for part in (self.date, self.shift, self.home_id) if part)
+
+    def key(self) -> tuple[dt.date, str, str]:
+        return self.date, self.shift or "", self.home_id or ""
+
+
+def recorded_shifts(history: HomeHistory) -> set[Worked]:
+    """The shifts a worker's history records before the horizon: each recent shift, and
+    the last shift at the current home where no recent shift is dated that day (a scenario
+    may state only where and when a worker last worked). Tracing reads them, and so does a
+    what-if outbreak that stands down the people who worked at the home."""
+    found = {Worked(r.date, r.shift, r.home) for r in history.recent_shifts}
+    listed = {r.date for r in history.recent_shifts}
+    if history.last_shift is not None and history.last_shift not in listed:
+        found.add(Worked(history.last_shift, None, history.current_home))
+    return found
+
+
 def worked_before(history: HomeHistory, start: dt.date) -> dict[int, Shift]:
     """Day index (negative) -> the shift worked that day, for the recent shifts."""
     return {(r.date - start).days: r.shift for r in history.recent_shifts if r.date < start}

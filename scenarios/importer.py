@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from scenarios.atomic import write_text
+from scenarios.cells import Cell, CellError, Problems
 from scenarios.codes import shifts_of
 from scenarios.cqc import CQC, CqcQuery, Skipped, cqc_homes
 from scenarios.layout import (
@@ -37,16 +38,7 @@ from scenarios.layout import (
 )
 from scenarios.load import ScenarioError, dump_scenario, parse_scenario, read_document
 from scenarios.schema import MAX_HORIZON_DAYS, Scenario
-from scenarios.sheets import (
-    Cell,
-    CellError,
-    Problems,
-    Record,
-    TableSpec,
-    csv_text,
-    read_column_map,
-    read_records,
-)
+from scenarios.sheets import Record, TableSpec, csv_text, read_column_map, read_records
 
 SECTIONS = {
     "homes": "homes",

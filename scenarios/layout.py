@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scenarios.cells import Parser, amount, choice, date, days, decimal, items, text, whole
 from scenarios.codes import available_shifts, one_shift
 from scenarios.schema import (
     Cohort,
@@ -33,19 +34,7 @@ from scenarios.schema import (
     SiteKind,
     WorkerKind,
 )
-from scenarios.sheets import (
-    Column,
-    Parser,
-    TableSpec,
-    amount,
-    choice,
-    date,
-    days,
-    decimal,
-    items,
-    text,
-    whole,
-)
+from scenarios.sheets import Column, TableSpec
 
 HOME_TYPE = choice(
     HomeType,

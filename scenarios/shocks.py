@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
+from scenarios.history import recorded_shifts
 from scenarios.load import ScenarioError, parse_scenario
 from scenarios.risk import risk_parts, stale_age
 from scenarios.schema import (
@@ -111,7 +112,11 @@ class OutbreakSurge(Strict):
     """`count` more homes (and the named `homes`) move to a confirmed outbreak on `day`,
     drawn among homes without one, each with probability in proportion to its type's
     weight in `type_weights` (1 for a type not listed), times its risk score on that day
-    when `by_risk` is set (outbreaks find the homes already most exposed)."""
+    when `by_risk` is set (outbreaks find the homes already most exposed).
+
+    With `stand_down_days`, each worker the scenario's records place at one of those homes
+    in the `trace_days` before `day` (as `carehome trace` reads them) is stood down: not
+    available for that many days from `day`, so the plan covers without them."""
 
     kind: Literal["outbreak_surge"]
     day: PositiveInt = 1
@@ -120,6 +125,8 @@ class OutbreakSurge(Strict):
     type_weights: dict[HomeType, Annotated[float, Field(ge=0.0)]] = Field(default_factory=dict)
     by_risk: bool = False
     resident_cases: PositiveInt = 1
+    stand_down_days: NonNegativeInt = 0
+    trace_days: PositiveInt = 14
 
 
 class BankUnavailable(Strict):
@@ -288,7 +295,23 @@ def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> di
                 home["residents"], max(shock.resident_cases, home["outbreak"]["resident_cases"])
             )
             home["outbreak"] |= {"status": "confirmed", "since": since, "resident_cases": cases}
+    if shock.stand_down_days:
+        _stand_down(s, data, chosen, dt.date.fromisoformat(since), shock)
     return data
+
+
+def _stand_down(
+    s: Scenario, data: dict[str, Any], homes: set[str], day: dt.date, shock: OutbreakSurge
+) -> None:
+    """Make the workers recorded at `homes` in the trace window unavailable from `day`."""
+    first = day - dt.timedelta(days=shock.trace_days)
+    off = {day + dt.timedelta(days=k) for k in range(shock.stand_down_days)}
+    for worker, entry in zip(s.workers, data["workers"], strict=True):
+        if any(
+            w.home_id in homes and first <= w.date < day
+            for w in recorded_shifts(worker.home_history)
+        ):
+            entry["availability"] = _without_days(worker.availability, off)
 
 
 def _draw(rng: random.Random, items: list[str], weights: list[float], count: int) -> list[str]:

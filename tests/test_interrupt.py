@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli.main
+import scheduler.pipeline.checked
 from cli.main import main
 from scenarios.generate import generate
 from scenarios.load import dump_scenario
@@ -56,7 +56,9 @@ def test_a_plan_failing_the_check_never_replaces_an_earlier_plan_without_force(
     assert CliRunner().invoke(main, args).exit_code == 0
     earlier = (out / "staff_roster.csv").read_bytes()
     monkeypatch.setattr(
-        cli.main, "validate_plan", lambda s, p, previous=None: ["one_home[w1]: broken"]
+        scheduler.pipeline.checked,
+        "validate_plan",
+        lambda s, p, previous=None: ["one_home[w1]: broken"],
     )
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1

@@ -16,7 +16,7 @@ from scenarios.schema import Scenario, daily
 from scenarios.whatif import Variant, apply_variant
 from scheduler.analysis.compare import plan_variant
 from scheduler.solve.settings import SolverSettings
-from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, worker
+from tests.conftest import EXAMPLES, day, home, scenario, shortfall, site, solve, worker
 
 
 @pytest.fixture
@@ -266,3 +266,31 @@ def test_changes_against_the_base_carry_no_float_noise() -> None:
     assert list(table["cohort_tests_in_interval_pct_vs_base"]) == [0.0, -3.0]
     assert list(table["isolation_mean_wait_days_vs_base"]) == [0.0, -0.2]
     assert "-3.0000" not in table.to_csv(index=False)
+
+
+def test_an_outbreak_stands_down_the_workers_recorded_at_the_home() -> None:
+    """w0 worked at a three days before the horizon, w1 at c, w2 at a three weeks ago: an
+    outbreak at a from day 2 stands down w0 alone, for five days, and a's shortfall on day
+    2 goes to w2, the other worker of a's."""
+
+    def at(home_id: str, days_before: int) -> dict[str, Any]:
+        recent = {"date": day(-days_before), "shift": "day", "home": home_id}
+        return {"current_home": home_id, "last_shift": day(-days_before), "recent_shifts": [recent]}
+
+    base = scenario(
+        homes=[home("a", shortfalls=[shortfall(1)]), home("c")],
+        workers=[
+            worker("w0", home_history=at("a", 3)),
+            worker("w1", home_history=at("c", 3)),
+            worker("w2", home_history=at("a", 21)),
+        ],
+    )
+    surge = {"kind": "outbreak_surge", "homes": ["a"], "day": 2, "stand_down_days": 5}
+    s = shocked(base, surge)
+    dates = s.horizon.dates
+    off = [d for d in range(7) if not s.workers[0].available_on(dates[d], "day")]
+    assert off == [1, 2, 3, 4, 5]
+    assert s.workers[1:] == base.workers[1:]
+    assert shocked(base, surge | {"stand_down_days": 0}).workers == base.workers
+    [covered] = solve(s).shifts
+    assert covered.worker_id == "w2"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scenarios.schema import Scenario, Shift, Worker
+from scenarios.history import Worked, recorded_shifts
+from scenarios.schema import Scenario, Worker
 from scenarios.words import count
 from scheduler.output.tables import SUMMARY, PlanReadError, read_plan_folder
 from scheduler.plan import Plan
@@ -43,22 +44,6 @@ class PlanFolder:
         kept = self.plan.summary.kept_before
         start = self.scenario.horizon.start
         return max(kept, start) if kept is not None else start
-
-
-@dataclass(frozen=True)
-class Worked:
-    """One shift worked (or planned) at a home; `home_id` None when a recorded recent
-    shift did not say where, `shift` None when only a worker's `last_shift` records it."""
-
-    date: dt.date
-    shift: Shift | None
-    home_id: str | None
-
-    def __str__(self) -> str:
-        return " ".join(str(part) for part in (self.date, self.shift, self.home_id) if part)
-
-    def key(self) -> tuple[dt.date, str, str]:
-        return self.date, self.shift or "", self.home_id or ""
 
 
 @dataclass(frozen=True)
@@ -157,22 +142,10 @@ def timeline(plans: list[PlanFolder]) -> tuple[dict[str, list[Worked]], dict[dt.
             if owner.get(a.date) is p:
                 worked[a.worker_id].add(Worked(a.date, a.shift, a.home_id))
         for w in p.scenario.workers:
-            worked[w.id] |= {s for s in _recorded(w) if s.date not in owner}
+            worked[w.id] |= {s for s in recorded_shifts(w.home_history) if s.date not in owner}
     return {
         w: sorted(shifts, key=Worked.key) for w, shifts in sorted(worked.items()) if shifts
     }, owner
-
-
-def _recorded(w: Worker) -> set[Worked]:
-    """The shifts a worker's history records before the horizon: each recent shift, and
-    the last shift at the current home where no recent shift is dated that day (a scenario
-    may state only where and when a worker last worked)."""
-    history = w.home_history
-    found = {Worked(r.date, r.shift, r.home) for r in history.recent_shifts}
-    listed = {r.date for r in history.recent_shifts}
-    if history.last_shift is not None and history.last_shift not in listed:
-        found.add(Worked(history.last_shift, None, history.current_home))
-    return found
 
 
 def trace(plans: list[PlanFolder], home_id: str, date: dt.date, days: int) -> Trace:

@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from constraints.build import BuiltModel
 from constraints.model import (
@@ -101,94 +101,156 @@ def _tiers(
     warm_starts: Sequence[dict[Var, int]],
     progress: Progress,
 ) -> Solution:
-    model = built.model
     # A scenario with nothing to want still gets one feasibility solve (tier 1, empty).
     tiers = [t for t in sorted(built.tier_names) if tier_terms(built.penalties, t)] or [1]
     # The LP bound is extra work on top of the search's time limit, not part of it.
     lp = (
         lp_relaxation_bound(
-            model, tier_terms(built.penalties, tiers[0]), settings.time_limit, tiers[0]
+            built.model, tier_terms(built.penalties, tiers[0]), settings.time_limit, tiers[0]
         )
         if settings.lp_bound
         else None
     )
-    deadline = time.perf_counter() + settings.time_limit
-    # The best complete plan so far: the hint, then each stage's result.
+    run = _TierRun(built, settings, backend, progress, tiers, lp)
+    return run.solve(warm_starts)
+
+
+@dataclass
+class _TierRun:
+    """One lexicographic solve: the tiers in turn, the plan so far carried between them."""
+
+    built: BuiltModel
+    settings: SolverSettings
+    backend: Backend
+    progress: Progress
+    tiers: list[int]
+    lp: float | None
+    deadline: float = field(init=False)
     values: list[int] | None = None
-    # The plan to beat: a complete hint keeping the rules of every tier (the greedy plan).
+    """The best complete plan so far: the hint, then each stage's result."""
     start: list[int] | None = None
-    if len(model.hints) == len(model.variables):
-        hinted = [model.hints[v] for v in range(len(model.variables))]
-        if not model.violations(hinted, max(built.tier_names)):
-            values = start = hinted
-        elif not model.violations(hinted, tiers[0]):
-            values = hinted
-    patterns, path = None, DIRECT
-    if settings.path == "patterns" and tiers[0] == built.unmet_tier == 1:
-        progress.stage("planning whole schedules")
-        share = PATTERN_SHARE if len(tiers) > 1 else 1.0
+    """The plan to beat: a complete hint keeping the rules of every tier (the greedy plan)."""
+    patterns: PatternOutcome | None = None
+    path: str = DIRECT
+    stages: list[StageResult] = field(default_factory=list)
+    failure: str = ""
+
+    def __post_init__(self) -> None:
+        self.deadline = time.perf_counter() + self.settings.time_limit
+
+    def solve(self, warm_starts: Sequence[dict[Var, int]]) -> Solution:
+        self._hinted()
+        if self.settings.path == "patterns" and self.tiers[0] == self.built.unmet_tier == 1:
+            self._whole_schedules(warm_starts)
+        if self.patterns is None:
+            self._completed(warm_starts)
+        if self.values is not None:
+            self.backend.set_hint(dict(enumerate(self.values)))
+        for n, tier in enumerate(self.tiers):
+            self.progress.stage(f"solving tier {n + 1} of {len(self.tiers)}")
+            terms = tier_terms(self.built.penalties, tier)
+            check_exact(self.built.model, terms, f"tier {tier}")
+            self.backend.include_tier(tier)
+            self.backend.minimize(terms)
+            if n == 0 and self._proven_by_patterns(tier, terms):
+                if INTERRUPTION.requested:
+                    break
+                continue
+            no_plan = self._search(n, tier, terms)
+            if no_plan is not None:
+                return no_plan
+            if INTERRUPTION.requested or self.failure:
+                break
+            _hold(self.backend, self.built, terms, tier, self.stages[-1].objective, self._plan)
+        return self._solution()
+
+    @property
+    def _plan(self) -> list[int]:
+        assert self.values is not None  # every stage holds a plan (a start, or the search's)
+        return self.values
+
+    def _hinted(self) -> None:
+        model = self.built.model
+        if len(model.hints) == len(model.variables):
+            hinted = [model.hints[v] for v in range(len(model.variables))]
+            if not model.violations(hinted, max(self.built.tier_names)):
+                self.values = self.start = hinted
+            elif not model.violations(hinted, self.tiers[0]):
+                self.values = hinted
+
+    def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]]) -> None:
+        self.progress.stage("planning whole schedules")
+        built, first = self.built, self.tiers[0]
+        share = PATTERN_SHARE if len(self.tiers) > 1 else 1.0
         stop = threading.Event()
         try:
             # Stoppable by Ctrl-C like a search: the best plan so far stands.
             patterns = INTERRUPTION.run(
                 lambda: solve_tier_one(
                     built,
-                    settings,
+                    self.settings,
                     warm_starts,
-                    share * settings.time_limit,
-                    lambda partial: _complete(backend, built, tiers[0], partial, settings),
+                    share * self.settings.time_limit,
+                    lambda partial: _complete(self.backend, built, first, partial, self.settings),
                     stop,
                 ),
                 stop.set,
             )
-            path = patterns.description
-            if start is not None and _value(built, start, tiers[0]) < patterns.objective:
-                # The starting plan is better (the deployment's tests could not be booked
-                # well in time): the search starts from it, the bound still stands.
-                patterns = replace(patterns, values=start, objective=_value(built, start, 1))
-                path += "; the starting plan was better"
         except Declined as why:
-            path = f"{DIRECT} (whole schedules cannot be used: {why})"
-    if warm_starts and patterns is None:
-        progress.stage("completing the starting plan")
-    for partial in warm_starts if patterns is None else ():
-        completed = _complete(backend, built, tiers[0], partial, settings)
-        if completed is not None:
-            if start is None or _value(built, completed, tiers[0]) <= _value(
-                built, start, tiers[0]
-            ):
-                values = completed
-            break
-    if values is not None:
-        backend.set_hint(dict(enumerate(values)))
-    stages: list[StageResult] = []
-    failure = ""
-    for n, tier in enumerate(tiers):
-        progress.stage(f"solving tier {n + 1} of {len(tiers)}")
-        terms = tier_terms(built.penalties, tier)
-        check_exact(model, terms, f"tier {tier}")
-        backend.include_tier(tier)
-        backend.minimize(terms)
-        if n == 0 and patterns is not None:
-            values = patterns.values
-            if patterns.proven or INTERRUPTION.requested:
-                stages.append(_by_patterns(built, tier, patterns, lp))
-                progress.found(patterns.objective)
-                if INTERRUPTION.requested:
-                    break
-                _hold(backend, built, terms, tier, patterns.objective, values)
-                continue
-            # Not proven: the direct search starts from the plan, knowing the bound, and
-            # stops as soon as it meets it.
-            backend.set_hint(dict(enumerate(values)))
-            backend.bound_objective(terms, patterns.bound, None, f"proven_bound_tier{tier}")
-            path += "; then the direct model from that plan"
-        if n > 0 and values is not None:
-            values = _repair(backend, model, tier, terms, values, deadline)
-        remaining = max(0.0, deadline - time.perf_counter())
-        later = len(tiers) - n - 1
+            self.path = f"{DIRECT} (whole schedules cannot be used: {why})"
+            return
+        self.path = patterns.description
+        if self.start is not None and _value(built, self.start, first) < patterns.objective:
+            # The starting plan is better (the deployment's tests could not be booked well
+            # in time): the search starts from it, the bound still stands.
+            start = self.start
+            patterns = replace(patterns, values=start, objective=_value(built, start, 1))
+            self.path += "; the starting plan was better"
+        self.patterns = patterns
+
+    def _completed(self, warm_starts: Sequence[dict[Var, int]]) -> None:
+        """The first warm start that completes, unless the starting plan is better."""
+        if warm_starts:
+            self.progress.stage("completing the starting plan")
+        first = self.tiers[0]
+        for partial in warm_starts:
+            completed = _complete(self.backend, self.built, first, partial, self.settings)
+            if completed is not None:
+                if self.start is None or _value(self.built, completed, first) <= _value(
+                    self.built, self.start, first
+                ):
+                    self.values = completed
+                return
+
+    def _proven_by_patterns(self, tier: int, terms: Terms) -> bool:
+        """Tier 1 settled by whole schedules (proven, or stopped by Ctrl-C); else the direct
+        search starts from their plan, knowing the bound, and stops as soon as it meets it."""
+        patterns = self.patterns
+        if patterns is None:
+            return False
+        self.values = patterns.values
+        if patterns.proven or INTERRUPTION.requested:
+            self.stages.append(_by_patterns(self.built, tier, patterns, self.lp))
+            self.progress.found(patterns.objective)
+            if not INTERRUPTION.requested:
+                _hold(self.backend, self.built, terms, tier, patterns.objective, patterns.values)
+            return True
+        self.backend.set_hint(dict(enumerate(patterns.values)))
+        self.backend.bound_objective(terms, patterns.bound, None, f"proven_bound_tier{tier}")
+        self.path += "; then the direct model from that plan"
+        return False
+
+    def _search(self, n: int, tier: int, terms: Terms) -> Solution | None:
+        """Search the tier within its share of the time left and record its stage; a
+        Solution without a plan when the rules cannot hold or nothing was found."""
+        model = self.built.model
+        if n > 0 and self.values is not None:
+            self.values = _repair(self.backend, model, tier, terms, self.values, self.deadline)
+        remaining = max(0.0, self.deadline - time.perf_counter())
+        later = len(self.tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
-        outcome = backend.solve(budget)
+        outcome = self.backend.solve(budget)
+        values = self.values
         if (
             outcome.status == "INFEASIBLE"
             and values is not None
@@ -206,66 +268,71 @@ def _tiers(
                 # Diagnosis loads CP-SAT into this process; only a model with no plan needs it.
                 from scheduler.solve.diagnose import conflicting_rules
 
-                diagnosis = conflicting_rules(model, settings, settings.time_limit)
-            return Solution(outcome.status, None, stages, diagnosis)
+                diagnosis = conflicting_rules(model, self.settings, self.settings.time_limit)
+            return Solution(outcome.status, None, self.stages, diagnosis)
         if outcome.values is not None and (
-            values is None or _ranked(built, terms, outcome.values) <= _ranked(built, terms, values)
+            values is None
+            or _ranked(self.built, terms, outcome.values) <= _ranked(self.built, terms, values)
         ):
-            values = outcome.values
+            self.values = outcome.values
         elif outcome.values is not None:
             # A search that returns worse than it started from (a backend cut short far
             # from the hint): the plan it started from stands.
             outcome = StageOutcome(status=UNIMPROVED, seconds=outcome.seconds)
-        assert values is not None
-        objective = sum(c * values[v] for v, c in terms)
+        self.stages.append(self._stage(n, tier, terms, outcome))
+        self.progress.found(self.stages[-1].objective)
+        self.failure = outcome.failure
+        return None
+
+    def _stage(self, n: int, tier: int, terms: Terms, outcome: StageOutcome) -> StageResult:
+        """The stage's result, with the tightest valid bound any source proved."""
+        objective = terms_value(terms, self._plan)
         # A search stopped early can report a bound below the variables' own (a negative
         # bound on a sum of non-negative terms); both are valid, so take the tighter.
         bound = max(
             outcome.best_bound
             if outcome.values is not None and outcome.best_bound is not None
             else -math.inf,
-            trivial_bound(model, terms),
+            trivial_bound(self.built.model, terms),
         )
-        source = settings.solver  # the search's own bound, named by its solver
+        source = self.settings.solver  # the search's own bound, named by its solver
+        patterns, lp = self.patterns, self.lp
         if n == 0 and patterns is not None and patterns.bound >= bound:
             bound, source = min(patterns.bound, objective), "column-generation"
         if n == 0 and lp is not None and lp > bound:
             bound, source = min(lp, objective), "lp-relaxation"
-        stages.append(
-            StageResult(
-                tier=tier,
-                name=built.tier_names[tier],
-                # No better plan found in time: the starting plan stands, unimproved.
-                status=outcome.status if outcome.values is not None else UNIMPROVED,
-                objective=objective,
-                best_bound=bound,
-                gap=gap(objective, bound),
-                seconds=outcome.seconds + (patterns.seconds if n == 0 and patterns else 0.0),
-                bound_source=source,
-                lp_bound=lp if n == 0 else None,
-            )
+        return StageResult(
+            tier=tier,
+            name=self.built.tier_names[tier],
+            # No better plan found in time: the starting plan stands, unimproved.
+            status=outcome.status if outcome.values is not None else UNIMPROVED,
+            objective=objective,
+            best_bound=bound,
+            gap=gap(objective, bound),
+            seconds=outcome.seconds + (patterns.seconds if n == 0 and patterns else 0.0),
+            bound_source=source,
+            lp_bound=lp if n == 0 else None,
         )
-        progress.found(objective)
-        failure = outcome.failure
-        if INTERRUPTION.requested or failure:
-            break
-        _hold(backend, built, terms, tier, objective, values)
-    assert values is not None  # every stage holds a plan (a start, or the search's)
-    if start is not None and _lexicographic(built, start, stages) < _lexicographic(
-        built, values, stages
-    ):
-        values, stages = start, _restated(built, start, stages)
-    finished = len(stages) == len(tiers)
-    status = "OPTIMAL" if finished and all(s.status == "OPTIMAL" for s in stages) else "FEASIBLE"
-    return Solution(
-        status,
-        values,
-        stages,
-        [],
-        interrupted=INTERRUPTION.requested,
-        failure=failure,
-        path=path,
-    )
+
+    def _solution(self) -> Solution:
+        """The plan, or the starting plan where the stages ended worse by the tiers."""
+        values, stages = self._plan, self.stages
+        start = self.start
+        if start is not None and _lexicographic(self.built, start, stages) < _lexicographic(
+            self.built, values, stages
+        ):
+            values, stages = start, _restated(self.built, start, stages)
+        finished = len(stages) == len(self.tiers)
+        optimal = finished and all(s.status == "OPTIMAL" for s in stages)
+        return Solution(
+            "OPTIMAL" if optimal else "FEASIBLE",
+            values,
+            stages,
+            [],
+            interrupted=INTERRUPTION.requested,
+            failure=self.failure,
+            path=self.path,
+        )
 
 
 def _hold(
