@@ -2,11 +2,14 @@
 removal no test kills is a rule the suite does not really check.
 
 The rules are read from the code: every call under ``# hard rules`` in
-`constraints.build.build_model`, and every rule of the independent checker
+`constraints.build.build_model`, every domain rule's predicate (`constraints.domain`,
+the rules kept by which variables exist), and every rule of the independent checker
 (`scheduler.validate.RULES`). A model rule of family F is tried against
-``tests/test_F.py``; a checker rule against ``tests/test_validate*.py`` and the batteries
-(whose rule-binds tests read the checker). The rule is switched off by the test suite
-itself (tests/conftest.py reads CAREHOME_MUTATE); product code never sees it.
+``tests/test_F.py``; a domain rule against its family's battery and the pools' and
+authorities' tests (`DOMAIN_TESTS`); a checker rule against ``tests/test_validate*.py``
+and the batteries (whose rule-binds tests read the checker). The rule is switched off by
+the test suite itself (tests/conftest.py reads CAREHOME_MUTATE); product code never sees
+it.
 
     python benchmarks/mutation_check.py            # every rule, about 5 minutes on 2 cores
     python benchmarks/mutation_check.py cohort     # only rules whose name contains "cohort"
@@ -27,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "constraints" / "build.py"
 MARK = "# hard rules"
-BATTERIES = ("testing", "staffing", "isolation", "pins", "replan")
+BATTERIES = ("testing", "staffing", "isolation", "pins", "replan", "pools")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ def model_rules(source: str) -> list[str]:
     return rules
 
 
+DOMAIN_TESTS = ("tests/test_pools.py", "tests/test_authorities.py")
+"""Besides its family's battery, where a domain rule binds: the pools' rules (training, an
+agency's homes) and the authorities' (a worker's, a site's, a facility's)."""
+
+
 def checker_rules() -> list[str]:
     sys.path.insert(0, str(ROOT))
     from scheduler.validate import RULE_NAMES
@@ -72,11 +80,22 @@ def checker_rules() -> list[str]:
     return list(RULE_NAMES)
 
 
+def domain_rules() -> list[tuple[str, str]]:
+    """(family, function name) of each domain rule's predicate, in registry order."""
+    sys.path.insert(0, str(ROOT))
+    from constraints.domain import PREDICATES
+
+    return [(str(rule.family), predicate.__name__) for rule, predicate in PREDICATES.items()]
+
+
 def mutations() -> list[Mutation]:
     found = []
     for rule in model_rules(BUILD.read_text()):
         family = rule.split(".")[0]
         found.append(Mutation(f"constraints.{rule}", (f"tests/test_{family}.py",)))
+    for family, name in domain_rules():
+        tests = (f"tests/test_{family}.py", *DOMAIN_TESTS)
+        found.append(Mutation(f"constraints.domain.{name}", tests))
     validate_tests = tuple(
         str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("tests/test_validate*.py"))
     )

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints import domain
 from constraints.model import Model, Var
 from scenarios.absences import ShiftDemand, shift_demand
 from scenarios.risk import RiskTable
@@ -102,9 +103,9 @@ class Context:
         return [
             (site, d)
             for site in self.scenario.test_sites
-            if site.accepts(cohort, home_type) and site.serves(authority)
-            for d in range(site.lead_days, self.days)
-            if daily(site.capacity, d) > 0
+            if domain.site_accepts(site, cohort, home_type) and domain.site_serves(site, authority)
+            for d in range(self.days)
+            if domain.past_lead_time(site, d) and daily(site.capacity, d) > 0
         ]
 
     def request_authority(self, request: IsolationRequest) -> str | None:
@@ -118,8 +119,3 @@ class Context:
         for b in self.bookings:
             grouped[b.site, b.day].append(b)
         return grouped
-
-
-def key(*parts: object) -> str:
-    """The bracketed key of a model name: `key('local', date)` -> `[local,2020-06-02]`."""
-    return "[" + ",".join(str(p) for p in parts) + "]"

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints.context import Context, SlotBooking, key
+from constraints import domain, rules
+from constraints.context import Context, SlotBooking
 from constraints.model import Penalty, Var
 from scenarios.schema import Cohort, IsolationRequest, TestSite, daily
-
-FAMILY = "isolation"
 
 
 @dataclass
@@ -50,21 +49,26 @@ def request_risk(ctx: Context, request: IsolationRequest) -> int:
 
 def add_placement_variables(ctx: Context) -> IsolationVars:
     iv = IsolationVars()
-    admission_sites = [s for s in ctx.scenario.test_sites if s.accepts(Cohort.ADMISSIONS)]
+    admission_sites = [
+        s for s in ctx.scenario.test_sites if domain.site_accepts(s, Cohort.ADMISSIONS)
+    ]
     for r in ctx.scenario.isolation_requests:
         authority = ctx.request_authority(r)
+        days = [d for d in range(ctx.days) if domain.not_before_earliest(ctx, r, d)]
         for f in ctx.scenario.isolation_facilities:
-            if r.need not in f.accepts or not f.serves(authority):
+            if not domain.facility_accepts(f, r.need) or not domain.facility_serves(f, authority):
                 continue
-            for d in range(ctx.day(r.earliest), ctx.days):
-                iv.admit[r.id, f.id, d] = ctx.model.boolean(f"admit{key(r.id, f.id, ctx.dates[d])}")
-        for d in range(max(1, ctx.day(r.earliest)), ctx.days):
+            for d in days:
+                iv.admit[r.id, f.id, d] = ctx.model.boolean(rules.ADMIT, (r.id, f.id, ctx.dates[d]))
+        for d in days:
+            if d < 1:  # swabbed before the plan began
+                continue
             for site in admission_sites:
-                if not site.serves(authority):
+                if not domain.site_serves(site, authority):
                     continue
                 t = swab_day(ctx, site, d)
-                if t >= site.lead_days and daily(site.capacity, t) > 0:
-                    var = ctx.model.boolean(f"admission_test{key(r.id, site.id, ctx.dates[d])}")
+                if domain.past_lead_time(site, t) and daily(site.capacity, t) > 0:
+                    var = ctx.model.boolean(rules.ADMISSION_TEST, (r.id, site.id, ctx.dates[d]))
                     iv.tests[r.id, site.id, d] = var
                     ctx.book(SlotBooking(var, site.id, t, Cohort.ADMISSIONS))
     return iv
@@ -85,8 +89,8 @@ def add_bed_occupancy(ctx: Context, iv: IsolationVars) -> None:
         ctx.model.add_at_most(
             variables,
             daily(facilities[f].beds, t),
-            name=f"bed_occupancy{key(f, ctx.dates[t])}",
-            family=FAMILY,
+            rule=rules.BED_OCCUPANCY,
+            key=(f, ctx.dates[t]),
         )
 
 
@@ -104,8 +108,8 @@ def add_pre_admission_tests(ctx: Context, iv: IsolationVars) -> None:
         ctx.model.add_eq(
             [*((v, 1) for v in variables), *((v, -1) for v in swabs[r, d])],
             0,
-            name=f"pre_admission_test{key(r, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.PRE_ADMISSION_TEST,
+            key=(r, ctx.dates[d]),
         )
 
 
@@ -126,13 +130,13 @@ def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
     for req in ctx.scenario.isolation_requests:
         first = ctx.day(req.earliest)
         risk = request_risk(ctx, req)
-        unplaced = ctx.model.boolean(f"unplaced{key(req.id)}")
+        unplaced = ctx.model.boolean(rules.UNPLACED, (req.id,))
         iv.unplaced[req.id] = unplaced
         ctx.model.add_eq(
             [*((v, 1) for _d, v in admits[req.id]), (unplaced, 1)],
             1,
-            name=f"place_once{key(req.id)}",
-            family=FAMILY,
+            rule=rules.PLACE_ONCE,
+            key=(req.id,),
         )
         never = weights.unplaced_request + weights.waiting_day * (ctx.days - first)
         penalties.append(
@@ -140,7 +144,8 @@ def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
                 1,
                 unplaced,
                 ctx.need_price(never * risk, first),
-                f"unplaced{key(req.id)}",
+                rules.PLACE_ONCE,
+                (req.id,),
                 req.from_home,
             )
         )
@@ -149,8 +154,8 @@ def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
                 1,
                 v,
                 ctx.need_price(weights.waiting_day * (d - first) * risk, first),
-                "wait",
-                req.from_home,
+                rules.WAIT,
+                home_id=req.from_home,
                 is_need=False,
             )
             for d, v in admits[req.id]

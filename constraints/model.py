@@ -6,14 +6,17 @@ constraints ``lb <= sum(coef * var) <= ub`` and return penalty terms; a backend
 linear constraints over bounded integers exist here, so every backend solves exactly the
 same problem.
 
-Every variable and constraint carries a unique name of the form ``family_rule[key,...]``,
-which is how an unmet need or an infeasibility is explained to a planner.
+Every variable, constraint and penalty carries its typed `Rule` and `Key`
+(`constraints.rules`); the unique name ``rule[key,...]`` a solver, a diagnosis and a log
+show is rendered from them, and nothing reads it back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from constraints.rules import Family, Key, Rule, model_name
 
 Var = int
 """A variable is its index in `Model.variables`."""
@@ -27,21 +30,36 @@ EXACT_INTEGER_LIMIT = 2**53
 
 @dataclass(frozen=True, slots=True)
 class Variable:
-    name: str
+    rule: Rule
+    key: Key
     lb: int
     ub: int
+    name: str = field(init=False, compare=False)
+    """Rendered once: every backend names each variable again."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", model_name(self.rule, self.key))
 
 
 @dataclass(frozen=True, slots=True)
 class Constraint:
-    name: str
-    family: str
+    rule: Rule
+    key: Key
     terms: tuple[tuple[Var, int], ...]
     lb: int | None
     ub: int | None
     tier: int = 1
     """The first objective tier that needs it: a rule that only defines a lower tier's
     objective (the worst-served home) is left out of the earlier, harder solves."""
+    name: str = field(init=False, compare=False)
+    """Rendered once: every backend names each constraint again."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", model_name(self.rule, self.key))
+
+    @property
+    def family(self) -> Family:
+        return self.rule.family
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +74,14 @@ class Penalty:
     tier: int
     var: Var
     coef: int
-    name: str
+    rule: Rule
+    key: Key = ()
     home_id: str | None = None
     is_need: bool = True
+
+    @property
+    def name(self) -> str:
+        return model_name(self.rule, self.key)
 
 
 @dataclass
@@ -75,15 +98,16 @@ class Model:
             raise ValueError(f"duplicate model name {name!r}")
         self._names.add(name)
 
-    def integer(self, lb: int, ub: int, name: str) -> Var:
+    def integer(self, lb: int, ub: int, rule: Rule, key: Key = ()) -> Var:
+        var = Variable(rule, key, lb, ub)
         if lb > ub:
-            raise ValueError(f"{name}: empty domain [{lb}, {ub}]")
-        self._claim(name)
-        self.variables.append(Variable(name, lb, ub))
+            raise ValueError(f"{var.name}: empty domain [{lb}, {ub}]")
+        self._claim(var.name)
+        self.variables.append(var)
         return len(self.variables) - 1
 
-    def boolean(self, name: str) -> Var:
-        return self.integer(0, 1, name)
+    def boolean(self, rule: Rule, key: Key = ()) -> Var:
+        return self.integer(0, 1, rule, key)
 
     def add(
         self,
@@ -91,36 +115,37 @@ class Model:
         *,
         lb: int | None,
         ub: int | None,
-        name: str,
-        family: str,
+        rule: Rule,
+        key: Key,
         tier: int = 1,
     ) -> None:
         """Add ``lb <= sum(coef * var) <= ub``; an empty sum that holds is skipped."""
         packed = tuple((v, c) for v, c in terms if c != 0)
+        constraint = Constraint(rule, key, packed, lb, ub, tier)
         if not packed:
             if (lb is not None and lb > 0) or (ub is not None and ub < 0):
-                raise ValueError(f"{name}: constraint over no variables cannot hold")
+                raise ValueError(f"{constraint.name}: constraint over no variables cannot hold")
             return
-        self._claim(name)
-        self.constraints.append(Constraint(name, family, packed, lb, ub, tier))
+        self._claim(constraint.name)
+        self.constraints.append(constraint)
 
     def add_le(
-        self, terms: Iterable[tuple[Var, int]], ub: int, *, name: str, family: str, tier: int = 1
+        self, terms: Iterable[tuple[Var, int]], ub: int, *, rule: Rule, key: Key, tier: int = 1
     ) -> None:
-        self.add(terms, lb=None, ub=ub, name=name, family=family, tier=tier)
+        self.add(terms, lb=None, ub=ub, rule=rule, key=key, tier=tier)
 
-    def add_at_most(self, variables: Iterable[Var], limit: int, *, name: str, family: str) -> None:
+    def add_at_most(self, variables: Iterable[Var], limit: int, *, rule: Rule, key: Key) -> None:
         """A capacity: ``sum(variables) <= limit``, skipped where it cannot bind (the
         variables' upper bounds already sum to at most `limit`)."""
         chosen = list(variables)
         if sum(self.variables[v].ub for v in chosen) > limit:
-            self.add_le([(v, 1) for v in chosen], limit, name=name, family=family)
+            self.add_le([(v, 1) for v in chosen], limit, rule=rule, key=key)
 
-    def add_ge(self, terms: Iterable[tuple[Var, int]], lb: int, *, name: str, family: str) -> None:
-        self.add(terms, lb=lb, ub=None, name=name, family=family)
+    def add_ge(self, terms: Iterable[tuple[Var, int]], lb: int, *, rule: Rule, key: Key) -> None:
+        self.add(terms, lb=lb, ub=None, rule=rule, key=key)
 
-    def add_eq(self, terms: Iterable[tuple[Var, int]], rhs: int, *, name: str, family: str) -> None:
-        self.add(terms, lb=rhs, ub=rhs, name=name, family=family)
+    def add_eq(self, terms: Iterable[tuple[Var, int]], rhs: int, *, rule: Rule, key: Key) -> None:
+        self.add(terms, lb=rhs, ub=rhs, rule=rule, key=key)
 
     def hint(self, var: Var, value: int) -> None:
         self.hints[var] = value
@@ -139,7 +164,7 @@ class Model:
 
     @property
     def families(self) -> list[str]:
-        return sorted({c.family for c in self.constraints})
+        return sorted({str(c.family) for c in self.constraints})
 
     def size(self) -> dict[str, int]:
         booleans = sum(1 for v in self.variables if v.lb == 0 and v.ub == 1)

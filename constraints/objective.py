@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from constraints.context import Context, key
+from constraints import rules
+from constraints.context import Context
 from constraints.model import Penalty
 from constraints.staffing import StaffingVars, worked_by_worker
 
-FAMILY = "fairness"
 SCALE = 1000
 
 
@@ -27,7 +27,7 @@ def add_worst_home_ratio(ctx: Context, unmet: list[Penalty]) -> list[Penalty]:
             by_home[p.home_id].append(p)
     if not by_home:
         return []
-    worst = ctx.model.integer(0, SCALE, "worst_home_unmet_permille")
+    worst = ctx.model.integer(0, SCALE, rules.WORST_HOME_UNMET)
     for home_id, penalties in sorted(by_home.items()):
         terms = [(p.var, p.coef) for p in penalties]
         need = sum(p.coef * ctx.model.variables[p.var].ub for p in penalties if p.is_need)
@@ -36,11 +36,11 @@ def add_worst_home_ratio(ctx: Context, unmet: list[Penalty]) -> list[Penalty]:
         ctx.model.add_le(
             [*((v, SCALE * c) for v, c in terms), (worst, -need)],
             0,
-            name=f"worst_home_ratio{key(home_id)}",
-            family=FAMILY,
+            rule=rules.WORST_HOME_RATIO,
+            key=(home_id,),
             tier=2,
         )
-    return [Penalty(2, worst, ctx.policy.objective.worst_home_ratio, "worst_home_unmet_permille")]
+    return [Penalty(2, worst, ctx.policy.objective.worst_home_ratio, rules.WORST_HOME_RATIO)]
 
 
 def add_workload_spread(ctx: Context, sv: StaffingVars) -> list[Penalty]:
@@ -49,13 +49,13 @@ def add_workload_spread(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     per_worker = {w: list(days.values()) for w, days in worked_by_worker(sv).items()}
     if not per_worker:
         return []
-    most = ctx.model.integer(0, ctx.days, "most_shifts_per_worker")
+    most = ctx.model.integer(0, ctx.days, rules.MOST_SHIFTS)
     for worker_id, variables in sorted(per_worker.items()):
         ctx.model.add_le(
             [*((v, 1) for v in variables), (most, -1)],
             0,
-            name=f"workload{key(worker_id)}",
-            family=FAMILY,
+            rule=rules.WORKLOAD,
+            key=(worker_id,),
             tier=2,
         )
-    return [Penalty(2, most, ctx.policy.objective.max_worker_shifts, "most_shifts_per_worker")]
+    return [Penalty(2, most, ctx.policy.objective.max_worker_shifts, rules.WORKLOAD)]

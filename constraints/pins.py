@@ -11,20 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 
-from constraints.context import Context, key
+from constraints import rules
+from constraints.context import Context
+from constraints.domain import (
+    agency_supplies,
+    available,
+    earliest_day_at,
+    facility_accepts,
+    facility_serves,
+    holds_role,
+    trained_by,
+    worker_serves,
+)
 from constraints.isolation import IsolationVars
 from constraints.model import Var
-from constraints.staffing import StaffingVars, earliest_day_at
+from constraints.rules import Key, Rule, model_name
+from constraints.staffing import StaffingVars
 from scenarios.schema import RequestPin, WorkerPin
 
-FAMILY = "pins"
 
-
-def _or_impossible(ctx: Context, variables: list[Var], name: str, why: str) -> list[Var]:
+def _or_impossible(
+    ctx: Context, variables: list[Var], pin: Rule, key: Key, impossible: Rule, why: str
+) -> list[Var]:
     if variables:
         return variables
-    ctx.model.notes[name] = why
-    return [ctx.model.integer(0, 0, f"impossible_{name}")]
+    ctx.model.notes[model_name(pin, key)] = why
+    return [ctx.model.integer(0, 0, impossible, key)]
 
 
 def add_worker_pins(ctx: Context, sv: StaffingVars) -> None:
@@ -32,18 +44,17 @@ def add_worker_pins(ctx: Context, sv: StaffingVars) -> None:
     shift only, when one is named)."""
     for pin in ctx.scenario.pins.workers:
         d = ctx.day(pin.date)
-        name = f"pin_worker{key(pin.worker, pin.home, pin.date)}"
+        key: Key = (pin.worker, pin.home, pin.date)
         chosen = [
             var
             for (w, h, day, s, _r), var in sv.shifts.items()
             if (w, h, day) == (pin.worker, pin.home, d) and pin.shift in (None, s)
         ]
-        ctx.model.add_ge(
-            [(v, 1) for v in _or_impossible(ctx, chosen, name, _no_shift(ctx, pin))],
-            1,
-            name=name,
-            family=FAMILY,
+        why = _no_shift(ctx, pin)
+        variables = _or_impossible(
+            ctx, chosen, rules.PIN_WORKER, key, rules.IMPOSSIBLE_PIN_WORKER, why
         )
+        ctx.model.add_ge([(v, 1) for v in variables], 1, rule=rules.PIN_WORKER, key=key)
 
 
 def _no_shift(ctx: Context, pin: WorkerPin) -> str:
@@ -60,13 +71,17 @@ def _no_shift(ctx: Context, pin: WorkerPin) -> str:
     ]
     if not short:
         return f"{home.id} is short of no one on that {on}"
-    held = [(s, r) for s, r in short if r in worker.roles]
+    held = [(s, r) for s, r in short if holds_role(worker, r)]
     if not held:
         roles = ", ".join(sorted({r.value for _s, r in short}))
         return f"{home.id} is short of {roles} on that {on}, a role {worker.id} does not hold"
-    if not worker.serves(home.authority):
+    if not worker_serves(worker, home.authority):
         return f"{worker.id} does not serve {home.id}'s authority {home.authority!r}"
-    if not any(worker.available_on(pin.date, s) for s, _r in held):
+    if not agency_supplies(ctx, worker, home.id):
+        return f"{worker.id}'s agency {worker.agency} does not supply {home.id}"
+    if not trained_by(worker, pin.date):
+        return f"{worker.id} may work only from {worker.available_from}, once trained"
+    if not any(available(worker, pin.date, s) for s, _r in held):
         shifts = " or ".join(sorted({s.value for s, _r in held}))
         return f"{worker.id} is not available for the {shifts} shift {home.id} is short"
     start = ctx.dates[0] + dt.timedelta(days=earliest_day_at(ctx, worker, home.id))
@@ -77,18 +92,17 @@ def add_request_pins(ctx: Context, iv: IsolationVars) -> None:
     """Pinned request r at facility f (on day d when given): sum_d admit[r,f,d] = 1."""
     for pin in ctx.scenario.pins.requests:
         d = None if pin.admit is None else ctx.day(pin.admit)
-        name = f"pin_request{key(pin.request, pin.facility)}"
+        key: Key = (pin.request, pin.facility)
         chosen = [
             var
             for (r, f, day), var in iv.admit.items()
             if (r, f) == (pin.request, pin.facility) and d in (None, day)
         ]
-        ctx.model.add_eq(
-            [(v, 1) for v in _or_impossible(ctx, chosen, name, _no_admission(ctx, pin))],
-            1,
-            name=name,
-            family=FAMILY,
+        why = _no_admission(ctx, pin)
+        variables = _or_impossible(
+            ctx, chosen, rules.PIN_REQUEST, key, rules.IMPOSSIBLE_PIN_REQUEST, why
         )
+        ctx.model.add_eq([(v, 1) for v in variables], 1, rule=rules.PIN_REQUEST, key=key)
 
 
 def _no_admission(ctx: Context, pin: RequestPin) -> str:
@@ -96,9 +110,9 @@ def _no_admission(ctx: Context, pin: RequestPin) -> str:
     `isolation.add_placement_variables`)."""
     request = next(r for r in ctx.scenario.isolation_requests if r.id == pin.request)
     facility = next(f for f in ctx.scenario.isolation_facilities if f.id == pin.facility)
-    if request.need not in facility.accepts:
+    if not facility_accepts(facility, request.need):
         return f"{facility.id} does not accept {request.need.value}, {request.id}'s need"
     authority = ctx.request_authority(request)
-    if not facility.serves(authority):
+    if not facility_serves(facility, authority):
         return f"{facility.id} does not serve {request.id}'s authority {authority!r}"
     return f"{request.id} cannot be admitted before its earliest date {request.earliest}"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from constraints import rules
 from constraints.context import Context
 from constraints.model import Penalty, Var
-
-FAMILY = "replan"
+from constraints.rules import Key, model_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,9 @@ class Decision:
     """One decision variable as the previous plan set it. `var` is None when the new model
     has no such variable (the worker is no longer available, the request has gone)."""
 
-    name: str
+    kind: str
+    """The decision's kind, a key of `rules.DECISIONS`: `shift`, `home_test`, ..."""
+    key: Key
     var: Var | None
     before: int
     kept: bool
@@ -35,11 +37,13 @@ def add_kept_decisions(ctx: Context, decisions: list[Decision]) -> None:
     for d in decisions:
         if not d.kept or (d.var is None and d.before == 0):
             continue
-        name = f"kept_{d.name}"
+        named = rules.DECISIONS[d.kind]
         if d.var is None:
-            ctx.model.notes[name] = "the new scenario no longer offers this choice"
-        var = d.var if d.var is not None else ctx.model.integer(0, 0, f"gone_{d.name}")
-        ctx.model.add_eq([(var, 1)], d.before, name=name, family=FAMILY)
+            ctx.model.notes[model_name(named.kept, d.key)] = (
+                "the new scenario no longer offers this choice"
+            )
+        var = d.var if d.var is not None else ctx.model.integer(0, 0, named.gone, d.key)
+        ctx.model.add_eq([(var, 1)], d.before, rule=named.kept, key=d.key)
 
 
 def add_change_penalties(ctx: Context, decisions: list[Decision], tier: int) -> list[Penalty]:
@@ -50,18 +54,19 @@ def add_change_penalties(ctx: Context, decisions: list[Decision], tier: int) -> 
         if d.kept or d.var is None:
             continue
         if d.before == 0:
-            penalties.append(Penalty(tier, d.var, 1, "change", is_need=False))
+            penalties.append(Penalty(tier, d.var, 1, rules.CHANGE, is_need=False))
             continue
+        named = rules.DECISIONS[d.kind]
         ub = ctx.model.variables[d.var].ub
-        moved = ctx.model.integer(0, max(ub, d.before), f"changed_{d.name}")
-        for sign, rule in ((1, "fewer"), (-1, "more")):
+        moved = ctx.model.integer(0, max(ub, d.before), named.changed, d.key)
+        for sign, rule in ((1, named.fewer), (-1, named.more)):
             ctx.model.add(
                 [(moved, 1), (d.var, sign)],
                 lb=sign * d.before,
                 ub=None,
-                name=f"{rule}_{d.name}",
-                family=FAMILY,
+                rule=rule,
+                key=d.key,
                 tier=tier,
             )
-        penalties.append(Penalty(tier, moved, 1, "change", is_need=False))
+        penalties.append(Penalty(tier, moved, 1, rules.CHANGE, is_need=False))
     return penalties

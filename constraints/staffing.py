@@ -1,12 +1,13 @@
 """Staff-bank deployment: which bank or agency worker covers which shift in which home.
 
-Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where `may_cover` holds: home h is
-short of role r on shift (d, s), worker w holds r, serves h's local authority, is available
-then, has finished training (a recruit), belongs to an agency supplying h (an agency worker
-with one), and the quarantine window since their last shift at another home has passed, so
-these rules hold by construction on every path that reads the variables (the direct model,
-the whole-schedule pricing, the greedy start). ``placed[w,h]`` (boolean) is the worker's one
-home for the horizon, or one of their homes in a pool the policy lets move.
+Variables: ``shift[w,h,d,s,r]`` (boolean) exists only where `domain.may_work` holds: home
+h is short of role r on shift (d, s), worker w holds r, serves h's local authority, is
+available then, has finished training (a recruit), belongs to an agency supplying h (an
+agency worker with one), and the quarantine window since their last shift at another home
+has passed, so these domain rules hold by construction on every path that reads the
+variables (the direct model, the whole-schedule pricing, the greedy start). ``placed[w,h]``
+(boolean) is the worker's one home for the horizon, or one of their homes in a pool the
+policy lets move.
 
 Formulation note: linking shifts to the
 placement per *day*, ``sum_{s,r} shift[w,h,d,s,r] <= placed[w,h]``, rather than per shift
@@ -22,12 +23,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints.context import Context, SlotBooking, key
+from constraints import domain, rules
+from constraints.context import Context, SlotBooking
 from constraints.model import Penalty, Var
+from constraints.rules import Rule
 from scenarios.history import Window, night_before, worked_before, working_windows
-from scenarios.schema import Cohort, Home, Role, Shift, Worker, WorkerKind
-
-FAMILY = "staffing"
+from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind
 
 ShiftKey = tuple[str, str, int, Shift, Role]
 """(worker, home, day index, shift, role)."""
@@ -54,40 +55,6 @@ class StaffingVars:
     the window (the one-home rule off, a horizon longer than the window)."""
 
 
-def earliest_day_at(ctx: Context, worker: Worker, home_id: str) -> int:
-    """First day index the worker may work at `home_id` under the quarantine window."""
-    hist = worker.home_history
-    if hist.current_home is None or hist.current_home == home_id or hist.last_shift is None:
-        return 0
-    return max(0, ctx.day(hist.last_shift + dt.timedelta(days=ctx.policy.quarantine_days)))
-
-
-def trained_by(worker: Worker, date: dt.date) -> bool:
-    """A recruit works only once training ends: shift[w,h,d,s,r] exists only if
-    d >= w.available_from (every other pool: no such date)."""
-    return worker.available_from is None or date >= worker.available_from
-
-
-def agency_supplies(ctx: Context, worker: Worker, home_id: str) -> bool:
-    """An agency worker covers only homes their agency supplies: shift[w,h,d,s,r] exists
-    only if h in homes(agency(w)) (a worker with no agency named: any home)."""
-    return worker.agency is None or home_id in ctx.agency_homes.get(worker.agency, ())
-
-
-def may_cover(ctx: Context, worker: Worker, home: Home, d: int, shift: Shift, role: Role) -> bool:
-    """Who may work where and when, the one definition every path prunes by: the worker
-    holds the role, serves the home's authority, may work there (`agency_supplies`), is
-    past the quarantine window, trained (`trained_by`) and available on day d's shift."""
-    return (
-        role in worker.roles
-        and worker.serves(home.authority)
-        and agency_supplies(ctx, worker, home.id)
-        and d >= earliest_day_at(ctx, worker, home.id)
-        and trained_by(worker, ctx.dates[d])
-        and worker.available_on(ctx.dates[d], shift)
-    )
-
-
 def one_home(ctx: Context, worker: Worker) -> bool:
     """Whether the one-home rule holds for the worker's pool (`Policy.one_home_for`)."""
     return ctx.policy.one_home_for(worker.kind)
@@ -109,14 +76,15 @@ def add_deployment_variables(ctx: Context) -> StaffingVars:
     homes = {home.id: home for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
         for home_id, d, shift, role in ctx.demand:
-            if may_cover(ctx, worker, homes[home_id], d, shift, role):
-                if (worker.id, home_id) not in sv.placed:
-                    sv.placed[worker.id, home_id] = ctx.model.boolean(
-                        f"placed{key(worker.id, home_id)}"
-                    )
-                sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
-                    f"shift{key(worker.id, home_id, ctx.dates[d], shift, role)}"
+            if not domain.may_work(ctx, worker, homes[home_id], d, shift, role):
+                continue
+            if (worker.id, home_id) not in sv.placed:
+                sv.placed[worker.id, home_id] = ctx.model.boolean(
+                    rules.PLACED, (worker.id, home_id)
                 )
+            sv.shifts[worker.id, home_id, d, shift, role] = ctx.model.boolean(
+                rules.SHIFT, (worker.id, home_id, ctx.dates[d], shift, role)
+            )
     _add_worked_days(ctx, sv)
     current = {w.id: w.home_history.current_home for w in ctx.scenario.workers}
     sv.new_only = {w.id for w in ctx.scenario.workers} - {
@@ -131,13 +99,13 @@ def _add_worked_days(ctx: Context, sv: StaffingVars) -> None:
     for (w, _h, d, _s, _r), var in sv.shifts.items():
         per_day[w, d].append(var)
     for (w, d), variables in sorted(per_day.items()):
-        worked = ctx.model.boolean(f"worked{key(w, ctx.dates[d])}")
+        worked = ctx.model.boolean(rules.WORKED, (w, ctx.dates[d]))
         sv.worked[w, d] = worked
         ctx.model.add_eq(
             [*((v, 1) for v in variables), (worked, -1)],
             0,
-            name=f"worked_day{key(w, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.WORKED_DAY,
+            key=(w, ctx.dates[d]),
         )
 
 
@@ -151,7 +119,7 @@ def add_predeployment_test_variables(ctx: Context, sv: StaffingVars) -> None:
         cohort = test_cohort(worker)
         for site, t in ctx.site_days(cohort, authority=worker.authority):
             if t + ctx.result_days(site) < ctx.days:
-                var = ctx.model.boolean(f"worker_test{key(worker.id, site.id, ctx.dates[t])}")
+                var = ctx.model.boolean(rules.WORKER_TEST, (worker.id, site.id, ctx.dates[t]))
                 sv.tests[worker.id, site.id, t] = var
                 ctx.book(SlotBooking(var, site.id, t, cohort))
 
@@ -200,7 +168,7 @@ def add_one_home_per_worker(ctx: Context, sv: StaffingVars) -> None:
         if one_home(ctx, workers[worker_id]):
             homes_of[worker_id].append(var)
     for worker_id, placed in homes_of.items():
-        ctx.model.add_at_most(placed, 1, name=f"one_home{key(worker_id)}", family=FAMILY)
+        ctx.model.add_at_most(placed, 1, rule=rules.ONE_HOME, key=(worker_id,))
 
 
 def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
@@ -212,8 +180,8 @@ def add_one_shift_a_day_at_placed_home(ctx: Context, sv: StaffingVars) -> None:
         ctx.model.add_le(
             [*((v, 1) for v in variables), (sv.placed[w, h], -1)],
             0,
-            name=f"shift_at_placed_home{key(w, h, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.SHIFT_AT_PLACED_HOME,
+            key=(w, h, ctx.dates[d]),
         )
 
 
@@ -248,8 +216,8 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
         ctx.model.add_at_most(
             nights + by_shift.get((w, d + 1, Shift.DAY), []),
             1,
-            name=f"rest_after_night{key(w, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.REST_AFTER_NIGHT,
+            key=(w, ctx.dates[d]),
         )
     for worker in ctx.scenario.workers:
         days = by_shift.get((worker.id, 0, Shift.DAY), [])
@@ -257,8 +225,8 @@ def add_rest_after_night(ctx: Context, sv: StaffingVars) -> None:
             ctx.model.add_at_most(
                 days,
                 0,
-                name=f"rest_after_night{key(worker.id, _date(ctx, -1))}",
-                family=FAMILY,
+                rule=rules.REST_AFTER_NIGHT,
+                key=(worker.id, _date(ctx, -1)),
             )
 
 
@@ -268,15 +236,15 @@ def _date(ctx: Context, d: int) -> dt.date:
 
 
 def _add_window_limits(
-    ctx: Context, worker: str, worked: dict[int, Var], windows: list[Window], rule: str
+    ctx: Context, worker: str, worked: dict[int, Var], windows: list[Window], rule: Rule
 ) -> None:
     """sum_{d in window} worked[w,d] <= the window's allowance, for each window."""
     for window in windows:
         ctx.model.add_at_most(
             [worked[d] for d in window.days if d in worked],
             window.allowance,
-            name=f"{rule}{key(worker, _date(ctx, window.first))}",
-            family=FAMILY,
+            rule=rule,
+            key=(worker, _date(ctx, window.first)),
         )
 
 
@@ -291,15 +259,15 @@ def add_working_time_limits(ctx: Context, sv: StaffingVars) -> None:
     for worker_id, worked in sorted(worked_by_worker(sv).items()):
         before = worked_before(workers[worker_id].home_history, ctx.dates[0])
         for length, limit, rule in (
-            (7, policy.max_shifts_per_7_days, "max_per_7_days"),
-            (k + 1, k, "max_consecutive_days"),
+            (7, policy.max_shifts_per_7_days, rules.MAX_PER_7_DAYS),
+            (k + 1, k, rules.MAX_CONSECUTIVE_DAYS),
         ):
             windows = working_windows(ctx.days, length, limit, before)
             _add_window_limits(ctx, worker_id, worked, windows, rule)
         cap = workers[worker_id].max_shifts
         if cap is not None:
             windows = working_windows(ctx.days, ctx.days, cap, ())
-            _add_window_limits(ctx, worker_id, worked, windows, "max_shifts")
+            _add_window_limits(ctx, worker_id, worked, windows, rules.MAX_SHIFTS)
 
 
 def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
@@ -313,7 +281,8 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
 
     A horizon no longer than q is one window and served = placed, whose day links exist
     already; q <= 1 asks nothing one shift a day does not. (With the one-home rule on,
-    `add_one_home_per_worker` is stricter; the edge of the horizon is `earliest_day_at`.)"""
+    `add_one_home_per_worker` is stricter; the edge of the horizon is
+    `domain.earliest_day_at`.)"""
     q = ctx.policy.quarantine_days
     if q <= 1:
         return
@@ -332,7 +301,7 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
             if len(windows) == 1:
                 served = [sv.placed[w, h] for h in homes]
             else:
-                served = [ctx.model.boolean(f"served{key(w, h, start)}") for h in homes]
+                served = [ctx.model.boolean(rules.SERVED, (w, h, start)) for h in homes]
                 sv.served.update(
                     ((w, h, window.days), var) for h, var in zip(homes, served, strict=True)
                 )
@@ -342,12 +311,10 @@ def add_quarantine_between_homes(ctx: Context, sv: StaffingVars) -> None:
                             ctx.model.add_le(
                                 [*((v, 1) for v in shifts[h, d]), (var, -1)],
                                 0,
-                                name=f"served_in_window{key(w, h, ctx.dates[d], start)}",
-                                family=FAMILY,
+                                rule=rules.SERVED_IN_WINDOW,
+                                key=(w, h, ctx.dates[d], start),
                             )
-            ctx.model.add_at_most(
-                served, 1, name=f"quarantine_between_homes{key(w, start)}", family=FAMILY
-            )
+            ctx.model.add_at_most(served, 1, rule=rules.QUARANTINE_BETWEEN_HOMES, key=(w, start))
 
 
 def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
@@ -373,22 +340,18 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
         tests = tests_of[worker_id]
         started: dict[int, Var] = {}
         for d in range(min(new), ctx.days):
-            name = key(worker_id, ctx.dates[d])
-            started[d] = ctx.model.boolean(f"started{name}")
+            day = (worker_id, ctx.dates[d])
+            started[d] = ctx.model.boolean(rules.STARTED, day)
             sv.started[worker_id, d] = started[d]
             today = _new_home_terms(sv, worker_id, d, new)
             before = [(started[d - 1], 1)] if d - 1 in started else []
-            ctx.model.add_le(
-                [*today, (started[d], -1)], 0, name=f"works_once_started{name}", family=FAMILY
-            )
-            ctx.model.add_le(
-                [*before, (started[d], -1)], 0, name=f"stays_started{name}", family=FAMILY
-            )
+            ctx.model.add_le([*today, (started[d], -1)], 0, rule=rules.WORKS_ONCE_STARTED, key=day)
+            ctx.model.add_le([*before, (started[d], -1)], 0, rule=rules.STAYS_STARTED, key=day)
             ctx.model.add_le(
                 [(started[d], 1), *((v, -c) for v, c in before), *((v, -c) for v, c in today)],
                 0,
-                name=f"starts_on_a_shift{name}",
-                family=FAMILY,
+                rule=rules.STARTS_ON_A_SHIFT,
+                key=day,
             )
             if d > covered:
                 booked = [
@@ -399,8 +362,8 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
                 ctx.model.add_le(
                     [(started[d], 1), *((v, -c) for v, c in before), *booked],
                     0,
-                    name=f"tested_before_first_shift{name}",
-                    family=FAMILY,
+                    rule=rules.TESTED_BEFORE_FIRST_SHIFT,
+                    key=day,
                 )
         for site_id, t, var in tests:
             # started is monotone: starts in [first, last] = started[last] - started[first-1]
@@ -412,14 +375,14 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
             ctx.model.add_le(
                 [(var, 1), *window],
                 0,
-                name=f"test_serves_a_start{key(worker_id, site_id, ctx.dates[t])}",
-                family=FAMILY,
+                rule=rules.TEST_SERVES_A_START,
+                key=(worker_id, site_id, ctx.dates[t]),
             )
         ctx.model.add_at_most(
             [v for _s, _t, v in tests],
             1,
-            name=f"one_predeployment_test{key(worker_id)}",
-            family=FAMILY,
+            rule=rules.ONE_PREDEPLOYMENT_TEST,
+            key=(worker_id,),
         )
 
 
@@ -439,28 +402,29 @@ def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
         covering[h, d, s, r].append(var)
     penalties = []
     for (home_id, d, shift, role), need in ctx.demand.items():
-        k = key(home_id, ctx.dates[d], shift, role)
+        k = (home_id, ctx.dates[d], shift, role)
         price = ctx.need_price(weight * ctx.risk.score(home_id, ctx.dates[d]), d)
         slacks = []
-        for size, prefix, slack_of, cost in (
-            (need.reported, "uncovered", sv.uncovered, price),
+        for size, variable, soft, slack_of, cost in (
+            (need.reported, rules.UNCOVERED, rules.SHORTFALL_COVER, sv.uncovered, price),
             (
                 need.forecast,
-                "forecast_uncovered",
+                rules.FORECAST_UNCOVERED,
+                rules.FORECAST_COVER,
                 sv.forecast_uncovered,
                 forecast_price(price, share),
             ),
         ):
             if size:
-                slack = ctx.model.integer(0, size, f"{prefix}{k}")
+                slack = ctx.model.integer(0, size, variable, k)
                 slack_of[home_id, d, shift, role] = slack
                 slacks.append((slack, 1))
-                penalties.append(Penalty(1, slack, cost, f"{prefix}{k}", home_id))
+                penalties.append(Penalty(1, slack, cost, soft, k, home_id))
         ctx.model.add_eq(
             [*((v, 1) for v in covering[home_id, d, shift, role]), *slacks],
             need.workers,
-            name=f"shortfall_cover{k}",
-            family=FAMILY,
+            rule=rules.SHORTFALL_COVER,
+            key=k,
         )
     return penalties
 
@@ -480,9 +444,13 @@ def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     for (w, h, _d, _s, _r), var in sv.shifts.items():
         minutes = ctx.scenario.travel.minutes(workers[w], ctx.homes[h])
         if minutes and weights.travel_minute:
-            penalties.append(Penalty(3, var, minutes * weights.travel_minute, "travel", h))
+            penalties.append(
+                Penalty(3, var, minutes * weights.travel_minute, rules.TRAVEL, home_id=h)
+            )
     for (w, h), var in sv.placed.items():
         if is_new_home(workers[w], h):
-            penalties.append(Penalty(3, var, weights.distinct_worker, "new_worker_in_home", h))
-    penalties += [Penalty(3, v, 1, "predeployment_test") for v in sv.tests.values()]
+            penalties.append(
+                Penalty(3, var, weights.distinct_worker, rules.NEW_WORKER_IN_HOME, home_id=h)
+            )
+    penalties += [Penalty(3, v, 1, rules.PREDEPLOYMENT_TEST) for v in sv.tests.values()]
     return penalties

@@ -19,13 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints.context import Context, SlotBooking, key
+from constraints import rules
+from constraints.context import Context, SlotBooking
 from constraints.model import Penalty, Var
 from scenarios.schema import Cohort, daily
 from scenarios.windows import CoverWindow, WindowKind
 from scenarios.windows import cover_windows as scenario_windows
-
-FAMILY = "testing"
 
 
 @dataclass
@@ -39,11 +38,6 @@ class TestingVars:
 def cover_windows(ctx: Context) -> list[CoverWindow]:
     """Every required cover window of the context's scenario (`scenarios.windows`)."""
     return scenario_windows(ctx.scenario)
-
-
-def window_name(w: CoverWindow) -> str:
-    """The window's rule name in the model: `retest_cover[home,cohort,due]`."""
-    return f"{w.kind}_cover{key(w.home, w.cohort, w.due)}"
 
 
 # ------------------------------------------------------------------ variables
@@ -61,12 +55,12 @@ def add_test_variables(ctx: Context, windows: list[CoverWindow]) -> TestingVars:
         for site, d in ctx.site_days(cohort, home.type, home.authority):
             if d not in days:
                 continue
-            var = ctx.model.integer(0, size, f"tests{key(home_id, cohort, site.id, ctx.dates[d])}")
+            var = ctx.model.integer(0, size, rules.TESTS, (home_id, cohort, site.id, ctx.dates[d]))
             tv.tests[home_id, cohort, site.id, d] = var
             ctx.book(SlotBooking(var, site.id, d, cohort, home_id))
             if site.max_homes_per_day is not None and (home_id, site.id, d) not in tv.visits:
                 tv.visits[home_id, site.id, d] = ctx.model.boolean(
-                    f"visit{key(home_id, site.id, ctx.dates[d])}"
+                    rules.VISIT, (home_id, site.id, ctx.dates[d])
                 )
     return tv
 
@@ -80,8 +74,8 @@ def add_site_capacity(ctx: Context) -> None:
         ctx.model.add_at_most(
             [b.var for b in bookings],
             daily(ctx.sites[site_id].capacity, d),
-            name=f"site_capacity{key(site_id, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.SITE_CAPACITY,
+            key=(site_id, ctx.dates[d]),
         )
 
 
@@ -94,8 +88,8 @@ def add_cohort_size(ctx: Context, tv: TestingVars) -> None:
         ctx.model.add_at_most(
             variables,
             ctx.homes[home_id].cohort_size(cohort),
-            name=f"cohort_size{key(home_id, cohort, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.COHORT_SIZE,
+            key=(home_id, cohort, ctx.dates[d]),
         )
 
 
@@ -112,16 +106,16 @@ def add_mobile_unit_visits(ctx: Context, tv: TestingVars) -> None:
         ctx.model.add_le(
             [*((v, 1) for v in tests_at[home_id, site_id, d]), (visit, -people)],
             0,
-            name=f"mobile_visit_link{key(home_id, site_id, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.MOBILE_VISIT_LINK,
+            key=(home_id, site_id, ctx.dates[d]),
         )
         per_site_day[site_id, d].append(visit)
     for (site_id, d), visits in sorted(per_site_day.items()):
         ctx.model.add_at_most(
             visits,
             ctx.sites[site_id].max_homes_per_day or 0,
-            name=f"mobile_unit_visits{key(site_id, ctx.dates[d])}",
-            family=FAMILY,
+            rule=rules.MOBILE_UNIT_VISITS,
+            key=(site_id, ctx.dates[d]),
         )
 
 
@@ -136,12 +130,12 @@ def add_cover_windows(ctx: Context, tv: TestingVars) -> list[Penalty]:
     for (home_id, cohort, _site, d), var in tv.tests.items():
         tests_of[home_id, cohort].append((d, var))
     for w in tv.windows:
-        short = ctx.model.integer(0, w.size, f"short_{window_name(w)}")
+        short = ctx.model.integer(0, w.size, rules.SHORT[w.kind], w.key)
         tv.short[w] = short
         in_window = [(v, 1) for d, v in tests_of[w.home, w.cohort] if w.first <= d <= w.last]
-        name = window_name(w)
-        ctx.model.add_ge([*in_window, (short, 1)], w.size, name=name, family=FAMILY)
-        penalties.append(Penalty(1, short, window_price(ctx, w), f"untested_{name}", w.home))
+        cover = rules.COVER[w.kind]
+        ctx.model.add_ge([*in_window, (short, 1)], w.size, rule=cover, key=w.key)
+        penalties.append(Penalty(1, short, window_price(ctx, w), cover, w.key, w.home))
     return penalties
 
 
@@ -166,6 +160,6 @@ def untested_price(ctx: Context, w: CoverWindow) -> int:
 
 def add_test_costs(ctx: Context, tv: TestingVars) -> list[Penalty]:
     """Tier 3: one point a swab and a mobile visit, so no test is booked without a need."""
-    return [Penalty(3, v, 1, "swab") for v in tv.tests.values()] + [
-        Penalty(3, v, 1, "mobile_visit") for v in tv.visits.values()
+    return [Penalty(3, v, 1, rules.SWAB) for v in tv.tests.values()] + [
+        Penalty(3, v, 1, rules.MOBILE_VISIT) for v in tv.visits.values()
     ]

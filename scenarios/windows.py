@@ -35,6 +35,11 @@ class CoverWindow:
     label: str
     size: int
 
+    @property
+    def key(self) -> tuple[str, Cohort, dt.date]:
+        """The window's key in the model's rule names (`constraints.rules.Key`)."""
+        return (self.home, self.cohort, self.due)
+
 
 def cover_windows(scenario: Scenario) -> list[CoverWindow]:
     """Every required cover window: retest windows first, then outbreak rounds."""

@@ -13,6 +13,7 @@ import pytest
 
 from constraints.build import BuiltModel
 from constraints.model import Var
+from constraints.rules import Family, Kind, Rule
 from scenarios.load import load_scenario, parse_scenario
 from scenarios.schema import Scenario
 from scheduler.pipeline.planner import plan_scenario
@@ -25,6 +26,11 @@ from tests.mutants import MUTATE_ENV, rule_off
 
 START = dt.date(2020, 6, 1)
 EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
+
+
+def rule(rule_id: str, family: Family = Family.TESTING) -> Rule:
+    """A hard rule of a hand-made model, outside the registry."""
+    return Rule(rule_id, family, Kind.HARD, rule_id)
 
 
 def day(n: int) -> str:

@@ -11,6 +11,7 @@ import importlib
 from typing import Any
 
 import scheduler.validate as checker
+from constraints.domain import PREDICATES
 from scheduler.validate.lookup import Found, Lookup
 
 MUTATE_ENV = "CAREHOME_MUTATE"
@@ -20,7 +21,8 @@ MUTATE_ENV = "CAREHOME_MUTATE"
 def rule_off(target: str) -> tuple[Any, str, Any]:
     """(owner, attribute, replacement) that switch `target` off, for `setattr` or
     `monkeypatch.setattr`: a model rule ("constraints.testing.add_cohort_size") then adds
-    no constraint, a checker rule ("scheduler.validate.cohort_size") finds nothing."""
+    no constraint, a domain rule ("constraints.domain.trained_by") prunes no variable, a
+    checker rule ("scheduler.validate.cohort_size") finds nothing."""
     module_name, name = target.rsplit(".", 1)
     module = importlib.import_module(module_name)
     if module is checker:
@@ -33,8 +35,17 @@ def rule_off(target: str) -> tuple[Any, str, Any]:
         finds_nothing.__name__ = name  # violations stay named, the order stays the same
         rules = tuple(finds_nothing if r.__name__ == name else r for r in checker.RULES)
         return checker, "RULES", rules
-    if not callable(getattr(module, name, None)):
+    function = getattr(module, name, None)
+    if not callable(function):
         raise LookupError(f"{module_name} has no rule {name}")
+    if function in PREDICATES.values():
+        # a domain rule ("constraints.domain.trained_by") is a predicate the variable
+        # filters read: switched off, it keeps every variable it would have pruned
+
+        def keeps_all(*args: object, **kwargs: object) -> bool:
+            return True
+
+        return module, name, keeps_all
 
     def adds_nothing(*args: object, **kwargs: object) -> None:
         return None

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from constraints import rules
 from constraints.build import build_model
 from scenarios.absences import absence_rounds, forecast_shortfalls
 from scenarios.load import dump_scenario
@@ -118,12 +119,13 @@ def test_a_forecast_shift_costs_the_policy_weight_of_a_reported_one(
     )
     built = build_model(s)
     prices = {
-        p.name.split(",")[0] + p.name.split(",")[1]: p.coef
+        (p.rule, p.key[:2]): p.coef
         for p in built.penalties
-        if p.tier == 1 and "uncovered" in p.name
+        if p.tier == 1 and p.rule in (rules.SHORTFALL_COVER, rules.FORECAST_COVER)
     }
-    reported = prices[f"uncovered[a{day(3)}"]
-    assert prices[f"forecast_uncovered[a{day(3)}"] == int(reported * share)
+    at = ("a", START + dt.timedelta(days=3))
+    reported = prices[rules.SHORTFALL_COVER, at]
+    assert prices[rules.FORECAST_COVER, at] == int(reported * share)
 
 
 def test_the_validator_catches_a_shift_beyond_reported_and_forecast_demand() -> None:

@@ -20,7 +20,7 @@ from scheduler.solve.cpsat import CpSatBackend
 from scheduler.solve.mip import PulpBackend, safe_names
 from scheduler.solve.settings import Backend, SolverSettings, StageOutcome
 from scheduler.solve.tiers import solve
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, rule
 
 TINY = EXAMPLES / "tiny.yaml"
 TINY_TIER1_OPTIMUM = 5570
@@ -134,8 +134,8 @@ def test_names_are_safe_and_unique_for_every_file_format() -> None:
 
 def test_a_ranged_row_becomes_two_rows_and_keeps_its_meaning() -> None:
     m = Model()
-    x, y = m.integer(0, 10, "x"), m.integer(0, 10, "y")
-    m.add([(x, 1), (y, 1)], lb=3, ub=5, name="range[1]", family="f")
+    x, y = m.integer(0, 10, rule("x")), m.integer(0, 10, rule("y"))
+    m.add([(x, 1), (y, 1)], lb=3, ub=5, rule=rule("range"), key=("1",))
     for goal, best in (([(x, 1), (y, 1)], 3), ([(x, -1), (y, -1)], -5)):
         backend = PulpBackend(m, SolverSettings(time_limit=5, workers=1), "highs")
         backend.minimize(goal)

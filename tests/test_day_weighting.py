@@ -74,13 +74,13 @@ def test_every_family_prices_its_unmet_need_by_the_day_weighting() -> None:
             ],
             policy={"objective": {"day_weighting": weighting}},
         )
-        return {(p.tier, p.name, p.var): p.coef for p in build_model(s).penalties}
+        return {(p.tier, p.rule.id, p.var): p.coef for p in build_model(s).penalties}
 
     flat = penalties({"kind": "flat"})
     firm = penalties({"kind": "firm_days", "firm_days": 7})
     assert flat.keys() == firm.keys()
-    tier1 = {name for tier, name, _var in flat if tier == 1}
-    assert {n.split("[")[0].split("_")[0] for n in tier1} >= {"untested", "uncovered", "unplaced"}
+    tier1 = {rule_id for tier, rule_id, _var in flat if tier == 1}
+    assert tier1 >= {"retest_cover", "shortfall_cover", "place_once"}
     for k, coef in flat.items():
         assert firm[k] == (NEAREST_DAY_WEIGHT * coef if k[0] == 1 else coef), k
 

@@ -14,6 +14,7 @@ import random
 import pytest
 
 from constraints.build import build_model
+from constraints.rules import Family
 from scenarios.generate import generate
 from scenarios.schema import Scenario
 from scenarios.shocks import SiteCapacity, apply_shocks
@@ -23,6 +24,7 @@ from scheduler.solve.backends import SOLVERS
 from scheduler.solve.settings import SolverSettings
 from scheduler.solve.tiers import solve
 from scheduler.validate import validate_plan
+from tests.conftest import rule
 
 # (homes, workers, days, seed): tiny to ~30 homes; each solves to optimality in about a
 # second with every backend on 2 cores.
@@ -74,7 +76,7 @@ def test_every_backend_proves_the_same_infeasibility(seed: int) -> None:
             homes_of.setdefault((w, d), {}).setdefault(h, var)
         (w, d), by_home = next((k, v) for k, v in sorted(homes_of.items()) if len(v) >= 2)
         for h, var in list(by_home.items())[:2]:
-            built.model.add_ge([(var, 1)], 1, name=f"pin[{w},{h},{d}]", family="pins")
+            built.model.add_ge([(var, 1)], 1, rule=rule("pin", Family.PINS), key=(w, h, str(d)))
         settings = SolverSettings(time_limit=20, workers=1, solver=solver)
         statuses[solver] = solve(built, settings).status
     assert set(statuses.values()) == {"INFEASIBLE"}, f"seed {seed}: {statuses}"

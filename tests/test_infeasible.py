@@ -13,6 +13,7 @@ import scheduler.pipeline.planner
 from cli.main import main
 from constraints.build import BuiltModel, build_model
 from constraints.model import Model
+from constraints.rules import Family
 from scheduler.solve.diagnose import (
     conflicting_families,
     conflicting_rules,
@@ -20,19 +21,19 @@ from scheduler.solve.diagnose import (
     feasible_with,
 )
 from scheduler.solve.settings import SolverSettings
-from tests.conftest import day, home, shortfall, worker
+from tests.conftest import day, home, rule, shortfall, worker
 
 
 def test_deletion_filter_returns_exactly_the_conflicting_families() -> None:
     m = Model()
-    x, y = m.boolean("x"), m.boolean("y")
-    m.add_ge([(x, 1)], 1, name="need_x[1]", family="alpha")
-    m.add_le([(x, 1), (y, 1)], 0, name="none[1]", family="beta")
-    m.add_le([(y, 1)], 1, name="harmless[1]", family="gamma")
-    m.add_ge([(y, 1)], 0, name="harmless[2]", family="delta")
+    x, y = m.boolean(rule("x")), m.boolean(rule("y"))
+    m.add_ge([(x, 1)], 1, rule=rule("need_x", Family.ISOLATION), key=("1",))
+    m.add_le([(x, 1), (y, 1)], 0, rule=rule("none", Family.PINS), key=("1",))
+    m.add_le([(y, 1)], 1, rule=rule("harmless", Family.STAFFING), key=("1",))
+    m.add_ge([(y, 1)], 0, rule=rule("harmless", Family.TESTING), key=("2",))
     settings = SolverSettings(time_limit=5, workers=1)
     core = conflicting_families(m, settings, 5)
-    assert core == ["alpha", "beta"]
+    assert core == ["isolation", "pins"]
     for dropped in core:  # minimal: without any member the rest is feasible
         rest = [f for f in m.families if f != dropped]
         assert feasible_with(m, rest, settings, 5) is True
@@ -43,7 +44,7 @@ def _pinned_to_two_homes(scenario):  # type: ignore[no-untyped-def]
     built: BuiltModel = build_model(scenario)
     for (w, h, d, _s, _r), var in built.staff.shifts.items():
         if w == "w1" and d == 0:
-            built.model.add_ge([(var, 1)], 1, name=f"pin[{w},{h}]", family="pins")
+            built.model.add_ge([(var, 1)], 1, rule=rule("pin", Family.PINS), key=(w, h))
     return built
 
 
@@ -95,13 +96,16 @@ def test_demand_beyond_capacity_with_no_slack_reports_exactly_the_pair() -> None
     # has no slack variable: exactly capacity b on day 2 and that demand conflict.
     m = Model()
     tests = {
-        (s, d): m.integer(0, 30, f"tests[h1,{s},{d}]") for s in ("a", "b", "c") for d in (1, 2)
+        (s, d): m.integer(0, 30, rule("tests"), ("h1", s, str(d)))
+        for s in ("a", "b", "c")
+        for d in (1, 2)
     }
     for (s, d), var in tests.items():
-        m.add_le([(var, 1)], 10, name=f"site_capacity[{s},2020-06-0{d}]", family="testing")
-    m.add_ge([(tests["a", 1], 1), (tests["c", 2], 1)], 15, name="cover[h1,ac]", family="need")
-    m.add_ge([(tests["b", 2], 1)], 25, name="cover[h1,b]", family="need")
-    m.add_le([(tests["c", 1], 1)], 5, name="cohort_size[h1,c]", family="testing")
+        m.add_le([(var, 1)], 10, rule=rule("site_capacity"), key=(s, f"2020-06-0{d}"))
+    cover = rule("cover", Family.ISOLATION)
+    m.add_ge([(tests["a", 1], 1), (tests["c", 2], 1)], 15, rule=cover, key=("h1", "ac"))
+    m.add_ge([(tests["b", 2], 1)], 25, rule=cover, key=("h1", "b"))
+    m.add_le([(tests["c", 1], 1)], 5, rule=rule("cohort_size"), key=("h1", "c"))
     names = conflicting_rules(m, SETTINGS, 5)
     assert names == ["cover[h1,b]", "site_capacity[b,2020-06-02]"]
     _assert_minimal_conflict(m, names)
@@ -111,13 +115,13 @@ def test_the_core_is_shrunk_to_a_minimal_set_among_many_rules() -> None:
     # a chain x0 <= x1 <= ... <= x9 with x0 >= 5 and x9 <= 3: every link is needed; plus
     # 30 rules that hold anyway, all in the same family as the conflict.
     m = Model()
-    xs = [m.integer(0, 9, f"x{i}") for i in range(10)]
+    xs = [m.integer(0, 9, rule(f"x{i}")) for i in range(10)]
     for i in range(9):
-        m.add_le([(xs[i], 1), (xs[i + 1], -1)], 0, name=f"link[{i}]", family="chain")
-    m.add_ge([(xs[0], 1)], 5, name="low[0]", family="chain")
-    m.add_le([(xs[9], 1)], 3, name="high[9]", family="chain")
+        m.add_le([(xs[i], 1), (xs[i + 1], -1)], 0, rule=rule("link"), key=(str(i),))
+    m.add_ge([(xs[0], 1)], 5, rule=rule("low"), key=("0",))
+    m.add_le([(xs[9], 1)], 3, rule=rule("high"), key=("9",))
     for i in range(30):
-        m.add_le([(xs[i % 10], 1)], 9, name=f"loose[{i}]", family="chain")
+        m.add_le([(xs[i % 10], 1)], 9, rule=rule("loose"), key=(str(i),))
     names = conflicting_rules(m, SETTINGS, 5)
     assert set(names) == {f"link[{i}]" for i in range(9)} | {"low[0]", "high[9]"}
     _assert_minimal_conflict(m, names)
@@ -143,7 +147,7 @@ def test_pinned_admission_into_a_full_facility_names_the_bed_day() -> None:
     built = build_model(parse_scenario(data, source="test.yaml"))
     for (r, _f, d), var in built.beds.admit.items():
         if d == 0:
-            built.model.add_ge([(var, 1)], 1, name=f"pin_admit[{r}]", family="pins")
+            built.model.add_ge([(var, 1)], 1, rule=rule("pin_admit", Family.PINS), key=(r,))
     names = conflicting_rules(built.model, SETTINGS, 5)
     assert names == ["bed_occupancy[hotel,2020-06-01]", "pin_admit[r1]", "pin_admit[r2]"]
     _assert_minimal_conflict(built.model, names)

@@ -4,7 +4,7 @@ catching a hand-made breach of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -149,6 +149,20 @@ def test_the_greedy_start_keeps_the_training_and_agency_rules() -> None:
         built = build_model(s)
         [deployment] = greedy_staffing(built.ctx, built.staff).deployments.values()
         assert deployment.home == home_id and min(deployment.shifts) == first
+
+
+DOMAIN_BINDS: dict[str, tuple[Callable[[], Scenario], set[str]]] = {
+    "trained_by": (_recruit_scenario, {"trained"}),
+    "agency_supplies": (_agency_scenario, {"agency_supplies_home"}),
+}
+"""The pools' domain rules (`constraints.domain`): a scenario, and the checker's rules the
+plan breaks once the rule prunes no shift."""
+
+
+@pytest.mark.parametrize("rule", DOMAIN_BINDS)
+def test_each_pool_rule_is_what_binds(rule: str, broken_without: Callable[..., set[str]]) -> None:
+    build, checked = DOMAIN_BINDS[rule]
+    assert checked <= broken_without(f"constraints.domain.{rule}", build())
 
 
 # ------------------------------------------------------------------ NHS workers

@@ -17,7 +17,7 @@ from scheduler.solve.lp import lp_completion, lp_relaxation_bound
 from scheduler.solve.settings import SolverSettings, StageOutcome
 from scheduler.solve.tiers import solve
 from scheduler.validate import validate_plan
-from tests.conftest import home, scenario, shortfall, worker
+from tests.conftest import home, rule, scenario, shortfall, worker
 
 
 class SilentBackend(CpSatBackend):
@@ -146,12 +146,12 @@ def test_a_completion_whose_lp_leaves_a_yes_no_choice_fractional_rounds_it() -> 
     half-way. Held whole and solved again, every variable is whole, and the plan keeps
     every rule, without any repair by search."""
     model = Model()
-    visit = model.boolean("visit")
-    tests = model.integer(0, 10, "tests")
-    short = model.integer(0, 10, "short")
-    model.add_le([(tests, 1), (visit, -10)], 0, name="visit_link", family="testing")
-    model.add_le([(tests, 1)], 5, name="site_capacity", family="testing")
-    model.add_eq([(tests, 1), (short, 1)], 10, name="cover", family="testing")
+    visit = model.boolean(rule("visit"))
+    tests = model.integer(0, 10, rule("tests"))
+    short = model.integer(0, 10, rule("short"))
+    model.add_le([(tests, 1), (visit, -10)], 0, rule=rule("visit_link"), key=())
+    model.add_le([(tests, 1)], 5, rule=rule("site_capacity"), key=())
+    model.add_eq([(tests, 1), (short, 1)], 10, rule=rule("cover"), key=())
     terms = [(short, 2), (visit, 1)]
     completed = lp_completion(model, terms, {}, 5.0, 1, None, None)
     assert completed is not None and model.violations(completed, 1) == []

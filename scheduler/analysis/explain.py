@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from constraints import rules
 from constraints.context import Context
 from constraints.model import Model
 from constraints.testing import cover_windows
@@ -124,7 +125,7 @@ def _unmet(u: UnmetNeed, plan: Plan, home_id: str) -> dict[str, Any]:
     row: dict[str, Any] = u.model_dump(mode="json", exclude={"blocked", "binding", "home_id"})
     row["binding"] = u.binding.split()
     row["next_in_line"] = [x for x in u.next_in_line.split(",") if x]
-    if u.cause_rule == "site_capacity" and u.cause_date is not None:
+    if u.cause_rule == rules.SITE_CAPACITY.id and u.cause_date is not None:
         row["used_by"] = _site_users(plan, u, home_id)
     if u.blocked:
         row["workers"] = [_worker(entry) for entry in u.blocked.split()]
@@ -231,10 +232,11 @@ def explain_text(report: dict[str, Any]) -> str:
 def _workers_text(workers: list[dict[str, str]]) -> str:
     """`one_home: w001@h045, w002@h012; quarantine: w017 until 2020-06-11`."""
     by_rule: dict[str, list[str]] = defaultdict(list)
+    quarantine = rules.QUARANTINE.id
     for w in workers:
         at = w["at"]
-        shown = f"{w['worker_id']} until {at}" if w["rule"] == "quarantine" else w["worker_id"]
-        if at and w["rule"] != "quarantine":
+        shown = f"{w['worker_id']} until {at}" if w["rule"] == quarantine else w["worker_id"]
+        if at and w["rule"] != quarantine:
             shown += f"@{at}"
         by_rule[w["rule"]].append(shown)
     return "; ".join(f"{rule}: {', '.join(ids)}" for rule, ids in by_rule.items())

@@ -29,8 +29,10 @@ from typing import Any
 
 import pandas as pd
 
+from constraints import rules
 from constraints.build import build_model
 from constraints.model import tier_terms
+from constraints.rules import Rule
 from scenarios.load import parse_scenario
 from scenarios.schema import Capacity, Role, Scenario, WorkerKind, daily
 from scenarios.shocks import BankSize, FacilityBeds, Shock, SiteCapacity, apply_shocks
@@ -64,9 +66,9 @@ class Resource:
         return units.get(self.kind, f"{self.key} workers")
 
     @property
-    def rule(self) -> str:
+    def rule(self) -> Rule | None:
         """The capacity rule whose right-hand side the resource is (none for a role)."""
-        return {"site": "site_capacity", "facility": "bed_occupancy"}.get(self.kind, "")
+        return {"site": rules.SITE_CAPACITY, "facility": rules.BED_OCCUPANCY}.get(self.kind)
 
 
 def resources(scenario: Scenario) -> list[Resource]:
@@ -169,10 +171,11 @@ def dual_estimates(
     _objective, duals = solved
     estimates = {}
     for r in chosen:
-        if r.rule:
-            prefix = f"{r.rule}[{r.key},"
-            total = sum(dual for name, dual in duals.items() if name.startswith(prefix))
-            estimates[r.id] = total
+        if r.rule is not None:
+            # a capacity rule's key is (site or facility, date)
+            estimates[r.id] = sum(
+                dual for c, dual in duals if c.rule == r.rule and c.key[0] == r.key
+            )
     return estimates
 
 

@@ -18,9 +18,10 @@ NEXT_IN_LINE = 3
 
 @dataclass(frozen=True)
 class Cause:
-    """The binding cause of one unmet need: `family`, `rule` (a constraint name prefix or a
-    rule kept by construction), `resource` (site, facility or role) and `date` are for
-    machines; `text` is the sentence; `binding` the tight constraints by name; `next_in_line`
+    """The binding cause of one unmet need: `family`, `rule` (a `constraints.rules` id, or
+    a grouping of rules a cause names as one), `resource` (site, facility or role) and
+    `date` are for machines; `text` is the sentence; `binding` the tight constraints by
+    name (for people: code reads rules, not these); `next_in_line`
     who was closest to getting the resource; `blocked` each candidate worker's rule as
     `worker:rule[@home or date]`; `remedy` the cheapest change that would have met more."""
 
@@ -33,11 +34,6 @@ class Cause:
     next_in_line: tuple[str, ...] = ()
     blocked: tuple[str, ...] = ()
     remedy: str = ""
-
-
-def rule_of(name: str) -> str:
-    """`site_capacity[local,2020-06-02]` -> `site_capacity`."""
-    return name.split("[", 1)[0]
 
 
 def ranges(days: Iterable[dt.date]) -> str:
@@ -53,11 +49,6 @@ def ranges(days: Iterable[dt.date]) -> str:
     if run:
         parts.append(_run(run))
     return ", ".join(parts)
-
-
-def key_date(name: str) -> dt.date:
-    """The date that ends a model name's key: `bed_occupancy[hotel,2020-06-02]`."""
-    return dt.date.fromisoformat(name.rstrip("]").rsplit(",", 1)[-1])
 
 
 def _run(run: list[dt.date]) -> str:
@@ -79,12 +70,12 @@ class Tightness:
 
     def blocking(self, move: dict[Var, int]) -> list[Constraint]:
         """The hard rules `move` (variable -> change) would break, with the variables'
-        own bounds as pseudo-rules named after the variable."""
+        own bounds as pseudo-rules carrying the variable's rule and key."""
         broken: list[Constraint] = []
         for v, dv in move.items():
             var = self.model.variables[v]
             if not var.lb <= self.values[v] + dv <= var.ub:
-                broken.append(Constraint(var.name, "bound", ((v, 1),), var.lb, var.ub))
+                broken.append(Constraint(var.rule, var.key, ((v, 1),), var.lb, var.ub))
         change: dict[int, int] = defaultdict(int)
         for v, dv in move.items():
             for i, k in self.touching[v]:

@@ -6,20 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from constraints import rules
 from constraints.build import BuiltModel
+from constraints.domain import facility_accepts, facility_serves, site_accepts, site_serves
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Constraint, Var
+from constraints.rules import key_dates
 from scenarios.schema import Cohort, IsolationRequest, daily
-from scheduler.extract.cause_rules import (
-    NEXT_IN_LINE,
-    Cause,
-    PlanView,
-    Tightness,
-    key_date,
-    ranges,
-    rule_of,
-)
+from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, ranges
 from scheduler.extract.causes_testing import TestingCauses
+
+_SWAB_RULES = (rules.SITE_CAPACITY, rules.PRE_ADMISSION_TEST)
+"""Rules that stop an admission by its pre-admission swab."""
 
 
 class IsolationCauses(PlanView):
@@ -39,14 +37,14 @@ class IsolationCauses(PlanView):
         facilities = [
             f
             for f in ctx.scenario.isolation_facilities
-            if req.need in f.accepts and f.serves(authority)
+            if facility_accepts(f, req.need) and facility_serves(f, authority)
         ]
         if not facilities:
             return Cause(
                 "isolation",
                 "",
                 f"no facility accepts {req.need}",
-                rule="facility_accepts",
+                rule=rules.FACILITY_ACCEPTS.id,
                 remedy=f"a facility taking {req.need}",
             )
         iv = self.built.beds
@@ -78,9 +76,9 @@ class IsolationCauses(PlanView):
                         remedy="a longer time limit",
                     )
                 binding.update(c.name for c in broken)
-                beds = {key_date(c.name) for c in broken if rule_of(c.name) == "bed_occupancy"}
+                beds = {key_dates(c.key)[-1] for c in broken if c.rule == rules.BED_OCCUPANCY}
                 full[f.id] |= beds
-                if any(rule_of(c.name) in ("site_capacity", "pre_admission_test") for c in broken):
+                if any(c.rule in _SWAB_RULES for c in broken):
                     tests_full.add(ctx.dates[d])
                 options.append((len(beds), f.id, d))
         if full and any(full.values()):
@@ -105,27 +103,27 @@ class IsolationCauses(PlanView):
                 "isolation",
                 ",".join(sorted(fid for fid, days in full.items() if days)),
                 text,
-                rule="bed_occupancy",
+                rule=rules.BED_OCCUPANCY.id,
                 date=min(d for days in full.values() for d in days),
                 binding=tuple(sorted(binding)),
                 next_in_line=tuple(line),
                 remedy=f"+1 bed at {fid} on {ranges(need)}" if need else "",
             )
         if not any(
-            s.accepts(Cohort.ADMISSIONS) and s.serves(req.authority_in(ctx.homes))
+            site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
             for s in ctx.scenario.test_sites
         ):
             return Cause(
                 "testing",
                 "",
                 "no test channel takes pre-admission tests",
-                rule="site_accepts",
+                rule=rules.SITE_ACCEPTS.id,
                 remedy="a test channel taking pre-admission tests",
             )
         swabs = [
             (s, d, swab_day(ctx, s, d))
             for s in ctx.scenario.test_sites
-            if s.accepts(Cohort.ADMISSIONS) and s.serves(authority)
+            if site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
             for d in range(max(1, first), last + 1)
         ]
         if not any((req.id, s.id, d) in iv.tests for s, d, _t in swabs):
@@ -134,7 +132,7 @@ class IsolationCauses(PlanView):
             "testing",
             "",
             "no pre-admission test slot free in time",
-            rule="site_capacity",
+            rule=rules.SITE_CAPACITY.id,
             date=min(tests_full) if tests_full else None,
             binding=tuple(sorted(binding)),
             remedy="+1 admission test slot in time for the admission",

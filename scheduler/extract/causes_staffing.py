@@ -8,52 +8,66 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
+from constraints import rules
 from constraints.build import BuiltModel
-from constraints.model import Var
-from constraints.staffing import (
+from constraints.domain import (
     agency_supplies,
+    available,
     earliest_day_at,
-    first_tested_start,
-    is_new_home,
+    holds_role,
+    out_of_quarantine,
     trained_by,
-    valid_until,
+    worker_serves,
 )
+from constraints.model import Var
+from constraints.rules import Rule
+from constraints.staffing import first_tested_start, is_new_home, valid_until
 from scenarios.schema import Role, Shift, Worker
-from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, rule_of
+from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness
+
+ONE_SHIFT_A_DAY = "one_shift_a_day"
+TEST_VALIDITY = "test_validity"
+"""Causes that group several model rules under one id a planner reads as one rule."""
 
 STAFF_RULES: dict[str, str] = {
-    "availability": "not available for that shift",
-    "training": "still in training (recruits)",
-    "agency_supply": "with an agency that does not supply this home",
-    "quarantine": "inside the quarantine window since another home",
-    "one_home": "placed at another home (one home per worker)",
-    "one_shift_a_day": "already on another shift that day",
-    "rest_after_night": "on a night shift next to it (rest after a night)",
-    "max_per_7_days": "at the shifts-per-7-days limit",
-    "max_consecutive_days": "at the consecutive-days limit",
-    "max_shifts": "at their own maximum of shifts",
-    "test_validity": "without a valid negative test in time",
+    rules.AVAILABILITY.id: "not available for that shift",
+    rules.TRAINING.id: "still in training (recruits)",
+    rules.AGENCY_SUPPLY.id: "with an agency that does not supply this home",
+    rules.QUARANTINE.id: "inside the quarantine window since another home",
+    rules.ONE_HOME.id: "placed at another home (one home per worker)",
+    ONE_SHIFT_A_DAY: "already on another shift that day",
+    rules.REST_AFTER_NIGHT.id: "on a night shift next to it (rest after a night)",
+    rules.MAX_PER_7_DAYS.id: "at the shifts-per-7-days limit",
+    rules.MAX_CONSECUTIVE_DAYS.id: "at the consecutive-days limit",
+    rules.MAX_SHIFTS.id: "at their own maximum of shifts",
+    TEST_VALIDITY: "without a valid negative test in time",
 }
 """Why a candidate worker could not take a shift, most binding first."""
 
 _STARTS = {
-    "quarantine": "ends {}",
-    "test_validity": "a test booked today lets one start {}",
-    "training": "the first trained {}",
+    rules.QUARANTINE.id: "ends {}",
+    TEST_VALIDITY: "a test booked today lets one start {}",
+    rules.TRAINING.id: "the first trained {}",
 }
 """Rules kept by construction until a date, and how a cause says when they lift."""
 
-_TEST_RULES = {
-    "tested_before_first_shift",
-    "test_serves_a_start",
-    "one_predeployment_test",
-    "works_once_started",
-    "stays_started",
-    "starts_on_a_shift",
+_GROUPED: dict[Rule, str] = {
+    **dict.fromkeys((rules.WORKED, rules.WORKED_DAY, rules.SHIFT_AT_PLACED_HOME), ONE_SHIFT_A_DAY),
+    **dict.fromkeys(
+        (
+            rules.TESTED_BEFORE_FIRST_SHIFT,
+            rules.TEST_SERVES_A_START,
+            rules.ONE_PREDEPLOYMENT_TEST,
+            rules.WORKS_ONCE_STARTED,
+            rules.STAYS_STARTED,
+            rules.STARTS_ON_A_SHIFT,
+        ),
+        TEST_VALIDITY,
+    ),
+    # the quarantine window between two homes, with the one-home rule off
+    **dict.fromkeys((rules.QUARANTINE_BETWEEN_HOMES, rules.SERVED_IN_WINDOW), rules.QUARANTINE.id),
 }
-
-_QUARANTINE_RULES = {"quarantine_between_homes", "served_in_window"}
-"""The quarantine window between two homes, with the one-home rule off."""
+"""Model rules a cause names by the rule they stand for; any other by its own id."""
 
 
 class StaffingCauses(PlanView):
@@ -97,20 +111,22 @@ class StaffingCauses(PlanView):
 
     def _worker_rules(
         self, worker: Worker, home_id: str, d: int, shift: Shift, role: Role
-    ) -> tuple[list[str], list[str], str]:
-        """(rules, tight constraint names, detail) that stop `worker` taking the shift."""
+    ) -> tuple[list[str], list[str], str | dt.date]:
+        """(rule ids, tight constraint names, detail) that stop `worker` taking the shift;
+        the detail is the home holding them, or the date a rule kept by construction
+        lifts."""
         ctx = self.ctx
-        if not worker.available_on(ctx.dates[d], shift):
-            return ["availability"], [], ""
+        if not available(worker, ctx.dates[d], shift):
+            return [rules.AVAILABILITY.id], [], ""
         if not trained_by(worker, ctx.dates[d]):
-            return ["training"], [], str(worker.available_from)
+            return [rules.TRAINING.id], [], worker.available_from or ""
         if not agency_supplies(ctx, worker, home_id):
-            return ["agency_supply"], [], worker.agency or ""
-        if d < earliest_day_at(ctx, worker, home_id):
-            return ["quarantine"], [], str(self.quarantine_ends(worker, home_id))
+            return [rules.AGENCY_SUPPLY.id], [], worker.agency or ""
+        if not out_of_quarantine(ctx, worker, home_id, d):
+            return [rules.QUARANTINE.id], [], self.quarantine_ends(worker, home_id)
         start = self.tested_start(worker, home_id, d)
         if start is not None:
-            return ["test_validity"], [], str(start)
+            return [TEST_VALIDITY], [], start
         sv = self.built.staff
         var = sv.shifts[worker.id, home_id, d, shift, role]
         move = {var: 1, self._open_slack(home_id, d, shift, role): -1}
@@ -127,28 +143,19 @@ class StaffingCauses(PlanView):
                 if started is not None and not self.values[started]:
                     move[started] = 1
         broken = self.tight.blocking(move)
-        rules: list[str] = []
+        named: list[str] = []
         for c in broken:
-            name = rule_of(c.name)
-            rule = (
-                "one_shift_a_day"
-                if name in ("worked", "worked_day", "shift_at_placed_home")
-                else "test_validity"
-                if name in _TEST_RULES
-                else "quarantine"
-                if name in _QUARANTINE_RULES
-                else name
-            )
-            if rule not in rules:
-                rules.append(rule)
+            rule = _GROUPED.get(c.rule, c.rule.id)
+            if rule not in named:
+                named.append(rule)
         order = list(STAFF_RULES)
-        rules.sort(key=lambda r: order.index(r) if r in order else len(order))
-        detail = ""
-        if rules and rules[0] == "one_home":
+        named.sort(key=lambda r: order.index(r) if r in order else len(order))
+        detail: str | dt.date = ""
+        if named and named[0] == rules.ONE_HOME.id:
             detail = self._placed.get(worker.id, "")
-        elif rules and rules[0] == "one_shift_a_day" and d in self._worked[worker.id]:
+        elif named and named[0] == ONE_SHIFT_A_DAY and d in self._worked[worker.id]:
             detail = self._worked[worker.id][d][0]
-        return rules, [c.name for c in broken], detail
+        return named, [c.name for c in broken], detail
 
     def _open_slack(self, home_id: str, d: int, shift: Shift, role: Role) -> Var:
         """The shift's uncovered variable one more worker would lower: the forecast one
@@ -164,27 +171,29 @@ class StaffingCauses(PlanView):
         ctx = self.ctx
         date = ctx.dates[d]
         authority = ctx.homes[home_id].authority
-        holders = [w for w in ctx.scenario.workers if role in w.roles and w.serves(authority)]
+        holders = [
+            w for w in ctx.scenario.workers if holds_role(w, role) and worker_serves(w, authority)
+        ]
         if not holders:
             return Cause(
                 "staffing",
                 role.value,
                 f"no worker in any pool holds the role {role}",
-                rule="role",
+                rule=rules.ROLE.id,
                 date=date,
                 remedy=f"one {role} in the bank, available for the {shift} shift on {date}",
             )
-        available = [w for w in holders if w.available_on(date, shift)]
-        available_ids = {w.id for w in available}
+        free = [w for w in holders if available(w, date, shift)]
+        available_ids = {w.id for w in free}
         want = f"one more {role} available for the {shift} shift on {date}"
-        if not available:
+        if not free:
             return Cause(
                 "staffing",
                 role.value,
                 f"no {role} is available for the {shift} shift",
-                rule="availability",
+                rule=rules.AVAILABILITY.id,
                 date=date,
-                blocked=tuple(f"{w.id}:availability" for w in holders),
+                blocked=tuple(f"{w.id}:{rules.AVAILABILITY.id}" for w in holders),
                 remedy=want,
             )
         reasons: Counter[str] = Counter()
@@ -194,9 +203,10 @@ class StaffingCauses(PlanView):
         lifts: dict[str, list[dt.date]] = defaultdict(list)
         order = list(STAFF_RULES)
         for w in holders:
-            rules, names, detail = self._worker_rules(w, home_id, d, shift, role)
+            named, names, found = self._worker_rules(w, home_id, d, shift, role)
+            detail = str(found)
             binding.update(names)
-            if not rules:
+            if not named:
                 return Cause(
                     "solver",
                     "",
@@ -208,12 +218,12 @@ class StaffingCauses(PlanView):
                 )
             if w.id not in available_ids:
                 continue
-            blocked.append(f"{w.id}:{rules[0]}" + (f"@{detail}" if detail else ""))
-            reasons[rules[0]] += 1
-            if rules[0] in _STARTS and detail:
-                lifts[rules[0]].append(dt.date.fromisoformat(detail))
-            if len(rules) == 1:
-                single.append((order.index(rules[0]), w.id, rules[0], detail))
+            blocked.append(f"{w.id}:{named[0]}" + (f"@{detail}" if detail else ""))
+            reasons[named[0]] += 1
+            if named[0] in _STARTS and isinstance(found, dt.date):
+                lifts[named[0]].append(found)
+            if len(named) == 1:
+                single.append((order.index(named[0]), w.id, named[0], detail))
         text = "; ".join(
             f"{n} {STAFF_RULES[why]}"
             + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
@@ -223,11 +233,11 @@ class StaffingCauses(PlanView):
         line = tuple(wid for _o, wid, _r, _x in single[:NEXT_IN_LINE])
         rule = reasons.most_common(1)[0][0]
         when = min(lifts[rule]) if lifts[rule] else date
-        if rule == "test_validity":
+        if rule == TEST_VALIDITY:
             want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
-        elif rule == "training":
+        elif rule == rules.TRAINING.id:
             want = f"one more {role} trained by {date} for the {shift} shift"
-        sentence = f"all {len(available)} available {role}s unusable: {text}"
+        sentence = f"all {len(free)} available {role}s unusable: {text}"
         if line:
             sentence += f"; next in line: {', '.join(line)} (one rule each)"
         return Cause(

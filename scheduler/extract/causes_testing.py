@@ -7,24 +7,30 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+from constraints import rules
 from constraints.build import BuiltModel
+from constraints.domain import past_lead_time, site_accepts, site_serves
 from constraints.model import Var
+from constraints.rules import Rule
 from constraints.testing import window_price
 from scenarios.schema import NOT_TESTED_BY_KIND, Cohort, TestSite, daily
 from scenarios.windows import CoverWindow
 from scenarios.words import count
-from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, ranges, rule_of
+from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, ranges
+
+_KEPT = frozenset(d.kept for d in rules.DECISIONS.values())
+_MOBILE = (rules.MOBILE_UNIT_VISITS, rules.MOBILE_VISIT_LINK)
 
 
-def _test_rule_text(rule: str) -> str:
+def _test_rule_text(rule: Rule) -> str:
     """What a rule that stops one more swab (besides site capacity and mobile visits) says:
-    only `cohort_size` is the one-swab-a-day rule; a re-plan's `kept_*` rules keep a
-    booking as it was; any other rule is named as it is."""
-    if rule == "cohort_size":
-        return "one swab per person a day (cohort_size)"
-    if rule.startswith("kept_"):
-        return f"kept as booked before the re-plan's first open day ({rule})"
-    return rule
+    only `cohort_size` is the one-swab-a-day rule; a re-plan's kept rules keep a booking as
+    it was; any other rule is named by its id."""
+    if rule == rules.COHORT_SIZE:
+        return f"one swab per person a day ({rule.id})"
+    if rule in _KEPT:
+        return f"kept as booked before the re-plan's first open day ({rule.id})"
+    return rule.id
 
 
 class TestingCauses(PlanView):
@@ -70,7 +76,7 @@ class TestingCauses(PlanView):
         ctx = self.ctx
         home = ctx.homes[w.home]
         if not any(
-            s.accepts(w.cohort, home.type) and s.serves(home.authority)
+            site_accepts(s, w.cohort, home.type) and site_serves(s, home.authority)
             for s in ctx.scenario.test_sites
         ):
             by_kind = [
@@ -85,7 +91,7 @@ class TestingCauses(PlanView):
                 "testing",
                 "",
                 "; ".join([f"no test channel accepts {w.cohort} of {home.type} homes", *by_kind]),
-                rule="site_accepts",
+                rule=rules.SITE_ACCEPTS.id,
                 remedy=f"a test channel taking {w.cohort} of {home.type} homes",
             )
         moves = self._window_moves(w)
@@ -93,20 +99,20 @@ class TestingCauses(PlanView):
             eligible = [
                 site
                 for site in ctx.scenario.test_sites
-                if site.accepts(w.cohort, home.type) and site.serves(home.authority)
+                if site_accepts(site, w.cohort, home.type) and site_serves(site, home.authority)
             ]
             window = range(w.first, w.last + 1)
             shut = self.no_slot([(site, d) for site in eligible for d in window], w.size)
-            if shut.rule == "lead_time":
+            if shut.rule == rules.LEAD_TIME.id:
                 return replace(shut, date=w.due)
             return shut
         blocked = {sd: self.tight.blocking(move) for sd, move in moves.items()}
-        free = [sd for sd, rules in blocked.items() if not rules]
+        free = [sd for sd, broken in blocked.items() if not broken]
         full = sorted(
             (
                 sd
-                for sd, rules in blocked.items()
-                if any(rule_of(c.name) == "site_capacity" for c in rules)
+                for sd, broken in blocked.items()
+                if any(c.rule == rules.SITE_CAPACITY for c in broken)
             ),
             key=lambda sd: (sd[1], sd[0]),
         )
@@ -116,7 +122,7 @@ class TestingCauses(PlanView):
         sites = "; ".join(
             f"site {sid} full on {ranges(days)}" for sid, days in sorted(by_site.items())
         )
-        binding = tuple(sorted({c.name for rules in blocked.values() for c in rules}))
+        binding = tuple(sorted({c.name for broken in blocked.values() for c in broken}))
         if free:
             return Cause(
                 "solver",
@@ -128,22 +134,22 @@ class TestingCauses(PlanView):
             )
         if len(full) < len(blocked):
             other = Counter(
-                rule_of(c.name) for sd, rules in blocked.items() if sd not in full for c in rules
+                c.rule for sd, broken in blocked.items() if sd not in full for c in broken
             )
             rule = other.most_common(1)[0][0]
-            if rule in ("mobile_unit_visits", "mobile_visit_link"):
+            if rule in _MOBILE:
                 mobile = next(s for s, _d in blocked if ctx.sites[s].max_homes_per_day)
                 return Cause(
                     "testing",
                     mobile,
                     f"mobile unit {mobile} at its daily visit limit; {sites}",
-                    rule="mobile_unit_visits",
+                    rule=rules.MOBILE_UNIT_VISITS.id,
                     binding=binding,
                     remedy=f"one more visit a day for mobile unit {mobile}",
                 )
             said = _test_rule_text(rule)
             text = f"{said}; {sites}" if sites else said
-            return Cause("testing", "", text, rule=rule, binding=binding)
+            return Cause("testing", "", text, rule=rule.id, binding=binding)
         s, d = full[-1]  # the latest full day: one more slot there is still in time
         users = self.site_users(s, d, w.home)
         ahead = [u for u in users if u[1] >= self.ctx.risk.score(w.home, ctx.dates[d])]
@@ -159,7 +165,7 @@ class TestingCauses(PlanView):
             "testing",
             ",".join(sorted(by_site)),
             text,
-            rule="site_capacity",
+            rule=rules.SITE_CAPACITY.id,
             date=ctx.dates[d],
             binding=binding,
             next_in_line=tuple(line[:NEXT_IN_LINE]),
@@ -179,7 +185,7 @@ class TestingCauses(PlanView):
         for site, d in site_days:
             if d < 0:
                 before_plan[site.id] = max(1, ctx.result_days(site))
-            elif d < site.lead_days:
+            elif not past_lead_time(site, d):
                 opens[site.id] = site.lead_days
             elif daily(site.capacity, d) <= 0:
                 empty[site.id].append(ctx.dates[d])
@@ -206,7 +212,7 @@ class TestingCauses(PlanView):
                 "testing",
                 ",".join(sorted(empty)),
                 text,
-                rule="site_capacity",
+                rule=rules.SITE_CAPACITY.id,
                 date=last,
                 remedy=f"+{count(n, 'test')} at site {sid} on {last}",
             )
@@ -215,7 +221,7 @@ class TestingCauses(PlanView):
                 "testing",
                 ",".join(sorted(opens)),
                 text,
-                rule="lead_time",
+                rule=rules.LEAD_TIME.id,
                 remedy="a channel with a shorter lead time",
             )
         return Cause(

@@ -14,51 +14,53 @@ import datetime as dt
 import re
 from collections import Counter
 
+from constraints import rules
 from scenarios.words import count
+from scheduler.extract.causes_staffing import ONE_SHIFT_A_DAY, TEST_VALIDITY
 from scheduler.plan import ShiftSource, UnmetKind, UnmetNeed
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 _WORKERS_ARE: dict[str, str] = {
-    "one_home": "placed elsewhere",
-    "one_shift_a_day": "on other shifts",
-    "rest_after_night": "resting after a night shift",
-    "max_per_7_days": "at the 7-day shift limit",
-    "max_consecutive_days": "at the consecutive-days limit",
-    "max_shifts": "at their own shift limit",
-    "test_validity": "without a valid test",
-    "quarantine": "in quarantine",
-    "training": "still in training",
-    "agency_supply": "with agencies that do not supply this home",
+    rules.ONE_HOME.id: "placed elsewhere",
+    ONE_SHIFT_A_DAY: "on other shifts",
+    rules.REST_AFTER_NIGHT.id: "resting after a night shift",
+    rules.MAX_PER_7_DAYS.id: "at the 7-day shift limit",
+    rules.MAX_CONSECUTIVE_DAYS.id: "at the consecutive-days limit",
+    rules.MAX_SHIFTS.id: "at their own shift limit",
+    TEST_VALIDITY: "without a valid test",
+    rules.QUARANTINE.id: "in quarantine",
+    rules.TRAINING.id: "still in training",
+    rules.AGENCY_SUPPLY.id: "with agencies that do not supply this home",
 }
 """What the workers a staffing rule stops are, as a sentence says it."""
 
 _LIFTS: dict[str, str] = {
-    "quarantine": " until {}",
-    "test_validity": " (earliest start {})",
-    "training": " (the first trained {})",
+    rules.QUARANTINE.id: " until {}",
+    TEST_VALIDITY: " (earliest start {})",
+    rules.TRAINING.id: " (the first trained {})",
 }
 """When a rule kept by construction lets a worker start (the cause's date)."""
 
 _STAFF_FIX: dict[str, str] = {
-    "test_validity": "agency or NHS staff",
-    "training": "a trained {role} or an earlier training end",
+    TEST_VALIDITY: "agency or NHS staff",
+    rules.TRAINING.id: "a trained {role} or an earlier training end",
 }
 """The change that meets a shift when no bank worker can start in time; else one more
 available worker."""
 
 _WHY: dict[str, str] = {
-    "site_capacity": "site {resource} full",
-    "mobile_unit_visits": "mobile unit {resource} at its visit limit",
-    "lead_time": "site {resource} books too late (lead time)",
+    rules.SITE_CAPACITY.id: "site {resource} full",
+    rules.MOBILE_UNIT_VISITS.id: "mobile unit {resource} at its visit limit",
+    rules.LEAD_TIME.id: "site {resource} books too late (lead time)",
     "result_days": "results come back too late",
-    "site_accepts": "no test channel takes them",
-    "cohort_size": "one swab per person a day",
-    "bed_occupancy": "{resource} full from {date}",
-    "facility_accepts": "no facility takes this need",
-    "availability": "no {role} available then",
-    "role": "no worker in any pool holds the role",
+    rules.SITE_ACCEPTS.id: "no test channel takes them",
+    rules.COHORT_SIZE.id: "one swab per person a day",
+    rules.BED_OCCUPANCY.id: "{resource} full from {date}",
+    rules.FACILITY_ACCEPTS.id: "no facility takes this need",
+    rules.AVAILABILITY.id: "no {role} available then",
+    rules.ROLE.id: "no worker in any pool holds the role",
     "time_limit": "the search ended first",
 }
 """The binding rule in a few words, by `cause_rule`; any other rule is named as it is."""

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from constraints.build import BuiltModel, insert_tier_after_unmet_need
-from constraints.context import key
 from constraints.isolation import swab_day
 from constraints.replan import Decision, add_change_penalties, add_kept_decisions
 from scenarios.history import carried, lookback_days
@@ -115,10 +114,10 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
 
     found = []
     for k, (var, day) in variables.items():
-        found.append(Decision(_name(k), var, before.get(k, 0), day < previous.first_open))
+        found.append(_decision(k, var, before.get(k, 0), day < previous.first_open))
     for k, n in before.items():
         if k not in variables:
-            found.append(Decision(_name(k), None, n, _when(k) < previous.first_open))
+            found.append(_decision(k, None, n, _when(k) < previous.first_open))
     return found
 
 
@@ -140,8 +139,11 @@ def _when(k: tuple[object, ...]) -> dt.date:
     return when
 
 
-def _name(k: tuple[object, ...]) -> str:
-    return f"{k[0]}{key(*k[1:])}"
+def _decision(k: tuple[object, ...], var: int | None, before: int, kept: bool) -> Decision:
+    """A decision key (its kind, then record ids and dates) as the model's typed key."""
+    kind, *parts = k
+    typed = tuple(p if isinstance(p, dt.date) else str(p) for p in parts)
+    return Decision(str(kind), typed, var, before, kept)
 
 
 # ------------------------------------------------------------------ what changed, and why

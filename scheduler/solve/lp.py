@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-from constraints.model import Model, Terms, Var
+from constraints.model import Constraint, Model, Terms, Var
 
 INTEGRAL = 1e-6
 
@@ -62,19 +62,19 @@ def _solve_lp(
 
 def lp_duals(
     model: Model, terms: Terms, time_limit: float, tier: int = 1
-) -> tuple[float, dict[str, float]] | None:
-    """The relaxation's optimum and each rule's dual value by name: the change of the
+) -> tuple[float, list[tuple[Constraint, float]]] | None:
+    """The relaxation's optimum and each rule's dual value: the change of the
     optimum per unit of the rule's right-hand side (<= 0 for a binding capacity, as more
     capacity can only lower a minimised objective), valid until the basis changes."""
     built = _build_lp(model, terms, {}, time_limit, tier)
     if built is None or built[0].Solve() != pywraplp.Solver.OPTIMAL:
         return None
     solver, _xs, rows = built
-    duals = {
-        c.name: row.dual_value()
+    duals = [
+        (c, row.dual_value())
         for c, row in zip(model.constraints, rows, strict=True)
         if row is not None
-    }
+    ]
     return solver.Objective().Value(), duals
 
 

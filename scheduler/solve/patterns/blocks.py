@@ -22,8 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints import rules
 from constraints.build import BuiltModel
 from constraints.model import Constraint, Var
+from constraints.rules import Family
 from constraints.staffing import is_new_home, one_home
 from scenarios.history import night_before, worked_before
 from scenarios.schema import Role, Shift, Worker
@@ -31,19 +33,19 @@ from scenarios.words import count
 
 STRUCTURAL_RULES = frozenset(
     {
-        "worked_day",
-        "one_home",
-        "shift_at_placed_home",
-        "rest_after_night",
-        "max_per_7_days",
-        "max_consecutive_days",
-        "max_shifts",
-        "works_once_started",
-        "stays_started",
-        "starts_on_a_shift",
-        "tested_before_first_shift",
-        "test_serves_a_start",
-        "one_predeployment_test",
+        rules.WORKED_DAY,
+        rules.ONE_HOME,
+        rules.SHIFT_AT_PLACED_HOME,
+        rules.REST_AFTER_NIGHT,
+        rules.MAX_PER_7_DAYS,
+        rules.MAX_CONSECUTIVE_DAYS,
+        rules.MAX_SHIFTS,
+        rules.WORKS_ONCE_STARTED,
+        rules.STAYS_STARTED,
+        rules.STARTS_ON_A_SHIFT,
+        rules.TESTED_BEFORE_FIRST_SHIFT,
+        rules.TEST_SERVES_A_START,
+        rules.ONE_PREDEPLOYMENT_TEST,
     }
 )
 """The staffing rules over one worker's variables that the pricing DP builds into every
@@ -58,10 +60,6 @@ ShiftOption = tuple[int, Shift, Role, Var]
 
 class Declined(Exception):
     """The pattern path cannot plan this model exactly; the message says why."""
-
-
-def rule_of(c: Constraint) -> str:
-    return c.name.split("[", 1)[0]
 
 
 @dataclass
@@ -152,20 +150,24 @@ def split(built: BuiltModel) -> Split:
         if not workers:
             rest.append(i)
         elif len(workers) == 1 and all(v in owner for v, _ in c.terms):
-            rule = rule_of(c)
-            if c.family == "staffing" and rule in STRUCTURAL_RULES:
+            if c.rule in STRUCTURAL_RULES:
                 continue
-            if c.family == "replan" and len(c.terms) == 1 and c.lb == c.ub:
+            if c.family == Family.REPLAN and len(c.terms) == 1 and c.lb == c.ub:
                 ((v, k),) = c.terms
                 fixed[v] = (c.lb or 0) // k
-            elif c.family == "pins" and rule == "pin_worker":
+            elif c.rule == rules.PIN_WORKER:
                 pins.append(c)
             else:
-                raise Declined(f"rule {c.name} over one worker's schedule is not modelled")
+                raise Declined(
+                    f"rule {c.name} ({c.rule.text}) over one worker's schedule is not modelled"
+                )
         else:
             touched = {kind[v] for v, _ in c.terms if v in owner}
             if not touched <= {"shift", "test"}:
-                raise Declined(f"rule {c.name} ties {', '.join(sorted(touched))} to other choices")
+                raise Declined(
+                    f"rule {c.name} ({c.rule.text}) ties {', '.join(sorted(touched))} "
+                    "to other choices"
+                )
             linking.append(i)
     for v in fixed:
         if kind[v] not in {"shift", "test"}:
