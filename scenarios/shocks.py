@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PositiveFloat, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
 
 from scenarios.history import recorded_shifts
 from scenarios.load import ScenarioError, parse_scenario
@@ -25,7 +25,6 @@ from scenarios.schema import (
     HomeType,
     IsolationRequest,
     Need,
-    NonNegativeInt,
     OutbreakStatus,
     ResultDays,
     ResultRange,
