@@ -1,0 +1,80 @@
+"""The scenario whole: its horizon, the planner's pins, and every record and setting in one
+model, the root of a scenario file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field
+
+from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.base import Id, Shift, Strict
+from scenarios.schema.homes import Home
+from scenarios.schema.isolation import IsolationFacility, IsolationRequest
+from scenarios.schema.policy import Policy
+from scenarios.schema.simulation import Simulation
+from scenarios.schema.sites import TestSite
+from scenarios.schema.travel import Travel
+from scenarios.schema.workers import Agency, Worker
+
+
+class Horizon(Strict):
+    start: dt.date
+    days: Annotated[int, Field(ge=1, le=MAX_HORIZON_DAYS)]
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the horizon (inclusive)."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
+
+# --------------------------------------------------------------------------- pins
+
+
+class WorkerPin(Strict):
+    """A planner's decision the plan must keep: `worker` works at `home` on `date` (on
+    `shift` if given)."""
+
+    worker: Id
+    home: Id
+    date: dt.date
+    shift: Shift | None = None
+
+
+class RequestPin(Strict):
+    """A planner's decision the plan must keep: `request` is placed at `facility` (admitted
+    on `admit` if given)."""
+
+    request: Id
+    facility: Id
+    admit: dt.date | None = None
+
+
+class Pins(Strict):
+    """Decisions fixed by hand, honoured as hard rules; one that cannot hold is named in
+    the infeasibility report."""
+
+    workers: list[WorkerPin] = Field(default=[])
+    requests: list[RequestPin] = Field(default=[])
+
+
+class Scenario(Strict):
+    name: str = "scenario"
+    description: str = ""
+    horizon: Horizon
+    policy: Policy = Policy()
+    homes: list[Home] = Field(min_length=1)
+    test_sites: list[TestSite] = Field(default=[])
+    workers: list[Worker] = Field(default=[])
+    agencies: list[Agency] = Field(default=[])
+    isolation_facilities: list[IsolationFacility] = Field(default=[])
+    isolation_requests: list[IsolationRequest] = Field(default=[])
+    travel: Travel = Travel()
+    pins: Pins = Pins()
+    simulation: Simulation = Simulation()
