@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from constraints import isolation, objective, pins, staffing, testing
+from constraints import isolation, objective, pins, ppe, staffing, testing
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
+from constraints.ppe import PpeVars
 from scenarios.risk import RiskTable
 from scenarios.schema import Goal, Scenario
 
@@ -38,6 +39,8 @@ class BuiltModel:
     stability_tier: int | None = None
     """A re-plan's tier of changes against the previous plan; its terms break ties when
     the starting plan is completed."""
+    drops: PpeVars = field(default_factory=PpeVars)
+    """PPE drops and cover (`constraints.ppe`); empty for a scenario without PPE."""
     previous: dict[Var, int] = field(default_factory=dict)
     """A re-plan's previous value of every decision it may change: what the stability
     tier counts changes against, and what whole-schedule dives prefer among ties."""
@@ -55,6 +58,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     sv = staffing.add_deployment_variables(ctx)
     staffing.add_predeployment_test_variables(ctx, sv)
     iv = isolation.add_placement_variables(ctx)
+    pv = ppe.add_drop_variables(ctx)
 
     # hard rules
     testing.add_site_capacity(ctx)
@@ -68,6 +72,10 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     staffing.add_tested_before_first_shift(ctx, sv)
     isolation.add_bed_occupancy(ctx, iv)
     isolation.add_pre_admission_tests(ctx, iv)
+    ppe.add_home_stock(ctx, pv)
+    ppe.add_depot_stock(ctx, pv)
+    ppe.add_van_capacity(ctx, pv)
+    ppe.add_drop_link(ctx, pv)
     pins.add_worker_pins(ctx, sv)
     pins.add_request_pins(ctx, iv)
 
@@ -76,6 +84,8 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *testing.add_cover_windows(ctx, tv),
         *staffing.add_shortfall_cover(ctx, sv),
         *isolation.add_placement(ctx, iv),
+        *ppe.add_cover(ctx, pv),
+        *ppe.add_emergency_drop(ctx, pv),
     ]
     # tier 2: fairness; tier 3: costs
     penalties = [
@@ -84,8 +94,11 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *objective.add_workload_spread(ctx, sv),
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
+        *ppe.add_drop_costs(ctx, pv),
     ]
-    return _ranked(BuiltModel(ctx, tv, sv, iv, penalties, {}), scenario.policy.objective.order)
+    return _ranked(
+        BuiltModel(ctx, tv, sv, iv, penalties, {}, drops=pv), scenario.policy.objective.order
+    )
 
 
 def _ranked(built: BuiltModel, order: list[Goal]) -> BuiltModel:

@@ -33,6 +33,7 @@ class Family(StrEnum):
     TESTING = "testing"
     STAFFING = "staffing"
     ISOLATION = "isolation"
+    PPE = "ppe"
     PINS = "pins"
     FAIRNESS = "fairness"
     REPLAN = "replan"
@@ -171,6 +172,24 @@ FACILITY_AUTHORITY = Rule("facility_authority", _I, _D, "a facility serves its a
 EARLIEST_DATE = Rule("earliest_date", _I, _D, "no admission before the request's earliest date")
 PLACE_ONCE = Rule("place_once", _I, _SO, "each request placed once", _NEED)
 WAIT = Rule("wait", _I, _SO, "each day a placed request waits", _NEED)
+
+# ------------------------------------------------------------------ ppe
+
+_P = Family.PPE
+PPE_DROP = Rule("ppe_drop", _P, _V, "a van drops PPE at a home on a day")
+PPE_QUANTITY = Rule("ppe_quantity", _P, _V, "units of an item dropped at a home on a day")
+PPE_SHORT = Rule("ppe_short", _P, _V, "days a home's PPE cover is below the minimum")
+PPE_WITHOUT = Rule("ppe_without", _P, _V, "a day a home goes without an item")
+PPE_MISSED = Rule("ppe_missed", _P, _V, "an outbreak home's emergency drop not made in time")
+PPE_STOCK = Rule("ppe_stock", _P, _H, "a home's stock of an item never below zero")
+PPE_DEPOT = Rule("ppe_depot", _P, _H, "the depot drops only what it holds")
+PPE_VAN_CAPACITY = Rule("ppe_van_capacity", _P, _H, "the vans make at most their drops a day")
+PPE_DROP_LINK = Rule("ppe_drop_link", _P, _H, "PPE reaches a home only on a van's drop")
+PPE_COVER = Rule("ppe_cover", _P, _SO, "a home holds the minimum days of PPE cover", _NEED)
+PPE_GONE_WITHOUT = Rule("ppe_gone_without", _P, _SO, "a home never goes without", _NEED)
+PPE_EMERGENCY = Rule("ppe_emergency", _P, _SO, "an outbreak home's emergency drop", _NEED)
+PPE_STOP = Rule("ppe_stop", _P, _SO, "a van's stop at a home", _COSTS)
+PPE_UNIT = Rule("ppe_unit", _P, _SO, "a unit taken from the depot", _COSTS)
 
 # ------------------------------------------------------------------ pins
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from scenarios.history import LOOKBACK_LIMIT_DAYS
 from scenarios.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT, MAX_WEIGHT
+from scenarios.ppe_use import supply_problems
 from scenarios.schema import (
     Capacity,
     Cohort,
@@ -55,6 +56,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_request_problems(s),
         *_authority_problems(s),
         *_pin_problems(s),
+        *(Problem(at, why) for at, why in supply_problems(s)),
     ]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, Role, Shift, WorkerKind
+from scenarios.schema import Cohort, PpeItem, Role, Shift, WorkerKind
 
 
 class Record(BaseModel):
@@ -74,12 +74,42 @@ class Placement(Record):
     reason: str = ""
 
 
+class PpeDrop(Record):
+    """`quantity` units of `item` dropped at a home on `date` by van `van` (1-based), the
+    `stop`-th home on its round that day."""
+
+    date: dt.date
+    van: int = Field(ge=1)
+    stop: int = Field(ge=1)
+    home_id: str
+    item: PpeItem
+    quantity: int = Field(ge=1)
+    reason: str = ""
+
+
+class PpeStock(Record):
+    """A home's projected stock of one item at the end of `date`: the day's drop in, its
+    use out (none on a day it went `without`), and the days of use that leaves."""
+
+    date: dt.date
+    home_id: str
+    item: PpeItem
+    dropped: int = Field(ge=0)
+    used: int = Field(ge=0)
+    stock: int
+    days_cover: float
+    without: bool = False
+
+
 class UnmetKind(StrEnum):
     COHORT_TEST = "cohort_test"
     OUTBREAK_TEST = "outbreak_test"
     SHIFT = "shift"
     ISOLATION = "isolation"
     ISOLATION_WAIT = "isolation_wait"
+    PPE_COVER = "ppe_cover"
+    PPE_WITHOUT = "ppe_without"
+    PPE_EMERGENCY = "ppe_emergency"
 
 
 class UnmetNeed(Record):
@@ -219,6 +249,8 @@ class Plan(Record):
     risk: list[RiskParts] = []
     changes: list[Change] = []
     """Against the previous plan, when this one is a re-plan."""
+    ppe_drops: list[PpeDrop] = []
+    ppe_stock: list[PpeStock] = []
     summary: Summary
 
 

@@ -62,6 +62,13 @@ from scenarios.schema.policy import (
     RetestDays,
     RiskWeights,
 )
+from scenarios.schema.ppe import (
+    DepotDelivery,
+    HomePpe,
+    PpeItem,
+    PpePolicy,
+    PpeSupply,
+)
 from scenarios.schema.scenario import (
     Horizon,
     Pins,
@@ -111,10 +118,12 @@ __all__ = [
     "CqcRating",
     "DayWeighting",
     "DayWeightingKind",
+    "DepotDelivery",
     "FacilityKind",
     "Goal",
     "Home",
     "HomeHistory",
+    "HomePpe",
     "HomeType",
     "Horizon",
     "Id",
@@ -133,6 +142,9 @@ __all__ = [
     "Place",
     "Policy",
     "Positivity",
+    "PpeItem",
+    "PpePolicy",
+    "PpeSupply",
     "Probability",
     "Rag",
     "RagRatings",

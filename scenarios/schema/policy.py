@@ -12,6 +12,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
 
 from scenarios.limits import MAX_HORIZON_DAYS
 from scenarios.schema.base import Cohort, OutbreakStatus, Probability, Role, Strict, WorkerKind
+from scenarios.schema.ppe import PpePolicy
 
 
 class RetestDays(Strict):
@@ -249,6 +250,7 @@ class Policy(Strict):
         description="Staff absences forecast from the positives the plan's staff tests "
         "will find, covered like reported shortfalls at a lower weight.",
     )
+    ppe: PpePolicy = Field(default=PpePolicy(), description="PPE cover: target and prices.")
 
     @field_validator("multi_home_pools")
     @classmethod

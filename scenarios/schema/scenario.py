@@ -14,6 +14,7 @@ from scenarios.schema.base import Id, Shift, Strict
 from scenarios.schema.homes import Home
 from scenarios.schema.isolation import IsolationFacility, IsolationRequest
 from scenarios.schema.policy import Policy
+from scenarios.schema.ppe import PpeSupply
 from scenarios.schema.simulation import Simulation
 from scenarios.schema.sites import TestSite
 from scenarios.schema.travel import Travel
@@ -75,6 +76,7 @@ class Scenario(Strict):
     agencies: list[Agency] = Field(default=[])
     isolation_facilities: list[IsolationFacility] = Field(default=[])
     isolation_requests: list[IsolationRequest] = Field(default=[])
+    ppe: PpeSupply | None = None
     travel: Travel = Travel()
     pins: Pins = Pins()
     simulation: Simulation = Simulation()

@@ -16,6 +16,7 @@ from scenarios.schema import IsolationRequest, Role, Shift
 from scenarios.windows import CoverWindow
 from scheduler.extract.cause_rules import Cause, Tightness
 from scheduler.extract.causes_isolation import IsolationCauses
+from scheduler.extract.causes_ppe import PpeCauses
 from scheduler.extract.causes_staffing import STAFF_RULES, StaffingCauses
 from scheduler.extract.causes_testing import TestingCauses
 
@@ -23,13 +24,14 @@ __all__ = ["STAFF_RULES", "Cause", "CauseFinder", "UnexplainedCauses"]
 
 
 class CauseFinder:
-    """The three families' cause finders over one reading of the plan's tight rules."""
+    """The families' cause finders over one reading of the plan's tight rules."""
 
     def __init__(self, built: BuiltModel, values: list[int]) -> None:
         tight = Tightness(built, values)
         self.testing = TestingCauses(built, values, tight)
         self.staffing = StaffingCauses(built, values, tight)
         self.isolation = IsolationCauses(built, values, tight, self.testing)
+        self.ppe: PpeCauses | None = PpeCauses(built, values, tight)
 
     def untested(self, w: CoverWindow) -> Cause:
         return self.testing.untested(w)
@@ -47,6 +49,7 @@ class UnexplainedCauses:
     simulation): on the Plymouth example finding causes is over half of extraction."""
 
     _NONE = Cause("", "", "cause not computed")
+    ppe: PpeCauses | None = None
 
     def untested(self, w: CoverWindow) -> Cause:
         return self._NONE

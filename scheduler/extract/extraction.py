@@ -15,6 +15,7 @@ from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind, daily
 from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
+from scheduler.extract.extraction_ppe import PpeExtractor
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -37,15 +38,18 @@ def extract_plan(
     extractor = _Extractor(built, values, explain_unmet)
     shifts = extractor.shifts()
     placements = extractor.placements()
+    ppe = PpeExtractor(built, values, extractor.causes.ppe, cause_fields)
     plan = Plan(
         testing=extractor.home_tests()
         + extractor.worker_tests(shifts)
         + extractor.admission_tests(),
         shifts=shifts,
         placements=placements,
-        unmet=extractor.unmet(placements),
+        unmet=extractor.unmet(placements, ppe.unmet()),
         risk=built.ctx.risk.rows,
         summary=summary,
+        ppe_drops=ppe.drops(),
+        ppe_stock=ppe.stock(),
     )
     kpis = kpis_of(built, plan)
     days = daily_kpis(built, plan)
@@ -213,9 +217,10 @@ class _Extractor:
 
     # ------------------------------------------------------------------ unmet
 
-    def unmet(self, placements: list[Placement]) -> list[UnmetNeed]:
+    def unmet(self, placements: list[Placement], others: list[UnmetNeed]) -> list[UnmetNeed]:
+        """This module's families' unmet needs and `others` (PPE's), in one order."""
         return sorted(
-            self._untested() + self._uncovered() + self._unplaced(placements),
+            self._untested() + self._uncovered() + self._unplaced(placements) + others,
             key=lambda u: (u.date, -u.risk, u.home_id or "", u.kind, u.detail),
         )
 

@@ -280,7 +280,7 @@ def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedySta
 
 def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int]:
     """A complete, feasible starting plan: the greedy `deployment` (from `staffing_hint`),
-    and nothing else allocated (no home test booked, no bed used). Lower-tier bound
+    and nothing else allocated (no home test booked, no bed used, no PPE dropped). Lower-tier bound
     variables (worst home ratio, busiest worker) start at their upper bounds, which always
     satisfy their rules."""
     hint = dict(deployment)
@@ -289,6 +289,7 @@ def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int
     hint.update({var: w.size for w, var in tv.short.items()})
     hint.update({v: 0 for v in [*iv.admit.values(), *iv.tests.values()]})
     hint.update({v: 1 for v in iv.unplaced.values()})
+    hint.update({v: 0 for v in [*built.drops.drop.values(), *built.drops.quantity.values()]})
     for p in built.penalties:
         if p.var not in hint:
             hint[p.var] = built.model.variables[p.var].ub

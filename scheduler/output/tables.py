@@ -22,6 +22,8 @@ from scheduler.plan import (
     Change,
     Placement,
     Plan,
+    PpeDrop,
+    PpeStock,
     ShiftAssignment,
     Summary,
     TestBooking,
@@ -43,6 +45,11 @@ SCENARIO = "scenario.yaml"
 re-planned on its own."""
 CHANGES = "changes.csv"
 """Only in a re-plan's folder: what moved against the previous plan, and why."""
+PPE_DROPS = "ppe_drops.csv"
+"""Only for a scenario with PPE: each van's drops, by stop, item and quantity, and why."""
+PPE_STOCK = "ppe_stock.csv"
+"""Only for a scenario with PPE: each home's stock of each item at the end of each day."""
+PPE_FILES = (PPE_DROPS, PPE_STOCK)
 BRIEF = "brief.html"
 """The director's one-page brief on the plan's first two days (`scheduler.output.brief`)."""
 WORKER_ROSTERS = "worker_rosters.csv"
@@ -67,6 +74,7 @@ PLAN_FILES = frozenset(
         SCENARIO,
         CHANGES,
         BRIEF,
+        *PPE_FILES,
         *HANDOUTS,
     }
 )
@@ -158,6 +166,24 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
             "reason",
         ],
     ),
+    PPE_DROPS: (
+        PpeDrop,
+        ["date", "van", "stop", "home_id", "home_name", "item", "quantity", "reason"],
+    ),
+    PPE_STOCK: (
+        PpeStock,
+        [
+            "date",
+            "home_id",
+            "home_name",
+            "item",
+            "dropped",
+            "used",
+            "stock",
+            "days_cover",
+            "without",
+        ],
+    ),
 }
 _FIELDS = {
     "testing": TESTING,
@@ -166,6 +192,8 @@ _FIELDS = {
     "unmet": UNMET,
     "risk": RISK,
     "changes": CHANGES,
+    "ppe_drops": PPE_DROPS,
+    "ppe_stock": PPE_STOCK,
 }
 
 
@@ -174,6 +202,8 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for attr, filename in _FIELDS.items():
         if filename == CHANGES and not plan.summary.previous:
+            continue
+        if filename in PPE_FILES and scenario.ppe is None:
             continue
         if filename == UNMET:
             tables |= _unmet_tables(plan, names)
@@ -225,8 +255,8 @@ def read_plan(plan_dir: str | Path) -> Plan:
     parts: dict[str, Any] = {}
     for attr, filename in _FIELDS.items():
         model, _columns = _COLUMNS[filename]
-        if filename == CHANGES and not (folder / filename).exists():
-            continue  # not a re-plan
+        if filename in (CHANGES, *PPE_FILES) and not (folder / filename).exists():
+            continue  # not a re-plan, or a scenario without PPE
         records = _records(folder / filename)
         if filename == UNMET:
             records = _with_unmet_detail(records, folder)

@@ -29,6 +29,7 @@ from scheduler.validate.isolation import (
     stay_length,
 )
 from scheduler.validate.lookup import Found, Lookup, Violation, reference
+from scheduler.validate.ppe import ppe_depot_stock, ppe_home_stock, ppe_van_capacity
 from scheduler.validate.staffing import (
     agency_supplies_home,
     availability,
@@ -86,6 +87,9 @@ RULES: tuple[Rule, ...] = (
     stay_length,
     bed_occupancy,
     pre_admission_test,
+    ppe_home_stock,
+    ppe_depot_stock,
+    ppe_van_capacity,
     local_authority,
     pin_worker,
     pin_request,
@@ -129,6 +133,9 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "stay_length": (),
     "bed_occupancy": ("bed_occupancy",),
     "pre_admission_test": ("pre_admission_test",),
+    "ppe_home_stock": ("ppe_stock",),
+    "ppe_depot_stock": ("ppe_depot",),
+    "ppe_van_capacity": ("ppe_van_capacity", "ppe_drop_link"),
     "local_authority": ("site_authority", "worker_authority", "facility_authority"),
     "pin_worker": ("pin_worker",),
     "pin_request": ("pin_request",),
