@@ -65,6 +65,7 @@ def plymouth_2020() -> Scenario:
         sites=sites,
         facility_beds=(20, 10, 6),
         hospital_discharges=4,
+        ppe=True,
         policy=Policy(absence_forecast=PLYMOUTH_FORECAST),
     )
     return build(spec)
@@ -85,6 +86,9 @@ PLYMOUTH_HEADER = """\
 #     tied to one of 3 agencies and the homes it supplies;
 #   - isolation beds: a care hotel (20), council beds (10) and learning disability
 #     respite (6).
+#   - PPE: each home's stock and daily use of masks, aprons, gloves, gowns and eye
+#     protection, a council depot with LRF deliveries every 4 days and 2 vans of 12
+#     drops (synthetic, sized so that the 7-day target cannot be met everywhere at once).
 # Staff absences are forecast from the staff tests: 1 % positive a round, 5 % at a home
 # in an outbreak (an assumption; policy.absence_forecast).
 # Horizon: 14 days from 2020-06-01.

@@ -28,5 +28,7 @@ class Spec:
     facility_beds: tuple[int, int, int] | None = None
     """(care hotel, council beds, learning disability respite)."""
     hospital_discharges: int | None = None
+    ppe: bool = False
+    """Draw PPE stock, use, the depot and its deliveries (`scenarios.generate.ppe`)."""
     policy: Policy | None = None
     """The scenario's policy; None: the defaults."""

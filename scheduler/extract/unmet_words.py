@@ -58,12 +58,22 @@ _WHY: dict[str, str] = {
     rules.SITE_ACCEPTS.id: "no test channel takes them",
     rules.COHORT_SIZE.id: "one swab per person a day",
     rules.BED_OCCUPANCY.id: "{resource} full from {date}",
+    rules.PPE_DEPOT.id: "depot out of {resource} on {date}",
+    rules.PPE_VAN_CAPACITY.id: "no van free on {date}",
     rules.FACILITY_ACCEPTS.id: "no facility takes this need",
     rules.AVAILABILITY.id: "no {role} available then",
     rules.ROLE.id: "no worker in any pool holds the role",
     "time_limit": "the search ended first",
 }
 """The binding rule in a few words, by `cause_rule`; any other rule is named as it is."""
+
+
+_PPE: dict[UnmetKind, str] = {
+    UnmetKind.PPE_COVER: "PPE cover {n} short",
+    UnmetKind.PPE_WITHOUT: "PPE: {detail}",
+    UnmetKind.PPE_EMERGENCY: "PPE: {detail}",
+}
+"""What a PPE row says is unmet (its detail names the item or the drop's last day)."""
 
 
 def short_date(day: dt.date) -> str:
@@ -93,6 +103,8 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
     if u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
         cohort = u.detail.split(":", 1)[0]
         return f"{u.amount} {cohort}{at} untested by {when}"
+    if u.kind in _PPE:
+        return f"{_PPE[u.kind].format(n=count(u.amount, 'day'), detail=u.detail)}{at} on {when}"
     request = u.detail.split(" (", 1)[0]
     origin = f" from {home_name}" if home_name else ""
     if u.kind == UnmetKind.ISOLATION_WAIT:
