@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +15,10 @@ from cli.main import main
 from constraints.build import build_model
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.schema import PpeSupply, Scenario
+from scenarios.shocks import Days, DeliveryMissed, VansWithdrawn, apply_shocks
+from scheduler.analysis.value import Resource, value_table
 from scheduler.plan import UnmetKind
-from tests.conftest import Solver, day, home, scenario
+from tests.conftest import DIRECT, Solver, day, home, scenario
 
 
 def ppe_home(home_id: str, masks: int = 10, use: int = 10) -> dict[str, Any]:
@@ -156,3 +160,37 @@ BINDS: dict[str, tuple[Callable[[], Scenario], set[str]]] = {
 def test_each_rule_is_what_binds(rule: str, broken_without: Callable[..., set[str]]):
     build, checked = BINDS[rule]
     assert checked <= broken_without(f"constraints.ppe.{rule}", build())
+
+
+def test_a_missed_delivery_and_withdrawn_vans_are_shocks():
+    base = empty_depot()
+    missed = apply_shocks(
+        base,
+        [DeliveryMissed(kind="ppe_delivery_missed", date=dt.date.fromisoformat(day(3)))],
+        random.Random(0),
+        "missed",
+        "test",
+    )
+    assert missed.ppe is not None and missed.ppe.deliveries == []
+    no_vans = apply_shocks(
+        base,
+        [VansWithdrawn(kind="ppe_vans", days=Days(first=2), set=0)],
+        random.Random(0),
+        "no vans",
+        "test",
+    )
+    assert no_vans.ppe is not None and no_vans.ppe.vans == [1, 0, 0, 0, 0]
+    with pytest.raises(ScenarioError, match=r"shocks\[0\] \(ppe_delivery_missed\): no PPE"):
+        apply_shocks(
+            missed, [DeliveryMissed(kind="ppe_delivery_missed")], random.Random(0), "x", "test"
+        )
+
+
+def test_one_more_van_and_one_more_delivery_are_worth_something():
+    settings = DIRECT.settings()
+    vans = value_table(one_van_two_homes(), settings, [Resource("ppe", "vans")], 1)
+    grown = vans[vans["step"] == 1].iloc[0]
+    assert grown["value_per_unit"] > 0
+    deliveries = value_table(empty_depot(), settings, [Resource("ppe", "deliveries")], 1)
+    grown = deliveries[deliveries["step"] == 1].iloc[0]
+    assert grown["value_per_unit"] > 0

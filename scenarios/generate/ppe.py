@@ -3,11 +3,13 @@ stock, its LRF deliveries and a council purchase, and the vans.
 
 Use is drawn from the home's size (masks and eye protection by the staff on shift,
 aprons and gloves by the residents cared for, gowns for the few aerosol-generating
-procedures), stock as days of that use: most homes hold one to three weeks, a home whose
-PPE RAG rating is red only a few days. The depot opens with about two days of the city's
-use and receives a little less than the city uses, in LRF deliveries every few days: the
-7-day target cannot be met everywhere at once, as in May 2020 (met for all but 2 homes
-on 29 May), so the cover rule binds and the plan chooses whom to top up first.
+procedures), stock as days of that use: most homes hold three to five weeks (the 7-day
+target was met for all but 2 homes on 29 May 2020), a home whose PPE RAG rating is red
+only a few days. The depot opens with a day of the city's use and receives a day's use
+again in an LRF delivery every few days: not enough to bring every home that needs it to
+the target at once, so the cover rule binds and the plan chooses whom to top up first.
+Homes that hold enough for the horizon and the target need no drop, and the model gives
+them no variables, which keeps it small.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from scenarios.schema import DepotDelivery, Home, HomePpe, Horizon, PpeItem, Ppe
 
 DELIVERY_EVERY_DAYS = 4
 """An LRF delivery into the depot every this many days, from the horizon's third day."""
-DEPOT_DAYS = 2
+DEPOT_DAYS = 1
 """The depot's opening stock, in days of the whole city's use."""
-DELIVERY_SHARE = 0.8
-"""Each LRF delivery brings this share of the city's use over the days to the next."""
+DELIVERY_DAYS = 1
+"""Each LRF delivery brings this many days of the city's use."""
 DROPS_PER_VAN = 12
 
 
@@ -45,7 +47,7 @@ def draw_ppe(rng: random.Random, homes: list[Home], horizon: Horizon) -> PpeSupp
     city: dict[PpeItem, int] = dict.fromkeys(PpeItem, 0)
     for home in homes:
         use = home_use(home)
-        base = rng.randint(2, 6) if home.rag.ppe == Rag.RED else rng.randint(6, 21)
+        base = rng.randint(3, 8) if home.rag.ppe == Rag.RED else rng.randint(18, 35)
         stock = {item: n * max(1, base + rng.randint(-2, 3)) for item, n in use.items()}
         records.append(HomePpe(home=home.id, stock=stock, daily_use=use))
         for item, n in use.items():
@@ -54,7 +56,7 @@ def draw_ppe(rng: random.Random, homes: list[Home], horizon: Horizon) -> PpeSupp
         DepotDelivery(
             date=horizon.start + dt.timedelta(days=d),
             source="lrf",
-            items={i: int(n * DELIVERY_EVERY_DAYS * DELIVERY_SHARE) for i, n in city.items()},
+            items={i: n * DELIVERY_DAYS for i, n in city.items()},
         )
         for d in range(2, horizon.days, DELIVERY_EVERY_DAYS)
     ]

@@ -14,6 +14,7 @@ from scenarios.shocks.kinds import (
     BankSize,
     BankUnavailable,
     Days,
+    DeliveryMissed,
     FacilityBeds,
     HospitalDischarges,
     IsolationDemand,
@@ -25,12 +26,14 @@ from scenarios.shocks.kinds import (
     SiteCapacity,
     SiteResultDays,
     StaffSick,
+    VansWithdrawn,
 )
 
 __all__ = [
     "BankSize",
     "BankUnavailable",
     "Days",
+    "DeliveryMissed",
     "FacilityBeds",
     "HospitalDischarges",
     "IsolationDemand",
@@ -42,5 +45,6 @@ __all__ = [
     "SiteCapacity",
     "SiteResultDays",
     "StaffSick",
+    "VansWithdrawn",
     "apply_shocks",
 ]

@@ -26,6 +26,7 @@ from scenarios.shocks.kinds import (
     BankSize,
     BankUnavailable,
     CapacityChange,
+    DeliveryMissed,
     FacilityBeds,
     HospitalDischarges,
     IsolationDemand,
@@ -37,6 +38,7 @@ from scenarios.shocks.kinds import (
     SiteCapacity,
     SiteResultDays,
     StaffSick,
+    VansWithdrawn,
 )
 
 
@@ -273,6 +275,29 @@ def _positivity(s: Scenario, shock: PositivityScale, _rng: random.Random) -> dic
     return data
 
 
+def _ppe_vans(s: Scenario, shock: VansWithdrawn, _rng: random.Random) -> dict[str, Any]:
+    if s.ppe is None:
+        raise ValueError("the scenario has no ppe section")
+    data = _data(s)
+    data["ppe"]["vans"] = shock.apply(s.ppe.vans, s.horizon.days)
+    return data
+
+
+def _ppe_delivery_missed(s: Scenario, shock: DeliveryMissed, _rng: random.Random) -> dict[str, Any]:
+    if s.ppe is None:
+        raise ValueError("the scenario has no ppe section")
+    kept = [
+        d.model_dump(mode="json")
+        for d in s.ppe.deliveries
+        if not (shock.date in (None, d.date) and shock.source in (None, d.source))
+    ]
+    if len(kept) == len(s.ppe.deliveries):
+        raise ValueError(f"no PPE delivery on {shock.date or 'any date'} to miss")
+    data = _data(s)
+    data["ppe"]["deliveries"] = kept
+    return data
+
+
 def _policy(s: Scenario, shock: PolicyChange, _rng: random.Random) -> dict[str, Any]:
     data = _data(s)
     data["policy"] = _merge(data["policy"], shock.changes)
@@ -300,6 +325,8 @@ _APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
     "isolation_demand": _isolation_demand,
     "hospital_discharges": _hospital_discharges,
     "positivity": _positivity,
+    "ppe_vans": _ppe_vans,
+    "ppe_delivery_missed": _ppe_delivery_missed,
     "policy": _policy,
 }
 

@@ -5,6 +5,7 @@ are reported before anything runs.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
@@ -184,6 +185,21 @@ class PositivityScale(Strict):
     scale: Annotated[float, Field(ge=0.0)]
 
 
+class VansWithdrawn(CapacityChange):
+    """Scale or set the PPE vans out each day over some days (`set: 0`: none at all)."""
+
+    kind: Literal["ppe_vans"]
+
+
+class DeliveryMissed(Strict):
+    """The depot's PPE deliveries on `date` (every delivery, if omitted) from `source`
+    (any source, if omitted) do not arrive in the horizon."""
+
+    kind: Literal["ppe_delivery_missed"]
+    date: dt.date | None = None
+    source: str | None = None
+
+
 class PolicyChange(Strict):
     """Any policy fields, merged into the scenario's policy (nested sections too)."""
 
@@ -203,6 +219,8 @@ Shock = Annotated[
     | IsolationDemand
     | HospitalDischarges
     | PositivityScale
+    | VansWithdrawn
+    | DeliveryMissed
     | PolicyChange,
     Field(discriminator="kind"),
 ]

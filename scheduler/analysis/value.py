@@ -34,8 +34,17 @@ from constraints.build import build_model
 from constraints.model import tier_terms
 from constraints.rules import Rule
 from scenarios.load import parse_scenario
-from scenarios.schema import Capacity, Role, Scenario, WorkerKind, daily
-from scenarios.shocks import BankSize, FacilityBeds, Shock, SiteCapacity, apply_shocks
+from scenarios.schema import Capacity, DepotDelivery, Role, Scenario, WorkerKind, daily
+from scenarios.shocks import (
+    BankSize,
+    Days,
+    DeliveryMissed,
+    FacilityBeds,
+    Shock,
+    SiteCapacity,
+    VansWithdrawn,
+    apply_shocks,
+)
 from scheduler.analysis.compare import HEADLINE, KPIS, plan_variant
 from scheduler.solve.lp import lp_duals
 from scheduler.solve.settings import SolverSettings
@@ -62,7 +71,12 @@ class Resource:
 
     @property
     def unit(self) -> str:
-        units = {"site": "tests a day", "facility": "beds", "role": "bank workers"}
+        units = {
+            "site": "tests a day",
+            "facility": "beds",
+            "role": "bank workers",
+            "ppe": "PPE vans a day" if self.key == "vans" else "PPE depot deliveries",
+        }
         return units.get(self.kind, f"{self.key} workers")
 
     @property
@@ -82,6 +96,7 @@ def resources(scenario: Scenario) -> list[Resource]:
         + [Resource("facility", f.id) for f in scenario.isolation_facilities]
         + [Resource("role", str(r)) for r in roles]
         + [Resource("pool", str(k)) for k in pools]
+        + ([Resource("ppe", "vans"), Resource("ppe", "deliveries")] if scenario.ppe else [])
     )
 
 
@@ -100,6 +115,8 @@ def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
     name = f"{scenario.name} {resource.id} {delta:+d}"
     if resource.kind == "role":
         return _bank_role(scenario, Role(resource.key), delta, name)
+    if resource.kind == "ppe":
+        return _ppe_changed(scenario, resource, delta, name)
     shocks: list[Shock]
     if resource.kind == "pool":
         pool = WorkerKind(resource.key)
@@ -111,6 +128,37 @@ def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
     else:
         fac = next(f for f in scenario.isolation_facilities if f.id == resource.key)
         shocks = _per_day(fac.beds, scenario.horizon.days, delta, resource, FacilityBeds)
+    return apply_shocks(scenario, shocks, random.Random(0), name, f"value {resource.id}")
+
+
+def _ppe_changed(scenario: Scenario, resource: Resource, delta: int, name: str) -> Scenario:
+    """More vans: `delta` more every day (never below 0), by the `ppe_vans` shock. More
+    deliveries: `delta` copies of the first (or, with none, of the depot's opening stock)
+    arriving on the first day; fewer: the last `-delta` delivery dates missed (the
+    `ppe_delivery_missed` shock)."""
+    supply = scenario.ppe
+    assert supply is not None
+    shocks: list[Shock]
+    if resource.key == "vans":
+        shocks = [
+            VansWithdrawn(
+                kind="ppe_vans",
+                days=Days(first=d + 1, last=d + 1),
+                set=max(0, daily(supply.vans, d) + delta),
+            )
+            for d in range(scenario.horizon.days)
+        ]
+    elif delta < 0:
+        dates = sorted({d.date for d in supply.deliveries})[delta:]
+        shocks = [DeliveryMissed(kind="ppe_delivery_missed", date=date) for date in dates]
+    else:
+        items = supply.deliveries[0].items if supply.deliveries else supply.depot_stock
+        extra = [DepotDelivery(date=scenario.horizon.start, source="extra", items=items)] * delta
+        more = supply.model_copy(update={"deliveries": [*supply.deliveries, *extra]})
+        return parse_scenario(
+            scenario.model_copy(update={"ppe": more, "name": name}).model_dump(mode="json"),
+            source=name,
+        )
     return apply_shocks(scenario, shocks, random.Random(0), name, f"value {resource.id}")
 
 
