@@ -5,9 +5,10 @@ Use is drawn from the home's size (masks and eye protection by the staff on shif
 aprons and gloves by the residents cared for, gowns for the few aerosol-generating
 procedures), stock as days of that use: most homes hold three to five weeks (the 7-day
 target was met for all but 2 homes on 29 May 2020), a home whose PPE RAG rating is red
-only a few days. The depot opens with a day of the city's use and receives a day's use
-again in an LRF delivery every few days: not enough to bring every home that needs it to
-the target at once, so the cover rule binds and the plan chooses whom to top up first.
+only a few days. The depot opens with three days of the city's normal use and receives
+three days' again in an LRF delivery every four days: less than the city uses once its
+outbreak homes use three times as much, and not enough to bring every home to the target
+at once, so the cover rule binds and the plan chooses whom to top up first.
 Homes that hold enough for the horizon and the target need no drop, and the model gives
 them no variables, which keeps it small.
 """
@@ -21,9 +22,9 @@ from scenarios.schema import DepotDelivery, Home, HomePpe, Horizon, PpeItem, Ppe
 
 DELIVERY_EVERY_DAYS = 4
 """An LRF delivery into the depot every this many days, from the horizon's third day."""
-DEPOT_DAYS = 1
+DEPOT_DAYS = 3
 """The depot's opening stock, in days of the whole city's use."""
-DELIVERY_DAYS = 1
+DELIVERY_DAYS = 3
 """Each LRF delivery brings this many days of the city's use."""
 DROPS_PER_VAN = 12
 

@@ -27,6 +27,7 @@ from constraints.staffing import StaffingVars, is_new_home
 from scenarios.history import Window, night_before, worked_before, working_windows
 from scenarios.schema import Role, Shift, Worker, WorkerPin
 from scheduler.heuristics.booking import SlotBook
+from scheduler.heuristics.ppe_greedy import ppe_hint
 from scheduler.plan import Plan
 
 
@@ -280,7 +281,8 @@ def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedySta
 
 def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int]:
     """A complete, feasible starting plan: the greedy `deployment` (from `staffing_hint`),
-    and nothing else allocated (no home test booked, no bed used, no PPE dropped). Lower-tier bound
+    PPE dropped by hand (`ppe_greedy`), and nothing else allocated (no home test booked, no
+    bed used). Lower-tier bound
     variables (worst home ratio, busiest worker) start at their upper bounds, which always
     satisfy their rules."""
     hint = dict(deployment)
@@ -289,7 +291,7 @@ def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int
     hint.update({var: w.size for w, var in tv.short.items()})
     hint.update({v: 0 for v in [*iv.admit.values(), *iv.tests.values()]})
     hint.update({v: 1 for v in iv.unplaced.values()})
-    hint.update({v: 0 for v in [*built.drops.drop.values(), *built.drops.quantity.values()]})
+    hint.update(ppe_hint(built))
     for p in built.penalties:
         if p.var not in hint:
             hint[p.var] = built.model.variables[p.var].ub

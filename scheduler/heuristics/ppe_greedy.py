@@ -1,0 +1,72 @@
+"""PPE drops by hand, as a council's team made them in 2020: day by day, the highest-risk
+homes below the cover target (or with an outbreak's emergency drop due) first, each
+filled from what the depot holds that day to the target a week on (a weekly round), while
+vans last.
+
+It is the PPE part of the starting plan every solve begins from (`greedy.initial_hint`):
+complete and feasible, so the search starts from drops already made rather than from
+none, which on a city's model it may not leave within the time limit.
+"""
+
+from __future__ import annotations
+
+from constraints.build import BuiltModel
+from constraints.model import Var
+from scenarios.ppe_use import arrivals, drop_capacity, emergency_days
+from scenarios.schema import PpeItem
+
+
+def ppe_hint(built: BuiltModel) -> dict[Var, int]:
+    """A value for every PPE variable: the drops above, and the shortfalls they leave."""
+    ctx, pv = built.ctx, built.drops
+    supply = ctx.scenario.ppe
+    hint: dict[Var, int] = {v: 0 for v in [*pv.drop.values(), *pv.quantity.values()]}
+    if supply is None:
+        return hint
+    target = ctx.policy.ppe.min_days_cover
+    homes = sorted({h for h, _d in pv.drop})
+    items = {h: [i for i in PpeItem if (h, i, 0) in pv.quantity] for h in homes}
+    held = {(h, i): pv.opening[h, i] for h in homes for i in items[h]}
+    depot = {i: supply.depot_stock.get(i, 0) for i in PpeItem}
+    served: set[str] = set()
+    for d, date in enumerate(ctx.dates):
+        for i in PpeItem:
+            depot[i] += arrivals(supply, ctx.scenario, i, d)
+        vans = drop_capacity(supply, d)
+        for h in sorted(homes, key=lambda h: (-ctx.risk.score(h, date), h)):
+            due = h not in served and d in emergency_days(ctx.scenario, h)
+            below = any(held[h, i] - pv.use[h, i][d] < target * pv.use[h, i][d] for i in items[h])
+            if vans == 0 or not (due or below):
+                continue
+            sent = 0
+            for i in items[h]:
+                var = pv.quantity[h, i, d]
+                week = pv.use[h, i][d : d + target]
+                wanted = target * max(week) + sum(week) - held[h, i]
+                n = max(0, min(wanted, depot[i], ctx.model.variables[var].ub))
+                hint[var], depot[i], held[h, i] = n, depot[i] - n, held[h, i] + n
+                sent += n
+            if sent:
+                hint[pv.drop[h, d]] = 1
+                vans -= 1
+                if d in emergency_days(ctx.scenario, h):
+                    served.add(h)
+        for h in homes:
+            for i in items[h]:
+                use = pv.use[h, i][d]
+                gone = held[h, i] < use
+                if (h, i, d) in pv.without:
+                    hint[pv.without[h, i, d]] = int(gone)
+                held[h, i] -= 0 if gone else use
+            if (h, d) in pv.short:
+                short = max(
+                    (
+                        -(-(target * pv.use[h, i][d] - held[h, i]) // pv.use[h, i][d])
+                        for i in items[h]
+                        if pv.use[h, i][d]
+                    ),
+                    default=0,
+                )
+                hint[pv.short[h, d]] = min(2 * target, max(0, short))
+    hint.update({v: int(h not in served) for h, v in pv.missed.items()})
+    return hint
