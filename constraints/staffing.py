@@ -54,6 +54,19 @@ class StaffingVars:
     """(worker, home, days of a quarantine window) -> 1 if the worker serves the home in
     the window (the one-home rule off, a horizon longer than the window)."""
 
+    def deployment(self) -> set[Var]:
+        """Every variable a deployment decides or determines (shifts, placements,
+        pre-deployment tests, days worked and started): what a completion holds, and what
+        the parts of the model planned apart from it never reach."""
+        return {
+            *self.shifts.values(),
+            *self.placed.values(),
+            *self.tests.values(),
+            *self.worked.values(),
+            *self.started.values(),
+            *self.served.values(),
+        }
+
 
 def one_home(ctx: Context, worker: Worker) -> bool:
     """Whether the one-home rule holds for the worker's pool (`Policy.one_home_for`)."""

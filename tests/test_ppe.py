@@ -13,11 +13,14 @@ from click.testing import CliRunner
 
 from cli.main import main
 from constraints.build import build_model
+from constraints.model import terms_value, tier_terms
+from constraints.rules import Family
 from scenarios.load import ScenarioError, dump_scenario
 from scenarios.schema import PpeSupply, Scenario
 from scenarios.shocks import Days, DeliveryMissed, VansWithdrawn, apply_shocks
 from scheduler.analysis.value import Resource, value_table
 from scheduler.plan import UnmetKind
+from scheduler.solve.lp import independent_plan, lp_completion
 from tests.conftest import DIRECT, Solver, day, home, scenario
 
 
@@ -194,3 +197,18 @@ def test_one_more_van_and_one_more_delivery_are_worth_something():
     deliveries = value_table(empty_depot(), settings, [Resource("ppe", "deliveries")], 1)
     grown = deliveries[deliveries["step"] == 1].iloc[0]
     assert grown["value_per_unit"] > 0
+
+
+def test_ppe_is_planned_once_apart_from_the_deployment():
+    """The PPE rows share none with the deployment: planned on their own (to their
+    optimum here) and held, a completion's LP is whole instead of fractional in the
+    drops, which once left the example's dives worse than the greedy plan."""
+    built = build_model(one_van_two_homes())
+    terms = tier_terms(built.penalties, 1)
+    deployment = built.staff.deployment()
+    held = independent_plan(built.model, terms, deployment, 5.0)
+    assert held and {built.model.variables[v].rule.family for v in held} == {Family.PPE}
+    completed = lp_completion(built.model, terms, {**held, **dict.fromkeys(deployment, 0)}, 5.0)
+    assert completed is not None
+    best = DIRECT.plan(one_van_two_homes()).summary.stages[0].objective
+    assert terms_value(terms, completed) == best

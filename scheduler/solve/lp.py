@@ -188,3 +188,90 @@ def _integral(model: Model, solved: list[float], tier: int) -> list[int] | None:
     if any(abs(x - v) > INTEGRAL for x, v in zip(solved, values, strict=True)):
         return None
     return None if model.violations(values, max_tier=tier) else values
+
+
+def independent_plan(
+    model: Model,
+    terms: Terms,
+    deployment: set[Var],
+    time_limit: float,
+    tier: int = 1,
+    start: dict[Var, int] | None = None,
+) -> dict[Var, int]:
+    """The optimum of every independent part of a tier that no deployment variable
+    reaches, solved once as its own small MIP (SCIP): such a part (PPE stock and drops)
+    does not depend on the deployment, so every completion and dive may hold it fixed.
+
+    Left to the LP completion, its yes/no choices (a van's drop) make that LP fractional,
+    and the short search that then completes it does far worse than this exact solve of a
+    few thousand variables. `start` (the greedy plan's values) is the search's hint and
+    the answer unless the search beats it: the weak link between a drop and its
+    quantities leaves the search alone far from the greedy drops in a few seconds. Empty
+    when there is no such part, or neither a start nor a search's plan keeps its rules
+    (the completion then proceeds as before)."""
+    part = _apart_from(model, deployment, tier)
+    if not part:
+        return {}
+    solver = pywraplp.Solver.CreateSolver(IND_SOLVER)
+    if solver is None:
+        return {}
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    xs = {v: solver.IntVar(model.variables[v].lb, model.variables[v].ub, "") for v in part}
+    inf = solver.infinity()
+    for c in model.constraints:
+        if c.tier <= tier and c.terms and c.terms[0][0] in xs:
+            row = solver.Constraint(-inf if c.lb is None else c.lb, inf if c.ub is None else c.ub)
+            for v, k in c.terms:
+                row.SetCoefficient(xs[v], k)
+    objective = solver.Objective()
+    for v, k in terms:
+        if v in xs:
+            objective.SetCoefficient(xs[v], k)
+    objective.SetMinimization()
+    hinted = sorted(part) if start is not None and part <= start.keys() else []
+    if hinted:
+        solver.SetHint([xs[v] for v in hinted], [float(start[v]) for v in hinted])  # type: ignore[index]
+    found: list[dict[Var, int]] = []
+    if solver.Solve() in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        found.append({v: round(x.solution_value()) for v, x in sorted(xs.items())})
+    if hinted:
+        found.append({v: start[v] for v in hinted})  # type: ignore[index]
+    return min(
+        (plan for plan in found if _keeps(model, plan, tier)),
+        key=lambda plan: sum(k * plan[v] for v, k in terms if v in plan),
+        default={},
+    )
+
+
+def _keeps(model: Model, part: dict[Var, int], tier: int) -> bool:
+    """Whether a part's values keep every rule up to `tier` over that part."""
+    for c in model.constraints:
+        if c.tier <= tier and c.terms and c.terms[0][0] in part:
+            total = sum(k * part[v] for v, k in c.terms)
+            if (c.lb is not None and total < c.lb) or (c.ub is not None and total > c.ub):
+                return False
+    return True
+
+
+def _apart_from(model: Model, deployment: set[Var], tier: int) -> set[Var]:
+    """The variables that no chain of rules up to `tier` links to a deployment variable
+    (connected components by union-find over the rules)."""
+    parent = list(range(len(model.variables)))
+
+    def root(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for c in model.constraints:
+        if c.tier <= tier and c.terms:
+            first = root(c.terms[0][0])
+            for v, _k in c.terms[1:]:
+                parent[root(v)] = first
+    reached = {root(v) for v in deployment}
+    linked = {v for c in model.constraints if c.tier <= tier for v, _k in c.terms}
+    return {v for v in linked if root(v) not in reached}
+
+
+IND_SOLVER = "CP_SAT"

@@ -27,7 +27,7 @@ from constraints.model import (
 from scheduler.plan import StageResult
 from scheduler.solve.backends import make_backend
 from scheduler.solve.interrupt import INTERRUPTION
-from scheduler.solve.lp import lp_completion, lp_relaxation_bound
+from scheduler.solve.lp import independent_plan, lp_completion, lp_relaxation_bound
 from scheduler.solve.patterns.blocks import Declined
 from scheduler.solve.patterns.path import PatternOutcome, solve_tier_one
 from scheduler.solve.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
@@ -134,12 +134,16 @@ class _TierRun:
     path: str = DIRECT
     stages: list[StageResult] = field(default_factory=list)
     failure: str = ""
+    held: dict[Var, int] = field(default_factory=dict)
+    """The independent parts of tier 1 no deployment reaches (PPE), solved once and held
+    in every completion (`scheduler.solve.lp.independent_plan`)."""
 
     def __post_init__(self) -> None:
         self.deadline = time.perf_counter() + self.settings.time_limit
 
     def solve(self, warm_starts: Sequence[dict[Var, int]]) -> Solution:
         self._hinted()
+        self.held = self._independent()
         if self.settings.path == "patterns" and self.tiers[0] == self.built.unmet_tier == 1:
             self._whole_schedules(warm_starts)
         if self.patterns is None:
@@ -178,6 +182,16 @@ class _TierRun:
             elif not model.violations(hinted, self.tiers[0]):
                 self.values = hinted
 
+    def _independent(self) -> dict[Var, int]:
+        """Tier 1's parts that share no rule with the deployment, planned once up front:
+        their yes/no choices would otherwise leave every completion's LP fractional."""
+        first = self.tiers[0]
+        deployment = self.built.staff.deployment()
+        terms = tier_terms(self.built.penalties, first)
+        budget = self.settings.time_limit * WARM_START_SHARE
+        start = dict(enumerate(self.values)) if self.values is not None else None
+        return independent_plan(self.built.model, terms, deployment, budget, first, start)
+
     def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]]) -> None:
         self.progress.stage("planning whole schedules")
         built, first = self.built, self.tiers[0]
@@ -191,7 +205,9 @@ class _TierRun:
                     self.settings,
                     warm_starts,
                     share * self.settings.time_limit,
-                    lambda partial: _complete(self.backend, built, first, partial, self.settings),
+                    lambda partial: _complete(
+                        self.backend, built, first, {**self.held, **partial}, self.settings
+                    ),
                     stop,
                 ),
                 stop.set,
@@ -214,7 +230,9 @@ class _TierRun:
             self.progress.stage("completing the starting plan")
         first = self.tiers[0]
         for partial in warm_starts:
-            completed = _complete(self.backend, self.built, first, partial, self.settings)
+            completed = _complete(
+                self.backend, self.built, first, {**self.held, **partial}, self.settings
+            )
             if completed is not None:
                 if self.start is None or _value(self.built, completed, first) <= _value(
                     self.built, self.start, first
