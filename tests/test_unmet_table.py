@@ -89,3 +89,20 @@ def test_a_shift_no_one_can_be_tested_for_in_time_says_when_one_could_start() ->
     assert sentence.startswith("2 senior carer day shifts short at Oakview on 1 Jun")
     assert "1 of 2 available senior carers" in sentence and "3 Jun" in sentence
     assert "agency or NHS" in sentence
+
+
+def test_a_ppe_need_no_rule_binds_is_said_in_plain_words() -> None:
+    need = UnmetNeed(
+        date=dt.date(2020, 6, 2),
+        home_id="h012",
+        kind="ppe_cover",
+        detail="2 of 7 days' cover short",
+        amount=2,
+        cause_family="ppe",
+        cause_resource="masks",
+        cause="a drop of masks on 2020-06-02 was possible: left by the search",
+        cause_rule="solver",
+    )
+    sentence = unmet_sentence(need, "Oakview")
+    assert sentence.startswith("2 days of PPE cover short at Oakview on 2 Jun: possible but")
+    assert "solver" not in sentence and "," not in sentence

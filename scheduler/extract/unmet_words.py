@@ -64,16 +64,18 @@ _WHY: dict[str, str] = {
     rules.AVAILABILITY.id: "no {role} available then",
     rules.ROLE.id: "no worker in any pool holds the role",
     "time_limit": "the search ended first",
+    "solver": "possible but left open by the search or outweighed by other needs",
 }
 """The binding rule in a few words, by `cause_rule`; any other rule is named as it is."""
 
 
 _PPE: dict[UnmetKind, str] = {
-    UnmetKind.PPE_COVER: "PPE cover {n} short",
-    UnmetKind.PPE_WITHOUT: "PPE: {detail}",
-    UnmetKind.PPE_EMERGENCY: "PPE: {detail}",
+    UnmetKind.PPE_COVER: "{n} of PPE cover short{at} on {when}",
+    UnmetKind.PPE_WITHOUT: "{n} {detail}{at} on {when}",
+    UnmetKind.PPE_EMERGENCY: "{amount} emergency PPE drop missed{at} from {when}",
 }
-"""What a PPE row says is unmet (its detail names the item or the drop's last day)."""
+"""What a PPE row says is unmet, its amount first like every other row's (a without row's
+detail names the item: `without aprons`)."""
 
 
 def short_date(day: dt.date) -> str:
@@ -104,7 +106,8 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
         cohort = u.detail.split(":", 1)[0]
         return f"{u.amount} {cohort}{at} untested by {when}"
     if u.kind in _PPE:
-        return f"{_PPE[u.kind].format(n=count(u.amount, 'day'), detail=u.detail)}{at} on {when}"
+        n = count(u.amount, "day")
+        return _PPE[u.kind].format(n=n, amount=u.amount, detail=u.detail, at=at, when=when)
     request = u.detail.split(" (", 1)[0]
     origin = f" from {home_name}" if home_name else ""
     if u.kind == UnmetKind.ISOLATION_WAIT:
@@ -125,7 +128,9 @@ def unmet_reason(u: UnmetNeed) -> str:
         if u.cause_rule in _LIFTS and u.cause_date:
             text += _LIFTS[u.cause_rule].format(short_date(u.cause_date))
         return text
-    template = _WHY.get(u.cause_rule, u.cause_rule or u.cause_family)
+    # A need no rule binds (family or rule "solver") is said in words like the others.
+    binding = u.cause_rule or u.cause_family
+    template = _WHY.get(binding, binding)
     date = short_date(u.cause_date) if u.cause_date else "then"
     return template.format(resource=u.cause_resource.replace(",", " and "), role=role, date=date)
 
