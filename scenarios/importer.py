@@ -50,9 +50,10 @@ SECTIONS = {
 }
 """Table name -> the scenario section it fills."""
 
-BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel", "agencies")
-"""What the base YAML holds when exported: everything no table holds, and the agencies
-(a short list; `--agencies` reads them from a sheet instead)."""
+BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel", "agencies", "ppe")
+"""What the base YAML holds when exported: everything no table holds, the agencies (a
+short list; `--agencies` reads them from a sheet instead) and the PPE stock, use, depot
+and deliveries (nested per home and item, as no one table holds them)."""
 
 
 @dataclass(frozen=True)
@@ -361,8 +362,8 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
 
 BASE_HEADER = """\
 # What the tables do not hold: the scenario's name, its planning horizon, the policy,
-# travel times and the agencies (`carehome schema` lists every field; left out, a field
-# takes its default).
+# travel times, the agencies and the PPE stock and deliveries (`carehome schema` lists
+# every field; left out, a field takes its default).
 # Import with:
 #   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
 #     --workers workers.csv --availability availability.csv \\

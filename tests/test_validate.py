@@ -511,7 +511,8 @@ def test_resource_of_another_authority(s: Scenario, plan: Plan) -> None:
 def test_every_rule_has_a_breaking_case() -> None:
     """Rules needing another scenario or a previous plan are broken in their own tests
     (here, in test_validate_decisions.py, with the one-home rule off in test_history.py,
-    and the labour pools' rules in test_pools.py)."""
+    the labour pools' rules in test_pools.py, and PPE's, which need a scenario with a
+    `ppe` section, by the plan the model makes without each rule in test_ppe.py)."""
     elsewhere = {
         "trained",
         "agency_supplies_home",
@@ -522,6 +523,9 @@ def test_every_rule_has_a_breaking_case() -> None:
         "pin_worker",
         "pin_request",
         "kept_decision",
+        "ppe_home_stock",
+        "ppe_depot_stock",
+        "ppe_van_capacity",
     }
     assert {rule for rule, _why, _breaker in BREAKS} | elsewhere == set(RULE_NAMES)
 
