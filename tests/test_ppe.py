@@ -206,7 +206,8 @@ def test_ppe_is_planned_once_apart_from_the_deployment():
     built = build_model(one_van_two_homes())
     terms = tier_terms(built.penalties, 1)
     deployment = built.staff.deployment()
-    held = independent_plan(built.model, terms, deployment, 5.0)
+    ppe = set(built.drops.drop.values())
+    held = independent_plan(built.model, terms, deployment, 5.0, holding=ppe)
     assert held and {built.model.variables[v].rule.family for v in held} == {Family.PPE}
     completed = lp_completion(built.model, terms, {**held, **dict.fromkeys(deployment, 0)}, 5.0)
     assert completed is not None

@@ -197,6 +197,7 @@ def independent_plan(
     time_limit: float,
     tier: int = 1,
     start: dict[Var, int] | None = None,
+    holding: set[Var] | None = None,
 ) -> dict[Var, int]:
     """The optimum of every independent part of a tier that no deployment variable
     reaches, solved once as its own small MIP (SCIP): such a part (PPE stock and drops)
@@ -208,8 +209,12 @@ def independent_plan(
     the answer unless the search beats it: the weak link between a drop and its
     quantities leaves the search alone far from the greedy drops in a few seconds. Empty
     when there is no such part, or neither a start nor a search's plan keeps its rules
-    (the completion then proceeds as before)."""
-    part = _apart_from(model, deployment, tier)
+    (the completion then proceeds as before).
+
+    `holding` limits the solve to the parts holding one of its variables (the PPE
+    family's): a part whose LP is whole already (testing or isolation cut off from every
+    worker) is better left to the LP, and a MIP here is time a Ctrl-C cannot stop."""
+    part = _apart_from(model, deployment, tier, holding)
     if not part:
         return {}
     solver = pywraplp.Solver.CreateSolver(IND_SOLVER)
@@ -253,9 +258,12 @@ def _keeps(model: Model, part: dict[Var, int], tier: int) -> bool:
     return True
 
 
-def _apart_from(model: Model, deployment: set[Var], tier: int) -> set[Var]:
+def _apart_from(
+    model: Model, deployment: set[Var], tier: int, holding: set[Var] | None = None
+) -> set[Var]:
     """The variables that no chain of rules up to `tier` links to a deployment variable
-    (connected components by union-find over the rules)."""
+    (connected components by union-find over the rules), in the components holding a
+    variable of `holding` if given."""
     parent = list(range(len(model.variables)))
 
     def root(v: int) -> int:
@@ -270,8 +278,9 @@ def _apart_from(model: Model, deployment: set[Var], tier: int) -> set[Var]:
             for v, _k in c.terms[1:]:
                 parent[root(v)] = first
     reached = {root(v) for v in deployment}
+    wanted = None if holding is None else {root(v) for v in holding}
     linked = {v for c in model.constraints if c.tier <= tier for v, _k in c.terms}
-    return {v for v in linked if root(v) not in reached}
+    return {v for v in linked if root(v) not in reached and (wanted is None or root(v) in wanted)}
 
 
 IND_SOLVER = "CP_SAT"

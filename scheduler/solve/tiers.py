@@ -184,13 +184,20 @@ class _TierRun:
 
     def _independent(self) -> dict[Var, int]:
         """Tier 1's parts that share no rule with the deployment, planned once up front:
-        their yes/no choices would otherwise leave every completion's LP fractional."""
+        their yes/no choices would otherwise leave every completion's LP fractional. Only
+        PPE's (a van's drops): nothing for a scenario without PPE."""
+        drops = self.built.drops
+        ppe = {*drops.drop.values(), *drops.quantity.values()}
+        if not ppe:
+            return {}
         first = self.tiers[0]
         deployment = self.built.staff.deployment()
         terms = tier_terms(self.built.penalties, first)
         budget = self.settings.time_limit * WARM_START_SHARE
         start = dict(enumerate(self.values)) if self.values is not None else None
-        return independent_plan(self.built.model, terms, deployment, budget, first, start)
+        return independent_plan(
+            self.built.model, terms, deployment, budget, first, start, holding=ppe
+        )
 
     def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]]) -> None:
         self.progress.stage("planning whole schedules")
