@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from cli.calibrate_cmd import calibrate_command, firstwave_command
 from cli.common import (
     DASK_OPTION,
     EXIT_INTERNAL,
@@ -381,5 +382,7 @@ for command in (
     value_command,
     simulate_command,
     trace_command,
+    firstwave_command,
+    calibrate_command,
 ):
     main.add_command(command)

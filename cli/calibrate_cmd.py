@@ -1,0 +1,112 @@
+"""`carehome firstwave` (an authority's first-wave city as YAML) and `carehome calibrate`
+(the wave's uncertain parameters fitted to what the authority reported)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+import yaml
+
+from cli.common import handles_errors, jobs_option
+from cli.progress import FitProgress
+from scenarios.atomic import write_text
+from scenarios.firstwave import first_wave, observed
+from scheduler.output.outdir import check_output_dir
+from scheduler.simulation.calibrate import (
+    CHECKPOINT,
+    CHECKPOINT_META,
+    OUTPUT_FILES,
+    FitSettings,
+    WaveModel,
+    fit,
+    goodness,
+    posterior_table,
+    predictive,
+    weekly_table,
+    write_fit,
+)
+
+AUTHORITY = click.option(
+    "--authority", required=True, help="Local authority, as named in the outbreak data."
+)
+
+
+@click.command("firstwave")
+@AUTHORITY
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("--seed", default=0, show_default=True, type=int, help="Synthetic homes' seed.")
+@handles_errors
+def firstwave_command(authority: str, output: Path, seed: int) -> None:
+    """Write an authority's first wave (9 March to 19 July 2020) as YAML: its homes,
+    the capacity of the time and the community's curve.
+
+    \b
+    Example:
+      carehome firstwave --authority Plymouth -o plymouth-wave.yaml
+    """
+    wave = first_wave(authority, seed=seed)
+    data = wave.model_dump(mode="json")
+    write_text(output, yaml.safe_dump(data, sort_keys=False, width=100))
+    click.echo(f"wrote {output} ({len(wave.homes)} homes, {wave.beds} beds, {wave.days} days)")
+
+
+@click.command("calibrate")
+@AUTHORITY
+@click.option(
+    "--budget", default=4000, show_default=True, type=click.IntRange(min=1), help="Simulations."
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+@click.option("--population", default=200, show_default=True, type=click.IntRange(min=10))
+@jobs_option("Simulations")
+@click.option("--seed", default=0, show_default=True, type=int, help="Fit and homes' seed.")
+@click.option(
+    "--draws",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=10),
+    help="Runs from the posterior for the bands.",
+)
+@handles_errors
+def calibrate_command(
+    authority: str, budget: int, out: Path, population: int, jobs: int, seed: int, draws: int
+) -> None:
+    """Fit the first wave's uncertain parameters to AUTHORITY's weekly outbreaks and excess
+    deaths (ABC-SMC); a stopped fit resumes from OUT's checkpoint.
+
+    \b
+    Example:
+      carehome calibrate --authority Plymouth --budget 4000 --out fit/ --jobs 2
+    """
+    obs = observed(authority)
+    owned = {CHECKPOINT, f"{CHECKPOINT}-journal", CHECKPOINT_META, *OUTPUT_FILES}
+    check_output_dir(out, frozenset(owned), "a fit")
+    wave = first_wave(authority, seed=seed)
+    model = WaveModel.of(wave, obs)
+    settings = FitSettings(budget=budget, population=population, jobs=jobs, seed=seed)
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoint = out / CHECKPOINT
+    with FitProgress(budget, 0) as bar:
+        frame, weights, info = fit(model, obs, settings, checkpoint, bar)
+    sims = predictive(model, frame, weights, draws, seed)
+    posterior = posterior_table(frame, weights)
+    score = goodness(obs, sims)
+    summary = {
+        "authority": authority,
+        "homes": len(wave.homes),
+        "beds": wave.beds,
+        "budget": budget,
+        **info,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "excess_deaths_baseline_per_week": round(obs.baseline, 2),
+        "goodness_of_fit": score,
+    }
+    write_fit(out, posterior, weekly_table(obs, sims), summary)
+    click.echo(posterior.to_string(index=False))
+    click.echo("\n".join(f"{k}: {v}" for k, v in score.items()))
+    click.echo(
+        f"{info['simulations']} runs in {info['generations']} generations "
+        f"(stopped by {info['stopped_by']}); wrote {out}/: {', '.join(OUTPUT_FILES)}"
+    )
