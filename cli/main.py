@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from cli.calibrate_cmd import calibrate_command, firstwave_command
+from cli.calibrate_cmd import calibrate_command, firstwave_command, predict_command
 from cli.common import (
     DASK_OPTION,
     EXIT_INTERNAL,
@@ -384,5 +384,6 @@ for command in (
     trace_command,
     firstwave_command,
     calibrate_command,
+    predict_command,
 ):
     main.add_command(command)

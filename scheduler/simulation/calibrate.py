@@ -75,7 +75,7 @@ die (the 2020 studies found 20-35 % in nursing homes)."""
 
 CHECKPOINT = "checkpoint.db"
 CHECKPOINT_META = "checkpoint.json"
-OUTPUT_FILES = ("posterior.csv", "weekly.csv", "fit.png", "summary.json")
+OUTPUT_FILES = ("posterior.csv", "particles.csv", "weekly.csv", "fit.png", "summary.json")
 
 
 def to_theta(particle: Mapping[str, float]) -> dict[str, float]:
@@ -130,6 +130,12 @@ class WaveModel:
 
 
 # ------------------------------------------------------------------ the fit
+
+
+MIN_BUDGET_PER_PARTICLE = 3
+"""A budget below this many runs a particle cannot finish a first generation: pyabc first
+draws one population from the prior to set the tolerance, and the first generation
+accepts about half its runs."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,14 @@ def fit(
         last = history.get_all_populations().iloc[-1]
         if progress is not None:
             progress(int(history.total_nr_simulations), int(last["t"]), float(last["epsilon"]))
+    if history.max_t < 0:
+        raise ScenarioError(
+            [
+                f"--budget {settings.budget}: not one generation of {settings.population} "
+                f"finished in {int(history.total_nr_simulations)} runs; give a larger budget "
+                f"to resume from {checkpoint.name}"
+            ]
+        )
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     pops = history.get_all_populations()
     info: dict[str, object] = {
@@ -239,6 +253,26 @@ def _check_meta(meta_file: Path, meta: dict[str, object]) -> None:
 
 
 # ------------------------------------------------------------------ what the fit says
+
+
+def particles_table(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    """The last population on the natural scale with its weights: what `carehome predict`
+    draws from."""
+    natural = pd.DataFrame([to_theta(row) for row in frame.to_dict(orient="records")])
+    return natural.assign(weight=weights / weights.sum())
+
+
+def read_particles(path: Path) -> tuple[list[dict[str, float]], np.ndarray]:
+    """`particles.csv` back: the parameter sets and their weights."""
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError([f"{path}: unreadable ({exc})"]) from None
+    missing = [c for c in (*PRIORS, "weight") if c not in table]
+    if missing:
+        raise ScenarioError([f"{path}: column {missing[0]!r} missing"])
+    thetas = [{k: float(row[k]) for k in PRIORS} for row in table.to_dict(orient="records")]
+    return thetas, table["weight"].to_numpy(dtype=float)
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
@@ -334,6 +368,7 @@ def goodness(obs: Observed, sims: Mapping[str, np.ndarray]) -> dict[str, float]:
 
 def write_fit(
     out: Path,
+    particles: pd.DataFrame,
     posterior: pd.DataFrame,
     weekly: pd.DataFrame,
     summary: dict[str, object],
@@ -342,6 +377,7 @@ def write_fit(
     from scheduler.simulation.charts import fit_chart  # matplotlib: only when drawing
 
     write_replacing(out / "posterior.csv", lambda s: posterior.to_csv(s, index=False))
+    write_replacing(out / "particles.csv", lambda s: particles.to_csv(s, index=False))
     write_replacing(out / "weekly.csv", lambda s: weekly.to_csv(s, index=False))
     fit_chart(weekly, str(summary["authority"]), out / "fit.png")
     write_text(out / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
