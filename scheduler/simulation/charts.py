@@ -66,8 +66,11 @@ def fit_chart(weekly: pd.DataFrame, authority: str, path: Path) -> Path:
     fig = Figure(figsize=(9, 3.8))
     axes = fig.subplots(1, 2)
     x = pd.to_datetime(weekly["week_beginning"])
-    panels = (("outbreaks", "observed_outbreaks"), ("deaths", "observed_excess_deaths"))
-    for ax, (name, observed) in zip(axes, panels, strict=True):
+    panels = (
+        ("outbreaks", "observed_outbreaks", "new outbreaks"),
+        ("deaths", "observed_excess_deaths", "excess deaths (observed) and deaths (fit)"),
+    )
+    for ax, (name, observed, title) in zip(axes, panels, strict=True):
         if f"simulated_{name}_median" in weekly:
             ax.fill_between(
                 x,
@@ -79,7 +82,7 @@ def fit_chart(weekly: pd.DataFrame, authority: str, path: Path) -> Path:
             ax.plot(x, weekly[f"simulated_{name}_median"], label="fit, median")
         if observed in weekly:
             ax.plot(x, weekly[observed], "o", color="black", markersize=4, label="observed")
-        ax.set_title(f"{authority}: weekly new {name.replace('deaths', 'excess deaths')}")
+        ax.set_title(f"{authority}: weekly {title}", fontsize=10)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
