@@ -326,25 +326,24 @@ def crps(samples: np.ndarray, y: float) -> float:
     return float(np.mean(np.abs(s - y)) - 0.5 * np.mean(np.abs(s[:, None] - s[None, :])))
 
 
+BANDS = {"p5": 5, "median": 50, "p95": 95}
+"""The percentiles of the runs shown against each observed week."""
+
+
 def weekly_table(obs: Observed, sims: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """Observed against simulated, week by week: median and 90 % band of the runs."""
+    """Observed against simulated, week by week: median and 90 % band of the runs (deaths
+    only in the weeks with death figures)."""
     table = pd.DataFrame({"week_beginning": obs.weeks, "observed_outbreaks": obs.outbreaks})
-    _bands(table, "outbreaks", sims["outbreaks"])
+    for label, q in BANDS.items():
+        table[f"simulated_outbreaks_{label}"] = np.percentile(sims["outbreaks"], q, axis=0)
     if obs.death_weeks:
         first = obs.weeks.index(obs.death_weeks[0])
-        rows = slice(first, first + len(obs.death_weeks))
+        rows = table.index[first : first + len(obs.death_weeks)]
         table.loc[rows, "observed_excess_deaths"] = np.round(obs.excess_deaths, 2)
         table.loc[rows, "observed_covid19_deaths"] = obs.deaths_covid19
-        deaths = np.full((len(sims["deaths"]), len(obs.weeks)), np.nan)
-        deaths[:, rows] = sims["deaths"]
-        _bands(table, "deaths", deaths)
+        for label, q in BANDS.items():
+            table.loc[rows, f"simulated_deaths_{label}"] = np.percentile(sims["deaths"], q, axis=0)
     return table
-
-
-def _bands(table: pd.DataFrame, name: str, runs: np.ndarray) -> None:
-    for label, q in (("p5", 5), ("median", 50), ("p95", 95)):
-        with np.errstate(all="ignore"):
-            table[f"simulated_{name}_{label}"] = np.nanpercentile(runs, q, axis=0)
 
 
 def goodness(obs: Observed, sims: Mapping[str, np.ndarray]) -> dict[str, float]:
