@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.firstwave import FirstWave
-from scenarios.schema import HomeType
+from scenarios.schema import HomeType, Simulation
 from scheduler.simulation.world import QUIET_DAYS
 
 FITTED = (
@@ -48,12 +48,14 @@ tested up to five symptomatic residents of a new outbreak)."""
 
 @dataclass(frozen=True)
 class WaveResult:
-    """Weekly counts over the wave, and totals for reading."""
+    """Weekly counts over the wave (new outbreaks reported, resident deaths), and totals."""
 
     outbreaks: np.ndarray
     deaths: np.ndarray
     infections: int
+    """Residents infected, introductions included."""
     introductions: int
+    """Residents and staff infected from outside the home."""
 
 
 @dataclass
@@ -110,97 +112,59 @@ def _split(rng: np.random.Generator, n: np.ndarray, a: np.ndarray, b: np.ndarray
     return np.minimum(rng.binomial(n, share), a)
 
 
+@dataclass(frozen=True)
+class _City:
+    """What does not change during a wave, as arrays by home."""
+
+    staff: np.ndarray
+    beds: np.ndarray
+    room: np.ndarray
+    death: np.ndarray
+    order: np.ndarray
+    """The greedy's risk order: largest home first."""
+    slots: list[int]
+    shifts: list[int]
+
+    @classmethod
+    def of(cls, wave: FirstWave, theta: Mapping[str, float]) -> _City:
+        beds = np.array([h.beds for h in wave.homes])
+        slots, shifts = capacity(wave)
+        return cls(
+            staff=np.array([h.staff for h in wave.homes]),
+            beds=beds,
+            room=np.array([h.can_isolate for h in wave.homes]),
+            death=_death_rates(wave, theta),
+            order=np.argsort(-beds, kind="stable"),
+            slots=slots,
+            shifts=shifts,
+        )
+
+
 def simulate_wave(wave: FirstWave, theta: Mapping[str, float], seed: int) -> WaveResult:
     """The wave under the greedy rule with parameters `theta` (`FITTED`), seeded."""
     rng = np.random.default_rng(seed)
-    p, a = wave.simulation, wave.assumptions
+    city = _City.of(wave, theta)
     residents = np.array([h.residents for h in wave.homes])
-    staff = np.array([h.staff for h in wave.homes])
-    beds = np.array([h.beds for h in wave.homes])
-    room = np.array([h.can_isolate for h in wave.homes])
-    death = _death_rates(wave, theta)
-    zero = np.zeros(len(wave.homes), dtype=np.int64)
-    h = _Homes.uninfected(residents, staff)
-    sigma, gamma = 1 / p.latent_days, 1 / p.infectious_days
-    beta = theta["r_within_home"] / p.infectious_days
+    h = _Homes.uninfected(residents, city.staff)
     last_sign = np.full(len(wave.homes), -10_000)
     last_tested = np.full(len(wave.homes), -10_000)
-    due = np.zeros((wave.days + a.result_days + 1, 2, len(wave.homes)), dtype=np.int64)
-    order = np.argsort(-beds, kind="stable")  # the greedy's risk order: largest first
+    due = np.zeros((wave.days + wave.assumptions.result_days + 1, 2, len(wave.homes)), np.int64)
     outbreaks = np.zeros(wave.days, dtype=np.int64)
     deaths = np.zeros(wave.days, dtype=np.int64)
     infections = introductions = 0
-    slots, shifts = capacity(wave)
     for t in range(wave.days):
-        day = wave.start + dt.timedelta(days=t)
-        c = wave.community[t]
-        # 1. introductions: own staff on duty, bank shifts, admissions
-        at_work = staff - h.s_off
-        short = np.rint(h.s_off * p.staff_on_duty).astype(np.int64)
-        bank = _greedy_fill(short, shifts[t], order)
-        worker_days = np.rint(at_work * p.staff_on_duty).astype(np.int64) + bank
-        intro = rng.binomial(worker_days, min(1.0, theta["worker_intro"] * c))
-        admitted = rng.poisson(a.admissions_per_bed_day * beds)
-        intro_r = rng.binomial(admitted, min(1.0, theta["admission_intro"] * c))
-        on_residents = _split(rng, intro, h.r_s, h.s_s)
-        to_s = np.minimum(intro - on_residents, h.s_s)
-        to_r = np.minimum(on_residents + intro_r, h.r_s)
-        h.r_s -= to_r
-        h.r_e += to_r
-        h.s_s -= to_s
-        h.s_e += to_s
+        to_r, to_s = _introduce(wave, theta, city, h, rng, t)
         introductions += int(to_r.sum() + to_s.sum())
-        infections += int(to_r.sum())
-        # 2. onset; residents noticed ill; test results due today
-        ill_r = rng.binomial(h.r_e, sigma)
-        ill_s = rng.binomial(h.s_e, sigma)
-        sick = rng.binomial(ill_s, p.staff_sick)
-        h.r_e -= ill_r
-        h.r_free += ill_r
-        h.s_e -= ill_s
-        h.s_off += sick
-        h.s_free += ill_s - sick
-        noticed = rng.binomial(h.r_free, theta["detection"])
-        found_r = np.minimum(noticed + due[t, 0], h.r_free)
-        found_s = np.minimum(due[t, 1], h.s_free)
-        h.r_free -= found_r
-        isolated = np.minimum(found_r, np.maximum(room - h.r_iso, 0))
-        h.r_iso += isolated
-        h.r_wait += found_r - isolated
-        h.s_free -= found_s
-        h.s_off += found_s
-        sign = (found_r + found_s) > 0
-        # 3. spread
-        present = residents + staff - h.s_off  # residents alive; staff not off
-        spreading = h.r_free + h.r_wait + h.s_free + (1 - p.isolation_effect) * h.r_iso
-        chance = 1 - np.exp(-beta * spreading / np.maximum(present, 1))
-        new_r = rng.binomial(h.r_s, chance)
-        new_s = rng.binomial(h.s_s, chance)
-        h.r_s -= new_r
-        h.r_e += new_r
-        h.s_s -= new_s
-        h.s_e += new_s
-        infections += int(new_r.sum())
-        # 4. recovery and deaths
-        died = zero.copy()
-        for name in ("r_free", "r_iso", "r_wait"):
-            state = getattr(h, name)
-            leaving = rng.binomial(state, gamma)
-            setattr(h, name, state - leaving)
-            died += rng.binomial(leaving, death)
+        found = _onset_and_results(wave.simulation, theta, city, h, rng, due[t])
+        infections += int(to_r.sum()) + _spread(wave.simulation, theta, h, rng, residents, city)
+        died = _recover(wave.simulation, city, h, rng)
         residents = residents - died
-        for name in ("s_free", "s_off"):
-            state = getattr(h, name)
-            setattr(h, name, state - rng.binomial(state, gamma))
         deaths[t] = died.sum()
-        sign |= died > 0
-        new = sign & (t - last_sign > QUIET_DAYS)
-        outbreaks[t] = new.sum()
+        sign = found | (died > 0)
+        outbreaks[t] = (sign & (t - last_sign > QUIET_DAYS)).sum()
         last_sign[sign] = t
-        # the greedy's tests for tomorrow's results and after
-        _book_tests(
-            wave, h, rng, t, day, slots[t], last_sign, last_tested, residents, staff, order, due
-        )
+        day = wave.start + dt.timedelta(days=t)
+        _book_tests(wave, h, rng, t, day, city, last_sign, last_tested, residents, due)
     weeks = wave.days // 7
     return WaveResult(
         outbreaks=outbreaks[: 7 * weeks].reshape(weeks, 7).sum(axis=1),
@@ -210,8 +174,105 @@ def simulate_wave(wave: FirstWave, theta: Mapping[str, float], seed: int) -> Wav
     )
 
 
-def _greedy_fill(short: np.ndarray, shifts: int, order: np.ndarray) -> np.ndarray:
-    """Bank shifts to homes short of staff, most short first (then largest)."""
+def _introduce(
+    wave: FirstWave,
+    theta: Mapping[str, float],
+    city: _City,
+    h: _Homes,
+    rng: np.random.Generator,
+    t: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 1: own staff on duty and bank shifts (each worker-day at the community's risk of
+    the day) and admissions; returns the residents and staff exposed."""
+    p, c = wave.simulation, wave.community[t]
+    short = np.rint(h.s_off * p.staff_on_duty).astype(np.int64)
+    bank = _greedy_fill(short, city.shifts[t])
+    worker_days = np.rint((city.staff - h.s_off) * p.staff_on_duty).astype(np.int64) + bank
+    intro = rng.binomial(worker_days, min(1.0, theta["worker_intro"] * c))
+    admitted = rng.poisson(wave.assumptions.admissions_per_bed_day * city.beds)
+    intro_r = rng.binomial(admitted, min(1.0, theta["admission_intro"] * c))
+    on_residents = _split(rng, intro, h.r_s, h.s_s)
+    to_s = np.minimum(intro - on_residents, h.s_s)
+    to_r = np.minimum(on_residents + intro_r, h.r_s)
+    h.r_s -= to_r
+    h.r_e += to_r
+    h.s_s -= to_s
+    h.s_e += to_s
+    return to_r, to_s
+
+
+def _onset_and_results(
+    p: Simulation,
+    theta: Mapping[str, float],
+    city: _City,
+    h: _Homes,
+    rng: np.random.Generator,
+    due: np.ndarray,
+) -> np.ndarray:
+    """Step 2: E -> I (staff falling ill go off sick with `staff_sick`); residents noticed
+    ill and results `due` today isolate residents (in the home while it has room) and send
+    staff off. Returns which homes saw a sign."""
+    ill_r = rng.binomial(h.r_e, 1 / p.latent_days)
+    ill_s = rng.binomial(h.s_e, 1 / p.latent_days)
+    sick = rng.binomial(ill_s, p.staff_sick)
+    h.r_e -= ill_r
+    h.r_free += ill_r
+    h.s_e -= ill_s
+    h.s_off += sick
+    h.s_free += ill_s - sick
+    noticed = rng.binomial(h.r_free, theta["detection"])
+    found_r = np.minimum(noticed + due[0], h.r_free)
+    found_s = np.minimum(due[1], h.s_free)
+    h.r_free -= found_r
+    isolated = np.minimum(found_r, np.maximum(city.room - h.r_iso, 0))
+    h.r_iso += isolated
+    h.r_wait += found_r - isolated
+    h.s_free -= found_s
+    h.s_off += found_s
+    return np.asarray((found_r + found_s) > 0)
+
+
+def _spread(
+    p: Simulation,
+    theta: Mapping[str, float],
+    h: _Homes,
+    rng: np.random.Generator,
+    residents: np.ndarray,
+    city: _City,
+) -> int:
+    """Step 3: exposures at `epidemic.spread`'s force among the people present (residents
+    alive, staff not off); returns residents exposed."""
+    present = residents + city.staff - h.s_off
+    spreading = h.r_free + h.r_wait + h.s_free + (1 - p.isolation_effect) * h.r_iso
+    beta = theta["r_within_home"] / p.infectious_days
+    chance = 1 - np.exp(-beta * spreading / np.maximum(present, 1))
+    new_r = rng.binomial(h.r_s, chance)
+    new_s = rng.binomial(h.s_s, chance)
+    h.r_s -= new_r
+    h.r_e += new_r
+    h.s_s -= new_s
+    h.s_e += new_s
+    return int(new_r.sum())
+
+
+def _recover(p: Simulation, city: _City, h: _Homes, rng: np.random.Generator) -> np.ndarray:
+    """Step 4: I -> R, residents leaving I dying at their home type's rate; returns deaths
+    by home."""
+    gamma = 1 / p.infectious_days
+    died = np.zeros(len(city.beds), dtype=np.int64)
+    for name in ("r_free", "r_iso", "r_wait"):
+        state = getattr(h, name)
+        leaving = rng.binomial(state, gamma)
+        setattr(h, name, state - leaving)
+        died += rng.binomial(leaving, city.death)
+    for name in ("s_free", "s_off"):
+        state = getattr(h, name)
+        setattr(h, name, state - rng.binomial(state, gamma))
+    return died
+
+
+def _greedy_fill(short: np.ndarray, shifts: int) -> np.ndarray:
+    """Bank shifts to homes short of staff, most short first (ties by home order)."""
     filled = np.zeros(len(short), dtype=np.int64)
     if shifts <= 0 or short.max() == 0:
         return filled
@@ -230,12 +291,10 @@ def _book_tests(
     rng: np.random.Generator,
     t: int,
     day: dt.date,
-    slots: int,
+    city: _City,
     last_sign: np.ndarray,
     last_tested: np.ndarray,
     residents: np.ndarray,
-    staff: np.ndarray,
-    order: np.ndarray,
     due: np.ndarray,
 ) -> None:
     """The day's test slots, the greedy way: homes in an outbreak first, largest first;
@@ -243,6 +302,7 @@ def _book_tests(
     it, whole homes (residents and staff at work) every `outbreak_retest_days`, then homes
     with no outbreak every `routine_days`. Positives come back `result_days` later."""
     a, p = wave.assumptions, wave.simulation
+    slots, staff, order = city.slots[t], city.staff, city.order
     whole = day >= a.whole_home_from
     in_outbreak = t - last_sign <= QUIET_DAYS
     for k in (*order[in_outbreak[order]], *order[~in_outbreak[order]]):
