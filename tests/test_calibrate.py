@@ -172,3 +172,13 @@ def test_prior_bounds_are_ordered() -> None:
     for p in PRIORS.values():
         low, high = p.scale
         assert low < high and math.isfinite(p.sd)
+
+
+def test_the_same_fit_on_one_process_is_the_same_fit(tmp_path: Path) -> None:
+    outputs = []
+    for k in range(2):
+        code, output = _calibrate(tmp_path / f"fit{k}", "--budget", "60")
+        assert code == 0, output
+        assert "generation 0:" in output  # the progress, one line a generation in a log
+        outputs.append((tmp_path / f"fit{k}" / "posterior.csv").read_text())
+    assert outputs[0] == outputs[1]
