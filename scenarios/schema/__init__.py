@@ -13,6 +13,15 @@ outside this package imports from here, `scenarios.schema`, never from those mod
 """
 
 from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.accommodation import (
+    AccommodationPolicy,
+    ReasonWeights,
+    RoomReason,
+    RoomRequest,
+    StaffHotel,
+    TaxiEligibility,
+    TransportPolicy,
+)
 from scenarios.schema.base import (
     HOME_COHORTS,
     SHIFTS,
@@ -96,6 +105,13 @@ from scenarios.schema.workers import (
 )
 
 __all__ = [
+    "AccommodationPolicy",
+    "ReasonWeights",
+    "RoomReason",
+    "RoomRequest",
+    "StaffHotel",
+    "TaxiEligibility",
+    "TransportPolicy",
     "EARTH_RADIUS_KM",
     "HOME_COHORTS",
     "MAX_HORIZON_DAYS",
