@@ -43,7 +43,6 @@ from constraints.staffing import StaffingVars
 from scenarios.accommodation import JOURNEYS_PER_SHIFT
 from scenarios.schema import AccommodationPolicy, RoomRequest, daily
 
-
 WorkerDay = tuple[str, str, int]
 """(worker, home, day index): a worker's shift at a home that day, whichever it is."""
 

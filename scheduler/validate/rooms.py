@@ -58,12 +58,11 @@ def whole_stay(ix: Lookup) -> Found:
         seen.add(q.id)
         wanted = [n for n in stay_dates(q) if ix.in_horizon(n)]
         if _nights(stay) != wanted or stay.home_id != q.home:
+            first = wanted[0] if wanted else "-"
             yield (
                 q.id,
-                (
-                    f"room request {q.id} needs {len(wanted)} nights from {wanted[0] if wanted else '-'}"
-                    f" at home {q.home}; the plan gives {stay.nights} from {stay.first_night}"
-                ),
+                f"room request {q.id} needs {len(wanted)} nights from {first} at home "
+                f"{q.home}; the plan gives {stay.nights} from {stay.first_night}",
             )
 
 
