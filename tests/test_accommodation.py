@@ -140,3 +140,59 @@ def test_a_scenario_without_rooms_or_taxis_builds_no_accommodation_rows():
     )
     assert not [c for c in built.model.constraints if c.rule.family == Family.ACCOMMODATION]
     assert not [v for v in built.model.variables if v.rule.family == Family.ACCOMMODATION]
+
+
+def test_one_more_room_and_one_more_journey_are_worth_something_where_they_bind():
+    from scheduler.analysis.value import Resource, value_table
+    from scheduler.solve.settings import SolverSettings
+
+    rooms = value_table(
+        two_requests_one_room(),
+        SolverSettings(time_limit=5, workers=1),
+        [Resource("hotel", "h1")],
+        step=1,
+    )
+    assert rooms.set_index(["resource", "step"]).loc[("hotel:h1", 1), "value_per_unit"] > 0
+    # one journey completes the pair day 1 lacks (a shift takes two)
+    s = carless_worker_short_budget()
+    odd = s.policy.model_copy(
+        update={
+            "transport": s.policy.transport.model_copy(  # type: ignore[union-attr]
+                update={"journeys_per_day": [4, 1, 4, 4, 4, 4, 4]}
+            )
+        }
+    )
+    taxis = value_table(
+        s.model_copy(update={"policy": odd}),
+        SolverSettings(time_limit=5, workers=1),
+        [Resource("taxi", "journeys")],
+        step=1,
+    )
+    row = taxis.set_index(["resource", "step"]).loc[("taxi:journeys", 1)]
+    assert row["value_per_unit"] > 0
+
+
+def test_shocks_withdraw_hotel_rooms_and_cut_the_taxi_budget():
+    import random
+
+    from scenarios.shocks import HotelRooms, TaxiBudget, apply_shocks
+
+    s = apply_shocks(
+        far_worker_short_room(),
+        [HotelRooms(kind="hotel_rooms", hotel="near", set=0)],
+        random.Random(0),
+        "no rooms",
+        "test",
+    )
+    assert s.staff_hotels[0].rooms == [0] * 7
+    plan = DIRECT.plan(s)
+    assert not [r for r in plan.rooms if r.hotel_id == "near"]
+    assert len([u for u in plan.unmet if u.kind == "room_night"]) == 3
+    cut = apply_shocks(
+        carless_worker_short_budget(),
+        [TaxiBudget(kind="taxi_budget", scale=0.0)],
+        random.Random(0),
+        "no taxis",
+        "test",
+    )
+    assert not DIRECT.plan(cut).taxis
