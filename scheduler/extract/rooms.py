@@ -33,6 +33,17 @@ def room_rows(built: BuiltModel, values: list[int]) -> RoomRows:
     return _Rooms(built, values).rows()
 
 
+def _runs(days: list[int]) -> list[tuple[int, int]]:
+    """Sorted day indices as (first, length) runs of consecutive days."""
+    runs: list[tuple[int, int]] = []
+    for d in days:
+        if runs and runs[-1][0] + runs[-1][1] == d:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((d, 1))
+    return runs
+
+
 class _Rooms:
     def __init__(self, built: BuiltModel, values: list[int]) -> None:
         self.ctx = built.ctx
@@ -103,24 +114,18 @@ class _Rooms:
                 nights[w, t, h].append(d)
         stays = []
         for (w, t, h), days in sorted(nights.items()):
-            run = [days[0]]
-            for d in [*days[1:], None]:
-                if d is not None and d == run[-1] + 1:
-                    run.append(d)
-                    continue
+            for first, length in _runs(days):
                 stays.append(
                     RoomStay(
                         who=w,
                         home_id=h,
                         hotel_id=t,
-                        first_night=self.ctx.dates[run[0]],
-                        nights=len(run),
+                        first_night=self.ctx.dates[first],
+                        nights=length,
                         reason=RoomReason.FAR_FROM_HOME,
                         worker_id=w,
                     )
                 )
-                if d is not None:
-                    run = [d]
         return stays
 
     def _taxi_reason(self, w: str, h: str, d: int) -> str:
