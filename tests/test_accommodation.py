@@ -196,3 +196,31 @@ def test_shocks_withdraw_hotel_rooms_and_cut_the_taxi_budget():
         "test",
     )
     assert not DIRECT.plan(cut).taxis
+
+
+@pytest.mark.parametrize(
+    ("changes", "line"),
+    [
+        (
+            {"room_requests": [request("q1", "nowhere", 0, 2, "shielding_family")]},
+            "bad.yaml: room_requests[0] (q1).home: unknown home 'nowhere'",
+        ),
+        (
+            {"staff_hotels": [hotel("h1", [1, 1])]},
+            "bad.yaml: staff_hotels[0] (h1).rooms: has 2 daily values but the horizon has 7 days",
+        ),
+        (
+            {"room_requests": [request("q1", "h1", 0, 2, "boredom")]},
+            "bad.yaml: room_requests[0] (q1).reason: input should be",
+        ),
+    ],
+)
+def test_bad_rooms_input_is_one_line_exit_2_nothing_written(
+    tmp_path, changes: dict[str, Any], line: str
+):
+    from tests.test_bad_input import _plan, _scenario
+
+    code, output, out = _plan(tmp_path, _scenario(**changes))
+    assert code == 2 and not out.exists()
+    assert output.strip().startswith(line), output
+    assert len(output.strip().splitlines()) == 1
