@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from constraints import isolation, objective, pins, staffing, testing
+from constraints import accommodation, isolation, objective, pins, staffing, testing
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
 from scenarios.risk import RiskTable
@@ -35,6 +35,8 @@ class BuiltModel:
     penalties: list[Penalty]
     tier_names: dict[int, str]
     unmet_tier: int = 1
+    rooms: accommodation.AccommodationVars = field(default_factory=accommodation.AccommodationVars)
+    """Staff hotel rooms and taxis (`constraints.accommodation`); empty without them."""
     stability_tier: int | None = None
     """A re-plan's tier of changes against the previous plan; its terms break ties when
     the starting plan is completed."""
@@ -55,6 +57,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     sv = staffing.add_deployment_variables(ctx)
     staffing.add_predeployment_test_variables(ctx, sv)
     iv = isolation.add_placement_variables(ctx)
+    av = accommodation.add_accommodation_variables(ctx, sv)
 
     # hard rules
     testing.add_site_capacity(ctx)
@@ -68,6 +71,10 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     staffing.add_tested_before_first_shift(ctx, sv)
     isolation.add_bed_occupancy(ctx, iv)
     isolation.add_pre_admission_tests(ctx, iv)
+    accommodation.add_hotel_rooms(ctx, av)
+    accommodation.add_rooms_at_shifts(ctx, av)
+    accommodation.add_taxis_at_shifts(ctx, av)
+    accommodation.add_taxi_budget(ctx, av)
     pins.add_worker_pins(ctx, sv)
     pins.add_request_pins(ctx, iv)
 
@@ -80,12 +87,16 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     # tier 2: fairness; tier 3: costs
     penalties = [
         *unmet,
+        *accommodation.add_room_requests(ctx, av),
+        *accommodation.add_room_nights(ctx, av),
+        *accommodation.add_taxi_pairs(ctx, av),
         *objective.add_worst_home_ratio(ctx, unmet),
         *objective.add_workload_spread(ctx, sv),
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
     ]
-    return _ranked(BuiltModel(ctx, tv, sv, iv, penalties, {}), scenario.policy.objective.order)
+    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av)
+    return _ranked(built, scenario.policy.objective.order)
 
 
 def _ranked(built: BuiltModel, order: list[Goal]) -> BuiltModel:

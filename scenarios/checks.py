@@ -53,6 +53,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_agency_problems(s),
         *_facility_problems(s),
         *_request_problems(s),
+        *_accommodation_problems(s),
         *_authority_problems(s),
         *_pin_problems(s),
     ]
@@ -91,6 +92,8 @@ def _duplicate_ids(s: Scenario) -> Iterator[Problem]:
         ("agencies", s.agencies),
         ("isolation_facilities", s.isolation_facilities),
         ("isolation_requests", s.isolation_requests),
+        ("staff_hotels", s.staff_hotels),
+        ("room_requests", s.room_requests),
     )
     for section, records in sections:
         counts = Counter(getattr(r, "id") for r in records)  # noqa: B009
@@ -290,6 +293,25 @@ def _request_problems(s: Scenario) -> Iterator[Problem]:
             yield Problem(
                 f"{at}.need", f"no isolation facility {_serving(authority)}accepts {r.need.value!r}"
             )
+
+
+def _accommodation_problems(s: Scenario) -> Iterator[Problem]:
+    """Hotel rooms and the taxi budget a day for the horizon's days; a room request's home
+    known and its first night inside the horizon (its last may run past it: those nights
+    are the next plan's)."""
+    for i, hotel in enumerate(s.staff_hotels):
+        if (why := _capacity_problem(s, hotel.rooms)) is not None:
+            yield Problem(f"staff_hotels[{i}] ({hotel.id}).rooms", why)
+    homes = {h.id for h in s.homes}
+    for i, r in enumerate(s.room_requests):
+        at = f"room_requests[{i}] ({r.id})"
+        if r.home not in homes:
+            yield Problem(f"{at}.home", f"unknown home {r.home!r}")
+        if (why := _outside(s, r.first_night)) is not None:
+            yield Problem(f"{at}.first_night", why)
+    transport = s.policy.transport
+    if transport is not None and (why := _capacity_problem(s, transport.journeys_per_day)):
+        yield Problem("policy.transport.journeys_per_day", why)
 
 
 def _serving(authority: str | None) -> str:

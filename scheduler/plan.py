@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, Role, Shift, WorkerKind
+from scenarios.schema import Cohort, Role, RoomReason, Shift, WorkerKind
 
 
 class Record(BaseModel):
@@ -74,12 +74,40 @@ class Placement(Record):
     reason: str = ""
 
 
+class RoomStay(Record):
+    """Hotel nights for one person: a room request's whole stay (`request_id`, the home's
+    staff member as `who`), or a deployed worker's run of nights near the home they work at
+    (`worker_id`, `who` the worker). `nights` counts nights inside the horizon."""
+
+    who: str
+    home_id: str
+    hotel_id: str
+    first_night: dt.date
+    nights: int = Field(ge=1)
+    reason: RoomReason
+    request_id: str | None = None
+    worker_id: str | None = None
+
+
+class TaxiTrip(Record):
+    """Taxi journeys for a worker's shift at a home (a pair: there and back)."""
+
+    worker_id: str
+    date: dt.date
+    home_id: str
+    journeys: int = Field(ge=1)
+    reason: str = ""
+
+
 class UnmetKind(StrEnum):
     COHORT_TEST = "cohort_test"
     OUTBREAK_TEST = "outbreak_test"
     SHIFT = "shift"
     ISOLATION = "isolation"
     ISOLATION_WAIT = "isolation_wait"
+    ROOM = "room"
+    ROOM_NIGHT = "room_night"
+    TAXI = "taxi"
 
 
 class UnmetNeed(Record):
@@ -215,6 +243,8 @@ class Plan(Record):
     testing: list[TestBooking] = []
     shifts: list[ShiftAssignment] = []
     placements: list[Placement] = []
+    rooms: list[RoomStay] = []
+    taxis: list[TaxiTrip] = []
     unmet: list[UnmetNeed] = []
     risk: list[RiskParts] = []
     changes: list[Change] = []

@@ -522,6 +522,12 @@ def test_every_rule_has_a_breaking_case() -> None:
         "pin_worker",
         "pin_request",
         "kept_decision",
+        # staff rooms and taxis: broken with their model rule off in test_accommodation.py
+        "hotel_rooms",
+        "whole_stay",
+        "room_at_far_shift",
+        "taxi_budget",
+        "taxi_eligibility",
     }
     assert {rule for rule, _why, _breaker in BREAKS} | elsewhere == set(RULE_NAMES)
 

@@ -15,6 +15,7 @@ from scenarios.checks import scenario_problems
 from scenarios.generate.contacts import with_contacts
 from scenarios.generate.homes import draw_homes, with_reports
 from scenarios.generate.isolation import draw_requests, isolation_facilities, scaled_facility_beds
+from scenarios.generate.rooms import draw_room_requests, staff_hotel, without_cars
 from scenarios.generate.shape import TRAVEL
 from scenarios.generate.shortfalls import with_shortfalls
 from scenarios.generate.sites import draw_sites
@@ -25,7 +26,7 @@ from scenarios.schema import MAX_HORIZON_DAYS, Horizon, Policy, Scenario
 START = dt.date(2020, 6, 1)
 """The first day of every generated horizon unless asked otherwise."""
 
-_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports", "pools")
+_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports", "pools", "rooms")
 """One random stream each, drawn from the seed in this order: a section added at the end
 leaves every earlier section's draws as they were."""
 
@@ -85,6 +86,11 @@ def build(spec: Spec) -> Scenario:
     if hospital is None:
         hospital = sum(rng["requests"].random() < 0.05 for _ in range(spec.homes))
     requests = draw_requests(rng["requests"], homes, hospital, horizon)
+    hotels, room_requests = [], []
+    if spec.staff_rooms is not None:
+        hotels = [staff_hotel(spec.staff_rooms, horizon)]
+        room_requests = draw_room_requests(rng["rooms"], spec.staff_rooms, homes, horizon)
+        workers = without_cars(rng["rooms"], spec.staff_rooms, workers)
 
     scenario = Scenario(
         name=spec.name,
@@ -96,6 +102,8 @@ def build(spec: Spec) -> Scenario:
         agencies=agencies,
         isolation_facilities=facilities,
         isolation_requests=requests,
+        staff_hotels=hotels,
+        room_requests=room_requests,
         travel=TRAVEL,
         policy=spec.policy or Policy(),
     )

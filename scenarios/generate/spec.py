@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from scenarios.generate.rooms import StaffRooms
 from scenarios.schema import HomeType, Policy, TestSite
 
 
@@ -30,3 +31,5 @@ class Spec:
     hospital_discharges: int | None = None
     policy: Policy | None = None
     """The scenario's policy; None: the defaults."""
+    staff_rooms: StaffRooms | None = None
+    """A staff hotel, room requests and workers without cars; None: none."""

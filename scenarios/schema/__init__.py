@@ -13,6 +13,15 @@ outside this package imports from here, `scenarios.schema`, never from those mod
 """
 
 from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.accommodation import (
+    AccommodationPolicy,
+    ReasonWeights,
+    RoomReason,
+    RoomRequest,
+    StaffHotel,
+    TaxiEligibility,
+    TransportPolicy,
+)
 from scenarios.schema.base import (
     HOME_COHORTS,
     SHIFTS,
@@ -103,6 +112,7 @@ __all__ = [
     "NOT_TESTED_BY_KIND",
     "SHIFTS",
     "AbsenceForecast",
+    "AccommodationPolicy",
     "Agency",
     "AuthorityId",
     "Availability",
@@ -136,6 +146,7 @@ __all__ = [
     "Probability",
     "Rag",
     "RagRatings",
+    "ReasonWeights",
     "RecentShift",
     "RequestPin",
     "ResultDays",
@@ -143,14 +154,19 @@ __all__ = [
     "RetestDays",
     "RiskWeights",
     "Role",
+    "RoomReason",
+    "RoomRequest",
     "Scenario",
     "Served",
     "Shift",
     "Shortfall",
     "Simulation",
     "SiteKind",
+    "StaffHotel",
     "Strict",
+    "TaxiEligibility",
     "TestSite",
+    "TransportPolicy",
     "Travel",
     "TravelTime",
     "Worker",

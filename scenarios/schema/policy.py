@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
 
 from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.accommodation import AccommodationPolicy, TransportPolicy
 from scenarios.schema.base import Cohort, OutbreakStatus, Probability, Role, Strict, WorkerKind
 
 
@@ -244,6 +245,14 @@ class Policy(Strict):
         "result (50: the median of a range taken as uniform; 100: the slowest).",
     )
     objective: ObjectiveWeights = ObjectiveWeights()
+    accommodation: AccommodationPolicy | None = Field(
+        default=None,
+        description="Staff hotel rooms: far_minutes and what an unmet night costs; omitted: "
+        "deployed workers are not offered rooms (room requests still are).",
+    )
+    transport: TransportPolicy | None = Field(
+        default=None, description="The taxi budget; omitted: no taxis are planned."
+    )
     absence_forecast: AbsenceForecast = Field(
         default=AbsenceForecast(),
         description="Staff absences forecast from the positives the plan's staff tests "

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field
 
 from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.accommodation import RoomRequest, StaffHotel
 from scenarios.schema.base import Id, Shift, Strict
 from scenarios.schema.homes import Home
 from scenarios.schema.isolation import IsolationFacility, IsolationRequest
@@ -75,6 +76,8 @@ class Scenario(Strict):
     agencies: list[Agency] = Field(default=[])
     isolation_facilities: list[IsolationFacility] = Field(default=[])
     isolation_requests: list[IsolationRequest] = Field(default=[])
+    staff_hotels: list[StaffHotel] = Field(default=[])
+    room_requests: list[RoomRequest] = Field(default=[])
     travel: Travel = Travel()
     pins: Pins = Pins()
     simulation: Simulation = Simulation()

@@ -16,6 +16,7 @@ from scenarios.shocks.kinds import (
     Days,
     FacilityBeds,
     HospitalDischarges,
+    HotelRooms,
     IsolationDemand,
     OutbreakSurge,
     PolicyChange,
@@ -25,6 +26,7 @@ from scenarios.shocks.kinds import (
     SiteCapacity,
     SiteResultDays,
     StaffSick,
+    TaxiBudget,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "Days",
     "FacilityBeds",
     "HospitalDischarges",
+    "HotelRooms",
     "IsolationDemand",
     "OutbreakSurge",
     "PolicyChange",
@@ -42,5 +45,6 @@ __all__ = [
     "SiteCapacity",
     "SiteResultDays",
     "StaffSick",
+    "TaxiBudget",
     "apply_shocks",
 ]

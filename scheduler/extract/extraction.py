@@ -15,6 +15,7 @@ from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind, daily
 from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
+from scheduler.extract.rooms import room_rows
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -37,13 +38,19 @@ def extract_plan(
     extractor = _Extractor(built, values, explain_unmet)
     shifts = extractor.shifts()
     placements = extractor.placements()
+    rooms = room_rows(built, values)
+    unmet = extractor.unmet(placements) + [
+        row.model_copy(update=cause_fields(cause)) for row, cause in rooms.unmet
+    ]
     plan = Plan(
         testing=extractor.home_tests()
         + extractor.worker_tests(shifts)
         + extractor.admission_tests(),
         shifts=shifts,
         placements=placements,
-        unmet=extractor.unmet(placements),
+        rooms=rooms.stays,
+        taxis=rooms.taxis,
+        unmet=sorted(unmet, key=unmet_order),
         risk=built.ctx.risk.rows,
         summary=summary,
     )
@@ -215,8 +222,7 @@ class _Extractor:
 
     def unmet(self, placements: list[Placement]) -> list[UnmetNeed]:
         return sorted(
-            self._untested() + self._uncovered() + self._unplaced(placements),
-            key=lambda u: (u.date, -u.risk, u.home_id or "", u.kind, u.detail),
+            self._untested() + self._uncovered() + self._unplaced(placements), key=unmet_order
         )
 
     def _untested(self) -> list[UnmetNeed]:
@@ -299,6 +305,11 @@ def _stays(ctx: Context, worker: Worker) -> str:
     if one_home(ctx, worker):
         return "stays for the horizon"
     return f"may move to another home after {count(ctx.policy.quarantine_days, 'day')} away"
+
+
+def unmet_order(u: UnmetNeed) -> tuple[object, ...]:
+    """Unmet rows by day, riskiest first."""
+    return (u.date, -u.risk, u.home_id or "", u.kind, u.detail)
 
 
 def cause_fields(cause: Cause) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from scenarios.schema import IsolationFacility, IsolationRequest, Scenario, dail
 from scheduler.extract.extraction import extract_plan
 from scheduler.heuristics.booking import HomeBookings, SlotBook
 from scheduler.heuristics.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
+from scheduler.heuristics.rooms import greedy_rooms
 from scheduler.plan import InfeasibleError, Plan, StageResult, Summary, with_wall_seconds
 from scheduler.solve.settings import SolverSettings
 from scheduler.solve.tiers import Solution, gap
@@ -152,6 +153,7 @@ def rule_values(
     )
     values.update(place_requests(built, slots))
     values.update(book_tests(built, slots))
+    values.update(greedy_rooms(built, values))
     result = [values[v] for v in range(len(built.model.variables))]
     return deployment, result, built.model.violations(result, max_tier=max(built.tier_names))
 

@@ -44,6 +44,8 @@ WORKER_ROSTER_COLUMNS = [
     "test_site_address",
     "test_date",
     "test_hours",
+    "hotel",
+    "taxi_journeys",
 ]
 SITE_LIST_COLUMNS = [
     "site_name",
@@ -136,12 +138,20 @@ def worker_rosters(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     negative test still covers the first shift). The pool says where the worker came
     from; a recruit's `available_from` is the day their training ends. The phone is the
     worker's own, on their own rows only; the table goes to the coordinator, not to other
-    workers."""
+    workers. `hotel` is the staff hotel the worker sleeps at that night and
+    `taxi_journeys` the taxis booked for the shift, where the plan gives them."""
     look = _Lookup.of(plan, scenario)
     tests: dict[str, TestBooking] = {}
     for t in sorted(plan.testing, key=lambda t: t.date):
         if t.worker_id is not None:
             tests.setdefault(t.worker_id, t)
+    hotel_on = {
+        (r.worker_id, r.first_night + dt.timedelta(days=n)): r.hotel_id
+        for r in plan.rooms
+        if r.worker_id is not None
+        for n in range(r.nights)
+    }
+    taxi_on = {(t.worker_id, t.date): t.journeys for t in plan.taxis}
     rows = []
     for s in plan.shifts:
         worker = look.workers.get(s.worker_id)
@@ -167,6 +177,8 @@ def worker_rosters(plan: Plan, scenario: Scenario) -> pd.DataFrame:
                 "test_site_address": site.address if site is not None else "",
                 "test_date": test.date.isoformat() if test is not None else "",
                 "test_hours": site.hours if site is not None else "",
+                "hotel": hotel_on.get((s.worker_id, s.date), ""),
+                "taxi_journeys": taxi_on.get((s.worker_id, s.date), ""),
             }
         )
     rows.sort(key=lambda r: (r["worker_name"], r["worker_id"], r["date"], r["shift"]))

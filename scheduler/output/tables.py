@@ -22,8 +22,10 @@ from scheduler.plan import (
     Change,
     Placement,
     Plan,
+    RoomStay,
     ShiftAssignment,
     Summary,
+    TaxiTrip,
     TestBooking,
     UnmetNeed,
 )
@@ -45,6 +47,12 @@ CHANGES = "changes.csv"
 """Only in a re-plan's folder: what moved against the previous plan, and why."""
 BRIEF = "brief.html"
 """The director's one-page brief on the plan's first two days (`scheduler.output.brief`)."""
+ACCOMMODATION = "accommodation.csv"
+"""Staff hotel stays: room requests met whole and deployed workers' nights near the home."""
+TRANSPORT = "transport.csv"
+"""Taxi journeys to and from homes, a pair per worker-shift."""
+SINCE_ROOMS = frozenset({ACCOMMODATION, TRANSPORT})
+"""Tables a plan folder written before staff rooms and taxis lacks: read back as empty."""
 WORKER_ROSTERS = "worker_rosters.csv"
 SITE_LISTS = "site_lists.csv"
 HOME_SHEETS = "home_sheets.csv"
@@ -67,6 +75,7 @@ PLAN_FILES = frozenset(
         SCENARIO,
         CHANGES,
         BRIEF,
+        *SINCE_ROOMS,
         *HANDOUTS,
     }
 )
@@ -143,6 +152,21 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
             "remedy",
         ],
     ),
+    ACCOMMODATION: (
+        RoomStay,
+        [
+            "who",
+            "home_id",
+            "home_name",
+            "hotel_id",
+            "first_night",
+            "nights",
+            "reason",
+            "request_id",
+            "worker_id",
+        ],
+    ),
+    TRANSPORT: (TaxiTrip, ["worker_id", "date", "home_id", "home_name", "journeys", "reason"]),
     RISK: (RiskParts, ["home_id", "home_name", "date", "score", *RISK_PARTS]),
     CHANGES: (
         Change,
@@ -163,6 +187,8 @@ _FIELDS = {
     "testing": TESTING,
     "shifts": STAFF,
     "placements": ISOLATION,
+    "rooms": ACCOMMODATION,
+    "taxis": TRANSPORT,
     "unmet": UNMET,
     "risk": RISK,
     "changes": CHANGES,
@@ -227,6 +253,8 @@ def read_plan(plan_dir: str | Path) -> Plan:
         model, _columns = _COLUMNS[filename]
         if filename == CHANGES and not (folder / filename).exists():
             continue  # not a re-plan
+        if filename in SINCE_ROOMS and not (folder / filename).exists():
+            continue
         records = _records(folder / filename)
         if filename == UNMET:
             records = _with_unmet_detail(records, folder)

@@ -29,6 +29,13 @@ from scheduler.validate.isolation import (
     stay_length,
 )
 from scheduler.validate.lookup import Found, Lookup, Violation, reference
+from scheduler.validate.rooms import (
+    hotel_rooms,
+    room_at_far_shift,
+    taxi_budget,
+    taxi_eligibility,
+    whole_stay,
+)
 from scheduler.validate.staffing import (
     agency_supplies_home,
     availability,
@@ -86,6 +93,11 @@ RULES: tuple[Rule, ...] = (
     stay_length,
     bed_occupancy,
     pre_admission_test,
+    hotel_rooms,
+    whole_stay,
+    room_at_far_shift,
+    taxi_budget,
+    taxi_eligibility,
     local_authority,
     pin_worker,
     pin_request,
@@ -97,6 +109,11 @@ RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for rule in RULES)
 
 RECHECKS: dict[str, tuple[str, ...]] = {
     "reference": (),
+    "hotel_rooms": ("hotel_rooms",),
+    "whole_stay": ("whole_stay",),
+    "room_at_far_shift": ("lodge_at_shift", "far_deployed", "hotel_near"),
+    "taxi_budget": ("taxi_budget",),
+    "taxi_eligibility": ("taxi_at_shift", "taxi_eligible"),
     "site_capacity": ("site_capacity",),
     "site_eligibility": ("site_accepts",),
     "portal_eligibility": ("site_accepts",),
