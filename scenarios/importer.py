@@ -50,9 +50,19 @@ SECTIONS = {
 }
 """Table name -> the scenario section it fills."""
 
-BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel", "agencies")
-"""What the base YAML holds when exported: everything no table holds, and the agencies
-(a short list; `--agencies` reads them from a sheet instead)."""
+BASE_SECTIONS = (
+    "name",
+    "description",
+    "horizon",
+    "policy",
+    "travel",
+    "agencies",
+    "staff_hotels",
+    "room_requests",
+)
+"""What the base YAML holds when exported: everything no table holds, the agencies (a
+short list; `--agencies` reads them from a sheet instead) and the staff hotels and room
+requests (short lists, written in the base file)."""
 
 
 @dataclass(frozen=True)
