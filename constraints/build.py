@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from constraints import isolation, objective, pins, staffing, testing
+from constraints import isolation, objective, one_to_one, pins, staffing, testing
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
 from scenarios.risk import RiskTable
@@ -55,6 +55,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     sv = staffing.add_deployment_variables(ctx)
     staffing.add_predeployment_test_variables(ctx, sv)
     iv = isolation.add_placement_variables(ctx)
+    ov = one_to_one.add_at_home_variables(ctx, iv)
 
     # hard rules
     testing.add_site_capacity(ctx)
@@ -68,13 +69,15 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     staffing.add_tested_before_first_shift(ctx, sv)
     isolation.add_bed_occupancy(ctx, iv)
     isolation.add_pre_admission_tests(ctx, iv)
+    one_to_one.add_one_to_one_gap(ctx, ov, iv, sv)
     pins.add_worker_pins(ctx, sv)
     pins.add_request_pins(ctx, iv)
 
     # soft rules, tier 1: unmet need
     unmet = [
         *testing.add_cover_windows(ctx, tv),
-        *staffing.add_shortfall_cover(ctx, sv),
+        *staffing.add_shortfall_cover(ctx, sv, ov.cover_terms),
+        *one_to_one.add_one_to_one_cover(ctx, sv),
         *isolation.add_placement(ctx, iv),
     ]
     # tier 2: fairness; tier 3: costs
