@@ -124,9 +124,9 @@ def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
     the resident's own home is offered, `constraints.one_to_one`).
 
     A request met at home waits for nothing: its stay starts on its earliest day, and the
-    1:1 shifts left open are priced on their own. A placed request pays for each day it waits; an unplaced one pays for waiting to the
-    end of the horizon plus the unplaced price, so placing late is always better than not
-    placing at all."""
+    1:1 shifts left open are priced on their own. A placed request pays for each day it
+    waits; an unplaced one pays for waiting to the end of the horizon plus the unplaced
+    price, so placing late is always better than not placing at all."""
     weights = ctx.policy.objective
     admits: dict[str, list[tuple[int, Var]]] = defaultdict(list)
     for (r, _f, d), var in iv.admit.items():

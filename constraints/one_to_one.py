@@ -49,9 +49,7 @@ def add_at_home_variables(ctx: Context, iv: IsolationVars) -> OneToOneVars:
     return ov
 
 
-def add_one_to_one_gap(
-    ctx: Context, ov: OneToOneVars, iv: IsolationVars, sv: StaffingVars
-) -> None:
+def add_one_to_one_gap(ctx: Context, ov: OneToOneVars, iv: IsolationVars, sv: StaffingVars) -> None:
     """Every shift of a stay at home needs a 1:1 worker if the stay is chosen; the shifts
     left open are a slack allowed only where a stay was chosen:
 

@@ -400,9 +400,9 @@ def add_shortfall_cover(
     """Cover each shift's demand up to its size, the rest uncovered at a risk-weighted
     price: sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] + forecast_uncovered[h,d,s,r]
     + extra = reported[h,d,s,r] + forecast[h,d,s,r], where `extra` is the terms another
-    family adds to the demand (1:1 stays at home, `constraints.one_to_one`). A forecast shift left uncovered costs the
-    policy's `absence_forecast.weight` times a reported one (at least 1), so where a worker
-    can cover only one, the reported shift is covered."""
+    family adds to the demand (1:1 stays at home, `constraints.one_to_one`). A forecast
+    shift left uncovered costs the policy's `absence_forecast.weight` times a reported one
+    (at least 1), so where a worker can cover only one, the reported shift is covered."""
     weight = ctx.policy.objective.uncovered_shift
     share = ctx.policy.absence_forecast.weight
     covering: dict[tuple[str, int, Shift, Role], list[Var]] = defaultdict(list)

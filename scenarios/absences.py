@@ -24,6 +24,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from scenarios.one_to_one import one_to_one_demand
 from scenarios.schema import (
     SHIFTS,
     Cohort,
@@ -33,7 +34,6 @@ from scenarios.schema import (
     Scenario,
     Shift,
 )
-from scenarios.one_to_one import one_to_one_demand
 from scenarios.turnaround import days_to_result
 from scenarios.windows import CoverWindow, cover_windows
 

@@ -33,7 +33,7 @@ class HomeStay:
     shifts: tuple[tuple[dt.date, Shift], ...]
     """The stay's shifts inside the horizon, by date then shift."""
 
-    def keys(self) -> list[ShiftKey]:
+    def cover_keys(self) -> list[ShiftKey]:
         return [(self.home, d, s, Role.ONE_TO_ONE) for d, s in self.shifts]
 
 
@@ -58,9 +58,7 @@ def home_stays(scenario: Scenario) -> dict[str, HomeStay]:
             continue
         first = max(r.earliest, dates[0])
         end = first + dt.timedelta(days=r.stay_days or policy.isolation_stay_days)
-        shifts = tuple(
-            (d, s) for d in dates if first <= d < end for s in policy.one_to_one.shifts
-        )
+        shifts = tuple((d, s) for d in dates if first <= d < end for s in policy.one_to_one.shifts)
         if shifts:
             stays[r.id] = HomeStay(r.id, r.from_home, first, end, shifts)
     return stays
@@ -68,4 +66,4 @@ def home_stays(scenario: Scenario) -> dict[str, HomeStay]:
 
 def one_to_one_demand(scenario: Scenario) -> Counter[ShiftKey]:
     """The most 1:1 workers each home may need per shift: the possible stays there."""
-    return Counter(k for stay in home_stays(scenario).values() for k in stay.keys())
+    return Counter(k for stay in home_stays(scenario).values() for k in stay.cover_keys())

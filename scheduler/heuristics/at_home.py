@@ -35,7 +35,7 @@ def stays_at_home(built: BuiltModel, values: dict[Var, int]) -> dict[Var, int]:
             continue
         gaps = [
             sv.one_to_one_uncovered[h, ctx.day(d), s, Role.ONE_TO_ONE]
-            for h, d, s, _role in stays[r].keys()
+            for h, d, s, _role in stays[r].cover_keys()
         ]
         if sum(price.get(g, 0) for g in gaps) >= price.get(iv.unplaced[r], 0):
             continue

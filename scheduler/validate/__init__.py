@@ -29,6 +29,7 @@ from scheduler.validate.isolation import (
     stay_length,
 )
 from scheduler.validate.lookup import Found, Lookup, Violation, reference
+from scheduler.validate.one_to_one import at_home_offered, one_to_one_gap
 from scheduler.validate.staffing import (
     agency_supplies_home,
     availability,
@@ -86,6 +87,8 @@ RULES: tuple[Rule, ...] = (
     stay_length,
     bed_occupancy,
     pre_admission_test,
+    at_home_offered,
+    one_to_one_gap,
     local_authority,
     pin_worker,
     pin_request,
@@ -129,6 +132,8 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "stay_length": (),
     "bed_occupancy": ("bed_occupancy",),
     "pre_admission_test": ("pre_admission_test",),
+    "at_home_offered": ("at_home_offered",),
+    "one_to_one_gap": ("one_to_one_gap",),
     "local_authority": ("site_authority", "worker_authority", "facility_authority"),
     "pin_worker": ("pin_worker",),
     "pin_request": ("pin_request",),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from scheduler.plan import Placement, TestBooking
+from scheduler.plan import Placement, PlacementMode, TestBooking
 from scheduler.validate.lookup import (
     BookingKind,
     Found,
@@ -108,7 +108,8 @@ def pre_admission_test(ix: Lookup) -> Found:
             yield request_id, message
     for request_id, placements in placed.items():
         for p in placements:
-            yield from _admission_swab(ix, p, booked.get(request_id, []))
+            if p.mode == PlacementMode.BED:  # a stay at home needs no admission swab
+                yield from _admission_swab(ix, p, booked.get(request_id, []))
 
 
 def _admission_swab(ix: Lookup, p: Placement, bookings: list[TestBooking]) -> Found:
