@@ -237,7 +237,7 @@ def _decision_rules(kind: str) -> DecisionRules:
 
 DECISIONS: dict[str, DecisionRules] = {
     kind: _decision_rules(kind)
-    for kind in ("home_test", "worker_test", "shift", "admit", "admission_test")
+    for kind in ("home_test", "worker_test", "shift", "admit", "at_home", "admission_test")
 }
 """By decision kind, as the re-plan keys the previous plan's rows."""
 

@@ -71,14 +71,10 @@ class PlacementMode(StrEnum):
     ONE_TO_ONE = "one_to_one"
 
 
-AT_HOME = "own home (1:1)"
-"""The `facility_id` of a stay met 1:1 at the resident's own home."""
-
-
 class Placement(Record):
     """A resident's isolation stay from `admit_date` up to the day before
     `discharge_date`: a bed at `facility_id`, or (mode one_to_one) 1:1 support at their own
-    home, `facility_id` then `own home (1:1)`."""
+    home, `facility_id` then `scenarios.schema.AT_HOME`, `own home (1:1)`."""
 
     request_id: str
     from_home: str | None = None

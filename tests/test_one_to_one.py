@@ -3,20 +3,29 @@ resident's own home instead of a bed, on every backend and path."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
-from scenarios.schema import Scenario
-from scheduler.plan import AT_HOME, PlacementMode, ShiftSource, UnmetKind
-from tests.conftest import DEFAULT, SOLVER_VARIANTS, Solver, day, home, scenario, worker
+import pytest
+
+from scenarios.load import ScenarioError
+from scenarios.schema import AT_HOME, Scenario
+from scheduler.pipeline.replan import Previous, changes
+from scheduler.plan import Placement, PlacementMode, Plan, ShiftSource, UnmetKind
+from tests.conftest import DEFAULT, SOLVER_VARIANTS, START, Solver, day, home, scenario, worker
 from tests.test_isolation import facility, request
 
 
-def one_bed_two_requests(workers: int = 1, stay: int = 3, **policy: Any) -> Scenario:
-    """Two requests from home a for `stay` days, one hotel bed, `workers` 1:1 workers at a: one
-    request gets the bed, the other can only be met 1:1 at home (day shifts only)."""
+def one_bed_two_requests(
+    workers: int = 1, stay: int = 3, beds: int = 1, pins: Any = None, **policy: Any
+) -> Scenario:
+    """Two requests from home a for `stay` days, `beds` hotel beds (1: one request gets the
+    bed, the other can only be met 1:1 at home), `workers` 1:1 workers at a (day shifts)."""
     return scenario(
         homes=[home("a")],
-        isolation_facilities=[facility(beds=1)],
+        isolation_facilities=[facility(beds=beds)],
+        pins={"requests": pins or []},
         isolation_requests=[
             request("r1", 0, stay_days=stay, one_to_one_ok=True),
             request("r2", 0, stay_days=stay, one_to_one_ok=True),
@@ -67,3 +76,48 @@ def test_every_backend_and_path_agree_and_the_pattern_path_plans_it():
     plans = {str(v): v.plan(s) for v in SOLVER_VARIANTS}
     assert len({p.summary.stages[0].objective for p in plans.values()}) == 1
     assert plans[str(DEFAULT)].summary.path.startswith("whole schedules")
+
+
+def at_home(plan: Plan) -> list[str]:
+    """The requests the plan meets 1:1 at their own home."""
+    return [p.request_id for p in plan.placements if p.mode == PlacementMode.ONE_TO_ONE]
+
+
+def previous_of(solver: Solver, first_open: int) -> tuple[Previous, Placement]:
+    """The one-bed plan as a previous plan, open from day `first_open`, and its stay at home."""
+    before = one_bed_two_requests()
+    first = solver.plan(before)
+    [stay] = [p for p in first.placements if p.mode == PlacementMode.ONE_TO_ONE]
+    return Previous(Path("before"), first, before, START + dt.timedelta(days=first_open)), stay
+
+
+def test_a_replan_keeps_a_stay_at_home_begun_before_its_first_open_day(solver: Solver):
+    """A second bed frees up, but the resident has been staffed at home since day 0: the
+    re-plan from day 1 keeps the stay (kept_at_home) rather than moving them."""
+    previous, stay = previous_of(solver, first_open=1)
+    plan = solver.plan(one_bed_two_requests(beds=2), previous)
+    assert at_home(plan) == [stay.request_id]
+
+
+def test_a_replan_moves_a_stay_at_home_only_as_a_counted_change(solver: Solver):
+    """Open from day 0, the stay may move to the second bed, which would spare the worker's
+    three shifts (fairness), but the change costs more in the stability tier, so it stays;
+    with 1:1 at home switched off it must move, and the move is listed as a change."""
+    previous, stay = previous_of(solver, first_open=0)
+    assert at_home(solver.plan(one_bed_two_requests(beds=2), previous)) == [stay.request_id]
+    beds_only = one_bed_two_requests(beds=2, enabled=False)
+    plan = solver.plan(beds_only, previous)
+    assert at_home(plan) == []
+    moved = [c for c in changes(previous, beds_only, plan) if c.kind == "isolation placement"]
+    rows = [(c.detail, c.before, c.after) for c in moved]
+    assert (f"{stay.request_id} at {AT_HOME}", 1, 0) in rows
+
+
+def test_a_request_pinned_to_its_own_home_is_met_there(solver: Solver):
+    pinned = one_bed_two_requests(beds=2, pins=[{"request": "r1", "facility": AT_HOME}])
+    assert at_home(solver.plan(pinned)) == ["r1"]
+
+
+def test_a_pin_to_own_home_for_a_request_not_offered_it_is_bad_input():
+    with pytest.raises(ScenarioError, match=r"pins.requests\[0\].facility: r1 is not offered"):
+        one_bed_two_requests(pins=[{"request": "r1", "facility": AT_HOME}], enabled=False)

@@ -10,6 +10,7 @@ import pytest
 
 from scenarios.checks import scenario_problems
 from scenarios.schema import (
+    AT_HOME,
     Availability,
     Cohort,
     FacilityKind,
@@ -30,7 +31,6 @@ from scenarios.schema import (
     WorkerKind,
 )
 from scheduler.plan import (
-    AT_HOME,
     Placement,
     PlacementMode,
     Plan,

@@ -64,6 +64,7 @@ from scenarios.schema.policy import (
     RiskWeights,
 )
 from scenarios.schema.scenario import (
+    AT_HOME,
     Horizon,
     Pins,
     RequestPin,
@@ -97,6 +98,7 @@ from scenarios.schema.workers import (
 )
 
 __all__ = [
+    "AT_HOME",
     "EARTH_RADIUS_KM",
     "HOME_COHORTS",
     "MAX_HORIZON_DAYS",

@@ -12,12 +12,20 @@ from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, one_home, test_cohort
 from scenarios.one_to_one import home_stays
-from scenarios.schema import Cohort, IsolationRequest, Role, Shift, Worker, WorkerKind, daily
+from scenarios.schema import (
+    AT_HOME,
+    Cohort,
+    IsolationRequest,
+    Role,
+    Shift,
+    Worker,
+    WorkerKind,
+    daily,
+)
 from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.plan import (
-    AT_HOME,
     DayKpis,
     Placement,
     PlacementMode,

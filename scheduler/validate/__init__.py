@@ -142,6 +142,7 @@ RECHECKS: dict[str, tuple[str, ...]] = {
         "kept_worker_test",
         "kept_shift",
         "kept_admit",
+        "kept_at_home",
         "kept_admission_test",
     ),
 }

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 
 from scenarios.one_to_one import ShiftKey, home_stays
-from scenarios.schema import Role, Shift
-from scheduler.plan import AT_HOME, PlacementMode, ShiftSource, UnmetKind
+from scenarios.schema import AT_HOME, Role, Shift
+from scheduler.plan import PlacementMode, ShiftSource, UnmetKind
 from scheduler.validate.lookup import Found, Lookup, record_key
 
 
