@@ -11,9 +11,24 @@ import pytest
 
 from scenarios.load import ScenarioError
 from scenarios.schema import AT_HOME, Scenario
+from scenarios.whatif import Variant, apply_variant
+from scheduler.analysis.explain import explain_home, explain_text
+from scheduler.analysis.value import Resource, value_table
+from scheduler.output.tables import read_plan, write_plan
 from scheduler.pipeline.replan import Previous, changes
 from scheduler.plan import Placement, PlacementMode, Plan, ShiftSource, UnmetKind
-from tests.conftest import DEFAULT, SOLVER_VARIANTS, START, Solver, day, home, scenario, worker
+from scheduler.solve.settings import SolverSettings
+from tests.conftest import (
+    DEFAULT,
+    SOLVER_VARIANTS,
+    START,
+    Solver,
+    day,
+    home,
+    scenario,
+    solve,
+    worker,
+)
 from tests.test_isolation import facility, request
 
 
@@ -121,3 +136,47 @@ def test_a_request_pinned_to_its_own_home_is_met_there(solver: Solver):
 def test_a_pin_to_own_home_for_a_request_not_offered_it_is_bad_input():
     with pytest.raises(ScenarioError, match=r"pins.requests\[0\].facility: r1 is not offered"):
         one_bed_two_requests(pins=[{"request": "r1", "facility": AT_HOME}], enabled=False)
+
+
+def test_explain_says_which_requests_of_a_home_are_met_one_to_one_and_why(tmp_path: Path):
+    s = one_bed_two_requests()
+    plan = solve(s)
+    write_plan(plan, s, tmp_path / "plan")
+    assert read_plan(tmp_path / "plan").placements == plan.placements
+    report = explain_home(tmp_path / "plan", "a")
+    [home_stay] = at_home(plan)
+    lines = explain_text(report).splitlines()
+    [line] = [x for x in lines if x.startswith(f"isolation {home_stay} ")]
+    assert "met 1:1 at home from 2020-06-01 to 2020-06-04" in line
+    assert "hotel full" in line and "costs 3 1:1 shifts" in line
+    [bed] = [x for x in lines if x.startswith("isolation r") and x != line]
+    assert bed.endswith("placed at hotel on 2020-06-01 (the home offered 1:1 at home)")
+
+
+def test_one_more_one_to_one_worker_is_worth_the_stay_shifts_left_open():
+    """One 1:1 worker works 5 of a 7-day stay's day shifts (policy: 5 in 7): two are left
+    open until a second 1:1 worker joins."""
+    s = one_bed_two_requests(stay=7)
+    assert [u.amount for u in solve(s).unmet if u.source == ShiftSource.ONE_TO_ONE] == [1, 1]
+    table = value_table(
+        s, SolverSettings(time_limit=5, workers=1), [Resource("role", "one_to_one")], step=1
+    )
+    rows = {r.step: r for r in table.itertuples()}
+    assert rows[1].value_per_unit > 0
+    assert rows[-1].d_objective > 0  # without the one 1:1 worker every shift is open
+
+
+def test_a_what_if_turning_one_to_one_off_makes_the_second_request_wait_for_the_bed():
+    base = one_bed_two_requests()
+    variant = Variant.model_validate(
+        {
+            "name": "beds only",
+            "shocks": [{"kind": "policy", "changes": {"one_to_one": {"enabled": False}}}],
+        }
+    )
+    off = apply_variant(base, variant, 0, "w.yaml")
+    assert not off.policy.one_to_one.enabled
+    assert len(at_home(solve(base))) == 1
+    plan = solve(off)
+    assert at_home(plan) == [] and [u.kind for u in plan.unmet] == [UnmetKind.ISOLATION_WAIT]
+    assert sorted(p.admit_date.isoformat() for p in plan.placements) == [day(0), day(3)]

@@ -26,7 +26,7 @@ from scenarios.words import count
 from scheduler.extract.causes import STAFF_RULES
 from scheduler.output.brief_data import parse_blocked
 from scheduler.output.tables import PlanReadError, read_plan_folder
-from scheduler.plan import Plan, UnmetKind, UnmetNeed
+from scheduler.plan import PlacementMode, Plan, UnmetKind, UnmetNeed
 
 USERS_SHOWN = 5
 """Higher-priority homes named per full site-day."""
@@ -70,6 +70,7 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
                 "request_id": r.id,
                 "need": str(r.need),
                 "earliest": str(r.earliest),
+                "one_to_one_ok": r.one_to_one_ok,
                 "placed": next(
                     (p.model_dump(mode="json") for p in plan.placements if p.request_id == r.id),
                     None,
@@ -195,14 +196,7 @@ def explain_text(report: dict[str, Any]) -> str:
                 f"{d['tests_booked']:6}   {d['shifts_short']:12}  {d['shifts_forecast']:8}  "
                 f"{d['shifts_filled']:6}"
             )
-    for r in report["requests"]:
-        placed = r["placed"]
-        got = (
-            f"placed at {placed['facility_id']} on {placed['admit_date']}"
-            if placed
-            else "not placed"
-        )
-        lines.append(f"isolation {r['request_id']} ({r['need']}) from {r['earliest']}: {got}")
+    lines += [_request_text(r) for r in report["requests"]]
     if not report["unmet"]:
         lines += ["", "every need of this home is met"]
         return "\n".join(lines)
@@ -227,6 +221,22 @@ def explain_text(report: dict[str, Any]) -> str:
     lines += ["", "cheapest changes, by risk-weighted need they would have met:"]
     lines += [f"  {c['risk_weighted_need']:7}  {c['change']}" for c in report["changes"][:5]]
     return "\n".join(lines)
+
+
+def _request_text(r: dict[str, Any]) -> str:
+    """One isolation request's line: where it was placed, or that it is met 1:1 at the
+    resident's own home and why (the placement's reason names the beds that were full and
+    the 1:1 shifts the stay costs), or that it could have been, when the home offered it."""
+    placed = r["placed"]
+    head = f"isolation {r['request_id']} ({r['need']}) from {r['earliest']}"
+    if placed and placed["mode"] == PlacementMode.ONE_TO_ONE:
+        return (
+            f"{head}: met 1:1 at home from {placed['admit_date']} to "
+            f"{placed['discharge_date']}: {placed['reason']}"
+        )
+    got = f"placed at {placed['facility_id']} on {placed['admit_date']}" if placed else "not placed"
+    offered = " (the home offered 1:1 at home)" if r["one_to_one_ok"] else ""
+    return f"{head}: {got}{offered}"
 
 
 def _workers_text(workers: list[dict[str, str]]) -> str:
