@@ -149,6 +149,8 @@ def test_explain_says_which_requests_of_a_home_are_met_one_to_one_and_why(tmp_pa
     [line] = [x for x in lines if x.startswith(f"isolation {home_stay} ")]
     assert "met 1:1 at home from 2020-06-01 to 2020-06-04" in line
     assert "hotel full" in line and "costs 3 1:1 shifts" in line
+    assert [d["shifts_one_to_one"] for d in report["days"][:4]] == [1, 1, 1, 0]
+    assert not any(d["shifts_filled"] for d in report["days"])  # no shortfall was reported
     [bed] = [x for x in lines if x.startswith("isolation r") and x != line]
     assert bed.endswith("placed at hotel on 2020-06-01 (the home offered 1:1 at home)")
 

@@ -26,7 +26,7 @@ from scenarios.words import count
 from scheduler.extract.causes import STAFF_RULES
 from scheduler.output.brief_data import parse_blocked
 from scheduler.output.tables import PlanReadError, read_plan_folder
-from scheduler.plan import PlacementMode, Plan, UnmetKind, UnmetNeed
+from scheduler.plan import PlacementMode, Plan, ShiftSource, UnmetKind, UnmetNeed
 
 USERS_SHOWN = 5
 """Higher-priority homes named per full site-day."""
@@ -84,7 +84,9 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
 
 
 def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
-    """Per day: people due a test by then and booked, shifts short and filled."""
+    """Per day: people due a test by then and booked, shifts short and filled (the 1:1
+    shifts of stays at home apart: their request's line counts them, and the shifts
+    short do not include them)."""
     ctx = Context(scenario, Model(), RiskTable(scenario))
     due: dict[dt.date, int] = defaultdict(int)
     for w in cover_windows(ctx):
@@ -101,9 +103,10 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
             short[ctx.dates[d]] += need.reported
             forecast[ctx.dates[d]] += need.forecast
     filled: dict[dt.date, int] = defaultdict(int)
+    one_to_one: dict[dt.date, int] = defaultdict(int)
     for s in plan.shifts:
         if s.home_id == home_id:
-            filled[s.date] += 1
+            (one_to_one if s.source == ShiftSource.ONE_TO_ONE else filled)[s.date] += 1
     untested: dict[dt.date, int] = defaultdict(int)
     for u in plan.unmet:
         if u.home_id == home_id and u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
@@ -117,6 +120,7 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
             "shifts_short": short[d],
             "shifts_forecast": forecast[d],
             "shifts_filled": filled[d],
+            "shifts_one_to_one": one_to_one[d],
         }
         for d in ctx.dates
     ]
