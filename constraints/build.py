@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from constraints import accommodation, isolation, objective, pins, staffing, testing
+from constraints import accommodation, isolation, objective, one_to_one, pins, staffing, testing
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
 from scenarios.risk import RiskTable
@@ -58,6 +58,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     staffing.add_predeployment_test_variables(ctx, sv)
     iv = isolation.add_placement_variables(ctx)
     av = accommodation.add_accommodation_variables(ctx, sv)
+    ov = one_to_one.add_at_home_variables(ctx, iv)
 
     # hard rules
     testing.add_site_capacity(ctx)
@@ -75,13 +76,15 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     accommodation.add_rooms_at_shifts(ctx, av)
     accommodation.add_taxis_at_shifts(ctx, av)
     accommodation.add_taxi_budget(ctx, av)
+    one_to_one.add_one_to_one_gap(ctx, ov, iv, sv)
     pins.add_worker_pins(ctx, sv)
     pins.add_request_pins(ctx, iv)
 
     # soft rules, tier 1: unmet need
     unmet = [
         *testing.add_cover_windows(ctx, tv),
-        *staffing.add_shortfall_cover(ctx, sv),
+        *staffing.add_shortfall_cover(ctx, sv, ov.cover_terms),
+        *one_to_one.add_one_to_one_cover(ctx, sv),
         *isolation.add_placement(ctx, iv),
     ]
     # tier 2: fairness; tier 3: costs

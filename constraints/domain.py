@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from constraints import rules
 from constraints.rules import Rule
 from scenarios.accommodation import far_from, hotel_near, stay_dates, taxi_eligible
+from scenarios.one_to_one import may_stay_at_home
 from scenarios.schema import (
     Cohort,
     Home,
@@ -143,6 +144,11 @@ def facility_accepts(facility: IsolationFacility, need: Need) -> bool:
 @_keeps(rules.FACILITY_AUTHORITY)
 def facility_serves(facility: IsolationFacility, authority: str | None) -> bool:
     return facility.serves(authority)
+
+
+offered_at_home = _keeps(rules.AT_HOME_OFFERED)(may_stay_at_home)
+"""1:1 at home exists only for a home's request marked one_to_one_ok with the policy on
+(`scenarios.one_to_one`, which the validator and the tables read too)."""
 
 
 @_keeps(rules.EARLIEST_DATE)

@@ -171,6 +171,19 @@ FACILITY_ACCEPTS = Rule("facility_accepts", _I, _D, "a facility takes only needs
 FACILITY_AUTHORITY = Rule("facility_authority", _I, _D, "a facility serves its authorities")
 EARLIEST_DATE = Rule("earliest_date", _I, _D, "no admission before the request's earliest date")
 PLACE_ONCE = Rule("place_once", _I, _SO, "each request placed once", _NEED)
+AT_HOME = Rule("at_home", _I, _V, "a resident supported 1:1 at their own home for the stay")
+AT_HOME_OFFERED = Rule(
+    "at_home_offered", _I, _D, "1:1 at home only for a home's request marked one_to_one_ok"
+)
+ONE_TO_ONE_UNCOVERED = Rule(
+    "one_to_one_uncovered", _S, _V, "1:1 shifts a stay at home is left without"
+)
+ONE_TO_ONE_GAP = Rule(
+    "one_to_one_gap", _S, _H, "a 1:1 shift left open only where a stay at home was chosen"
+)
+ONE_TO_ONE_COVER = Rule(
+    "one_to_one_cover", _S, _SO, "a stay at home covered 1:1 shift by shift", _NEED
+)
 WAIT = Rule("wait", _I, _SO, "each day a placed request waits", _NEED)
 
 # ------------------------------------------------------------------ accommodation
@@ -246,7 +259,7 @@ def _decision_rules(kind: str) -> DecisionRules:
 
 DECISIONS: dict[str, DecisionRules] = {
     kind: _decision_rules(kind)
-    for kind in ("home_test", "worker_test", "shift", "admit", "admission_test")
+    for kind in ("home_test", "worker_test", "shift", "admit", "at_home", "admission_test")
 }
 """By decision kind, as the re-plan keys the previous plan's rows."""
 

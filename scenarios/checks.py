@@ -15,7 +15,9 @@ from pydantic import BaseModel
 
 from scenarios.history import LOOKBACK_LIMIT_DAYS
 from scenarios.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT, MAX_WEIGHT
+from scenarios.one_to_one import may_stay_at_home
 from scenarios.schema import (
+    AT_HOME,
     Capacity,
     Cohort,
     HomeHistory,
@@ -352,12 +354,13 @@ def _pin_problems(s: Scenario) -> Iterator[Problem]:
     """Pins name known records and dates inside the horizon, and each names its own rule:
     one pin per worker, home and date, one per request and facility (a second one there
     either repeats the first or contradicts it, on the face of the file). Whether
-    different pins can hold together is the solver's question, answered with them named."""
+    different pins can hold together is the solver's question, answered with them named.
+    A request pinned to `own home (1:1)` must be one the scenario offers a stay at home."""
     known = {
         "worker": {w.id for w in s.workers},
         "home": {h.id for h in s.homes},
         "request": {r.id for r in s.isolation_requests},
-        "facility": {f.id for f in s.isolation_facilities},
+        "facility": {f.id for f in s.isolation_facilities} | {AT_HOME},
     }
     pins: list[tuple[str, WorkerPin | RequestPin]] = [
         *((f"pins.workers[{i}]", p) for i, p in enumerate(s.pins.workers)),
@@ -372,6 +375,15 @@ def _pin_problems(s: Scenario) -> Iterator[Problem]:
             day = getattr(pin, field, None)
             if day is not None and not s.horizon.start <= day <= s.horizon.dates[-1]:
                 yield Problem(f"{at}.{field}", f"date {day} is outside the horizon")
+    requests = {r.id: r for r in s.isolation_requests}
+    for i, rp in enumerate(s.pins.requests):
+        request = requests.get(rp.request)
+        if rp.facility == AT_HOME and request is not None and not may_stay_at_home(s, request):
+            yield Problem(
+                f"pins.requests[{i}].facility",
+                f"{rp.request} is not offered {AT_HOME}: that needs a request from a home "
+                "marked one_to_one_ok and policy.one_to_one.enabled",
+            )
     yield from _repeated(
         "pins.workers",
         [(p.worker, p.home, p.date) for p in s.pins.workers],

@@ -20,7 +20,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scenarios.cells import Parser, amount, choice, date, days, decimal, flag, items, text, whole
+from scenarios.cells import (
+    Parser,
+    amount,
+    choice,
+    date,
+    days,
+    decimal,
+    flag,
+    items,
+    text,
+    whole,
+)
 from scenarios.codes import available_shifts, one_shift
 from scenarios.schema import (
     Cohort,
@@ -189,6 +200,7 @@ REQUESTS = TableSpec(
         Column("earliest", date, required=True, synonyms=("earliest date", "needed from")),
         Column("stay_days", whole, synonyms=("stay", "length of stay")),
         Column("reason", synonyms=("notes", "comment")),
+        Column("one_to_one_ok", flag, synonyms=("1:1 ok", "1:1 at home", "one to one ok")),
     ),
 )
 

@@ -46,6 +46,8 @@ class ShiftSource(StrEnum):
 
     REPORTED = "reported"
     FORECAST = "forecast"
+    ONE_TO_ONE = "one_to_one"
+    """A resident's 1:1 worker for a stay at their own home (`constraints.one_to_one`)."""
 
 
 class ShiftAssignment(Record):
@@ -61,12 +63,22 @@ class ShiftAssignment(Record):
     source: ShiftSource = ShiftSource.REPORTED
 
 
+class PlacementMode(StrEnum):
+    """How a request is met: a bed at a facility, or 1:1 support at the resident's own home
+    (`constraints.one_to_one`)."""
+
+    BED = "bed"
+    ONE_TO_ONE = "one_to_one"
+
+
 class Placement(Record):
-    """A resident's isolation stay: a bed from `admit_date` up to the day before
-    `discharge_date`."""
+    """A resident's isolation stay from `admit_date` up to the day before
+    `discharge_date`: a bed at `facility_id`, or (mode one_to_one) 1:1 support at their own
+    home, `facility_id` then `scenarios.schema.AT_HOME`, `own home (1:1)`."""
 
     request_id: str
     from_home: str | None = None
+    mode: PlacementMode = PlacementMode.BED
     facility_id: str
     admit_date: dt.date
     discharge_date: dt.date

@@ -14,7 +14,12 @@ import random
 from scenarios.checks import scenario_problems
 from scenarios.generate.contacts import with_contacts
 from scenarios.generate.homes import draw_homes, with_reports
-from scenarios.generate.isolation import draw_requests, isolation_facilities, scaled_facility_beds
+from scenarios.generate.isolation import (
+    draw_requests,
+    isolation_facilities,
+    scaled_facility_beds,
+    with_one_to_one,
+)
 from scenarios.generate.rooms import draw_room_requests, staff_hotel, without_cars
 from scenarios.generate.shape import TRAVEL
 from scenarios.generate.shortfalls import with_shortfalls
@@ -26,7 +31,17 @@ from scenarios.schema import MAX_HORIZON_DAYS, Horizon, Policy, Scenario
 START = dt.date(2020, 6, 1)
 """The first day of every generated horizon unless asked otherwise."""
 
-_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports", "pools", "rooms")
+_SECTIONS = (
+    "homes",
+    "sites",
+    "workers",
+    "shortfalls",
+    "requests",
+    "reports",
+    "pools",
+    "rooms",
+    "one_to_one",
+)
 """One random stream each, drawn from the seed in this order: a section added at the end
 leaves every earlier section's draws as they were."""
 
@@ -69,7 +84,8 @@ def generate(
 def build(spec: Spec) -> Scenario:
     """Assemble the sections in dependency order: homes first (everything refers to them),
     then workers (their current homes are short-staffed homes), then shortfalls (sized to
-    the workers' supply), then isolation requests (from homes that cannot isolate)."""
+    the workers' supply), then isolation requests (from homes that cannot isolate) and
+    which of them a home could keep 1:1."""
     master = random.Random(spec.seed)
     rng = {section: random.Random(master.getrandbits(64)) for section in _SECTIONS}
     horizon = Horizon(start=spec.start, days=spec.days)
@@ -86,6 +102,7 @@ def build(spec: Spec) -> Scenario:
     if hospital is None:
         hospital = sum(rng["requests"].random() < 0.05 for _ in range(spec.homes))
     requests = draw_requests(rng["requests"], homes, hospital, horizon)
+    requests = with_one_to_one(rng["one_to_one"], requests, homes)
     hotels, room_requests = [], []
     if spec.staff_rooms is not None:
         hotels = [staff_hotel(spec.staff_rooms, horizon)]

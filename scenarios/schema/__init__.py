@@ -65,6 +65,7 @@ from scenarios.schema.policy import (
     DayWeightingKind,
     Goal,
     ObjectiveWeights,
+    OneToOne,
     OutbreakTesting,
     Policy,
     Positivity,
@@ -72,6 +73,7 @@ from scenarios.schema.policy import (
     RiskWeights,
 )
 from scenarios.schema.scenario import (
+    AT_HOME,
     Horizon,
     Pins,
     RequestPin,
@@ -105,6 +107,7 @@ from scenarios.schema.workers import (
 )
 
 __all__ = [
+    "AT_HOME",
     "EARTH_RADIUS_KM",
     "HOME_COHORTS",
     "MAX_HORIZON_DAYS",
@@ -136,6 +139,7 @@ __all__ = [
     "Longitude",
     "Need",
     "ObjectiveWeights",
+    "OneToOne",
     "Outbreak",
     "OutbreakStatus",
     "OutbreakTesting",

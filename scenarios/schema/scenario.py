@@ -5,7 +5,7 @@ model, the root of a scenario file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -48,12 +48,18 @@ class WorkerPin(Strict):
     shift: Shift | None = None
 
 
+AT_HOME = "own home (1:1)"
+"""The facility a stay met 1:1 at the resident's own home is written under (placements and
+request pins): not an `Id`, so no facility of the scenario can be called it."""
+
+
 class RequestPin(Strict):
     """A planner's decision the plan must keep: `request` is placed at `facility` (admitted
-    on `admit` if given)."""
+    on `admit` if given), or with facility `own home (1:1)` met 1:1 at its own home (the
+    stay starts on its earliest day), when the scenario offers that (`policy.one_to_one`)."""
 
     request: Id
-    facility: Id
+    facility: Id | Literal["own home (1:1)"]
     admit: dt.date | None = None
 
 

@@ -158,14 +158,21 @@ class StaffingCauses(PlanView):
         return named, [c.name for c in broken], detail
 
     def _open_slack(self, home_id: str, d: int, shift: Shift, role: Role) -> Var:
-        """The shift's uncovered variable one more worker would lower: the forecast one
-        while it is above 0 (a worker covers the reported shift first, so it is the one
-        left), else the reported one."""
+        """The shift's uncovered variable one more worker would lower: the first left open
+        of the forecast one (a worker covers the reported shift first, so it is the one
+        left), the 1:1 one of a stay at home (`constraints.one_to_one`) and the reported
+        one; with none open, the first the shift has."""
         sv, k = self.built.staff, (home_id, d, shift, role)
-        forecast = sv.forecast_uncovered.get(k)
-        if forecast is not None and (self.values[forecast] or k not in sv.uncovered):
-            return forecast
-        return sv.uncovered[k]
+        slacks = [
+            v
+            for v in (
+                sv.forecast_uncovered.get(k),
+                sv.one_to_one_uncovered.get(k),
+                sv.uncovered.get(k),
+            )
+            if v is not None
+        ]
+        return next((v for v in slacks if self.values[v]), slacks[0])
 
     def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
         ctx = self.ctx

@@ -116,6 +116,7 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
         [
             "request_id",
             "from_home",
+            "mode",
             "facility_id",
             "admit_date",
             "discharge_date",

@@ -29,6 +29,7 @@ from scheduler.validate.isolation import (
     stay_length,
 )
 from scheduler.validate.lookup import Found, Lookup, Violation, reference
+from scheduler.validate.one_to_one import at_home_offered, one_to_one_gap
 from scheduler.validate.rooms import (
     hotel_rooms,
     room_at_far_shift,
@@ -98,6 +99,8 @@ RULES: tuple[Rule, ...] = (
     room_at_far_shift,
     taxi_budget,
     taxi_eligibility,
+    at_home_offered,
+    one_to_one_gap,
     local_authority,
     pin_worker,
     pin_request,
@@ -146,6 +149,8 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "stay_length": (),
     "bed_occupancy": ("bed_occupancy",),
     "pre_admission_test": ("pre_admission_test",),
+    "at_home_offered": ("at_home_offered",),
+    "one_to_one_gap": ("one_to_one_gap",),
     "local_authority": ("site_authority", "worker_authority", "facility_authority"),
     "pin_worker": ("pin_worker",),
     "pin_request": ("pin_request",),
@@ -154,6 +159,7 @@ RECHECKS: dict[str, tuple[str, ...]] = {
         "kept_worker_test",
         "kept_shift",
         "kept_admit",
+        "kept_at_home",
         "kept_admission_test",
     ),
 }
