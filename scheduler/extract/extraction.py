@@ -426,7 +426,7 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
     waits = [p.wait_days for p in plan.placements]
     retest_done, retest_all = covered(WindowKind.RETEST)
     outbreak_done, outbreak_all = covered(WindowKind.OUTBREAK)
-    weighted_need = _risk_weighted_need(built)
+    weighted_need = _risk_weighted_need(built) + _one_to_one_need(plan)
     weighted_unmet = sum(u.risk * u.amount for u in plan.unmet if u.kind in _NEED_KINDS)
     return {
         "risk_weighted_coverage_pct": pct(weighted_need - weighted_unmet, weighted_need),
@@ -467,6 +467,19 @@ def _risk_weighted_need(built: BuiltModel) -> int:
     )
     requests = sum(request_risk(ctx, r) for r in ctx.scenario.isolation_requests)
     return tests + shifts + requests
+
+
+def _one_to_one_need(plan: Plan) -> int:
+    """The 1:1 shifts of the stays at home the plan chose, covered or left open, each
+    weighted by its home's risk: a need only the plan's own choice creates, which tier 1
+    prices like a reported shift, so coverage counts it as need too."""
+    covered = sum(a.risk for a in plan.shifts if a.source == ShiftSource.ONE_TO_ONE)
+    left_open = sum(
+        u.risk * u.amount
+        for u in plan.unmet
+        if u.kind == UnmetKind.SHIFT and u.source == ShiftSource.ONE_TO_ONE
+    )
+    return covered + left_open
 
 
 def daily_kpis(built: BuiltModel, plan: Plan) -> list[DayKpis]:
