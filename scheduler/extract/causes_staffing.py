@@ -44,6 +44,15 @@ STAFF_RULES: dict[str, str] = {
 }
 """Why a candidate worker could not take a shift, most binding first."""
 
+def _held_by(rule_id: str) -> str:
+    """Why a candidate could not take a shift, in words: the rule's own text where the
+    staffing causes have none of their own (a rule another family adds over shifts)."""
+    if rule_id in STAFF_RULES:
+        return STAFF_RULES[rule_id]
+    texts = {r.id: r.text for r in rules.REGISTRY}
+    return f"held by {texts.get(rule_id, rule_id)}"
+
+
 _STARTS = {
     rules.QUARANTINE.id: "ends {}",
     TEST_VALIDITY: "a test booked today lets one start {}",
@@ -142,6 +151,13 @@ class StaffingCauses(PlanView):
                 started = sv.started.get((worker.id, t))
                 if started is not None and not self.values[started]:
                     move[started] = 1
+        # A far or carless worker's extra shift is a night unroomed or a day untaxied (a
+        # price, never a block): their slack takes it.
+        rooms = self.built.rooms
+        for slack in (rooms.unroomed, rooms.untaxied):
+            extra = slack.get((worker.id, home_id, d))
+            if extra is not None:
+                move[extra] = 1
         broken = self.tight.blocking(move)
         named: list[str] = []
         for c in broken:
@@ -230,9 +246,10 @@ class StaffingCauses(PlanView):
             if named[0] in _STARTS and isinstance(found, dt.date):
                 lifts[named[0]].append(found)
             if len(named) == 1:
-                single.append((order.index(named[0]), w.id, named[0], detail))
+                rank = order.index(named[0]) if named[0] in order else len(order)
+                single.append((rank, w.id, named[0], detail))
         text = "; ".join(
-            f"{n} {STAFF_RULES[why]}"
+            f"{n} {_held_by(why)}"
             + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
             for why, n in reasons.most_common()
         )
