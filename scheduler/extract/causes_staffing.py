@@ -44,6 +44,7 @@ STAFF_RULES: dict[str, str] = {
 }
 """Why a candidate worker could not take a shift, most binding first."""
 
+
 def _held_by(rule_id: str) -> str:
     """Why a candidate could not take a shift, in words: the rule's own text where the
     staffing causes have none of their own (a rule another family adds over shifts)."""
