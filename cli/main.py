@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from cli.calibrate_cmd import calibrate_command, firstwave_command, predict_command
 from cli.common import (
     DASK_OPTION,
     EXIT_INTERNAL,
@@ -385,5 +386,8 @@ for command in (
     simulate_command,
     trace_command,
     serve_command,
+    firstwave_command,
+    calibrate_command,
+    predict_command,
 ):
     main.add_command(command)

@@ -87,3 +87,28 @@ class PlanProgress(_Line):
 
     def found(self, objective: float) -> None:
         self._bar.set_postfix_str(f"best {objective:,.0f}")
+
+
+class FitProgress(_Line):
+    """A fit's simulations spent out of its budget, updated after each generation; in a log,
+    one line per generation."""
+
+    def __init__(self, budget: int, spent: int) -> None:
+        self._bar = _line(
+            None,
+            None,
+            total=budget,
+            initial=min(spent, budget),
+            desc="fitting",
+            unit="runs",
+            bar_format="{desc} {n_fmt}/{total_fmt} runs |{bar}| {elapsed} elapsed{postfix}",
+        )
+
+    def __call__(self, simulations: int, generation: int, epsilon: float) -> None:
+        self._bar.set_postfix_str(f"generation {generation}, tolerance {epsilon:.3g}")
+        self._bar.update(min(simulations, self._bar.total) - self._bar.n)
+        if self._bar.disable:
+            self._bar.write(
+                f"generation {generation}: {simulations} runs, tolerance {epsilon:.3g}",
+                file=sys.stderr,
+            )

@@ -56,6 +56,13 @@ def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> list[
     type=click.FloatRange(min=0.1),
     help="Wall seconds for each plan made inside the simulation.",
 )
+@click.option(
+    "--deterministic-time",
+    type=click.FloatRange(min=0.01),
+    default=None,
+    help="Stop each plan's tiers after this much CP-SAT deterministic time rather than "
+    "wall time, so a study gives the same plans however busy the machine is.",
+)
 @click.option("--first-seed", default=0, show_default=True, type=int, help="Seeds start here.")
 @SEED_OPTION
 @handles_errors
@@ -70,6 +77,7 @@ def simulate_command(
     jobs: int,
     dask: str | None,
     time_limit: float,
+    deterministic_time: float | None,
     first_seed: int,
     seed: int,
 ) -> None:
@@ -87,7 +95,9 @@ def simulate_command(
             f"{base_policy!r} is not among --policies", param_hint="--baseline"
         )
     scenario = load_scenario(scenario_file)
-    settings = SolverSettings(time_limit=time_limit, workers=1, seed=seed)
+    settings = SolverSettings(
+        time_limit=time_limit, workers=1, seed=seed, deterministic_time=deterministic_time
+    )
     seeds = list(range(first_seed, first_seed + runs))
     started = time.perf_counter()
     with staged_dir(out, STUDY_FILES, "a simulation") as staging:
@@ -108,6 +118,7 @@ def simulate_command(
             "policies": policies,
             "replan": replan,
             "time_limit": time_limit,
+            "deterministic_time": deterministic_time,
             "jobs": jobs,
             "dask": dask or "",
             "wall_seconds": wall,

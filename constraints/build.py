@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from constraints import isolation, objective, pins, ppe, staffing, testing
+from constraints import (
+    accommodation,
+    isolation,
+    objective,
+    one_to_one,
+    pins,
+    ppe,
+    staffing,
+    testing,
+)
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
 from constraints.ppe import PpeVars
@@ -36,6 +45,8 @@ class BuiltModel:
     penalties: list[Penalty]
     tier_names: dict[int, str]
     unmet_tier: int = 1
+    rooms: accommodation.AccommodationVars = field(default_factory=accommodation.AccommodationVars)
+    """Staff hotel rooms and taxis (`constraints.accommodation`); empty without them."""
     stability_tier: int | None = None
     """A re-plan's tier of changes against the previous plan; its terms break ties when
     the starting plan is completed."""
@@ -58,6 +69,8 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     sv = staffing.add_deployment_variables(ctx)
     staffing.add_predeployment_test_variables(ctx, sv)
     iv = isolation.add_placement_variables(ctx)
+    av = accommodation.add_accommodation_variables(ctx, sv)
+    ov = one_to_one.add_at_home_variables(ctx, iv)
     pv = ppe.add_drop_variables(ctx)
 
     # hard rules
@@ -72,6 +85,11 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     staffing.add_tested_before_first_shift(ctx, sv)
     isolation.add_bed_occupancy(ctx, iv)
     isolation.add_pre_admission_tests(ctx, iv)
+    accommodation.add_hotel_rooms(ctx, av)
+    accommodation.add_rooms_at_shifts(ctx, av)
+    accommodation.add_taxis_at_shifts(ctx, av)
+    accommodation.add_taxi_budget(ctx, av)
+    one_to_one.add_one_to_one_gap(ctx, ov, iv, sv)
     ppe.add_home_stock(ctx, pv)
     ppe.add_depot_stock(ctx, pv)
     ppe.add_van_capacity(ctx, pv)
@@ -82,7 +100,8 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     # soft rules, tier 1: unmet need
     unmet = [
         *testing.add_cover_windows(ctx, tv),
-        *staffing.add_shortfall_cover(ctx, sv),
+        *staffing.add_shortfall_cover(ctx, sv, ov.cover_terms),
+        *one_to_one.add_one_to_one_cover(ctx, sv),
         *isolation.add_placement(ctx, iv),
         *ppe.add_cover(ctx, pv),
         *ppe.add_emergency_drop(ctx, pv),
@@ -90,15 +109,17 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     # tier 2: fairness; tier 3: costs
     penalties = [
         *unmet,
+        *accommodation.add_room_requests(ctx, av),
+        *accommodation.add_room_nights(ctx, av),
+        *accommodation.add_taxi_pairs(ctx, av),
         *objective.add_worst_home_ratio(ctx, unmet),
         *objective.add_workload_spread(ctx, sv),
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
         *ppe.add_drop_costs(ctx, pv),
     ]
-    return _ranked(
-        BuiltModel(ctx, tv, sv, iv, penalties, {}, drops=pv), scenario.policy.objective.order
-    )
+    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av, drops=pv)
+    return _ranked(built, scenario.policy.objective.order)
 
 
 def _ranked(built: BuiltModel, order: list[Goal]) -> BuiltModel:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from constraints import rules
 from constraints.rules import Rule
+from scenarios.accommodation import far_from, hotel_near, stay_dates, taxi_eligible
+from scenarios.one_to_one import may_stay_at_home
 from scenarios.schema import (
     Cohort,
     Home,
@@ -27,7 +29,9 @@ from scenarios.schema import (
     IsolationRequest,
     Need,
     Role,
+    RoomRequest,
     Shift,
+    StaffHotel,
     TestSite,
     Worker,
 )
@@ -142,6 +146,35 @@ def facility_serves(facility: IsolationFacility, authority: str | None) -> bool:
     return facility.serves(authority)
 
 
+offered_at_home = _keeps(rules.AT_HOME_OFFERED)(may_stay_at_home)
+"""1:1 at home exists only for a home's request marked one_to_one_ok with the policy on
+(`scenarios.one_to_one`, which the validator and the tables read too)."""
+
+
 @_keeps(rules.EARLIEST_DATE)
 def not_before_earliest(ctx: Context, request: IsolationRequest, d: int) -> bool:
     return d >= ctx.day(request.earliest)
+
+
+# ------------------------------------------------------------------ accommodation
+
+
+@_keeps(rules.WHOLE_STAY)
+def stay_covers(request: RoomRequest, date: dt.date) -> bool:
+    """A stay variable occupies a room on every night of the request, and only then."""
+    return date in stay_dates(request)
+
+
+@_keeps(rules.FAR_DEPLOYED)
+def far_deployed(ctx: Context, worker: Worker, home_id: str) -> bool:
+    return far_from(ctx.scenario, worker, ctx.homes[home_id])
+
+
+@_keeps(rules.HOTEL_NEAR)
+def near_hotel(ctx: Context, hotel: StaffHotel, home_id: str) -> bool:
+    return hotel_near(ctx.scenario, hotel, ctx.homes[home_id])
+
+
+@_keeps(rules.TAXI_ELIGIBLE)
+def needs_taxi(ctx: Context, worker: Worker, home_id: str, d: int) -> bool:
+    return taxi_eligible(ctx.scenario, worker, ctx.homes[home_id], ctx.dates[d])

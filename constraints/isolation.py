@@ -24,6 +24,8 @@ from scenarios.schema import Cohort, IsolationRequest, TestSite, daily
 class IsolationVars:
     admit: dict[tuple[str, str, int], Var] = field(default_factory=dict)
     unplaced: dict[str, Var] = field(default_factory=dict)
+    at_home: dict[str, Var] = field(default_factory=dict)
+    """Request -> 1 if met by 1:1 support at its own home (`constraints.one_to_one`)."""
     tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
     """(request, site, admission day) -> the pre-admission swab, taken `swab_day` earlier."""
 
@@ -117,11 +119,14 @@ def add_pre_admission_tests(ctx: Context, iv: IsolationVars) -> None:
 
 
 def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
-    """Each request placed once or left unplaced: sum_{f,d} admit[r,f,d] + unplaced[r] = 1.
+    """Each request placed once or left unplaced:
+    sum_{f,d} admit[r,f,d] + at_home[r] + unplaced[r] = 1 (at_home where 1:1 support at
+    the resident's own home is offered, `constraints.one_to_one`).
 
-    A placed request pays for each day it waits; an unplaced one pays for waiting to the
-    end of the horizon plus the unplaced price, so placing late is always better than not
-    placing at all."""
+    A request met at home waits for nothing: its stay starts on its earliest day, and the
+    1:1 shifts left open are priced on their own. A placed request pays for each day it
+    waits; an unplaced one pays for waiting to the end of the horizon plus the unplaced
+    price, so placing late is always better than not placing at all."""
     weights = ctx.policy.objective
     admits: dict[str, list[tuple[int, Var]]] = defaultdict(list)
     for (r, _f, d), var in iv.admit.items():
@@ -132,8 +137,11 @@ def add_placement(ctx: Context, iv: IsolationVars) -> list[Penalty]:
         risk = request_risk(ctx, req)
         unplaced = ctx.model.boolean(rules.UNPLACED, (req.id,))
         iv.unplaced[req.id] = unplaced
+        options = [v for _d, v in admits[req.id]]
+        if req.id in iv.at_home:
+            options.append(iv.at_home[req.id])
         ctx.model.add_eq(
-            [*((v, 1) for _d, v in admits[req.id]), (unplaced, 1)],
+            [*((v, 1) for v in options), (unplaced, 1)],
             1,
             rule=rules.PLACE_ONCE,
             key=(req.id,),

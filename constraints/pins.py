@@ -27,7 +27,8 @@ from constraints.isolation import IsolationVars
 from constraints.model import Var
 from constraints.rules import Key, Rule, model_name
 from constraints.staffing import StaffingVars
-from scenarios.schema import RequestPin, WorkerPin
+from scenarios.one_to_one import home_stays
+from scenarios.schema import AT_HOME, RequestPin, WorkerPin
 
 
 def _or_impossible(
@@ -89,20 +90,37 @@ def _no_shift(ctx: Context, pin: WorkerPin) -> str:
 
 
 def add_request_pins(ctx: Context, iv: IsolationVars) -> None:
-    """Pinned request r at facility f (on day d when given): sum_d admit[r,f,d] = 1."""
+    """Pinned request r at facility f (on day d when given): sum_d admit[r,f,d] = 1; pinned
+    to its own home (`own home (1:1)`, from d when given): at_home[r] = 1 (when the stay
+    at home starts on d, `scenarios.one_to_one`)."""
+    stays = home_stays(ctx.scenario)
     for pin in ctx.scenario.pins.requests:
         d = None if pin.admit is None else ctx.day(pin.admit)
         key: Key = (pin.request, pin.facility)
-        chosen = [
-            var
-            for (r, f, day), var in iv.admit.items()
-            if (r, f) == (pin.request, pin.facility) and d in (None, day)
-        ]
-        why = _no_admission(ctx, pin)
+        if pin.facility == AT_HOME:
+            stay = stays.get(pin.request)
+            ok = stay is not None and pin.request in iv.at_home and d in (None, ctx.day(stay.first))
+            chosen = [iv.at_home[pin.request]] if ok else []
+            why = _not_at_home(pin, stay.first if stay else None)
+        else:
+            chosen = [
+                var
+                for (r, f, day), var in iv.admit.items()
+                if (r, f) == (pin.request, pin.facility) and d in (None, day)
+            ]
+            why = _no_admission(ctx, pin)
         variables = _or_impossible(
             ctx, chosen, rules.PIN_REQUEST, key, rules.IMPOSSIBLE_PIN_REQUEST, why
         )
         ctx.model.add_eq([(v, 1) for v in variables], 1, rule=rules.PIN_REQUEST, key=key)
+
+
+def _not_at_home(pin: RequestPin, first: dt.date | None) -> str:
+    """Why a pin to the request's own home cannot hold: its stay there starts on another
+    day, or holds no day of the horizon (the input checks refuse a request not offered)."""
+    if first is None:
+        return f"{pin.request}'s stay at home holds no day of the horizon"
+    return f"{pin.request}'s stay at home starts on {first}, its earliest day, not {pin.admit}"
 
 
 def _no_admission(ctx: Context, pin: RequestPin) -> str:

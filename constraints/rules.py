@@ -33,6 +33,7 @@ class Family(StrEnum):
     TESTING = "testing"
     STAFFING = "staffing"
     ISOLATION = "isolation"
+    ACCOMMODATION = "accommodation"
     PPE = "ppe"
     PINS = "pins"
     FAIRNESS = "fairness"
@@ -171,8 +172,41 @@ FACILITY_ACCEPTS = Rule("facility_accepts", _I, _D, "a facility takes only needs
 FACILITY_AUTHORITY = Rule("facility_authority", _I, _D, "a facility serves its authorities")
 EARLIEST_DATE = Rule("earliest_date", _I, _D, "no admission before the request's earliest date")
 PLACE_ONCE = Rule("place_once", _I, _SO, "each request placed once", _NEED)
+AT_HOME = Rule("at_home", _I, _V, "a resident supported 1:1 at their own home for the stay")
+AT_HOME_OFFERED = Rule(
+    "at_home_offered", _I, _D, "1:1 at home only for a home's request marked one_to_one_ok"
+)
+ONE_TO_ONE_UNCOVERED = Rule(
+    "one_to_one_uncovered", _S, _V, "1:1 shifts a stay at home is left without"
+)
+ONE_TO_ONE_GAP = Rule(
+    "one_to_one_gap", _S, _H, "a 1:1 shift left open only where a stay at home was chosen"
+)
+ONE_TO_ONE_COVER = Rule(
+    "one_to_one_cover", _S, _SO, "a stay at home covered 1:1 shift by shift", _NEED
+)
 WAIT = Rule("wait", _I, _SO, "each day a placed request waits", _NEED)
 
+# ------------------------------------------------------------------ accommodation
+
+_A = Family.ACCOMMODATION
+ROOM_STAY = Rule("room_stay", _A, _V, "a room request's whole stay at one hotel")
+ROOM_UNMET = Rule("room_unmet", _A, _V, "a room request left without a room")
+LODGE = Rule("lodge", _A, _V, "a far-deployed worker's night at a hotel near the home")
+UNROOMED = Rule("unroomed", _A, _V, "a far-deployed worker's night without a room")
+TAXI = Rule("taxi", _A, _V, "a taxi pair (to the home and back) for a worker's shift")
+UNTAXIED = Rule("untaxied", _A, _V, "an eligible shift without a taxi pair")
+HOTEL_ROOMS = Rule("hotel_rooms", _A, _H, "a hotel lets at most its rooms a night")
+LODGE_AT_SHIFT = Rule("lodge_at_shift", _A, _H, "a worker's room only on a far shift's night")
+TAXI_AT_SHIFT = Rule("taxi_at_shift", _A, _H, "a worker's taxi pair only on a shift's day")
+TAXI_BUDGET = Rule("taxi_budget", _A, _H, "at most the day's taxi journeys")
+WHOLE_STAY = Rule("whole_stay", _A, _D, "a room request met for every night of its stay")
+FAR_DEPLOYED = Rule("far_deployed", _A, _D, "rooms for workers deployed beyond far_minutes")
+HOTEL_NEAR = Rule("hotel_near", _A, _D, "a deployed worker's hotel within far_minutes")
+TAXI_ELIGIBLE = Rule("taxi_eligible", _A, _D, "taxis only for eligible worker-shifts")
+ROOM_ONCE = Rule("room_once", _A, _SO, "each room request met whole, or unmet", _NEED)
+ROOM_NIGHT = Rule("room_night", _A, _SO, "a far-deployed worker's night given a room", _NEED)
+TAXI_PAIR = Rule("taxi_pair", _A, _SO, "an eligible shift given a taxi pair", _NEED)
 # ------------------------------------------------------------------ ppe
 
 _P = Family.PPE
@@ -243,7 +277,7 @@ def _decision_rules(kind: str) -> DecisionRules:
 
 DECISIONS: dict[str, DecisionRules] = {
     kind: _decision_rules(kind)
-    for kind in ("home_test", "worker_test", "shift", "admit", "admission_test")
+    for kind in ("home_test", "worker_test", "shift", "admit", "at_home", "admission_test")
 }
 """By decision kind, as the re-plan keys the previous plan's rows."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from constraints import domain, rules
@@ -42,6 +43,8 @@ class StaffingVars:
     """Reported shortfall left uncovered, by (home, day, shift, role)."""
     forecast_uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
     """Forecast shortfall (`scenarios.absences`) left uncovered, by the same key."""
+    one_to_one_uncovered: dict[tuple[str, int, Shift, Role], Var] = field(default_factory=dict)
+    """1:1 shifts of chosen stays at home left uncovered (`constraints.one_to_one`)."""
     worked: dict[tuple[str, int], Var] = field(default_factory=dict)
     """(worker, day) -> 1 if the worker works any shift that day."""
     tests: dict[tuple[str, str, int], Var] = field(default_factory=dict)
@@ -402,12 +405,17 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
 # ------------------------------------------------------------------ soft rules
 
 
-def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
+def add_shortfall_cover(
+    ctx: Context,
+    sv: StaffingVars,
+    extra: Mapping[tuple[str, int, Shift, Role], list[tuple[Var, int]]] | None = None,
+) -> list[Penalty]:
     """Cover each shift's demand up to its size, the rest uncovered at a risk-weighted
-    price: sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] + forecast_uncovered[h,d,s,r] =
-    reported[h,d,s,r] + forecast[h,d,s,r]. A forecast shift left uncovered costs the
-    policy's `absence_forecast.weight` times a reported one (at least 1), so where a worker
-    can cover only one, the reported shift is covered."""
+    price: sum_w shift[w,h,d,s,r] + uncovered[h,d,s,r] + forecast_uncovered[h,d,s,r]
+    + extra = reported[h,d,s,r] + forecast[h,d,s,r], where `extra` is the terms another
+    family adds to the demand (1:1 stays at home, `constraints.one_to_one`). A forecast
+    shift left uncovered costs the policy's `absence_forecast.weight` times a reported one
+    (at least 1), so where a worker can cover only one, the reported shift is covered."""
     weight = ctx.policy.objective.uncovered_shift
     share = ctx.policy.absence_forecast.weight
     covering: dict[tuple[str, int, Shift, Role], list[Var]] = defaultdict(list)
@@ -434,7 +442,11 @@ def add_shortfall_cover(ctx: Context, sv: StaffingVars) -> list[Penalty]:
                 slacks.append((slack, 1))
                 penalties.append(Penalty(1, slack, cost, soft, k, home_id))
         ctx.model.add_eq(
-            [*((v, 1) for v in covering[home_id, d, shift, role]), *slacks],
+            [
+                *((v, 1) for v in covering[home_id, d, shift, role]),
+                *slacks,
+                *(extra or {}).get((home_id, d, shift, role), []),
+            ],
             need.workers,
             rule=rules.SHORTFALL_COVER,
             key=k,

@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from scenarios.one_to_one import one_to_one_demand
 from scenarios.schema import (
     SHIFTS,
     Cohort,
@@ -78,9 +79,13 @@ class ShiftDemand:
     reported: int = 0
     forecast: int = 0
     assumption: str = ""
+    one_to_one: int = 0
+    """The most 1:1 workers the shift may need: the stays at home (`scenarios.one_to_one`)
+    it falls in. Only those the plan chooses are needed, so it is not part of `workers`."""
 
     @property
     def workers(self) -> int:
+        """The fixed demand: reported and forecast."""
         return self.reported + self.forecast
 
 
@@ -189,7 +194,8 @@ def _largest_remainder(
 
 
 def shift_demand(scenario: Scenario) -> dict[ShiftKey, ShiftDemand]:
-    """Every shift a home needs workers on: its reported shortfalls and its forecast, one
+    """Every shift a home needs workers on: its reported shortfalls, its forecast and the
+    1:1 shifts its residents' stays at home may need (after the others), one
     entry per (home, date, shift, role), homes in the scenario's order, each home's
     reported shifts as listed and then its forecast ones by date (the model's order)."""
     forecast = forecast_shortfalls(scenario)
@@ -203,4 +209,6 @@ def shift_demand(scenario: Scenario) -> dict[ShiftKey, ShiftDemand]:
             was = demand.get(k) or forecast.get(k, ShiftDemand())
             demand[k] = ShiftDemand(was.reported + sf.workers, was.forecast, was.assumption)
         demand.update((k, forecast[k]) for k in by_home[home.id] if k not in demand)
+    for k, n in one_to_one_demand(scenario).items():
+        demand[k] = replace(demand.get(k, ShiftDemand()), one_to_one=n)
     return demand

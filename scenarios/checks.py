@@ -15,8 +15,10 @@ from pydantic import BaseModel
 
 from scenarios.history import LOOKBACK_LIMIT_DAYS
 from scenarios.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT, MAX_WEIGHT
+from scenarios.one_to_one import may_stay_at_home
 from scenarios.ppe_use import supply_problems
 from scenarios.schema import (
+    AT_HOME,
     Capacity,
     Cohort,
     HomeHistory,
@@ -54,6 +56,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_agency_problems(s),
         *_facility_problems(s),
         *_request_problems(s),
+        *_accommodation_problems(s),
         *_authority_problems(s),
         *_pin_problems(s),
         *(Problem(at, why) for at, why in supply_problems(s)),
@@ -93,6 +96,8 @@ def _duplicate_ids(s: Scenario) -> Iterator[Problem]:
         ("agencies", s.agencies),
         ("isolation_facilities", s.isolation_facilities),
         ("isolation_requests", s.isolation_requests),
+        ("staff_hotels", s.staff_hotels),
+        ("room_requests", s.room_requests),
     )
     for section, records in sections:
         counts = Counter(getattr(r, "id") for r in records)  # noqa: B009
@@ -294,6 +299,25 @@ def _request_problems(s: Scenario) -> Iterator[Problem]:
             )
 
 
+def _accommodation_problems(s: Scenario) -> Iterator[Problem]:
+    """Hotel rooms and the taxi budget a day for the horizon's days; a room request's home
+    known and its first night inside the horizon (its last may run past it: those nights
+    are the next plan's)."""
+    for i, hotel in enumerate(s.staff_hotels):
+        if (why := _capacity_problem(s, hotel.rooms)) is not None:
+            yield Problem(f"staff_hotels[{i}] ({hotel.id}).rooms", why)
+    homes = {h.id for h in s.homes}
+    for i, r in enumerate(s.room_requests):
+        at = f"room_requests[{i}] ({r.id})"
+        if r.home not in homes:
+            yield Problem(f"{at}.home", f"unknown home {r.home!r}")
+        if (why := _outside(s, r.first_night)) is not None:
+            yield Problem(f"{at}.first_night", why)
+    transport = s.policy.transport
+    if transport is not None and (why := _capacity_problem(s, transport.journeys_per_day)):
+        yield Problem("policy.transport.journeys_per_day", why)
+
+
 def _serving(authority: str | None) -> str:
     return "" if authority is None else f"serving authority {authority!r} "
 
@@ -332,12 +356,13 @@ def _pin_problems(s: Scenario) -> Iterator[Problem]:
     """Pins name known records and dates inside the horizon, and each names its own rule:
     one pin per worker, home and date, one per request and facility (a second one there
     either repeats the first or contradicts it, on the face of the file). Whether
-    different pins can hold together is the solver's question, answered with them named."""
+    different pins can hold together is the solver's question, answered with them named.
+    A request pinned to `own home (1:1)` must be one the scenario offers a stay at home."""
     known = {
         "worker": {w.id for w in s.workers},
         "home": {h.id for h in s.homes},
         "request": {r.id for r in s.isolation_requests},
-        "facility": {f.id for f in s.isolation_facilities},
+        "facility": {f.id for f in s.isolation_facilities} | {AT_HOME},
     }
     pins: list[tuple[str, WorkerPin | RequestPin]] = [
         *((f"pins.workers[{i}]", p) for i, p in enumerate(s.pins.workers)),
@@ -352,6 +377,15 @@ def _pin_problems(s: Scenario) -> Iterator[Problem]:
             day = getattr(pin, field, None)
             if day is not None and not s.horizon.start <= day <= s.horizon.dates[-1]:
                 yield Problem(f"{at}.{field}", f"date {day} is outside the horizon")
+    requests = {r.id: r for r in s.isolation_requests}
+    for i, rp in enumerate(s.pins.requests):
+        request = requests.get(rp.request)
+        if rp.facility == AT_HOME and request is not None and not may_stay_at_home(s, request):
+            yield Problem(
+                f"pins.requests[{i}].facility",
+                f"{rp.request} is not offered {AT_HOME}: that needs a request from a home "
+                "marked one_to_one_ok and policy.one_to_one.enabled",
+            )
     yield from _repeated(
         "pins.workers",
         [(p.worker, p.home, p.date) for p in s.pins.workers],

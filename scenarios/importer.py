@@ -50,10 +50,21 @@ SECTIONS = {
 }
 """Table name -> the scenario section it fills."""
 
-BASE_SECTIONS = ("name", "description", "horizon", "policy", "travel", "agencies", "ppe")
+BASE_SECTIONS = (
+    "name",
+    "description",
+    "horizon",
+    "policy",
+    "travel",
+    "agencies",
+    "staff_hotels",
+    "room_requests",
+    "ppe",
+)
 """What the base YAML holds when exported: everything no table holds, the agencies (a
-short list; `--agencies` reads them from a sheet instead) and the PPE stock, use, depot
-and deliveries (nested per home and item, as no one table holds them)."""
+short list; `--agencies` reads them from a sheet instead), the staff hotels and room
+requests (short lists, written in the base file) and the PPE stock, use, depot and
+deliveries (nested per home and item, as no one table holds them)."""
 
 
 @dataclass(frozen=True)

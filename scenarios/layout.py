@@ -20,7 +20,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scenarios.cells import Parser, amount, choice, date, days, decimal, items, text, whole
+from scenarios.cells import (
+    Parser,
+    amount,
+    choice,
+    date,
+    days,
+    decimal,
+    flag,
+    items,
+    text,
+    whole,
+)
 from scenarios.codes import available_shifts, one_shift
 from scenarios.schema import (
     Cohort,
@@ -117,6 +128,7 @@ WORKERS = TableSpec(
             synonyms=("training ends", "trained from", "start date", "starts"),
         ),
         Column("agency", synonyms=("agency id", "supplied by")),
+        Column("has_car", flag, synonyms=("car", "drives", "own car")),
         Column("max_shifts", whole, synonyms=("maximum shifts", "shift limit")),
         Column("home_history.current_home", header="current_home", synonyms=("usual home",)),
         Column("home_history.last_shift", date, header="last_shift", synonyms=("last worked",)),
@@ -188,6 +200,7 @@ REQUESTS = TableSpec(
         Column("earliest", date, required=True, synonyms=("earliest date", "needed from")),
         Column("stay_days", whole, synonyms=("stay", "length of stay")),
         Column("reason", synonyms=("notes", "comment")),
+        Column("one_to_one_ok", flag, synonyms=("1:1 ok", "1:1 at home", "one to one ok")),
     ),
 )
 

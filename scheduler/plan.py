@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, PpeItem, Role, Shift, WorkerKind
+from scenarios.schema import Cohort, PpeItem, Role, RoomReason, Shift, WorkerKind
 
 
 class Record(BaseModel):
@@ -46,6 +46,8 @@ class ShiftSource(StrEnum):
 
     REPORTED = "reported"
     FORECAST = "forecast"
+    ONE_TO_ONE = "one_to_one"
+    """A resident's 1:1 worker for a stay at their own home (`constraints.one_to_one`)."""
 
 
 class ShiftAssignment(Record):
@@ -61,16 +63,51 @@ class ShiftAssignment(Record):
     source: ShiftSource = ShiftSource.REPORTED
 
 
+class PlacementMode(StrEnum):
+    """How a request is met: a bed at a facility, or 1:1 support at the resident's own home
+    (`constraints.one_to_one`)."""
+
+    BED = "bed"
+    ONE_TO_ONE = "one_to_one"
+
+
 class Placement(Record):
-    """A resident's isolation stay: a bed from `admit_date` up to the day before
-    `discharge_date`."""
+    """A resident's isolation stay from `admit_date` up to the day before
+    `discharge_date`: a bed at `facility_id`, or (mode one_to_one) 1:1 support at their own
+    home, `facility_id` then `scenarios.schema.AT_HOME`, `own home (1:1)`."""
 
     request_id: str
     from_home: str | None = None
+    mode: PlacementMode = PlacementMode.BED
     facility_id: str
     admit_date: dt.date
     discharge_date: dt.date
     wait_days: int = Field(ge=0)
+    reason: str = ""
+
+
+class RoomStay(Record):
+    """Hotel nights for one person: a room request's whole stay (`request_id`, the home's
+    staff member as `who`), or a deployed worker's run of nights near the home they work at
+    (`worker_id`, `who` the worker). `nights` counts nights inside the horizon."""
+
+    who: str
+    home_id: str
+    hotel_id: str
+    first_night: dt.date
+    nights: int = Field(ge=1)
+    reason: RoomReason
+    request_id: str | None = None
+    worker_id: str | None = None
+
+
+class TaxiTrip(Record):
+    """Taxi journeys for a worker's shift at a home (a pair: there and back)."""
+
+    worker_id: str
+    date: dt.date
+    home_id: str
+    journeys: int = Field(ge=1)
     reason: str = ""
 
 
@@ -107,6 +144,9 @@ class UnmetKind(StrEnum):
     SHIFT = "shift"
     ISOLATION = "isolation"
     ISOLATION_WAIT = "isolation_wait"
+    ROOM = "room"
+    ROOM_NIGHT = "room_night"
+    TAXI = "taxi"
     PPE_COVER = "ppe_cover"
     PPE_WITHOUT = "ppe_without"
     PPE_EMERGENCY = "ppe_emergency"
@@ -245,6 +285,8 @@ class Plan(Record):
     testing: list[TestBooking] = []
     shifts: list[ShiftAssignment] = []
     placements: list[Placement] = []
+    rooms: list[RoomStay] = []
+    taxis: list[TaxiTrip] = []
     unmet: list[UnmetNeed] = []
     risk: list[RiskParts] = []
     changes: list[Change] = []

@@ -37,6 +37,8 @@ def test_plan_writes_every_table_with_reasons(tiny_plan: Path) -> None:
         "testing_roster.csv",
         "staff_roster.csv",
         "isolation_placements.csv",
+        "accommodation.csv",
+        "transport.csv",
         "unmet.csv",
         "unmet_detail.csv",
         "risk.csv",

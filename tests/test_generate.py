@@ -209,3 +209,17 @@ def test_about_a_fifth_of_homes_reported_two_or_three_days_late() -> None:
     assert 0.12 <= len(ages) / len(s.homes) <= 0.28
     assert set(ages) == {2, 3}
     assert generate(200, 40, seed=5) == s
+
+
+def test_one_to_one_is_offered_by_residential_and_nursing_homes_without_isolation_rooms() -> None:
+    """About half the requests from such homes are marked, none from any other, so the
+    example shows 1:1 at home."""
+    s = plymouth_2020()
+    homes = {h.id: h for h in s.homes}
+    marked = [r for r in s.isolation_requests if r.one_to_one_ok]
+    assert [r.id for r in marked] == ["r012", "r019", "r035"]
+    for r in marked:
+        assert r.from_home is not None
+        home = homes[r.from_home]
+        assert home.can_isolate == 0
+        assert home.type in (HomeType.OLDER_PEOPLE_RESIDENTIAL, HomeType.OLDER_PEOPLE_NURSING)

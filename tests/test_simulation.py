@@ -5,6 +5,7 @@ hard rule, and one tiny `carehome simulate` end to end."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter
 from pathlib import Path
@@ -325,3 +326,18 @@ def test_hand_rules_keep_a_worker_pin(policy: str) -> None:
     plan = make_plan(policy, s, SolverSettings(time_limit=2, workers=1), None)
     assert validate_plan(s, plan) == [], policy
     assert ("w1", "a") in {(x.worker_id, x.home_id) for x in plan.shifts}
+
+
+def test_a_deterministic_time_limit_reaches_every_plan_and_repeats_the_study(
+    tmp_path: Path,
+) -> None:
+    outcomes = []
+    for k in range(2):
+        out = tmp_path / f"sim{k}"
+        args = ["simulate", str(TINY), "--weeks", "1", "--runs", "1", "--out", str(out)]
+        args += ["--policies", "optimiser", "--jobs", "1", "--time-limit", "60"]
+        result = CliRunner().invoke(main, [*args, "--deterministic-time", "0.05"])
+        assert result.exit_code == 0, result.output
+        assert json.loads((out / "summary.json").read_text())["deterministic_time"] == 0.05
+        outcomes.append(pd.read_csv(out / "daily.csv"))
+    pd.testing.assert_frame_equal(outcomes[0], outcomes[1])

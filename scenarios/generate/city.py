@@ -14,8 +14,14 @@ import random
 from scenarios.checks import scenario_problems
 from scenarios.generate.contacts import with_contacts
 from scenarios.generate.homes import draw_homes, with_reports
-from scenarios.generate.isolation import draw_requests, isolation_facilities, scaled_facility_beds
+from scenarios.generate.isolation import (
+    draw_requests,
+    isolation_facilities,
+    scaled_facility_beds,
+    with_one_to_one,
+)
 from scenarios.generate.ppe import draw_ppe
+from scenarios.generate.rooms import draw_room_requests, staff_hotel, without_cars
 from scenarios.generate.shape import TRAVEL
 from scenarios.generate.shortfalls import with_shortfalls
 from scenarios.generate.sites import draw_sites
@@ -26,7 +32,18 @@ from scenarios.schema import MAX_HORIZON_DAYS, Horizon, Policy, Scenario
 START = dt.date(2020, 6, 1)
 """The first day of every generated horizon unless asked otherwise."""
 
-_SECTIONS = ("homes", "sites", "workers", "shortfalls", "requests", "reports", "pools", "ppe")
+_SECTIONS = (
+    "homes",
+    "sites",
+    "workers",
+    "shortfalls",
+    "requests",
+    "reports",
+    "pools",
+    "rooms",
+    "one_to_one",
+    "ppe",
+)
 """One random stream each, drawn from the seed in this order: a section added at the end
 leaves every earlier section's draws as they were."""
 
@@ -69,7 +86,8 @@ def generate(
 def build(spec: Spec) -> Scenario:
     """Assemble the sections in dependency order: homes first (everything refers to them),
     then workers (their current homes are short-staffed homes), then shortfalls (sized to
-    the workers' supply), then isolation requests (from homes that cannot isolate)."""
+    the workers' supply), then isolation requests (from homes that cannot isolate) and
+    which of them a home could keep 1:1."""
     master = random.Random(spec.seed)
     rng = {section: random.Random(master.getrandbits(64)) for section in _SECTIONS}
     horizon = Horizon(start=spec.start, days=spec.days)
@@ -86,6 +104,12 @@ def build(spec: Spec) -> Scenario:
     if hospital is None:
         hospital = sum(rng["requests"].random() < 0.05 for _ in range(spec.homes))
     requests = draw_requests(rng["requests"], homes, hospital, horizon)
+    requests = with_one_to_one(rng["one_to_one"], requests, homes)
+    hotels, room_requests = [], []
+    if spec.staff_rooms is not None:
+        hotels = [staff_hotel(spec.staff_rooms, horizon)]
+        room_requests = draw_room_requests(rng["rooms"], spec.staff_rooms, homes, horizon)
+        workers = without_cars(rng["rooms"], spec.staff_rooms, workers)
     ppe = draw_ppe(rng["ppe"], homes, horizon) if spec.ppe else None
 
     scenario = Scenario(
@@ -98,6 +122,8 @@ def build(spec: Spec) -> Scenario:
         agencies=agencies,
         isolation_facilities=facilities,
         isolation_requests=requests,
+        staff_hotels=hotels,
+        room_requests=room_requests,
         travel=TRAVEL,
         ppe=ppe,
         policy=spec.policy or Policy(),

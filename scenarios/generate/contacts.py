@@ -13,7 +13,7 @@ def with_contacts(
     homes: Sequence[Home], workers: Sequence[Worker]
 ) -> tuple[list[Home], list[Worker]]:
     """Obviously fictitious addresses and numbers, derived from each record's place in its
-    list: no random draw, so adding them changed nothing else a seed gives. Mobiles are in
+    list: no random draw, so they leave everything else a seed gives as it is. Mobiles are in
     Ofcom's range reserved for drama (07700 900xxx); landlines in an unallocated one."""
     return (
         [

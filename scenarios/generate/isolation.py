@@ -98,6 +98,39 @@ def draw_requests(
     ]
 
 
+ONE_TO_ONE_SHARE = 0.5
+"""The share of eligible requests whose home says it can keep the resident 1:1."""
+
+
+def with_one_to_one(
+    rng: random.Random, requests: Sequence[IsolationRequest], homes: Sequence[Home]
+) -> list[IsolationRequest]:
+    """`requests` with `one_to_one_ok` drawn for those from an older people's residential
+    or nursing home with no isolation room, about `ONE_TO_ONE_SHARE` of them.
+
+    Why those: a home with isolation rooms isolates in them, and its requests are the
+    cases beyond its rooms; a home with none still has each resident's own room, and with a
+    worker of their own there (policy.one_to_one) the resident need not be moved, the
+    choice such homes were funded to offer. Learning disability and mental health homes are
+    left out: their residents' 1:1 support is already part of the home's own rota
+    (shortfalls in role one_to_one), not a stand-in for a bed.
+
+    One draw per eligible request, in the requests' order, from a stream of its own (the
+    `one_to_one` section of `city.build`), so every other draw of a seed is unchanged. At
+    0.5 the Plymouth example marks 4 of its 43 requests, and 2 of them (r033, r035)
+    are met 1:1 at home once the care hotel and council beds are full. The plan chooses a
+    stay at home only where no bed is free in time, so a share much lower would leave
+    no marked request among those the beds cannot take, and the example would not show
+    the option."""
+    eligible = {h.id for h in homes if h.type in (RESIDENTIAL, NURSING) and h.can_isolate == 0}
+    return [
+        r.model_copy(update={"one_to_one_ok": True})
+        if r.from_home in eligible and rng.random() < ONE_TO_ONE_SHARE
+        else r
+        for r in requests
+    ]
+
+
 def _need(rng: random.Random, home_type: HomeType) -> Need:
     """The care a resident needs in isolation, by the kind of home they come from."""
     if home_type == LD:

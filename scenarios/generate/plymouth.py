@@ -9,11 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from scenarios.generate.city import START, build
+from scenarios.generate.rooms import StaffRooms
 from scenarios.generate.shape import LD, MH, NURSING, RESIDENTIAL, SUBSTANCE
 from scenarios.generate.sites import local_site, national_portal
 from scenarios.generate.spec import Spec
 from scenarios.load import dump_scenario
-from scenarios.schema import AbsenceForecast, Policy, Positivity, Scenario
+from scenarios.schema import (
+    AbsenceForecast,
+    AccommodationPolicy,
+    Policy,
+    Positivity,
+    Scenario,
+    TaxiEligibility,
+    TransportPolicy,
+)
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 PLYMOUTH_FILE = EXAMPLES / "plymouth-2020.yaml"
@@ -65,8 +74,19 @@ def plymouth_2020() -> Scenario:
         sites=sites,
         facility_beds=(20, 10, 6),
         hospital_discharges=4,
+        policy=Policy(
+            absence_forecast=PLYMOUTH_FORECAST,
+            accommodation=AccommodationPolicy(far_minutes=30),
+            transport=TransportPolicy(
+                journeys_per_day=[16] * 4 + [4] * 2 + [16] * 8, eligible=[TaxiEligibility.NO_CAR]
+            ),
+        ),
+        # A staff hotel of 8 rooms, 2 on nights 3 and 4; 10 room requests; a quarter of
+        # the bank without a car: rooms and taxis each run short on some day.
+        staff_rooms=StaffRooms(
+            rooms=8, tight_rooms=2, tight_nights=(3, 4), requests=10, no_car_share=0.25
+        ),
         ppe=True,
-        policy=Policy(absence_forecast=PLYMOUTH_FORECAST),
     )
     return build(spec)
 
@@ -86,6 +106,9 @@ PLYMOUTH_HEADER = """\
 #     tied to one of 3 agencies and the homes it supplies;
 #   - isolation beds: a care hotel (20), council beds (10) and learning disability
 #     respite (6).
+#   - a staff hotel (8 rooms a night, 2 on 4-5 June) for 10 room requests and bank workers
+#     deployed over 30 minutes from home; taxis, 16 journeys a day (4 on 5-6 June), for
+#     the quarter of the bank without a car.
 #   - PPE: each home's stock and daily use of masks, aprons, gloves, gowns and eye
 #     protection, a council depot with LRF deliveries every 4 days and 2 vans of 12
 #     drops (synthetic, sized so that the 7-day target cannot be met everywhere at once).

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from scenarios.generate.rooms import StaffRooms
 from scenarios.schema import HomeType, Policy, TestSite
 
 
@@ -32,3 +33,5 @@ class Spec:
     """Draw PPE stock, use, the depot and its deliveries (`scenarios.generate.ppe`)."""
     policy: Policy | None = None
     """The scenario's policy; None: the defaults."""
+    staff_rooms: StaffRooms | None = None
+    """A staff hotel, room requests and workers without cars; None: none."""

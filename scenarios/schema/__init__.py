@@ -13,6 +13,15 @@ outside this package imports from here, `scenarios.schema`, never from those mod
 """
 
 from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.accommodation import (
+    AccommodationPolicy,
+    ReasonWeights,
+    RoomReason,
+    RoomRequest,
+    StaffHotel,
+    TaxiEligibility,
+    TransportPolicy,
+)
 from scenarios.schema.base import (
     HOME_COHORTS,
     SHIFTS,
@@ -56,6 +65,7 @@ from scenarios.schema.policy import (
     DayWeightingKind,
     Goal,
     ObjectiveWeights,
+    OneToOne,
     OutbreakTesting,
     Policy,
     Positivity,
@@ -70,6 +80,7 @@ from scenarios.schema.ppe import (
     PpeSupply,
 )
 from scenarios.schema.scenario import (
+    AT_HOME,
     Horizon,
     Pins,
     RequestPin,
@@ -103,6 +114,7 @@ from scenarios.schema.workers import (
 )
 
 __all__ = [
+    "AT_HOME",
     "EARTH_RADIUS_KM",
     "HOME_COHORTS",
     "MAX_HORIZON_DAYS",
@@ -110,6 +122,7 @@ __all__ = [
     "NOT_TESTED_BY_KIND",
     "SHIFTS",
     "AbsenceForecast",
+    "AccommodationPolicy",
     "Agency",
     "AuthorityId",
     "Availability",
@@ -135,6 +148,7 @@ __all__ = [
     "Longitude",
     "Need",
     "ObjectiveWeights",
+    "OneToOne",
     "Outbreak",
     "OutbreakStatus",
     "OutbreakTesting",
@@ -148,6 +162,7 @@ __all__ = [
     "Probability",
     "Rag",
     "RagRatings",
+    "ReasonWeights",
     "RecentShift",
     "RequestPin",
     "ResultDays",
@@ -155,14 +170,19 @@ __all__ = [
     "RetestDays",
     "RiskWeights",
     "Role",
+    "RoomReason",
+    "RoomRequest",
     "Scenario",
     "Served",
     "Shift",
     "Shortfall",
     "Simulation",
     "SiteKind",
+    "StaffHotel",
     "Strict",
+    "TaxiEligibility",
     "TestSite",
+    "TransportPolicy",
     "Travel",
     "TravelTime",
     "Worker",

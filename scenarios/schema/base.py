@@ -118,7 +118,7 @@ class Need(StrEnum):
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 AuthorityId = Id | None
 """A local authority; None is the scenario's one unnamed authority, so a scenario that never
-names one is a single authority, as before authorities existed."""
+names one is a single authority."""
 Capacity = NonNegativeInt | list[NonNegativeInt]
 """A constant daily amount, or one amount per horizon day."""
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -34,6 +34,11 @@ class IsolationRequest(Strict):
     earliest: dt.date
     stay_days: PositiveInt | None = Field(default=None, description="Policy default if omitted.")
     reason: str = ""
+    one_to_one_ok: bool = Field(
+        default=False,
+        description="The home can isolate the resident in their own room with a worker of "
+        "their own (policy.one_to_one): the plan may staff that instead of a move.",
+    )
     authority: AuthorityId = Field(
         default=None,
         description="A hospital discharge's authority; a request from a home is its home's.",

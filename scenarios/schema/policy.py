@@ -11,7 +11,17 @@ from typing import Annotated
 from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
 
 from scenarios.limits import MAX_HORIZON_DAYS
-from scenarios.schema.base import Cohort, OutbreakStatus, Probability, Role, Strict, WorkerKind
+from scenarios.schema.accommodation import AccommodationPolicy, TransportPolicy
+from scenarios.schema.base import (
+    SHIFTS,
+    Cohort,
+    OutbreakStatus,
+    Probability,
+    Role,
+    Shift,
+    Strict,
+    WorkerKind,
+)
 from scenarios.schema.ppe import PpePolicy
 
 
@@ -211,6 +221,33 @@ class AbsenceForecast(Strict):
     )
 
 
+class OneToOne(Strict):
+    """One-to-one support at the resident's own home instead of a move: commissioners fund
+    extra staff so that a resident who cannot isolate safely among others is cared for by
+    one worker of their own, shift by shift, for the stay (`constraints.one_to_one`).
+
+    Offered only for a request from a home that says `one_to_one_ok: true`: whether a
+    resident can be isolated in their own room with a worker of their own is the home's
+    judgement, which the plan cannot make."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Offer 1:1 at home for requests marked one_to_one_ok; false: beds only.",
+    )
+    shifts: list[Shift] = Field(
+        default=list(SHIFTS),
+        min_length=1,
+        description="The shifts of each stay day a 1:1 worker covers (e.g. [day, night]).",
+    )
+
+    @field_validator("shifts")
+    @classmethod
+    def _distinct(cls, shifts: list[Shift]) -> list[Shift]:
+        if len(set(shifts)) != len(shifts):
+            raise ValueError("names a shift more than once")
+        return shifts
+
+
 class Policy(Strict):
     retest_days: RetestDays = RetestDays()
     overdue_within_days: NonNegativeInt = Field(
@@ -230,6 +267,10 @@ class Policy(Strict):
         "rota is short). Agency staff serve one home while COVID-19 is present.",
     )
     isolation_stay_days: PositiveInt = 14
+    one_to_one: OneToOne = Field(
+        default=OneToOne(),
+        description="1:1 staffing at the resident's own home as an alternative to a bed.",
+    )
     predeployment_test_valid_days: PositiveInt = 3
     max_shifts_per_7_days: PositiveInt = 5
     max_consecutive_days: PositiveInt = 5
@@ -245,6 +286,14 @@ class Policy(Strict):
         "result (50: the median of a range taken as uniform; 100: the slowest).",
     )
     objective: ObjectiveWeights = ObjectiveWeights()
+    accommodation: AccommodationPolicy | None = Field(
+        default=None,
+        description="Staff hotel rooms: far_minutes and what an unmet night costs; omitted: "
+        "deployed workers are not offered rooms (room requests still are).",
+    )
+    transport: TransportPolicy | None = Field(
+        default=None, description="The taxi budget; omitted: no taxis are planned."
+    )
     absence_forecast: AbsenceForecast = Field(
         default=AbsenceForecast(),
         description="Staff absences forecast from the positives the plan's staff tests "

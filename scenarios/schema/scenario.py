@@ -5,11 +5,12 @@ model, the root of a scenario file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from scenarios.limits import MAX_HORIZON_DAYS
+from scenarios.schema.accommodation import RoomRequest, StaffHotel
 from scenarios.schema.base import Id, Shift, Strict
 from scenarios.schema.homes import Home
 from scenarios.schema.isolation import IsolationFacility, IsolationRequest
@@ -48,12 +49,18 @@ class WorkerPin(Strict):
     shift: Shift | None = None
 
 
+AT_HOME = "own home (1:1)"
+"""The facility a stay met 1:1 at the resident's own home is written under (placements and
+request pins): not an `Id`, so no facility of the scenario can be called it."""
+
+
 class RequestPin(Strict):
     """A planner's decision the plan must keep: `request` is placed at `facility` (admitted
-    on `admit` if given)."""
+    on `admit` if given), or with facility `own home (1:1)` met 1:1 at its own home (the
+    stay starts on its earliest day), when the scenario offers that (`policy.one_to_one`)."""
 
     request: Id
-    facility: Id
+    facility: Id | Literal["own home (1:1)"]
     admit: dt.date | None = None
 
 
@@ -76,6 +83,8 @@ class Scenario(Strict):
     agencies: list[Agency] = Field(default=[])
     isolation_facilities: list[IsolationFacility] = Field(default=[])
     isolation_requests: list[IsolationRequest] = Field(default=[])
+    staff_hotels: list[StaffHotel] = Field(default=[])
+    room_requests: list[RoomRequest] = Field(default=[])
     ppe: PpeSupply | None = None
     travel: Travel = Travel()
     pins: Pins = Pins()

@@ -74,6 +74,10 @@ class Worker(Served, Located):
     max_shifts: PositiveInt | None = Field(default=None, description="Most shifts in the horizon.")
     home_history: HomeHistory = HomeHistory()
     last_negative_test: dt.date | None = None
+    has_car: bool = Field(
+        default=True,
+        description="False: deployed, the worker needs a taxi (`policy.transport`).",
+    )
     locality: str = "central"
     latitude: Latitude = None
     longitude: Longitude = None

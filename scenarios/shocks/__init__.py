@@ -17,6 +17,7 @@ from scenarios.shocks.kinds import (
     DeliveryMissed,
     FacilityBeds,
     HospitalDischarges,
+    HotelRooms,
     IsolationDemand,
     OutbreakSurge,
     PolicyChange,
@@ -26,6 +27,7 @@ from scenarios.shocks.kinds import (
     SiteCapacity,
     SiteResultDays,
     StaffSick,
+    TaxiBudget,
     VansWithdrawn,
 )
 
@@ -36,6 +38,7 @@ __all__ = [
     "DeliveryMissed",
     "FacilityBeds",
     "HospitalDischarges",
+    "HotelRooms",
     "IsolationDemand",
     "OutbreakSurge",
     "PolicyChange",
@@ -45,6 +48,7 @@ __all__ = [
     "SiteCapacity",
     "SiteResultDays",
     "StaffSick",
+    "TaxiBudget",
     "VansWithdrawn",
     "apply_shocks",
 ]

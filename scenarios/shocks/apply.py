@@ -29,6 +29,7 @@ from scenarios.shocks.kinds import (
     DeliveryMissed,
     FacilityBeds,
     HospitalDischarges,
+    HotelRooms,
     IsolationDemand,
     OutbreakSurge,
     PolicyChange,
@@ -38,6 +39,7 @@ from scenarios.shocks.kinds import (
     SiteCapacity,
     SiteResultDays,
     StaffSick,
+    TaxiBudget,
     VansWithdrawn,
 )
 
@@ -85,6 +87,19 @@ def _site_result_days(s: Scenario, shock: SiteResultDays, _rng: random.Random) -
 
 def _facility_beds(s: Scenario, shock: FacilityBeds, _rng: random.Random) -> dict[str, Any]:
     return _change_capacity(s, shock, "isolation_facilities", "beds", shock.facility, "facility")
+
+
+def _hotel_rooms(s: Scenario, shock: HotelRooms, _rng: random.Random) -> dict[str, Any]:
+    return _change_capacity(s, shock, "staff_hotels", "rooms", shock.hotel, "staff hotel")
+
+
+def _taxi_budget(s: Scenario, shock: TaxiBudget, _rng: random.Random) -> dict[str, Any]:
+    if s.policy.transport is None:
+        raise ValueError("the scenario has no policy.transport budget to change")
+    data = _data(s)
+    transport = data["policy"]["transport"]
+    transport["journeys_per_day"] = shock.apply(transport["journeys_per_day"], s.horizon.days)
+    return data
 
 
 def _outbreak_surge(s: Scenario, shock: OutbreakSurge, rng: random.Random) -> dict[str, Any]:
@@ -328,6 +343,8 @@ _APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
     "ppe_vans": _ppe_vans,
     "ppe_delivery_missed": _ppe_delivery_missed,
     "policy": _policy,
+    "hotel_rooms": _hotel_rooms,
+    "taxi_budget": _taxi_budget,
 }
 
 

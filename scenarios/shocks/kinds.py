@@ -64,6 +64,19 @@ class SiteCapacity(CapacityChange):
     site: str
 
 
+class HotelRooms(CapacityChange):
+    """Scale or set a staff hotel's rooms a night over some days (rooms withdrawn)."""
+
+    kind: Literal["hotel_rooms"]
+    hotel: str
+
+
+class TaxiBudget(CapacityChange):
+    """Scale or set `policy.transport.journeys_per_day` over some days (a budget cut)."""
+
+    kind: Literal["taxi_budget"]
+
+
 class SiteResultDays(Strict):
     """Set or scale a test site's days from swab to result (a lab backlog, a faster
     courier): `set` a number or a {min, max} range; `scale` multiplies each day count,
@@ -219,8 +232,10 @@ Shock = Annotated[
     | IsolationDemand
     | HospitalDischarges
     | PositivityScale
+    | PolicyChange
+    | HotelRooms
+    | TaxiBudget
     | VansWithdrawn
-    | DeliveryMissed
-    | PolicyChange,
+    | DeliveryMissed,
     Field(discriminator="kind"),
 ]

@@ -26,7 +26,7 @@ from scenarios.words import count
 from scheduler.extract.causes import STAFF_RULES
 from scheduler.output.brief_data import parse_blocked
 from scheduler.output.tables import PlanReadError, read_plan_folder
-from scheduler.plan import Plan, UnmetKind, UnmetNeed
+from scheduler.plan import PlacementMode, Plan, ShiftSource, UnmetKind, UnmetNeed
 
 USERS_SHOWN = 5
 """Higher-priority homes named per full site-day."""
@@ -70,6 +70,7 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
                 "request_id": r.id,
                 "need": str(r.need),
                 "earliest": str(r.earliest),
+                "one_to_one_ok": r.one_to_one_ok,
                 "placed": next(
                     (p.model_dump(mode="json") for p in plan.placements if p.request_id == r.id),
                     None,
@@ -83,7 +84,9 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
 
 
 def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
-    """Per day: people due a test by then and booked, shifts short and filled."""
+    """Per day: people due a test by then and booked, shifts short and filled (the 1:1
+    shifts of stays at home apart: their request's line counts them, and the shifts
+    short do not include them)."""
     ctx = Context(scenario, Model(), RiskTable(scenario))
     due: dict[dt.date, int] = defaultdict(int)
     for w in cover_windows(ctx):
@@ -100,9 +103,10 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
             short[ctx.dates[d]] += need.reported
             forecast[ctx.dates[d]] += need.forecast
     filled: dict[dt.date, int] = defaultdict(int)
+    one_to_one: dict[dt.date, int] = defaultdict(int)
     for s in plan.shifts:
         if s.home_id == home_id:
-            filled[s.date] += 1
+            (one_to_one if s.source == ShiftSource.ONE_TO_ONE else filled)[s.date] += 1
     untested: dict[dt.date, int] = defaultdict(int)
     for u in plan.unmet:
         if u.home_id == home_id and u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
@@ -116,6 +120,7 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
             "shifts_short": short[d],
             "shifts_forecast": forecast[d],
             "shifts_filled": filled[d],
+            "shifts_one_to_one": one_to_one[d],
         }
         for d in ctx.dates
     ]
@@ -195,14 +200,7 @@ def explain_text(report: dict[str, Any]) -> str:
                 f"{d['tests_booked']:6}   {d['shifts_short']:12}  {d['shifts_forecast']:8}  "
                 f"{d['shifts_filled']:6}"
             )
-    for r in report["requests"]:
-        placed = r["placed"]
-        got = (
-            f"placed at {placed['facility_id']} on {placed['admit_date']}"
-            if placed
-            else "not placed"
-        )
-        lines.append(f"isolation {r['request_id']} ({r['need']}) from {r['earliest']}: {got}")
+    lines += [_request_text(r) for r in report["requests"]]
     if not report["unmet"]:
         lines += ["", "every need of this home is met"]
         return "\n".join(lines)
@@ -227,6 +225,22 @@ def explain_text(report: dict[str, Any]) -> str:
     lines += ["", "cheapest changes, by risk-weighted need they would have met:"]
     lines += [f"  {c['risk_weighted_need']:7}  {c['change']}" for c in report["changes"][:5]]
     return "\n".join(lines)
+
+
+def _request_text(r: dict[str, Any]) -> str:
+    """One isolation request's line: where it was placed, or that it is met 1:1 at the
+    resident's own home and why (the placement's reason names the beds that were full and
+    the 1:1 shifts the stay costs), or that it could have been, when the home offered it."""
+    placed = r["placed"]
+    head = f"isolation {r['request_id']} ({r['need']}) from {r['earliest']}"
+    if placed and placed["mode"] == PlacementMode.ONE_TO_ONE:
+        return (
+            f"{head}: met 1:1 at home from {placed['admit_date']} to "
+            f"{placed['discharge_date']}: {placed['reason']}"
+        )
+    got = f"placed at {placed['facility_id']} on {placed['admit_date']}" if placed else "not placed"
+    offered = " (the home offered 1:1 at home)" if r["one_to_one_ok"] else ""
+    return f"{head}: {got}{offered}"
 
 
 def _workers_text(workers: list[dict[str, str]]) -> str:

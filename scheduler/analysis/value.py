@@ -2,7 +2,9 @@
 request.
 
 A resource is a test site's daily tests, an isolation facility's beds, the bank's workers of
-one role or the workers of one pool (bank, NHS, agency, recruits). Each is grown and shrunk
+one role, the workers of one pool (bank, NHS, agency, recruits), a staff hotel's rooms a
+night or the taxi journeys a day (a journey is worth something only where it completes
+a pair: a shift takes two). Each is grown and shrunk
 by a step and the changed scenario planned again (the changes are the what-if shocks
 `site_capacity` and `facility_beds`, one per day so a site's own day-to-day pattern is
 kept); the table compares each run's tier-1 objective and KPIs with the base plan's. Faster,
@@ -40,14 +42,19 @@ from scenarios.shocks import (
     Days,
     DeliveryMissed,
     FacilityBeds,
+    HotelRooms,
     Shock,
     SiteCapacity,
+    TaxiBudget,
     VansWithdrawn,
     apply_shocks,
 )
 from scheduler.analysis.compare import HEADLINE, KPIS, plan_variant
 from scheduler.solve.lp import lp_duals
 from scheduler.solve.settings import SolverSettings
+
+TAXI_KEY = "journeys"
+"""The one taxi budget's resource key: `taxi:journeys`."""
 
 DELTA_KPIS = (
     HEADLINE,
@@ -75,6 +82,8 @@ class Resource:
             "site": "tests a day",
             "facility": "beds",
             "role": "bank workers",
+            "hotel": "rooms a night",
+            "taxi": "taxi journeys a day",
             "ppe": "PPE vans a day" if self.key == "vans" else "PPE depot deliveries",
         }
         return units.get(self.kind, f"{self.key} workers")
@@ -82,7 +91,12 @@ class Resource:
     @property
     def rule(self) -> Rule | None:
         """The capacity rule whose right-hand side the resource is (none for a role)."""
-        return {"site": rules.SITE_CAPACITY, "facility": rules.BED_OCCUPANCY}.get(self.kind)
+        return {
+            "site": rules.SITE_CAPACITY,
+            "facility": rules.BED_OCCUPANCY,
+            "hotel": rules.HOTEL_ROOMS,
+            "taxi": rules.TAXI_BUDGET,
+        }.get(self.kind)
 
 
 def resources(scenario: Scenario) -> list[Resource]:
@@ -96,6 +110,8 @@ def resources(scenario: Scenario) -> list[Resource]:
         + [Resource("facility", f.id) for f in scenario.isolation_facilities]
         + [Resource("role", str(r)) for r in roles]
         + [Resource("pool", str(k)) for k in pools]
+        + [Resource("hotel", t.id) for t in scenario.staff_hotels]
+        + ([Resource("taxi", TAXI_KEY)] if scenario.policy.transport is not None else [])
         + ([Resource("ppe", "vans"), Resource("ppe", "deliveries")] if scenario.ppe else [])
     )
 
@@ -125,6 +141,12 @@ def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
     elif resource.kind == "site":
         site = next(s for s in scenario.test_sites if s.id == resource.key)
         shocks = _per_day(site.capacity, scenario.horizon.days, delta, resource, SiteCapacity)
+    elif resource.kind == "hotel":
+        hotel = next(t for t in scenario.staff_hotels if t.id == resource.key)
+        shocks = _per_day(hotel.rooms, scenario.horizon.days, delta, resource, HotelRooms)
+    elif resource.kind == "taxi" and scenario.policy.transport is not None:
+        budget = scenario.policy.transport.journeys_per_day
+        shocks = _per_day(budget, scenario.horizon.days, delta, resource, TaxiBudget)
     else:
         fac = next(f for f in scenario.isolation_facilities if f.id == resource.key)
         shocks = _per_day(fac.beds, scenario.horizon.days, delta, resource, FacilityBeds)
@@ -167,22 +189,28 @@ def _per_day(
     days: int,
     delta: int,
     resource: Resource,
-    shock: type[SiteCapacity] | type[FacilityBeds],
+    shock: type[SiteCapacity] | type[FacilityBeds] | type[HotelRooms] | type[TaxiBudget],
 ) -> list[Shock]:
-    """One `set` shock per open day (a closed day stays closed)."""
-    field = {"site": "site", "facility": "facility"}[resource.kind]
-    kind = {"site": "site_capacity", "facility": "facility_beds"}[resource.kind]
+    """One `set` shock per open day (a closed day stays closed; a taxi budget has no
+    closed days: a day with none is one a budget may grow on)."""
+    kind, field = {
+        "site": ("site_capacity", "site"),
+        "facility": ("facility_beds", "facility"),
+        "hotel": ("hotel_rooms", "hotel"),
+        "taxi": ("taxi_budget", None),
+    }[resource.kind]
+    named = {field: resource.key} if field is not None else {}
     return [
         shock.model_validate(
             {
                 "kind": kind,
-                field: resource.key,
+                **named,
                 "days": {"first": d + 1, "last": d + 1},
                 "set": max(0, daily(capacity, d) + delta),
             }
         )
         for d in range(days)
-        if daily(capacity, d) > 0
+        if daily(capacity, d) > 0 or resource.kind == "taxi"
     ]
 
 
@@ -220,9 +248,11 @@ def dual_estimates(
     estimates = {}
     for r in chosen:
         if r.rule is not None:
-            # a capacity rule's key is (site or facility, date)
+            # a capacity rule's key is (site, facility or hotel, date); the taxi budget's (date,)
             estimates[r.id] = sum(
-                dual for c, dual in duals if c.rule == r.rule and c.key[0] == r.key
+                dual
+                for c, dual in duals
+                if c.rule == r.rule and (r.kind == "taxi" or c.key[0] == r.key)
             )
     return estimates
 

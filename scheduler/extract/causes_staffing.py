@@ -44,6 +44,16 @@ STAFF_RULES: dict[str, str] = {
 }
 """Why a candidate worker could not take a shift, most binding first."""
 
+
+def _held_by(rule_id: str) -> str:
+    """Why a candidate could not take a shift, in words: the rule's own text where the
+    staffing causes have none of their own (a rule another family adds over shifts)."""
+    if rule_id in STAFF_RULES:
+        return STAFF_RULES[rule_id]
+    texts = {r.id: r.text for r in rules.REGISTRY}
+    return f"held by {texts.get(rule_id, rule_id)}"
+
+
 _STARTS = {
     rules.QUARANTINE.id: "ends {}",
     TEST_VALIDITY: "a test booked today lets one start {}",
@@ -142,6 +152,13 @@ class StaffingCauses(PlanView):
                 started = sv.started.get((worker.id, t))
                 if started is not None and not self.values[started]:
                     move[started] = 1
+        # A far or carless worker's extra shift is a night unroomed or a day untaxied (a
+        # price, never a block): their slack takes it.
+        rooms = self.built.rooms
+        for slack in (rooms.unroomed, rooms.untaxied):
+            extra = slack.get((worker.id, home_id, d))
+            if extra is not None:
+                move[extra] = 1
         broken = self.tight.blocking(move)
         named: list[str] = []
         for c in broken:
@@ -158,14 +175,21 @@ class StaffingCauses(PlanView):
         return named, [c.name for c in broken], detail
 
     def _open_slack(self, home_id: str, d: int, shift: Shift, role: Role) -> Var:
-        """The shift's uncovered variable one more worker would lower: the forecast one
-        while it is above 0 (a worker covers the reported shift first, so it is the one
-        left), else the reported one."""
+        """The shift's uncovered variable one more worker would lower: the first left open
+        of the forecast one (a worker covers the reported shift first, so it is the one
+        left), the 1:1 one of a stay at home (`constraints.one_to_one`) and the reported
+        one; with none open, the first the shift has."""
         sv, k = self.built.staff, (home_id, d, shift, role)
-        forecast = sv.forecast_uncovered.get(k)
-        if forecast is not None and (self.values[forecast] or k not in sv.uncovered):
-            return forecast
-        return sv.uncovered[k]
+        slacks = [
+            v
+            for v in (
+                sv.forecast_uncovered.get(k),
+                sv.one_to_one_uncovered.get(k),
+                sv.uncovered.get(k),
+            )
+            if v is not None
+        ]
+        return next((v for v in slacks if self.values[v]), slacks[0])
 
     def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
         ctx = self.ctx
@@ -223,9 +247,10 @@ class StaffingCauses(PlanView):
             if named[0] in _STARTS and isinstance(found, dt.date):
                 lifts[named[0]].append(found)
             if len(named) == 1:
-                single.append((order.index(named[0]), w.id, named[0], detail))
+                rank = order.index(named[0]) if named[0] in order else len(order)
+                single.append((rank, w.id, named[0], detail))
         text = "; ".join(
-            f"{n} {STAFF_RULES[why]}"
+            f"{n} {_held_by(why)}"
             + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
             for why, n in reasons.most_common()
         )

@@ -11,14 +11,26 @@ from constraints.build import BuiltModel
 from constraints.context import Context
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.staffing import is_new_home, one_home, test_cohort
-from scenarios.schema import Cohort, Role, Shift, Worker, WorkerKind, daily
+from scenarios.one_to_one import home_stays
+from scenarios.schema import (
+    AT_HOME,
+    Cohort,
+    IsolationRequest,
+    Role,
+    Shift,
+    Worker,
+    WorkerKind,
+    daily,
+)
 from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.extract.extraction_ppe import PpeExtractor
+from scheduler.extract.rooms import room_rows
 from scheduler.plan import (
     DayKpis,
     Placement,
+    PlacementMode,
     Plan,
     ShiftAssignment,
     ShiftSource,
@@ -38,14 +50,22 @@ def extract_plan(
     extractor = _Extractor(built, values, explain_unmet)
     shifts = extractor.shifts()
     placements = extractor.placements()
+    rooms = room_rows(built, values)
     ppe = PpeExtractor(built, values, extractor.causes.ppe, cause_fields)
+    unmet = (
+        extractor.unmet(placements)
+        + [row.model_copy(update=cause_fields(cause)) for row, cause in rooms.unmet]
+        + ppe.unmet()
+    )
     plan = Plan(
         testing=extractor.home_tests()
         + extractor.worker_tests(shifts)
         + extractor.admission_tests(),
         shifts=shifts,
         placements=placements,
-        unmet=extractor.unmet(placements, ppe.unmet()),
+        rooms=rooms.stays,
+        taxis=rooms.taxis,
+        unmet=sorted(unmet, key=unmet_order),
         risk=built.ctx.risk.rows,
         summary=summary,
         ppe_drops=ppe.drops(),
@@ -63,12 +83,14 @@ class _Extractor:
         self.built = built
         self.ctx = built.ctx
         self.values = values
+        self.stays = home_stays(self.ctx.scenario)
         self.causes: CauseFinder | UnexplainedCauses = (
             CauseFinder(built, values) if explain_unmet else UnexplainedCauses()
         )
 
-    def _on(self, var: int) -> int:
-        return self.values[var]
+    def _on(self, var: int | None) -> int:
+        """A variable's value; 0 for one the model does not have."""
+        return 0 if var is None else self.values[var]
 
     # ------------------------------------------------------------------ testing
 
@@ -159,8 +181,12 @@ class _Extractor:
                     if worker.available_from is not None
                     else ""
                 )
-                if i < need.reported:
+                reported, at_home = self._covered(h, d, s, r)
+                if i < reported:
                     source, why = ShiftSource.REPORTED, f"the home is {need.reported} short"
+                elif i < reported + at_home:
+                    source = ShiftSource.ONE_TO_ONE
+                    why = f"1:1 support for {', '.join(self.at_home_on(h, d, s))} at home"
                 else:
                     source = ShiftSource.FORECAST
                     why = f"forecast {need.forecast} short from staff tests: {need.assumption}"
@@ -179,6 +205,24 @@ class _Extractor:
                     )
                 )
         return sorted(rows, key=lambda r: (r.date, r.shift, r.home_id, r.worker_id))
+
+    def _covered(self, h: str, d: int, s: Shift, r: Role) -> tuple[int, int]:
+        """Workers covering the shift's reported need and its chosen 1:1 stays: what each
+        source asks less what it is left without (the rest cover the forecast)."""
+        staff = self.built.staff
+        key = (h, d, s, r)
+        reported = self.ctx.demand[key].reported - self._on(staff.uncovered.get(key))
+        chosen = len(self.at_home_on(h, d, s)) if r == Role.ONE_TO_ONE else 0
+        return reported, chosen - self._on(staff.one_to_one_uncovered.get(key))
+
+    def at_home_on(self, h: str, d: int, s: Shift) -> list[str]:
+        """The requests met 1:1 at home `h` whose stay holds shift (d, s)."""
+        date = self.ctx.dates[d]
+        return [
+            r
+            for r, stay in self.stays.items()
+            if stay.home == h and (date, s) in stay.shifts and self._on(self.built.beds.at_home[r])
+        ]
 
     def covering(self) -> dict[tuple[str, int, Shift, Role], list[str]]:
         """The workers on each shift the plan covers."""
@@ -213,15 +257,46 @@ class _Extractor:
                         reason=f"{why}; {f} takes {req.need}",
                     )
                 )
+        rows += [
+            self._at_home(requests[r]) for r, v in self.built.beds.at_home.items() if self._on(v)
+        ]
         return sorted(rows, key=lambda p: (p.admit_date, p.request_id))
+
+    def _at_home(self, req: IsolationRequest) -> Placement:
+        """A request met 1:1 at its own home, saying why no bed was taken and what the stay
+        costs in 1:1 shifts."""
+        stay = self.stays[req.id]
+        staff = self.built.staff
+        shifts = len(stay.shifts)
+        gaps = {
+            (h, self.ctx.day(d), s, r): self._on(
+                staff.one_to_one_uncovered[h, self.ctx.day(d), s, r]
+            )
+            for h, d, s, r in stay.cover_keys()
+        }
+        open_note = (
+            f", {count(sum(gaps.values()), 'shift')} of the home's left open"
+            if any(gaps.values())
+            else ""
+        )
+        bed = self.causes.unplaced(req).text
+        return Placement(
+            request_id=req.id,
+            from_home=req.from_home,
+            mode=PlacementMode.ONE_TO_ONE,
+            facility_id=AT_HOME,
+            admit_date=stay.first,
+            discharge_date=stay.end,
+            wait_days=(stay.first - req.earliest).days,
+            reason=f"{req.reason or 'cannot isolate safely'}; 1:1 at home instead of a bed "
+            f"({bed}); costs {count(shifts, '1:1 shift')}{open_note}",
+        )
 
     # ------------------------------------------------------------------ unmet
 
-    def unmet(self, placements: list[Placement], others: list[UnmetNeed]) -> list[UnmetNeed]:
-        """This module's families' unmet needs and `others` (PPE's), in one order."""
+    def unmet(self, placements: list[Placement]) -> list[UnmetNeed]:
         return sorted(
-            self._untested() + self._uncovered() + self._unplaced(placements) + others,
-            key=lambda u: (u.date, -u.risk, u.home_id or "", u.kind, u.detail),
+            self._untested() + self._uncovered() + self._unplaced(placements), key=unmet_order
         )
 
     def _untested(self) -> list[UnmetNeed]:
@@ -252,11 +327,14 @@ class _Extractor:
         for source, slacks in (
             (ShiftSource.REPORTED, staff.uncovered),
             (ShiftSource.FORECAST, staff.forecast_uncovered),
+            (ShiftSource.ONE_TO_ONE, staff.one_to_one_uncovered),
         ):
             for (h, d, s, r), var in slacks.items():
                 if n := self._on(var):
                     assumption = self.ctx.demand[h, d, s, r].assumption
                     forecast = f"; forecast: {assumption}" if source == ShiftSource.FORECAST else ""
+                    if source == ShiftSource.ONE_TO_ONE:
+                        forecast = f"; 1:1 at home for {', '.join(self.at_home_on(h, d, s))}"
                     rows.append(
                         UnmetNeed(
                             date=self.ctx.dates[d],
@@ -306,6 +384,11 @@ def _stays(ctx: Context, worker: Worker) -> str:
     return f"may move to another home after {count(ctx.policy.quarantine_days, 'day')} away"
 
 
+def unmet_order(u: UnmetNeed) -> tuple[object, ...]:
+    """Unmet rows by day, riskiest first."""
+    return (u.date, -u.risk, u.home_id or "", u.kind, u.detail)
+
+
 def cause_fields(cause: Cause) -> dict[str, Any]:
     """An unmet row's cause columns: structured fields, lists joined for one CSV cell."""
     return {
@@ -349,7 +432,7 @@ def kpis_of(built: BuiltModel, plan: Plan) -> dict[str, float]:
     waits = [p.wait_days for p in plan.placements]
     retest_done, retest_all = covered(WindowKind.RETEST)
     outbreak_done, outbreak_all = covered(WindowKind.OUTBREAK)
-    weighted_need = _risk_weighted_need(built)
+    weighted_need = _risk_weighted_need(built) + _one_to_one_need(plan)
     weighted_unmet = sum(u.risk * u.amount for u in plan.unmet if u.kind in _NEED_KINDS)
     return {
         "risk_weighted_coverage_pct": pct(weighted_need - weighted_unmet, weighted_need),
@@ -390,6 +473,19 @@ def _risk_weighted_need(built: BuiltModel) -> int:
     )
     requests = sum(request_risk(ctx, r) for r in ctx.scenario.isolation_requests)
     return tests + shifts + requests
+
+
+def _one_to_one_need(plan: Plan) -> int:
+    """The 1:1 shifts of the stays at home the plan chose, covered or left open, each
+    weighted by its home's risk: a need only the plan's own choice creates, which tier 1
+    prices like a reported shift, so coverage counts it as need too."""
+    covered = sum(a.risk for a in plan.shifts if a.source == ShiftSource.ONE_TO_ONE)
+    left_open = sum(
+        u.risk * u.amount
+        for u in plan.unmet
+        if u.kind == UnmetKind.SHIFT and u.source == ShiftSource.ONE_TO_ONE
+    )
+    return covered + left_open
 
 
 def daily_kpis(built: BuiltModel, plan: Plan) -> list[DayKpis]:

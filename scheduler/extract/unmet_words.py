@@ -105,6 +105,12 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
     if u.kind in (UnmetKind.COHORT_TEST, UnmetKind.OUTBREAK_TEST):
         cohort = u.detail.split(":", 1)[0]
         return f"{u.amount} {cohort}{at} untested by {when}"
+    if u.kind == UnmetKind.ROOM:
+        request = u.detail.split(" (", 1)[0]
+        return f"{count(u.amount, 'room night')} of {request} unmet{at} from {when}"
+    if u.kind in (UnmetKind.ROOM_NIGHT, UnmetKind.TAXI):
+        worker, _, what = u.detail.partition(": ")
+        return f"{u.amount} {what} for {worker}{at} on {when}"
     if u.kind in _PPE:
         n = count(u.amount, "day")
         return _PPE[u.kind].format(n=n, amount=u.amount, detail=u.detail, at=at, when=when)

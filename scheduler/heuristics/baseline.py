@@ -8,7 +8,9 @@ hard rule kept:
   the worker with most to lose placed first), the same the optimiser starts from;
 - isolation: requests by risk (then earliest date), each admitted on the first day a
   facility accepting its need, serving its authority and nearest its home has a bed for
-  the whole stay (and, after the first day, a site has a pre-admission slot);
+  the whole stay (and, after the first day, a site has a pre-admission slot); a request
+  no bed is free for and whose home can keep it 1:1, supported at home when its open 1:1
+  shifts cost less than leaving it unplaced (`scheduler.heuristics.at_home`);
 - testing: cover windows by their price per untested person (weight x risk), each booked
   day by day from the window's first day into the sites with room, fastest results first.
 
@@ -33,8 +35,10 @@ from constraints.model import Var, tier_terms, trivial_bound
 from constraints.testing import untested_price
 from scenarios.schema import IsolationFacility, IsolationRequest, Scenario, daily
 from scheduler.extract.extraction import extract_plan
+from scheduler.heuristics.at_home import stays_at_home
 from scheduler.heuristics.booking import HomeBookings, SlotBook
 from scheduler.heuristics.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
+from scheduler.heuristics.rooms import greedy_rooms
 from scheduler.plan import InfeasibleError, Plan, StageResult, Summary, with_wall_seconds
 from scheduler.solve.settings import SolverSettings
 from scheduler.solve.tiers import Solution, gap
@@ -152,6 +156,7 @@ def rule_values(
     )
     values.update(place_requests(built, slots))
     values.update(book_tests(built, slots))
+    values.update(greedy_rooms(built, values))
     result = [values[v] for v in range(len(built.model.variables))]
     return deployment, result, built.model.violations(result, max_tier=max(built.tier_names))
 
@@ -207,6 +212,7 @@ def place_requests(built: BuiltModel, slots: SlotBook) -> dict[Var, int]:
             values[iv.admit[req.id, f, d]] = 1
             values[iv.unplaced[req.id]] = 0
             break
+    values.update(stays_at_home(built, values))
     return values
 
 

@@ -291,6 +291,8 @@ def initial_hint(built: BuiltModel, deployment: dict[Var, int]) -> dict[Var, int
     hint.update({var: w.size for w, var in tv.short.items()})
     hint.update({v: 0 for v in [*iv.admit.values(), *iv.tests.values()]})
     hint.update({v: 1 for v in iv.unplaced.values()})
+    # no stay at home chosen, so no 1:1 shift is open
+    hint.update({v: 0 for v in [*iv.at_home.values(), *built.staff.one_to_one_uncovered.values()]})
     hint.update(ppe_hint(built))
     for p in built.penalties:
         if p.var not in hint:

@@ -17,7 +17,7 @@ bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,8 @@ WORKER_ROSTER_COLUMNS = [
     "test_site_address",
     "test_date",
     "test_hours",
+    "hotel",
+    "taxi_journeys",
 ]
 SITE_LIST_COLUMNS = [
     "site_name",
@@ -136,12 +138,20 @@ def worker_rosters(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     negative test still covers the first shift). The pool says where the worker came
     from; a recruit's `available_from` is the day their training ends. The phone is the
     worker's own, on their own rows only; the table goes to the coordinator, not to other
-    workers."""
+    workers. `hotel` is the staff hotel the worker sleeps at that night and
+    `taxi_journeys` the taxis booked for the shift, where the plan gives them."""
     look = _Lookup.of(plan, scenario)
     tests: dict[str, TestBooking] = {}
     for t in sorted(plan.testing, key=lambda t: t.date):
         if t.worker_id is not None:
             tests.setdefault(t.worker_id, t)
+    hotel_on = {
+        (r.worker_id, r.first_night + dt.timedelta(days=n)): r.hotel_id
+        for r in plan.rooms
+        if r.worker_id is not None
+        for n in range(r.nights)
+    }
+    taxi_on = {(t.worker_id, t.date): t.journeys for t in plan.taxis}
     rows = []
     for s in plan.shifts:
         worker = look.workers.get(s.worker_id)
@@ -167,6 +177,8 @@ def worker_rosters(plan: Plan, scenario: Scenario) -> pd.DataFrame:
                 "test_site_address": site.address if site is not None else "",
                 "test_date": test.date.isoformat() if test is not None else "",
                 "test_hours": site.hours if site is not None else "",
+                "hotel": hotel_on.get((s.worker_id, s.date), ""),
+                "taxi_journeys": taxi_on.get((s.worker_id, s.date), ""),
             }
         )
     rows.sort(key=lambda r: (r["worker_name"], r["worker_id"], r["date"], r["shift"]))
@@ -261,60 +273,12 @@ def home_sheets(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     home's business and are left out; residents are given by request id."""
     look = _Lookup.of(plan, scenario)
     rows: list[dict[str, Any]] = []
-
-    def add(home_id: str | None, date: dt.date, item: str, **cells: Any) -> None:
+    for home_id, date, item, cells in _home_items(plan, look):
         if home_id is None or home_id not in look.homes:
-            return  # a hospital discharge: no home to send it to
-        row = dict.fromkeys(HOME_SHEET_COLUMNS, "")
+            continue  # a hospital discharge: no home to send it to
+        row: dict[str, Any] = dict.fromkeys(HOME_SHEET_COLUMNS, "")
         row |= {"home_id": home_id, "home_name": look.home_name(home_id)}
         rows.append(row | {"date": date.isoformat(), "item": item} | cells)
-
-    for s in plan.shifts:
-        add(
-            s.home_id,
-            s.date,
-            "worker",
-            shift=str(s.shift),
-            worker_name=look.worker_name(s.worker_id),
-            role=str(s.role),
-            amount=1,
-            reason=s.reason,
-        )
-    for t in plan.testing:
-        if t.worker_id is not None:
-            continue
-        request = look.requests.get(t.request_id or "")
-        add(
-            t.home_id or (request.from_home if request is not None else None),
-            t.date,
-            "test",
-            cohort=str(t.cohort),
-            resident=t.request_id or "",
-            amount=t.tests,
-            place=look.site_name(t.site_id),
-            reason=t.reason,
-        )
-    for p in plan.placements:
-        add(
-            p.from_home,
-            p.admit_date,
-            "isolation",
-            resident=p.request_id,
-            amount=1,
-            place=look.facilities.get(p.facility_id, p.facility_id),
-            detail=f"until {p.discharge_date.isoformat()}",
-            reason=p.reason,
-        )
-    for u in plan.unmet:
-        add(
-            u.home_id,
-            u.date,
-            "unmet",
-            amount=u.amount,
-            detail=f"{u.kind}: {u.detail}",
-            reason=unmet_reason(u),
-            remedy=unmet_remedy(u),
-        )
     order = {item: i for i, item in enumerate(HOME_ITEMS)}
     rows.sort(
         key=lambda r: (
@@ -327,3 +291,65 @@ def home_sheets(plan: Plan, scenario: Scenario) -> pd.DataFrame:
         )
     )
     return pd.DataFrame(rows, columns=HOME_SHEET_COLUMNS)
+
+
+HomeItem = tuple[str | None, dt.date, str, dict[str, Any]]
+"""(home id, date, item, the row's other cells) of one line of a home's sheet."""
+
+
+def _home_items(plan: Plan, look: _Lookup) -> Iterator[HomeItem]:
+    for s in plan.shifts:
+        yield (
+            s.home_id,
+            s.date,
+            "worker",
+            {
+                "shift": str(s.shift),
+                "worker_name": look.worker_name(s.worker_id),
+                "role": str(s.role),
+                "amount": 1,
+                "reason": s.reason,
+            },
+        )
+    for t in plan.testing:
+        if t.worker_id is not None:
+            continue
+        request = look.requests.get(t.request_id or "")
+        home_id = t.home_id or (request.from_home if request is not None else None)
+        yield (
+            home_id,
+            t.date,
+            "test",
+            {
+                "cohort": str(t.cohort),
+                "resident": t.request_id or "",
+                "amount": t.tests,
+                "place": look.site_name(t.site_id),
+                "reason": t.reason,
+            },
+        )
+    for p in plan.placements:
+        yield (
+            p.from_home,
+            p.admit_date,
+            "isolation",
+            {
+                "resident": p.request_id,
+                "amount": 1,
+                "place": look.facilities.get(p.facility_id, p.facility_id),
+                "detail": f"until {p.discharge_date.isoformat()}",
+                "reason": p.reason,
+            },
+        )
+    for u in plan.unmet:
+        yield (
+            u.home_id,
+            u.date,
+            "unmet",
+            {
+                "amount": u.amount,
+                "detail": f"{u.kind}: {u.detail}",
+                "reason": unmet_reason(u),
+                "remedy": unmet_remedy(u),
+            },
+        )

@@ -24,8 +24,10 @@ from scheduler.plan import (
     Plan,
     PpeDrop,
     PpeStock,
+    RoomStay,
     ShiftAssignment,
     Summary,
+    TaxiTrip,
     TestBooking,
     UnmetNeed,
 )
@@ -52,6 +54,12 @@ PPE_STOCK = "ppe_stock.csv"
 PPE_FILES = (PPE_DROPS, PPE_STOCK)
 BRIEF = "brief.html"
 """The director's one-page brief on the plan's first two days (`scheduler.output.brief`)."""
+ACCOMMODATION = "accommodation.csv"
+"""Staff hotel stays: room requests met whole and deployed workers' nights near the home."""
+TRANSPORT = "transport.csv"
+"""Taxi journeys to and from homes, a pair per worker-shift."""
+SINCE_ROOMS = frozenset({ACCOMMODATION, TRANSPORT})
+"""Tables a plan folder written before staff rooms and taxis lacks: read back as empty."""
 WORKER_ROSTERS = "worker_rosters.csv"
 SITE_LISTS = "site_lists.csv"
 HOME_SHEETS = "home_sheets.csv"
@@ -75,6 +83,7 @@ PLAN_FILES = frozenset(
         CHANGES,
         BRIEF,
         *PPE_FILES,
+        *SINCE_ROOMS,
         *HANDOUTS,
     }
 )
@@ -115,6 +124,7 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
         [
             "request_id",
             "from_home",
+            "mode",
             "facility_id",
             "admit_date",
             "discharge_date",
@@ -151,6 +161,21 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
             "remedy",
         ],
     ),
+    ACCOMMODATION: (
+        RoomStay,
+        [
+            "who",
+            "home_id",
+            "home_name",
+            "hotel_id",
+            "first_night",
+            "nights",
+            "reason",
+            "request_id",
+            "worker_id",
+        ],
+    ),
+    TRANSPORT: (TaxiTrip, ["worker_id", "date", "home_id", "home_name", "journeys", "reason"]),
     RISK: (RiskParts, ["home_id", "home_name", "date", "score", *RISK_PARTS]),
     CHANGES: (
         Change,
@@ -189,6 +214,8 @@ _FIELDS = {
     "testing": TESTING,
     "shifts": STAFF,
     "placements": ISOLATION,
+    "rooms": ACCOMMODATION,
+    "taxis": TRANSPORT,
     "unmet": UNMET,
     "risk": RISK,
     "changes": CHANGES,
@@ -257,6 +284,8 @@ def read_plan(plan_dir: str | Path) -> Plan:
         model, _columns = _COLUMNS[filename]
         if filename in (CHANGES, *PPE_FILES) and not (folder / filename).exists():
             continue  # not a re-plan, or a scenario without PPE
+        if filename in SINCE_ROOMS and not (folder / filename).exists():
+            continue
         records = _records(folder / filename)
         if filename == UNMET:
             records = _with_unmet_detail(records, folder)

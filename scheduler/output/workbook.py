@@ -32,12 +32,14 @@ from scheduler.output.report_data import (
     tests_grid,
 )
 from scheduler.output.tables import (
+    ACCOMMODATION,
     HOME_SHEETS,
     ISOLATION,
     RISK,
     SITE_LISTS,
     STAFF,
     TESTING,
+    TRANSPORT,
     UNMET,
     WORKER_ROSTERS,
     plan_tables,
@@ -48,6 +50,8 @@ TABLE_SHEETS: dict[str, str] = {
     "Testing roster": TESTING,
     "Staff roster": STAFF,
     "Isolation": ISOLATION,
+    "Staff rooms": ACCOMMODATION,
+    "Taxis": TRANSPORT,
     "Unmet needs": UNMET,
     "Risk scores": RISK,
     "Worker rosters": WORKER_ROSTERS,

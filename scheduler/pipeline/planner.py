@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from constraints.build import build_model
-from constraints.model import tier_terms
+from constraints.build import BuiltModel, build_model
+from constraints.model import Var, tier_terms
 from scenarios.atomic import write_replacing
 from scenarios.schema import Scenario
 from scheduler.extract.extraction import extract_plan
@@ -38,19 +38,7 @@ def plan_scenario(
     progress.stage("building the model")
     built = build_model(scenario)
     progress.stage("greedy plan")
-    greedy, whole = baseline_start(built)
-    starts = [greedy]
-    if previous is None:
-        # The whole greedy plan (every hard rule kept) is the plan to beat: where the LP
-        # completion of its deployment does not finish (the county), the optimiser still
-        # never ends below the greedy baseline.
-        built.model.hints.update(
-            dict(enumerate(whole)) if whole is not None else initial_hint(built, greedy)
-        )
-    else:
-        add_previous(built, previous)
-        kept = previous_deployment(built.ctx, built.staff, previous.plan)
-        starts.insert(0, staffing_hint(built.ctx, built.staff, kept))
+    starts = _starts(built, previous)
     built_at = time.perf_counter()
     solution = solve(built, settings, warm_starts=starts, progress=progress)
     if solution.status == "INFEASIBLE":
@@ -79,13 +67,34 @@ def plan_scenario(
     )
     plan = extract_plan(built, solution, summary, settings.explain_unmet)
     if previous is not None:
-        moved = changes(previous, scenario, plan)
-        workers, homes = calls(moved)
-        to_call = {"workers_to_call": workers, "homes_to_call": homes}
-        plan = plan.model_copy(
-            update={"changes": moved, "summary": plan.summary.model_copy(update=to_call)}
-        )
+        plan = _with_changes(plan, previous, scenario)
     return with_wall_seconds(plan, started)
+
+
+def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]]:
+    """The deployments the solve starts from: the greedy's, after a re-plan's previous
+    one. A fresh plan also hints the whole greedy plan (every hard rule kept): the plan to
+    beat, so that where the LP completion of its deployment does not finish (the county)
+    the optimiser still never ends below the greedy baseline."""
+    greedy, whole = baseline_start(built)
+    if previous is None:
+        built.model.hints.update(
+            dict(enumerate(whole)) if whole is not None else initial_hint(built, greedy)
+        )
+        return [greedy]
+    add_previous(built, previous)
+    kept = previous_deployment(built.ctx, built.staff, previous.plan)
+    return [staffing_hint(built.ctx, built.staff, kept), greedy]
+
+
+def _with_changes(plan: Plan, previous: Previous, scenario: Scenario) -> Plan:
+    """A re-plan with what moved against its previous plan, and the calls that costs."""
+    moved = changes(previous, scenario, plan)
+    workers, homes = calls(moved)
+    to_call = {"workers_to_call": workers, "homes_to_call": homes}
+    return plan.model_copy(
+        update={"changes": moved, "summary": plan.summary.model_copy(update=to_call)}
+    )
 
 
 def write_model_file(scenario: Scenario, path: Path) -> Path:

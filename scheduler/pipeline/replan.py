@@ -1,6 +1,7 @@
 """A previous plan as decisions on the new model, and what changed between the two plans.
 
-`decisions` reads every booking, shift and admission of the previous plan onto the new
+`decisions` reads every booking, shift, admission and stay at home (1:1) of the previous
+plan onto the new
 model's variables (and every variable the previous plan left at 0), marking those dated
 before the re-plan's first day as kept; `constraints.replan` turns them into rules and
 change penalties. `changes` lists, after solving, what moved and why, by comparing the
@@ -20,10 +21,11 @@ from constraints.isolation import swab_day
 from constraints.replan import Decision, add_change_penalties, add_kept_decisions
 from scenarios.history import carried, lookback_days
 from scenarios.load import load_scenario
+from scenarios.one_to_one import home_stays
 from scenarios.schema import Home, RecentShift, Scenario, daily
 from scenarios.words import count
 from scheduler.output.tables import SCENARIO, SUMMARY, PlanReadError, read_plan
-from scheduler.plan import Change, Plan
+from scheduler.plan import Change, PlacementMode, Plan
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,10 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
     for a in plan.shifts:
         before["shift", a.worker_id, a.home_id, a.date, str(a.shift), str(a.role)] += 1
     for p in plan.placements:
-        before["admit", p.request_id, p.facility_id, p.admit_date] += 1
+        if p.mode == PlacementMode.ONE_TO_ONE:
+            before["at_home", p.request_id, p.admit_date] += 1
+        else:
+            before["admit", p.request_id, p.facility_id, p.admit_date] += 1
     # Before a later horizon the previous plan is the past the scenario states: shifts as
     # the workers' recent shifts (`with_history`), swabs and stays as its own fields.
     before = Counter({k: n for k, n in before.items() if _when(k) >= dates[0]})
@@ -108,6 +113,9 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
         variables["shift", w, h, dates[d], str(sh), str(role)] = var, dates[d]
     for (req, f, d), var in built.beds.admit.items():
         variables["admit", req, f, dates[d]] = var, dates[d]
+    stays = home_stays(ctx.scenario)
+    for req, var in built.beds.at_home.items():
+        variables["at_home", req, stays[req].first] = var, stays[req].first
     for (req, site, d), var in built.beds.tests.items():
         swab = dates[0] + dt.timedelta(days=swab_day(ctx, ctx.sites[site], d))
         variables["admission_test", req, site, dates[d]] = var, swab

@@ -58,3 +58,33 @@ def outcome_distributions(runs: pd.DataFrame, outcomes: Sequence[str], path: Pat
         ax.grid(alpha=0.3, axis="y")
     fig.suptitle("Outcomes over runs (box: quartiles, whiskers: 5-95 %)", fontsize=11)
     return _save(fig, path)
+
+
+def fit_chart(weekly: pd.DataFrame, authority: str, path: Path) -> Path:
+    """Observed weekly outbreaks and excess deaths (dots) against the fitted runs' median
+    and 90 % band."""
+    fig = Figure(figsize=(9, 3.8))
+    axes = fig.subplots(1, 2)
+    x = pd.to_datetime(weekly["week_beginning"])
+    panels = (
+        ("outbreaks", "observed_outbreaks", "new outbreaks"),
+        ("deaths", "observed_excess_deaths", "excess deaths (observed) and deaths (fit)"),
+    )
+    for ax, (name, observed, title) in zip(axes, panels, strict=True):
+        if f"simulated_{name}_median" in weekly:
+            ax.fill_between(
+                x,
+                weekly[f"simulated_{name}_p5"],
+                weekly[f"simulated_{name}_p95"],
+                alpha=0.25,
+                label="fit, 90 % of runs",
+            )
+            ax.plot(x, weekly[f"simulated_{name}_median"], label="fit, median")
+        if observed in weekly:
+            ax.plot(x, weekly[observed], "o", color="black", markersize=4, label="observed")
+        ax.set_title(f"{authority}: weekly {title}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        ax.legend(fontsize=8)
+    return _save(fig, path)

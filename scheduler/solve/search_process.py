@@ -14,7 +14,7 @@ lives in the child only (`scheduler.solve.search_child`), and the planning proce
 CP-SAT at all unless it has to diagnose an infeasible model. Ctrl-C reaches the parent only
 (the child runs in a session of its own), which asks the child over a second pipe to stop
 its search; the child then answers with its best solution as usual, and the interrupted
-plan is written as before.
+plan is written like any other.
 
 `ABORT_AFTER_SOLUTIONS` is a test hook: with this environment variable set to N in the
 planning process (read at each search, so it reaches a search process already running),

@@ -29,7 +29,15 @@ from scheduler.validate.isolation import (
     stay_length,
 )
 from scheduler.validate.lookup import Found, Lookup, Violation, reference
+from scheduler.validate.one_to_one import at_home_offered, one_to_one_gap
 from scheduler.validate.ppe import ppe_depot_stock, ppe_home_stock, ppe_van_capacity
+from scheduler.validate.rooms import (
+    hotel_rooms,
+    room_at_far_shift,
+    taxi_budget,
+    taxi_eligibility,
+    whole_stay,
+)
 from scheduler.validate.staffing import (
     agency_supplies_home,
     availability,
@@ -87,6 +95,13 @@ RULES: tuple[Rule, ...] = (
     stay_length,
     bed_occupancy,
     pre_admission_test,
+    hotel_rooms,
+    whole_stay,
+    room_at_far_shift,
+    taxi_budget,
+    taxi_eligibility,
+    at_home_offered,
+    one_to_one_gap,
     ppe_home_stock,
     ppe_depot_stock,
     ppe_van_capacity,
@@ -101,6 +116,11 @@ RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for rule in RULES)
 
 RECHECKS: dict[str, tuple[str, ...]] = {
     "reference": (),
+    "hotel_rooms": ("hotel_rooms",),
+    "whole_stay": ("whole_stay",),
+    "room_at_far_shift": ("lodge_at_shift", "far_deployed", "hotel_near"),
+    "taxi_budget": ("taxi_budget",),
+    "taxi_eligibility": ("taxi_at_shift", "taxi_eligible"),
     "site_capacity": ("site_capacity",),
     "site_eligibility": ("site_accepts",),
     "portal_eligibility": ("site_accepts",),
@@ -133,6 +153,8 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "stay_length": (),
     "bed_occupancy": ("bed_occupancy",),
     "pre_admission_test": ("pre_admission_test",),
+    "at_home_offered": ("at_home_offered",),
+    "one_to_one_gap": ("one_to_one_gap",),
     "ppe_home_stock": ("ppe_stock",),
     "ppe_depot_stock": ("ppe_depot",),
     "ppe_van_capacity": ("ppe_van_capacity", "ppe_drop_link"),
@@ -144,6 +166,7 @@ RECHECKS: dict[str, tuple[str, ...]] = {
         "kept_worker_test",
         "kept_shift",
         "kept_admit",
+        "kept_at_home",
         "kept_admission_test",
     ),
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from scheduler.plan import Placement, TestBooking
+from scheduler.plan import Placement, PlacementMode, TestBooking
 from scheduler.validate.lookup import (
     BookingKind,
     Found,
@@ -92,7 +92,8 @@ def bed_occupancy(ix: Lookup) -> Found:
 def pre_admission_test(ix: Lookup) -> Found:
     """Each placement of r with admit_date > start has exactly one admission booking of r,
     at a site s on admit_date - max(1, result_days(s)); a placement on the first day has
-    none (it was swabbed before the plan began), nor has a request that is not placed."""
+    none (it was swabbed before the plan began), nor has a request that is not placed or is
+    met 1:1 at its own home (it is not admitted anywhere)."""
     booked: dict[str, list[TestBooking]] = defaultdict(list)
     for b in ix.bookings(BookingKind.ADMISSION):
         booked[b.request_id or ""].append(b)
@@ -108,7 +109,14 @@ def pre_admission_test(ix: Lookup) -> Found:
             yield request_id, message
     for request_id, placements in placed.items():
         for p in placements:
-            yield from _admission_swab(ix, p, booked.get(request_id, []))
+            if p.mode == PlacementMode.BED:
+                yield from _admission_swab(ix, p, booked.get(request_id, []))
+            elif bookings := booked.get(request_id, []):
+                message = (
+                    f"{len(bookings)} pre-admission test(s) booked for {request_id}, which is "
+                    "met 1:1 at its own home"
+                )
+                yield request_id, message
 
 
 def _admission_swab(ix: Lookup, p: Placement, bookings: list[TestBooking]) -> Found:

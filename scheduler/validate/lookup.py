@@ -23,7 +23,7 @@ from scenarios.schema import (
     daily,
 )
 from scenarios.turnaround import days_to_result
-from scheduler.plan import Plan, ShiftAssignment, TestBooking
+from scheduler.plan import PlacementMode, Plan, ShiftAssignment, TestBooking
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -164,7 +164,8 @@ def reference(ix: Lookup) -> Found:
     for p in ix.plan.placements:
         k = p.request_id
         yield from _unknown(k, "placement", "isolation request", p.request_id, ix.requests)
-        yield from _unknown(k, "placement", "isolation facility", p.facility_id, ix.facilities)
+        if p.mode == PlacementMode.BED:
+            yield from _unknown(k, "placement", "isolation facility", p.facility_id, ix.facilities)
     bookings = Counter(
         (b.date, b.site_id, b.home_id, b.cohort, b.worker_id, b.request_id) for b in ix.plan.testing
     )

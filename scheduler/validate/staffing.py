@@ -24,6 +24,7 @@ from scheduler.validate.lookup import (
     Lookup,
     record_key,
 )
+from scheduler.validate.one_to_one import chosen_at_home
 
 
 def one_shift_per_day(ix: Lookup) -> Found:
@@ -146,18 +147,23 @@ def _windows_over(ix: Lookup, length: int, limit: int, rule: str) -> Found:
 def shortfall_cover(ix: Lookup) -> Found:
     """For each home h, date d, shift s and role r: |shifts at (h, d, s, r)| <= the home's
     reported shortfall workers[d, s, r] plus its forecast absences there
-    (`scenarios.absences.shift_demand`, a pure function of the scenario; 0 when neither)."""
+    (`scenarios.absences.shift_demand`, a pure function of the scenario; 0 when neither),
+    plus, in role one_to_one, the plan's stays at home holding the shift."""
     demand = shift_demand(ix.scenario)
+    at_home = chosen_at_home(ix)
     assigned: Counter[tuple[str, dt.date, Shift, Role]] = Counter(
         (a.home_id, a.date, a.shift, a.role) for a in ix.plan.shifts if a.home_id in ix.homes
     )
     for (home_id, day, shift, role_), n in assigned.items():
         need = demand.get((home_id, day, shift, role_), ShiftDemand())
-        if n > need.workers:
+        short = need.workers + at_home[home_id, day, shift, role_]
+        if n > short:
             forecast = f" ({need.forecast} of them forecast)" if need.forecast else ""
+            if at_home[home_id, day, shift, role_]:
+                forecast += f" and {at_home[home_id, day, shift, role_]} for 1:1 stays at home"
             message = (
                 f"{n} {role_} assigned to the {shift} shift of {home_id} on {day}, "
-                f"which is short of {need.workers}{forecast}"
+                f"which is short of {short}{forecast}"
             )
             yield record_key(home_id, day, shift, role_), message
 

@@ -20,6 +20,7 @@ import numpy as np
 from constraints.build import BuiltModel
 from constraints.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scenarios.schema import Role, Shift
+from scenarios.words import count
 from scheduler.solve.patterns.blocks import Declined, Split, split
 from scheduler.solve.patterns.master import INTEGRAL, InfeasibleBlock, Master
 from scheduler.solve.patterns.previous import PreviousDeployment
@@ -118,7 +119,7 @@ def solve_tier_one(
     how = (
         f"whole schedules: {result.rounds} rounds of column generation "
         f"({'converged' if result.converged else 'stopped by the time limit'}), "
-        f"{len(master.pool.schedules):,} schedules, {dives} dives"
+        f"{len(master.pool.schedules):,} schedules, {count(dives, 'dive')}"
     )
     seconds = time.perf_counter() - started
     return PatternOutcome(values, terms_value(terms, values), bound, seconds, how)
