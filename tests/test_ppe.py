@@ -20,7 +20,8 @@ from scenarios.schema import PpeSupply, Scenario
 from scenarios.shocks import Days, DeliveryMissed, VansWithdrawn, apply_shocks
 from scheduler.analysis.value import Resource, value_table
 from scheduler.plan import UnmetKind
-from scheduler.solve.lp import independent_plan, lp_completion
+from scheduler.solve.apart import plan_apart
+from scheduler.solve.lp import lp_completion
 from tests.conftest import DIRECT, Solver, day, home, scenario
 
 
@@ -207,7 +208,7 @@ def test_ppe_is_planned_once_apart_from_the_deployment():
     terms = tier_terms(built.penalties, 1)
     deployment = built.staff.deployment()
     ppe = set(built.drops.drop.values())
-    held = independent_plan(built.model, terms, deployment, 5.0, holding=ppe)
+    held = plan_apart(built.model, terms, deployment, 5.0, holding=ppe).values
     assert held and {built.model.variables[v].rule.family for v in held} == {Family.PPE}
     completed = lp_completion(built.model, terms, {**held, **dict.fromkeys(deployment, 0)}, 5.0)
     assert completed is not None

@@ -1,7 +1,6 @@
 """PPE drops by hand, as a council's team made them in 2020: day by day, the highest-risk
 homes below the cover target (or with an outbreak's emergency drop due) first, each
-filled from what the depot holds that day to the target a week on (a weekly round), while
-vans last.
+filled from what the depot holds that day to the target `ROUND_DAYS` on, while vans last.
 
 It is the PPE part of the starting plan every solve begins from (`greedy.initial_hint`):
 complete and feasible, so the search starts from drops already made rather than from
@@ -14,6 +13,11 @@ from constraints.build import BuiltModel
 from constraints.model import Var
 from scenarios.ppe_use import arrivals, drop_capacity, emergency_days
 from scenarios.schema import PpeItem
+
+ROUND_DAYS = 2
+"""Days of use a drop carries beyond the cover target. Filling to the target a week on (a
+weekly round) emptied the depot into the riskiest homes: on the Plymouth example the
+others then went without, at four times the unmet need of a round every other day."""
 
 
 def ppe_hint(built: BuiltModel) -> dict[Var, int]:
@@ -42,7 +46,7 @@ def ppe_hint(built: BuiltModel) -> dict[Var, int]:
             for i in items[h]:
                 var = pv.quantity[h, i, d]
                 week = pv.use[h, i][d : d + target]
-                wanted = target * max(week) + sum(week) - held[h, i]
+                wanted = target * max(week) + sum(week[:ROUND_DAYS]) - held[h, i]
                 n = max(0, min(wanted, depot[i], ctx.model.variables[var].ub))
                 hint[var], depot[i], held[h, i] = n, depot[i] - n, held[h, i] + n
                 sent += n

@@ -12,6 +12,7 @@ from scenarios.schema import Scenario
 from scheduler.extract.extraction import extract_plan
 from scheduler.heuristics.baseline import baseline_start
 from scheduler.heuristics.greedy import initial_hint, previous_deployment, staffing_hint
+from scheduler.heuristics.ppe_greedy import ppe_hint
 from scheduler.pipeline.replan import Previous, add_previous, calls, changes
 from scheduler.plan import InfeasibleError, Plan, Summary, with_wall_seconds
 from scheduler.solve.mip import PulpBackend
@@ -75,7 +76,8 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
     """The deployments the solve starts from: the greedy's, after a re-plan's previous
     one. A fresh plan also hints the whole greedy plan (every hard rule kept): the plan to
     beat, so that where the LP completion of its deployment does not finish (the county)
-    the optimiser still never ends below the greedy baseline."""
+    the optimiser still never ends below the greedy baseline. A re-plan hints the greedy
+    PPE drops alone: they depend on no deployment, so they are a start there too."""
     greedy, whole = baseline_start(built)
     if previous is None:
         built.model.hints.update(
@@ -83,6 +85,7 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
         )
         return [greedy]
     add_previous(built, previous)
+    built.model.hints.update(ppe_hint(built))
     kept = previous_deployment(built.ctx, built.staff, previous.plan)
     return [staffing_hint(built.ctx, built.staff, kept), greedy]
 

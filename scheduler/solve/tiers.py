@@ -25,9 +25,10 @@ from constraints.model import (
     trivial_bound,
 )
 from scheduler.plan import StageResult
+from scheduler.solve.apart import NOTHING, Apart, plan_apart
 from scheduler.solve.backends import make_backend
 from scheduler.solve.interrupt import INTERRUPTION
-from scheduler.solve.lp import independent_plan, lp_completion, lp_relaxation_bound
+from scheduler.solve.lp import lp_completion, lp_relaxation_bound
 from scheduler.solve.patterns.blocks import Declined
 from scheduler.solve.patterns.path import PatternOutcome, solve_tier_one
 from scheduler.solve.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
@@ -134,17 +135,21 @@ class _TierRun:
     path: str = DIRECT
     stages: list[StageResult] = field(default_factory=list)
     failure: str = ""
-    held: dict[Var, int] = field(default_factory=dict)
-    """The independent parts of tier 1 no deployment reaches (PPE), solved once and held
-    in every completion (`scheduler.solve.lp.independent_plan`)."""
+    apart: Apart = NOTHING
+    """The part of tier 1 no deployment reaches (PPE), planned once with its own proof; its
+    plan is held in every completion (`scheduler.solve.apart`)."""
 
     def __post_init__(self) -> None:
         self.deadline = time.perf_counter() + self.settings.time_limit
 
     def solve(self, warm_starts: Sequence[dict[Var, int]]) -> Solution:
         self._hinted()
-        self.held = self._independent()
-        if self.settings.path == "patterns" and self.tiers[0] == self.built.unmet_tier == 1:
+        self.apart = self._independent()
+        if (
+            self.settings.path == "patterns"
+            and self.tiers[0] == self.built.unmet_tier == 1
+            and not INTERRUPTION.requested
+        ):
             self._whole_schedules(warm_starts)
         if self.patterns is None:
             self._completed(warm_starts)
@@ -182,21 +187,32 @@ class _TierRun:
             elif not model.violations(hinted, self.tiers[0]):
                 self.values = hinted
 
-    def _independent(self) -> dict[Var, int]:
-        """Tier 1's parts that share no rule with the deployment, planned once up front:
-        their yes/no choices would otherwise leave every completion's LP fractional. Only
-        PPE's (a van's drops): nothing for a scenario without PPE."""
+    def _independent(self) -> Apart:
+        """Tier 1's part that shares no rule with the deployment, planned once up front:
+        its yes/no choices would otherwise leave every completion's LP fractional. Only
+        PPE's (a van's drops): nothing for a scenario without PPE. It starts from the whole
+        starting plan, or else (a re-plan) from the model's hints of its own variables
+        (the greedy drops), so that a plan comes back however short the time."""
         drops = self.built.drops
         ppe = {*drops.drop.values(), *drops.quantity.values()}
         if not ppe:
-            return {}
+            return NOTHING
+        self.progress.stage("planning PPE drops")
         first = self.tiers[0]
         deployment = self.built.staff.deployment()
         terms = tier_terms(self.built.penalties, first)
         budget = self.settings.time_limit * WARM_START_SHARE
-        start = dict(enumerate(self.values)) if self.values is not None else None
-        return independent_plan(
-            self.built.model, terms, deployment, budget, first, start, holding=ppe
+        hints = self.built.model.hints
+        start = dict(enumerate(self.values)) if self.values is not None else hints
+        return plan_apart(
+            self.built.model,
+            terms,
+            deployment,
+            budget,
+            first,
+            start,
+            holding=ppe,
+            deterministic_time=self.settings.deterministic_time,
         )
 
     def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]]) -> None:
@@ -213,7 +229,7 @@ class _TierRun:
                     warm_starts,
                     share * self.settings.time_limit,
                     lambda partial: _complete(
-                        self.backend, built, first, {**self.held, **partial}, self.settings
+                        self.backend, built, first, {**partial, **self.apart.values}, self.settings
                     ),
                     stop,
                 ),
@@ -223,6 +239,8 @@ class _TierRun:
             self.path = f"{DIRECT} (whole schedules cannot be used: {why})"
             return
         self.path = patterns.description
+        # Column generation counts the part apart at its LP relaxation; its own proof adds.
+        patterns = replace(patterns, bound=patterns.bound + self.apart.over_relaxation)
         if self.start is not None and _value(built, self.start, first) < patterns.objective:
             # The starting plan is better (the deployment's tests could not be booked well
             # in time): the search starts from it, the bound still stands.
@@ -238,7 +256,7 @@ class _TierRun:
         first = self.tiers[0]
         for partial in warm_starts:
             completed = _complete(
-                self.backend, self.built, first, {**self.held, **partial}, self.settings
+                self.backend, self.built, first, {**partial, **self.apart.values}, self.settings
             )
             if completed is not None:
                 if self.start is None or _value(self.built, completed, first) <= _value(
@@ -274,6 +292,8 @@ class _TierRun:
         remaining = max(0.0, self.deadline - time.perf_counter())
         later = len(self.tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
+        if INTERRUPTION.requested:  # Ctrl-C before this search began: the plan in hand
+            budget = 0.0
         outcome = self.backend.solve(budget)
         values = self.values
         if (
@@ -318,14 +338,15 @@ class _TierRun:
             outcome.best_bound
             if outcome.values is not None and outcome.best_bound is not None
             else -math.inf,
-            trivial_bound(self.built.model, terms),
+            trivial_bound(self.built.model, terms) + (self.apart.over_trivial if n == 0 else 0),
         )
         source = self.settings.solver  # the search's own bound, named by its solver
         patterns, lp = self.patterns, self.lp
         if n == 0 and patterns is not None and patterns.bound >= bound:
             bound, source = min(patterns.bound, objective), "column-generation"
-        if n == 0 and lp is not None and lp > bound:
-            bound, source = min(lp, objective), "lp-relaxation"
+        if n == 0 and lp is not None and lp + self.apart.over_relaxation > bound:
+            # The relaxation counts the part apart at its LP optimum; its own proof adds.
+            bound, source = min(lp + self.apart.over_relaxation, objective), "lp-relaxation"
         return StageResult(
             tier=tier,
             name=self.built.tier_names[tier],

@@ -1,0 +1,104 @@
+"""PPE's part of tier 1, planned apart: a start in every plan, a bound that counts its own
+proof, and Ctrl-C while it is searched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import scheduler.solve.tiers
+from constraints.build import build_model
+from scenarios.load import load_scenario
+from scenarios.schema import Scenario
+from scheduler import validate_plan
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.pipeline.replan import Previous
+from scheduler.solve.apart import Apart
+from scheduler.solve.interrupt import stop_search_on_ctrl_c
+from scheduler.solve.settings import SolverSettings
+from tests.conftest import EXAMPLES, Solver, day, home, scenario, shortfall, worker
+from tests.test_ppe import ppe_home, supply
+
+
+def vans_and_a_shift() -> Scenario:
+    """Twelve homes a day short of cover, their stock a little apart, on one van stop a
+    day, beside a worker for one short shift: the patterns path runs with PPE apart. The
+    LP spreads the van over every home, so the bound that counts PPE at its relaxation is
+    half the optimum, which no short search closes."""
+    homes = [home(f"h{n:02}", shortfalls=[shortfall(1)] if n == 0 else []) for n in range(12)]
+    stock = [ppe_home(f"h{n:02}", 70 + 5 * n) for n in range(12)]
+    return scenario(
+        days=6,
+        homes=homes,
+        workers=[worker("w1")],
+        ppe=supply(stock, depot=100_000, drops_per_van=1),
+    )
+
+
+def test_the_bound_counts_the_ppe_part_proven_and_never_passes_the_optimum():
+    s = vans_and_a_shift()
+    optimum = Solver("highs", "direct").plan(s, time_limit=60).summary.stages[0]
+    assert optimum.status == "OPTIMAL"
+    for limit in (1, 2, 5):
+        first = plan_scenario(s, SolverSettings(time_limit=limit, workers=1)).summary.stages[0]
+        assert first.best_bound <= optimum.objective
+    # The part apart is proven optimal on its own, so the whole tier is, with no gap left.
+    assert first.objective == first.best_bound == optimum.objective and first.gap == 0
+
+
+def test_a_replan_starts_its_ppe_part_from_the_greedy_drops(monkeypatch: pytest.MonkeyPatch):
+    s = vans_and_a_shift()
+    settings = SolverSettings(time_limit=5, workers=1)
+    first = plan_scenario(s, settings)
+    starts: list[dict[Any, int] | None] = []
+    planned = scheduler.solve.tiers.plan_apart
+
+    def spied(*args: Any, **kwargs: Any) -> Apart:
+        starts.append(args[5])
+        return planned(*args, **kwargs)
+
+    monkeypatch.setattr(scheduler.solve.tiers, "plan_apart", spied)
+    previous = Previous(Path("first"), first, s, dt.date.fromisoformat(day(1)))
+    replanned = plan_scenario(s, settings, previous)
+    built = build_model(s)
+    ppe = {*built.drops.drop.values(), *built.drops.quantity.values()}
+    [start] = starts
+    assert start is not None and ppe <= start.keys()
+    assert replanned.ppe_drops and not validate_plan(s, replanned, first)
+
+
+class _SignalAtStage:
+    """Sends this process SIGINT `delay` seconds after the stage named `at` begins."""
+
+    def __init__(self, at: str, delay: float) -> None:
+        self.at, self.delay, self.sent = at, delay, 0.0
+
+    def stage(self, name: str) -> None:
+        if name == self.at:
+            threading.Timer(self.delay, self._send).start()
+
+    def _send(self) -> None:
+        self.sent = time.perf_counter()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    def found(self, objective: float) -> None:
+        pass
+
+
+def test_ctrl_c_while_ppe_is_searched_keeps_the_best_plan_so_far():
+    """The example's PPE part is far from proven within its budget (15 s of 100 here): the
+    interruption must stop that search, not wait it out, and end with a whole plan."""
+    s = load_scenario(EXAMPLES / "plymouth-2020.yaml")
+    progress = _SignalAtStage("planning PPE drops", 1.0)
+    with stop_search_on_ctrl_c():
+        plan = plan_scenario(s, SolverSettings(time_limit=100, workers=1), progress=progress)
+    assert progress.sent and time.perf_counter() - progress.sent < 10
+    assert plan.summary.interrupted and plan.ppe_drops
+    assert not validate_plan(s, plan)
