@@ -6,7 +6,7 @@ from pathlib import Path
 
 from scenarios.schema import Scenario, WorkerKind
 from scenarios.words import count
-from scheduler.plan import Plan, Summary
+from scheduler.plan import Plan, Summary, UnmetKind
 
 _KPI_LABELS = {
     "cohort_tests_in_interval_pct": "cohort tests within retest interval",
@@ -101,6 +101,8 @@ def summary_text(scenario: Scenario, plan: Plan, out: Path) -> str:
         f"  {'tests booked':<40} {k.get('tests_booked', 0):6.0f} "
         f"({k.get('test_capacity_used_pct', 0):.1f} % of capacity)"
     )
+    if scenario.ppe is not None:
+        lines.append(f"  {'PPE drops booked / home-days short':<40} {ppe_text(plan)}")
     lines.append("")
     lines.append(
         f"wrote {out}/: {count(len(plan.testing), 'test booking')}, "
@@ -122,6 +124,19 @@ _PROVERS = {
 }
 """Who proved a bound, in words; a search's bound is named by its solver (a decomposed plan's
 bound names each part's prover, joined by +)."""
+
+
+def ppe_text(plan: Plan) -> str:
+    """Van stops booked against the days homes end below the cover target or go without
+    (a home-day counted once, whatever its items), and any emergency drop missed."""
+    stops = len({(d.date, d.home_id) for d in plan.ppe_drops})
+    short = {(u.home_id, u.date) for u in plan.unmet if u.kind in _PPE_SHORT}
+    missed = sum(u.kind == UnmetKind.PPE_EMERGENCY for u in plan.unmet)
+    text = f"{stops:6d} / {len(short)}"
+    return text + (f" ({count(missed, 'emergency drop')} missed)" if missed else "")
+
+
+_PPE_SHORT = (UnmetKind.PPE_COVER, UnmetKind.PPE_WITHOUT)
 
 
 def gap_text(s: Summary) -> str:

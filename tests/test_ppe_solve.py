@@ -93,12 +93,12 @@ class _SignalAtStage:
 
 
 def test_ctrl_c_while_ppe_is_searched_keeps_the_best_plan_so_far():
-    """The example's PPE part is far from proven within its budget (15 s of 100 here): the
+    """The example's PPE part is far from proven within its budget (90 s of 600 here): the
     interruption must stop that search, not wait it out, and end with a whole plan."""
     s = load_scenario(EXAMPLES / "plymouth-2020.yaml")
     progress = _SignalAtStage("planning PPE drops", 1.0)
     with stop_search_on_ctrl_c():
-        plan = plan_scenario(s, SolverSettings(time_limit=100, workers=1), progress=progress)
-    assert progress.sent and time.perf_counter() - progress.sent < 10
+        plan = plan_scenario(s, SolverSettings(time_limit=600, workers=1), progress=progress)
+    assert progress.sent and time.perf_counter() - progress.sent < 60
     assert plan.summary.interrupted and plan.ppe_drops
     assert not validate_plan(s, plan)

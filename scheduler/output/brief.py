@@ -83,6 +83,7 @@ def render(brief: Brief) -> str:
             _homes(brief),
             _unmet(brief),
             _standby(brief),
+            _ppe(brief),
         ]
     )
     return page(f"Daily brief: {brief.scenario}", f"<main>{header}{body}</main>", BRIEF_CSS, "")
@@ -203,6 +204,32 @@ def _home_day(d: HomeDay) -> str:
     if d.waiting:
         lines.append(f"waiting for a bed: {', '.join(d.waiting)}")
     return "\n".join(lines)
+
+
+def _ppe(brief: Brief) -> str:
+    """The homes lowest in PPE, by days of cover at the end of today; nothing without PPE."""
+    if not brief.ppe:
+        return ""
+    rows = [
+        [
+            Cell(f"{h.home_id} {h.name}", css="lines"),
+            h.item.replace("_", " "),
+            Cell(f"{h.days_cover:.1f}", css="num"),
+            *_cells(f"{n:,}" if n else "none" for n in h.dropped),
+        ]
+        for h in brief.ppe
+    ]
+    heads = [f"dropped {_day_label(i, d)}" for i, d in enumerate(brief.dates)]
+    return _section(
+        "ppe",
+        f"The {count(len(brief.ppe), 'home')} with the fewest days of PPE cover tonight",
+        table(
+            ["home", "lowest item", num_head("days of cover"), *heads],
+            rows,
+            table_id="ppe-table",
+            sortable=False,
+        ),
+    )
 
 
 def _kind_label(kind: UnmetKind) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from scenarios.absences import shift_demand
 from scenarios.risk import RISK_PARTS, RiskParts, outbreak_active, stale_age
 from scenarios.schema import Scenario, daily
+from scheduler.output.brief_ppe import PpeHome, lowest_cover
 from scheduler.plan import DayKpis, Plan, UnmetKind, UnmetNeed
 
 HOMES_SHOWN = 5
@@ -131,6 +132,8 @@ class Brief(Frozen):
     unmet: list[UnmetCount]
     causes: list[CauseLine]
     standby: list[Standby]
+    ppe: list[PpeHome] = []
+    """The homes with the fewest days of PPE cover today (a scenario with PPE only)."""
 
 
 class BlockedWorker(NamedTuple):
@@ -158,6 +161,7 @@ def build_brief(plan: Plan, scenario: Scenario) -> Brief:
         unmet=_unmet_counts(plan, dates),
         causes=_causes(plan, dates),
         standby=_standby(plan, scenario, dates),
+        ppe=lowest_cover(plan, scenario, dates),
     )
 
 

@@ -35,6 +35,8 @@ from scheduler.output.tables import (
     ACCOMMODATION,
     HOME_SHEETS,
     ISOLATION,
+    PPE_DROPS,
+    PPE_STOCK,
     RISK,
     SITE_LISTS,
     STAFF,
@@ -57,8 +59,11 @@ TABLE_SHEETS: dict[str, str] = {
     "Worker rosters": WORKER_ROSTERS,
     "Site lists": SITE_LISTS,
     "Home sheets": HOME_SHEETS,
+    "PPE drops": PPE_DROPS,
+    "PPE stock": PPE_STOCK,
 }
-"""Sheet title -> the CSV it mirrors, in the order the sheets appear."""
+"""Sheet title -> the CSV it mirrors, in the order the sheets appear (the PPE sheets only
+for a scenario with PPE, as the CSVs)."""
 
 RAG_FILLS: dict[str, str] = {"red": "FFC7CE", "amber": "FFEB9C", "green": "C6EFCE"}
 """Excel's own "bad / neutral / good" fills, which planners already read as RAG."""
@@ -84,6 +89,8 @@ def build_workbook(plan: Plan, scenario: Scenario, today: dt.date) -> Workbook:
     _fill_table(summary, ["section", "item", "value", "unit"], summary_rows(plan, scenario, today))
     tables = plan_tables(plan, scenario)
     for title, filename in TABLE_SHEETS.items():
+        if filename not in tables:
+            continue
         frame = tables[filename]
         rows = (
             [_cell(c, v) for c, v in zip(frame.columns, row, strict=True)]

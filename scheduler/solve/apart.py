@@ -81,9 +81,44 @@ def plan_apart(
     the greedy drops in a few seconds, and with no time at all the start is still a plan.
     `holding` limits the part to the components holding one of its variables (the PPE
     family's): a component whose LP is whole already (testing or isolation cut off from
-    every worker) is better left to the LP completion. With `deterministic_time` the
+    every worker) is better left to the LP completion. Ctrl-C at any point of it ends the
+    search, or skips it, and the best plan so far (the start) stands. With `deterministic_time` the
     search also stops after `NODES_PER_SECOND` nodes a second of it, so that a run cut
     short gives the same plan on any machine that reaches that many in `time_limit`."""
+    stop = _Stop()
+    return INTERRUPTION.run(
+        lambda: _plan(
+            model, terms, deployment, time_limit, tier, start, holding, stop, deterministic_time
+        ),
+        stop,
+    )
+
+
+@dataclass
+class _Stop:
+    """Ctrl-C's way into the part's planning: before its search, the search is skipped;
+    during it, the search is interrupted and returns the best it found."""
+
+    requested: bool = False
+    solver: pywraplp.Solver | None = None
+
+    def __call__(self) -> None:
+        self.requested = True
+        if self.solver is not None:
+            self.solver.InterruptSolve()
+
+
+def _plan(
+    model: Model,
+    terms: Terms,
+    deployment: set[Var],
+    time_limit: float,
+    tier: int,
+    start: dict[Var, int] | None,
+    holding: set[Var] | None,
+    stop: _Stop,
+    deterministic_time: float | None,
+) -> Apart:
     part = _apart_from(model, deployment, tier, holding)
     if not part:
         return NOTHING
@@ -98,7 +133,7 @@ def plan_apart(
     optimum = _relaxed(model, coefficients, part, tier, time_limit)
     found = [{v: start[v] for v in part}] if start is not None and part <= start.keys() else []
     nodes = None if deterministic_time is None else math.ceil(NODES_PER_SECOND * deterministic_time)
-    searched, proven = _search(model, coefficients, part, tier, time_limit, found, nodes)
+    searched, proven = _search(model, coefficients, part, tier, time_limit, found, nodes, stop)
     kept = [plan for plan in [*found, *searched] if _keeps(model, plan, tier)]
     values = min(kept, key=lambda plan: _value(coefficients, plan), default={})
     if proven is None:  # no search's bound: the LP's, rounded up after allowing for error
@@ -165,7 +200,8 @@ def _search(
     tier: int,
     time_limit: float,
     hints: list[dict[Var, int]],
-    nodes: int | None = None,
+    nodes: int | None,
+    stop: _Stop,
 ) -> tuple[list[dict[Var, int]], int | None]:
     """The exact search's plan (if it found one) and its proven bound, rounded down; the
     search starts from the first of `hints`, if any."""
@@ -177,7 +213,10 @@ def _search(
         solver.SetSolverSpecificParametersAsString(f"limits/nodes = {nodes}\n")
     for hint in hints[:1]:
         solver.SetHint([xs[v] for v in sorted(hint)], [float(hint[v]) for v in sorted(hint)])
-    status = INTERRUPTION.run(solver.Solve, solver.InterruptSolve)
+    stop.solver = solver
+    if stop.requested:
+        return [], None
+    status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return [], None
     plan = {v: round(x.solution_value()) for v, x in xs.items()}
