@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 
 from scenarios.generate import generate
+from scenarios.generate.city import START, build
+from scenarios.generate.spec import Spec
 from scenarios.load import dump_scenario
 from scheduler.output.tables import CHANGES, PLAN_FILES, PPE_FILES, SUMMARY
 from tests.conftest import EXAMPLES
@@ -90,3 +92,22 @@ def test_two_plan_runs_write_byte_identical_tables(tmp_path: Path, city: str) ->
 def test_timing_fields_are_the_only_ones_left_out() -> None:
     summary = {"status": "OPTIMAL", "wall_seconds": 1.0, "stages": [{"seconds": 2, "gap": 0}]}
     assert without_timing(summary) == {"status": "OPTIMAL", "stages": [{"gap": 0}]}
+
+
+def test_a_city_with_ppe_plans_the_same_twice(tmp_path: Path) -> None:
+    """PPE's part, searched apart (SCIP), is cut by the same deterministic limit."""
+    spec = Spec(
+        name="ppe-city",
+        description="a generated city with PPE stock, use, depot and vans",
+        seed=6,
+        start=START,
+        days=10,
+        homes=30,
+        workers=16,
+        ppe=True,
+    )
+    scenario = tmp_path / "city.yaml"
+    scenario.write_text(dump_scenario(build(spec)))
+    plan_in_new_process(scenario, tmp_path / "one", hash_seed="1")
+    plan_in_new_process(scenario, tmp_path / "two", hash_seed="2")
+    assert assert_same_plans(tmp_path / "one", tmp_path / "two") == len(PLAN_FILES - {CHANGES})

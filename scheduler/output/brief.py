@@ -207,28 +207,22 @@ def _home_day(d: HomeDay) -> str:
 
 
 def _ppe(brief: Brief) -> str:
-    """The homes lowest in PPE, by days of cover at the end of today; nothing without PPE."""
+    """The homes lowest in PPE, by days of cover at the end of today, in one paragraph (the
+    brief is one page); nothing without PPE."""
     if not brief.ppe:
         return ""
-    rows = [
-        [
-            Cell(f"{h.home_id} {h.name}", css="lines"),
-            h.item.replace("_", " "),
-            Cell(f"{h.days_cover:.1f}", css="num"),
-            *_cells(f"{n:,}" if n else "none" for n in h.dropped),
-        ]
+    heads = [_day_label(i, d) for i, d in enumerate(brief.dates)]
+    homes = "; ".join(
+        f"{h.home_id} {h.name}: {h.item.replace('_', ' ')} {h.days_cover:.1f} days, dropped "
+        + ", ".join(
+            f"{head} {n:,}" if n else f"{head} none"
+            for head, n in zip(heads, h.dropped, strict=True)
+        )
         for h in brief.ppe
-    ]
-    heads = [f"dropped {_day_label(i, d)}" for i, d in enumerate(brief.dates)]
-    return _section(
-        "ppe",
-        f"The {count(len(brief.ppe), 'home')} with the fewest days of PPE cover tonight",
-        table(
-            ["home", "lowest item", num_head("days of cover"), *heads],
-            rows,
-            table_id="ppe-table",
-            sortable=False,
-        ),
+    )
+    return (
+        f'<section id="ppe"><p class="note"><strong>PPE, fewest days of cover tonight:</strong> '
+        f"{escape(homes)}</p></section>"
     )
 
 

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict
 from scenarios.schema import PpeItem, Scenario
 from scheduler.plan import Plan, PpeStock
 
-PPE_HOMES_SHOWN = 5
-"""Homes shown with the fewest days of PPE cover at the end of today."""
+PPE_HOMES_SHOWN = 3
+"""Homes shown with the fewest days of PPE cover at the end of today: one paragraph, so
+that the brief stays on one page."""
 
 
 class PpeHome(BaseModel):
