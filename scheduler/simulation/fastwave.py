@@ -29,7 +29,7 @@ import numpy as np
 
 from scenarios.firstwave import FirstWave
 from scenarios.schema import HomeType, Simulation
-from scheduler.simulation.world import QUIET_DAYS
+from scheduler.simulation.reports import QUIET_DAYS
 
 FITTED = (
     "worker_intro",
