@@ -381,3 +381,19 @@ def test_a_deterministic_time_limit_reaches_every_plan_and_repeats_the_study(
         assert json.loads((out / "summary.json").read_text())["deterministic_time"] == 0.05
         outcomes.append(pd.read_csv(out / "daily.csv"))
     pd.testing.assert_frame_equal(outcomes[0], outcomes[1])
+
+
+@pytest.mark.parametrize("later", [0, 3, 7, 20])
+def test_every_scenario_the_simulation_plans_passes_the_scenarios_own_checks(later: int) -> None:
+    """Daily capacities follow the plan's days and hotel stays recur once a cycle, cut to
+    the plan: nothing dated outside the horizon reaches the planner."""
+    from scenarios.checks import scenario_problems
+    from scenarios.load import load_scenario
+
+    base = load_scenario(EXAMPLES / "plymouth-2020.yaml")
+    first = base.horizon.start + dt.timedelta(days=later)
+    s = World(base, 0).scenario_for(first, 7)
+    assert scenario_problems(s) == []
+    assert s.room_requests, "the example's hotel stays recur in every week"
+    ids = [q.id for q in s.room_requests]
+    assert len(ids) == len(set(ids))

@@ -39,6 +39,7 @@ from scenarios.schema import (
 from scenarios.turnaround import days_to_result
 from scheduler.plan import Plan
 from scheduler.simulation import epidemic as ep
+from scheduler.simulation.cycle import capacity_on, room_requests_on
 from scheduler.simulation.reports import Reports
 from scheduler.simulation.workers import WorkerState
 
@@ -187,7 +188,7 @@ class World:
         sites = [
             s.model_copy(
                 update={
-                    "capacity": [daily(s.capacity, self.base_day(d)) for d in dates],
+                    "capacity": capacity_on(s.capacity, dates, self.base_day),
                     "lead_days": s.lead_days if first == self.start else 0,
                 }
             )
@@ -205,6 +206,15 @@ class World:
             for f in base.isolation_facilities
         ]
         workers = [self._worker(w, dates) for w in base.workers]
+        hotels = [
+            t.model_copy(update={"rooms": capacity_on(t.rooms, dates, self.base_day)})
+            for t in base.staff_hotels
+        ]
+        policy = base.policy
+        if policy.transport is not None:
+            journeys = capacity_on(policy.transport.journeys_per_day, dates, self.base_day)
+            transport = policy.transport.model_copy(update={"journeys_per_day": journeys})
+            policy = policy.model_copy(update={"transport": transport})
         requests = [
             w.request.model_copy(update={"earliest": max(first, w.request.earliest)})
             for w in self.reports.waiting.values()
@@ -219,6 +229,9 @@ class World:
                 "workers": workers,
                 "isolation_facilities": facilities,
                 "isolation_requests": requests,
+                "staff_hotels": hotels,
+                "room_requests": room_requests_on(base, dates),
+                "policy": policy,
                 "pins": Pins(),
             }
         )
