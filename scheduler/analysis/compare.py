@@ -23,11 +23,10 @@ from scenarios.whatif import Study
 from scenarios.words import count
 from scheduler.output.report_data import kpi_decimals
 from scheduler.output.tables import write_plan
-from scheduler.pipeline.decompose import plan_decomposed
+from scheduler.pipeline.checked import plan_and_check
 from scheduler.pipeline.executors import local_executor as local_executor  # re-exported
 from scheduler.plan import DayKpis, Plan
 from scheduler.solve.settings import SolverSettings
-from scheduler.validate import validate_plan
 
 HEADLINE = "risk_weighted_coverage_pct"
 """The KPI that ranks runs: share of risk-weighted need met (higher is better)."""
@@ -89,16 +88,17 @@ def plan_variant(
     try:
         # As `carehome plan` does: a scenario of independent authorities by its parts (here
         # one after another: the runs themselves are what the study spreads over processes).
-        plan = plan_decomposed(scenario, settings)
+        checked = plan_and_check(scenario, settings)
     except Exception as exc:  # reported in the comparison; the other runs go on
         return row | {"status": f"{FAILED}: {exc}"}, None
+    plan = checked.plan
     s = plan.summary
     return row | {
         "status": s.status,
         "objective": s.objective,
         "gap_pct": round(100 * s.gap, 2),
         "solve_seconds": s.solve_seconds,
-        "violations": len(validate_plan(scenario, plan)),
+        "violations": len(checked.violations),
         **{k: s.kpis.get(k) for k in KPIS},
     }, plan
 

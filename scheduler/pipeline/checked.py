@@ -40,12 +40,19 @@ def plan_and_check(
 ) -> CheckedPlan:
     """Plan `scenario` (by its independent parts on `jobs` processes or the Dask cluster at
     `dask`, unless it is one part or a re-plan) and re-check every hard rule of the plan;
-    `on_parts` hears how many parts before they are planned."""
+    `on_parts` hears how many parts before they are planned.
+
+    With one job and no cluster the parts are planned one after another in this process:
+    a caller that is itself one of many processes (a what-if run, a web run) adds none,
+    and a SIGINT to it reaches the search it is running."""
     parts = independent_parts(scenario)
     if len(parts) > 1 and previous is None:
         on_parts(len(parts))
-        with open_executor(min(jobs, len(parts)), dask) as (executor, _slots):
-            plan = plan_decomposed(scenario, settings, executor)
+        if jobs <= 1 and dask is None:
+            plan = plan_decomposed(scenario, settings)
+        else:
+            with open_executor(min(jobs, len(parts)), dask) as (executor, _slots):
+                plan = plan_decomposed(scenario, settings, executor)
     else:
         plan = plan_scenario(scenario, settings, previous, progress)
     progress.stage("checking the plan")
