@@ -25,7 +25,8 @@ from scheduler.output.report_data import kpi_decimals
 from scheduler.output.tables import write_plan
 from scheduler.pipeline.checked import plan_and_check
 from scheduler.pipeline.executors import local_executor as local_executor  # re-exported
-from scheduler.plan import DayKpis, Plan
+from scheduler.pipeline.replan import calls, differences
+from scheduler.plan import Change, DayKpis, Plan
 from scheduler.solve.settings import SolverSettings
 
 HEADLINE = "risk_weighted_coverage_pct"
@@ -77,6 +78,44 @@ class Progress:
     seconds: float
     last: str
     last_status: str
+
+
+@dataclass(frozen=True)
+class KpiPair:
+    key: str
+    first: float | None
+    second: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Second minus first, to the KPI's precision (None when either lacks it)."""
+        if self.first is None or self.second is None:
+            return None
+        return round(self.second - self.first, kpi_decimals(self.key))
+
+
+@dataclass(frozen=True)
+class PlanPair:
+    """Two plans side by side: every KPI of either, and the rows that differ with the
+    reason their scenarios give, as a re-plan's changes are listed."""
+
+    kpis: list[KpiPair]
+    changes: list[Change]
+    workers_to_call: int
+    homes_to_call: int
+
+
+def compare_plans(
+    first: Plan, first_scenario: Scenario, second: Plan, second_scenario: Scenario
+) -> PlanPair:
+    """`second` against `first` over both horizons (before and after a re-plan, two runs
+    of one scenario, two versions of a city)."""
+    since = min(first_scenario.horizon.start, second_scenario.horizon.start)
+    rows = differences(first, first_scenario, second, second_scenario, since)
+    keys = [*first.summary.kpis, *(k for k in second.summary.kpis if k not in first.summary.kpis)]
+    pairs = [KpiPair(k, first.summary.kpis.get(k), second.summary.kpis.get(k)) for k in keys]
+    workers, homes = calls(rows)
+    return PlanPair(pairs, rows, workers, homes)
 
 
 def plan_variant(
