@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scheduler.solve.backends import SOLVERS
@@ -117,3 +117,22 @@ class UserChange(PostedForm):
 
 class Pick(PostedForm):
     name: str
+
+
+class ScenarioUpload(PostedForm):
+    file: UploadFile
+
+
+class SheetsUpload(PostedForm):
+    """`carehome import`'s files: the tables (or a zip of them), or the CQC directory with
+    the authorities whose homes to take (one a line: CQC's names hold commas)."""
+
+    files: list[UploadFile] = []
+    cqc: UploadFile | None = None
+    cqc_details: UploadFile | None = None
+    local_authorities: str = ""
+    all_england: bool = False
+
+    @property
+    def authorities(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.local_authorities.splitlines() if a.strip())

@@ -7,10 +7,11 @@ import json
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from scenarios.limits import MAX_FILE_BYTES
 from scenarios.load import ScenarioError
@@ -19,7 +20,17 @@ from scheduler.solve.backends import SOLVERS
 from scheduler.solve.settings import PATHS
 from web.audit import record
 from web.db import Run, RunStatus, ScenarioVersion, User
-from web.forms import OutbreakReport, Pick, RequestPin, RunRequest, WorkerPin, form_post
+from web.forms import (
+    OutbreakReport,
+    Pick,
+    RequestPin,
+    RunRequest,
+    ScenarioUpload,
+    SheetsUpload,
+    WorkerPin,
+    form_post,
+)
+from web.import_files import CqcUpload, Upload, expected, import_uploads
 from web.pages.render import config, get_version, page
 from web.scenario_files import (
     EXAMPLES,
@@ -34,6 +45,8 @@ from web.security import DB, Coordinator, Planner
 
 router = APIRouter()
 RECENT = 50
+IMPORTED = "imported.yaml"
+"""The file name an imported scenario is stored (and downloaded) under."""
 
 
 @router.get("/", name="dashboard")
@@ -45,14 +58,31 @@ def dashboard(request: Request, db: DB, user: Coordinator) -> Response:
 
 @router.get("/scenarios/new", name="new_scenario")
 def new_scenario(request: Request, user: Planner) -> Response:
+    return _new_scenario_page(request, user)
+
+
+def _new_scenario_page(
+    request: Request, user: User, status_code: int = 200, problems: list[str] | None = None
+) -> Response:
     return page(
         request,
         "new_scenario.html",
         user,
-        problems=[],
+        status_code,
+        problems=problems or [],
         examples=EXAMPLES,
         max_mb=MAX_FILE_BYTES // 1_000_000,
+        expected=expected(),
     )
+
+
+def _refused(
+    request: Request, db: Session, user: User, files: str, problems: list[str]
+) -> Response:
+    """An upload or import not stored: every problem on the page and in the audit trail."""
+    record(db, user, "upload refused", files[:80], "\n".join(problems))
+    db.commit()
+    return _new_scenario_page(request, user, 400, problems)
 
 
 def _store(
@@ -83,25 +113,41 @@ def _store(
 
 @form_post(router, "/scenarios/upload")
 async def upload(
-    request: Request, db: DB, user: Planner, file: Annotated[UploadFile, File()]
+    request: Request, db: DB, user: Planner, form: Annotated[ScenarioUpload, Form()]
 ) -> Response:
-    data = await file.read(MAX_FILE_BYTES + 1)
+    name = form.file.filename or ""
+    data = await form.file.read(MAX_FILE_BYTES + 1)
     try:
-        scenario, text = read_scenario(file.filename or "", data)
+        scenario, text = read_scenario(name, data)
     except ScenarioError as exc:
-        record(db, user, "upload refused", (file.filename or "")[:80], "\n".join(exc.lines))
-        db.commit()
-        return page(
-            request,
-            "new_scenario.html",
-            user,
-            400,
-            problems=exc.lines,
-            examples=EXAMPLES,
-            max_mb=MAX_FILE_BYTES // 1_000_000,
-        )
-    version = _store(db, user, scenario, file.filename or "", text, f"uploaded {file.filename}")
+        return _refused(request, db, user, name, exc.lines)
+    version = _store(db, user, scenario, name, text, f"uploaded {name}")
     return RedirectResponse(request.url_for("version_page", version_id=version.id), 303)
+
+
+@form_post(router, "/scenarios/import")
+async def import_sheets(
+    request: Request, db: DB, user: Planner, form: Annotated[SheetsUpload, Form()]
+) -> Response:
+    """Spreadsheets as `carehome import` reads them; stored only if every file is good."""
+    files = [await _read(f) for f in form.files if f.filename]
+    directory = await _read(form.cqc) if form.cqc and form.cqc.filename else None
+    cqc = None
+    if directory is not None:
+        details = await _read(form.cqc_details) if form.cqc_details else None
+        cqc = CqcUpload(directory, details, form.authorities, form.all_england)
+    names = ", ".join(u.name for u in [*files, *([directory] if directory else [])])
+    try:
+        imported, note = await run_in_threadpool(import_uploads, files, cqc)
+    except ScenarioError as exc:
+        return _refused(request, db, user, names, exc.lines)
+    version = _store(db, user, imported.scenario, IMPORTED, imported.yaml(), note)
+    return RedirectResponse(request.url_for("version_page", version_id=version.id), 303)
+
+
+async def _read(file: UploadFile) -> Upload:
+    """A sent file, read no further than one byte past the file limit."""
+    return Upload(file.filename or "", await file.read(MAX_FILE_BYTES + 1))
 
 
 @form_post(router, "/scenarios/example")
