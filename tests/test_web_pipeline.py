@@ -13,6 +13,8 @@ import scheduler.pipeline.checked as checked
 from scenarios.generate import generate_authorities
 from scenarios.load import dump_scenario
 from scheduler.analysis.compare import plan_variant
+from scheduler.heuristics.baseline import SOLVER as GREEDY
+from scheduler.solve.interrupt import stop_search_on_ctrl_c
 from scheduler.solve.settings import SolverSettings
 from scheduler.validate import Violation
 from tests.webapp import add_users, login, make_app
@@ -62,3 +64,15 @@ def test_a_whatif_run_reports_the_pipelines_check(monkeypatch: pytest.MonkeyPatc
     row, plan = plan_variant("region", region, SolverSettings(time_limit=3, workers=1))
     assert plan is not None, row
     assert row["violations"] == 1
+
+
+def test_after_a_cancel_the_parts_left_take_the_greedy_plan_at_once() -> None:
+    """A cancel during a region's first part ends the run with a checked plan of every
+    part, said to be interrupted, without each later part's search."""
+    region = generate_authorities(3, homes=9, workers=9, days=5, seed=5)
+    with stop_search_on_ctrl_c() as interruption:
+        interruption.requested = True  # as the first SIGINT leaves it
+        result = checked.plan_and_check(region, SolverSettings(time_limit=3, workers=1))
+    assert result.parts == 3 and result.violations == []
+    assert result.plan.summary.interrupted
+    assert result.plan.summary.solver == GREEDY  # no part searched after the cancel
