@@ -184,6 +184,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             model_size=sizes,
             lp_bound_asked=first.lp_bound_asked,
             solver_failure="; ".join(s.solver_failure for s in summaries if s.solver_failure),
+            interrupted=any(s.interrupted for s in summaries),
             path=_paths(summaries),
         ),
     )

@@ -159,16 +159,24 @@ def _decision(k: tuple[object, ...], var: int | None, before: int, kept: bool) -
 
 def changes(previous: Previous, scenario: Scenario, plan: Plan) -> list[Change]:
     """Rows of the two plans that differ from the first open day on, each with a reason."""
-    why = _Reasons(previous.scenario, scenario)
+    return differences(previous.plan, previous.scenario, plan, scenario, previous.first_open)
+
+
+def differences(
+    first: Plan, first_scenario: Scenario, plan: Plan, scenario: Scenario, since: dt.date
+) -> list[Change]:
+    """Rows of `first` and `plan` that differ from `since` on, each with the reason the
+    scenarios give (a re-plan's changes, or any two plans set side by side)."""
+    why = _Reasons(first_scenario, scenario)
     rows: list[Change] = []
     for kind, old, new in (
-        ("test booking", _bookings(previous.plan), _bookings(plan)),
-        ("shift", _shifts(previous.plan), _shifts(plan)),
-        ("isolation placement", _placements(previous.plan), _placements(plan)),
+        ("test booking", _bookings(first), _bookings(plan)),
+        ("shift", _shifts(first), _shifts(plan)),
+        ("isolation placement", _placements(first), _placements(plan)),
     ):
         for k in sorted(set(old) | set(new), key=str):
             date, home, worker, detail = k
-            if date < previous.first_open or old.get(k, 0) == new.get(k, 0):
+            if date < since or old.get(k, 0) == new.get(k, 0):
                 continue
             rows.append(
                 Change(
