@@ -14,6 +14,8 @@ The epidemic is `scheduler.simulation.epidemic`'s S-E-I-R, by day, in the same o
 - the greedy rule with the capacity of the day (`WaveAssumptions`): test slots to homes
   with a reported outbreak first (largest first), then, once whole-home testing starts,
   whole homes not tested for `routine_days`; bank shifts to the homes with most staff off.
+  A `Rule` (`waverules`) can let bank workers move between homes or order test slots by
+  the planner's risk score, for counterfactuals.
 
 Isolation facilities are left out (a few dozen beds in a city; the first wave's residents
 isolated where they were). Same wave, parameters and seed: the same result.
@@ -29,6 +31,15 @@ import numpy as np
 
 from scenarios.firstwave import FirstWave
 from scenarios.schema import HomeType, Simulation
+from scheduler.simulation.waverules import (
+    AS_RUN,
+    BankWalk,
+    Rule,
+    Signs,
+    fill_slots,
+    fixed_scores,
+    risk_order,
+)
 from scheduler.simulation.world import QUIET_DAYS
 
 FITTED = (
@@ -122,6 +133,8 @@ class _City:
     death: np.ndarray
     order: np.ndarray
     """The greedy's risk order: largest home first."""
+    fixed: np.ndarray
+    """The risk score's parts that never change (`waverules.fixed_scores`)."""
     slots: list[int]
     shifts: list[int]
 
@@ -135,17 +148,24 @@ class _City:
             room=np.array([h.can_isolate for h in wave.homes]),
             death=_death_rates(wave, theta),
             order=np.argsort(-beds, kind="stable"),
+            fixed=fixed_scores([h.type for h in wave.homes], Signs.empty(0, 0).weights),
             slots=slots,
             shifts=shifts,
         )
 
 
-def simulate_wave(wave: FirstWave, theta: Mapping[str, float], seed: int) -> WaveResult:
-    """The wave under the greedy rule with parameters `theta` (`FITTED`), seeded."""
+def simulate_wave(
+    wave: FirstWave, theta: Mapping[str, float], seed: int, rule: Rule = AS_RUN
+) -> WaveResult:
+    """The wave under the greedy rule (as actually run, unless `rule` says otherwise) with
+    parameters `theta` (`FITTED`), seeded."""
     rng = np.random.default_rng(seed)
     city = _City.of(wave, theta)
     residents = np.array([h.residents for h in wave.homes])
     h = _Homes.uninfected(residents, city.staff)
+    bank = max(city.shifts, default=0)
+    walk = None if rule.one_home else BankWalk(wave.days, bank, wave.simulation, seed)
+    signs = Signs.empty(wave.days, len(wave.homes))
     last_sign = np.full(len(wave.homes), -10_000)
     last_tested = np.full(len(wave.homes), -10_000)
     due = np.zeros((wave.days + wave.assumptions.result_days + 1, 2, len(wave.homes)), np.int64)
@@ -153,18 +173,21 @@ def simulate_wave(wave: FirstWave, theta: Mapping[str, float], seed: int) -> Wav
     deaths = np.zeros(wave.days, dtype=np.int64)
     infections = introductions = 0
     for t in range(wave.days):
-        to_r, to_s = _introduce(wave, theta, city, h, rng, t)
+        to_r, to_s = _introduce(wave, theta, city, h, rng, t, residents, walk)
         introductions += int(to_r.sum() + to_s.sum())
-        found = _onset_and_results(wave.simulation, theta, city, h, rng, due[t])
+        _onset_and_results(wave.simulation, theta, city, h, rng, due[t], signs, t)
         infections += int(to_r.sum()) + _spread(wave.simulation, theta, h, rng, residents, city)
         died = _recover(wave.simulation, city, h, rng)
         residents = residents - died
         deaths[t] = died.sum()
-        sign = found | (died > 0)
+        signs.died[t] = died
+        sign = (signs.found_r[t] + signs.found_s[t] + died) > 0
         outbreaks[t] = (sign & (t - last_sign > QUIET_DAYS)).sum()
         last_sign[sign] = t
         day = wave.start + dt.timedelta(days=t)
-        _book_tests(wave, h, rng, t, day, city, last_sign, last_tested, residents, due)
+        in_outbreak = t - last_sign <= QUIET_DAYS
+        queue = _test_queue(wave, rule, city, h, signs, t, in_outbreak, last_tested)
+        _book_tests(wave, h, rng, t, day, city, queue, in_outbreak, last_tested, residents, due)
     weeks = wave.days // 7
     return WaveResult(
         outbreaks=outbreaks[: 7 * weeks].reshape(weeks, 7).sum(axis=1),
@@ -181,14 +204,21 @@ def _introduce(
     h: _Homes,
     rng: np.random.Generator,
     t: int,
+    residents: np.ndarray,
+    walk: BankWalk | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 1: own staff on duty and bank shifts (each worker-day at the community's risk of
-    the day) and admissions; returns the residents and staff exposed."""
+    the day, a bank worker free to move also at the risk of the homes last worked: `walk`)
+    and admissions; returns the residents and staff exposed."""
     p, c = wave.simulation, wave.community[t]
     short = np.rint(h.s_off * p.staff_on_duty).astype(np.int64)
     bank = _greedy_fill(short, city.shifts[t])
     worker_days = np.rint((city.staff - h.s_off) * p.staff_on_duty).astype(np.int64) + bank
     intro = rng.binomial(worker_days, min(1.0, theta["worker_intro"] * c))
+    if walk is not None:
+        present = np.maximum(residents + city.staff - h.s_off, 1)
+        shares = (h.r_free + h.r_wait + h.s_free) / present
+        intro += walk.enter(t, fill_slots(bank, _most_short(short)), shares)
     admitted = rng.poisson(wave.assumptions.admissions_per_bed_day * city.beds)
     intro_r = rng.binomial(admitted, min(1.0, theta["admission_intro"] * c))
     on_residents = _split(rng, intro, h.r_s, h.s_s)
@@ -208,10 +238,12 @@ def _onset_and_results(
     h: _Homes,
     rng: np.random.Generator,
     due: np.ndarray,
-) -> np.ndarray:
+    signs: Signs,
+    t: int,
+) -> None:
     """Step 2: E -> I (staff falling ill go off sick with `staff_sick`); residents noticed
     ill and results `due` today isolate residents (in the home while it has room) and send
-    staff off. Returns which homes saw a sign."""
+    staff off. What was found is recorded in `signs` on day `t`."""
     ill_r = rng.binomial(h.r_e, 1 / p.latent_days)
     ill_s = rng.binomial(h.s_e, 1 / p.latent_days)
     sick = rng.binomial(ill_s, p.staff_sick)
@@ -229,7 +261,8 @@ def _onset_and_results(
     h.r_wait += found_r - isolated
     h.s_free -= found_s
     h.s_off += found_s
-    return np.asarray((found_r + found_s) > 0)
+    signs.found_r[t], signs.found_s[t] = found_r, found_s
+    signs.positive[t] = due[0] + due[1]
 
 
 def _spread(
@@ -271,6 +304,11 @@ def _recover(p: Simulation, city: _City, h: _Homes, rng: np.random.Generator) ->
     return died
 
 
+def _most_short(short: np.ndarray) -> np.ndarray:
+    """Homes by shifts short, most first, ties by home order: the bank's fill order."""
+    return np.lexsort((np.arange(len(short)), -short))
+
+
 def _greedy_fill(short: np.ndarray, shifts: int) -> np.ndarray:
     """Bank shifts to homes short of staff, most short first (ties by home order)."""
     filled = np.zeros(len(short), dtype=np.int64)
@@ -285,6 +323,27 @@ def _greedy_fill(short: np.ndarray, shifts: int) -> np.ndarray:
     return filled
 
 
+def _test_queue(
+    wave: FirstWave,
+    rule: Rule,
+    city: _City,
+    h: _Homes,
+    signs: Signs,
+    t: int,
+    in_outbreak: np.ndarray,
+    last_tested: np.ndarray,
+) -> np.ndarray:
+    """The order homes are offered test slots: under the greedy, homes in an outbreak
+    first, each group largest first; under `rule.risk_order`, the planner's risk score."""
+    if not rule.risk_order:
+        order = city.order
+        return np.concatenate([order[in_outbreak[order]], order[~in_outbreak[order]]])
+    short = np.rint(h.s_off * wave.simulation.staff_on_duty).astype(np.int64)
+    since = np.maximum(t - last_tested, 0)
+    scores = signs.scores(t + 1, QUIET_DAYS, in_outbreak, since, short, city.fixed, city.room)
+    return risk_order(scores, city.beds)
+
+
 def _book_tests(
     wave: FirstWave,
     h: _Homes,
@@ -292,20 +351,20 @@ def _book_tests(
     t: int,
     day: dt.date,
     city: _City,
-    last_sign: np.ndarray,
+    queue: np.ndarray,
+    in_outbreak: np.ndarray,
     last_tested: np.ndarray,
     residents: np.ndarray,
     due: np.ndarray,
 ) -> None:
-    """The day's test slots, the greedy way: homes in an outbreak first, largest first;
+    """The day's test slots, the greedy way: homes in `queue`'s order (`_test_queue`);
     before whole-home testing, up to `EARLY_SWABS` residents each, once per outbreak; after
     it, whole homes (residents and staff at work) every `outbreak_retest_days`, then homes
     with no outbreak every `routine_days`. Positives come back `result_days` later."""
     a, p = wave.assumptions, wave.simulation
-    slots, staff, order = city.slots[t], city.staff, city.order
+    slots, staff = city.slots[t], city.staff
     whole = day >= a.whole_home_from
-    in_outbreak = t - last_sign <= QUIET_DAYS
-    for k in (*order[in_outbreak[order]], *order[~in_outbreak[order]]):
+    for k in queue:
         if slots <= 0:
             break
         since = t - last_tested[k]
