@@ -67,6 +67,10 @@ class WaveResult:
     """Residents infected, introductions included."""
     introductions: int
     """Residents and staff infected from outside the home."""
+    homes_spread: int
+    """Homes where infection spread to a resident inside the home: outbreaks as they
+    happened, reported or not (`outbreaks` counts those reported, and testing more finds
+    more of them). An introduction that infects a resident and goes no further is not one."""
 
 
 @dataclass
@@ -172,11 +176,14 @@ def simulate_wave(
     outbreaks = np.zeros(wave.days, dtype=np.int64)
     deaths = np.zeros(wave.days, dtype=np.int64)
     infections = introductions = 0
+    hit = np.zeros(len(wave.homes), dtype=bool)
     for t in range(wave.days):
         to_r, to_s = _introduce(wave, theta, city, h, rng, t, residents, walk)
         introductions += int(to_r.sum() + to_s.sum())
         _onset_and_results(wave.simulation, theta, city, h, rng, due[t], signs, t)
-        infections += int(to_r.sum()) + _spread(wave.simulation, theta, h, rng, residents, city)
+        spread = _spread(wave.simulation, theta, h, rng, residents, city)
+        infections += int(to_r.sum() + spread.sum())
+        hit |= spread > 0
         died = _recover(wave.simulation, city, h, rng)
         residents = residents - died
         deaths[t] = died.sum()
@@ -194,6 +201,7 @@ def simulate_wave(
         deaths=deaths[: 7 * weeks].reshape(weeks, 7).sum(axis=1),
         infections=infections,
         introductions=introductions,
+        homes_spread=int(hit.sum()),
     )
 
 
@@ -272,9 +280,9 @@ def _spread(
     rng: np.random.Generator,
     residents: np.ndarray,
     city: _City,
-) -> int:
+) -> np.ndarray:
     """Step 3: exposures at `epidemic.spread`'s force among the people present (residents
-    alive, staff not off); returns residents exposed."""
+    alive, staff not off); returns residents exposed, by home."""
     present = residents + city.staff - h.s_off
     spreading = h.r_free + h.r_wait + h.s_free + (1 - p.isolation_effect) * h.r_iso
     beta = theta["r_within_home"] / p.infectious_days
@@ -285,7 +293,7 @@ def _spread(
     h.r_e += new_r
     h.s_s -= new_s
     h.s_e += new_s
-    return int(new_r.sum())
+    return np.asarray(new_r)
 
 
 def _recover(p: Simulation, city: _City, h: _Homes, rng: np.random.Generator) -> np.ndarray:
