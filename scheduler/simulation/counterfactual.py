@@ -156,7 +156,8 @@ def run_draws(
 
 def summarise(draws: pd.DataFrame, chosen: Sequence[Variant]) -> pd.DataFrame:
     """Per variant and outcome: the actual and variant medians, and prevented (actual minus
-    variant, paired by draw) as median, 90 % interval and mean across draws."""
+    variant, paired by draw) as median, 90 % interval, mean and the mean's standard error
+    across draws."""
     low, high = INTERVAL
     rows = []
     for v in chosen:
@@ -170,8 +171,15 @@ def summarise(draws: pd.DataFrame, chosen: Sequence[Variant]) -> pd.DataFrame:
             row[f"{key}_prevented_p{low}"] = float(np.percentile(prevented, low))
             row[f"{key}_prevented_p{high}"] = float(np.percentile(prevented, high))
             row[f"{key}_prevented_mean"] = round(float(prevented.mean()), 2)
+            row[f"{key}_prevented_mean_se"] = round(_standard_error(prevented), 2)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _standard_error(x: np.ndarray) -> float:
+    """The mean's standard error across draws: how surely the variant helps on average,
+    which the 90 % interval of single draws (the epidemic's chance included) does not say."""
+    return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
 
 
 def printed_table(table: pd.DataFrame) -> str:
