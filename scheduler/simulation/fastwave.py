@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.firstwave import FirstWave
-from scenarios.schema import HomeType, Simulation
+from scenarios.schema import HomeType, RiskWeights, Simulation
 from scheduler.simulation.waverules import (
     AS_RUN,
     BankWalk,
@@ -152,7 +152,7 @@ class _City:
             room=np.array([h.can_isolate for h in wave.homes]),
             death=_death_rates(wave, theta),
             order=np.argsort(-beds, kind="stable"),
-            fixed=fixed_scores([h.type for h in wave.homes], Signs.empty(0, 0).weights),
+            fixed=fixed_scores([h.type for h in wave.homes], RiskWeights()),
             slots=slots,
             shifts=shifts,
         )

@@ -37,7 +37,8 @@ class Rule:
 
 
 AS_RUN = Rule()
-"""The rule as actually run in 2020: one home per bank worker, the largest homes tested first."""
+"""The rule as actually run in 2020: one home per bank worker; test slots to homes in an
+outbreak first, largest first."""
 
 
 class BankWalk:
