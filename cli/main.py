@@ -25,6 +25,7 @@ from cli.common import (
     handles_errors,
     jobs_option,
 )
+from cli.counterfactual_cmd import counterfactual_command
 from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
 from cli.progress import PlanProgress
@@ -389,5 +390,6 @@ for command in (
     firstwave_command,
     calibrate_command,
     predict_command,
+    counterfactual_command,
 ):
     main.add_command(command)
