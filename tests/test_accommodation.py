@@ -224,4 +224,3 @@ def test_bad_rooms_input_is_one_line_exit_2_nothing_written(
     assert code == 2 and not out.exists()
     assert output.strip().startswith(line), output
     assert len(output.strip().splitlines()) == 1
-
