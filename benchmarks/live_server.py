@@ -8,6 +8,7 @@ the app as deployed: its own interpreter, its run pool and worker processes, its
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx2
 from sqlalchemy.orm import Session
 
 from web.config import DATABASE_ENV, WebConfig
@@ -25,6 +27,7 @@ from web.users import create_user
 
 START_SECONDS = 60.0
 """How long the app may take to answer at all: a cold start on a busy CI machine."""
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def free_port() -> int:
@@ -86,3 +89,21 @@ def serving(data_dir: Path, database_url: str = "", runs_at_once: int = 1) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def form_token(client: httpx2.Client, path: str = "/") -> str:
+    """The session's form token, from a page that carries it, as a browser sends it back."""
+    found = TOKEN.search(client.get(path).text)
+    if found is None:
+        raise RuntimeError(f"no form token on {path}")
+    return found.group(1)
+
+
+def log_in(base: str, name: str, password: str) -> httpx2.Client:
+    """A client with `name`'s session, as after the login form."""
+    client = httpx2.Client(base_url=base, timeout=60)
+    form = {"name": name, "password": password, "csrf_token": form_token(client, "/login")}
+    answer = client.post("/login", data=form)
+    if answer.status_code != 303:
+        raise RuntimeError(f"login of {name} refused: {answer.status_code}")
+    return client

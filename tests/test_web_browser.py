@@ -19,14 +19,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright import sync_api
 
 from benchmarks.live_server import add_accounts, serving
 from tests import browser
 from tests.conftest import EXAMPLES
 from tests.webapp import PASSWORD
 from web.db import Role
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 SCREENSHOTS_ENV = "CAREHOME_SCREENSHOTS"
 PLAN = {"time_limit": "2", "workers": "1"}
