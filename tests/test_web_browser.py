@@ -88,8 +88,11 @@ class Visit:
     def shoot(self, name: str) -> None:
         """The page's top, as far down as a long page is worth looking at."""
         height = min(SHOT_HEIGHT, self.page.evaluate("document.documentElement.scrollHeight"))
-        clip = {"x": 0, "y": 0, "width": 1280, "height": height}
-        self.page.screenshot(path=self.screenshots / f"{name}.png", full_page=True, clip=clip)
+        self.page.screenshot(
+            path=self.screenshots / f"{name}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": height},
+        )
 
     def submit(self, form: sync_api.Locator, button: str, **fields: str) -> None:
         """Fill `fields` of `form` and press its button; the page that follows must be
