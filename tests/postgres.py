@@ -73,7 +73,18 @@ class PostgresServer:
             raise RuntimeError(f"{tool} failed: {done.stdout}{done.stderr}{tail}")
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
         options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -F -c max_connections=200"
         log = str(self.folder / "server.log")
         self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
