@@ -12,6 +12,7 @@ search stops and the best plan so far is written and kept (status cancelled).
 from __future__ import annotations
 
 import json
+import os
 import time
 import traceback
 from pathlib import Path
@@ -35,6 +36,9 @@ from scheduler.solve.settings import SolverSettings
 from web.db import Run, RunStatus, make_engine, now
 from web.run_files import REPORT, WORKBOOK, plan_dir, run_dir
 from web.scenario_files import stored_scenario
+
+WORKER_NICENESS = 10
+"""How much lower a run's worker process runs than the web process (`os.nice`)."""
 
 PROGRESS_EVERY = 0.5
 """Seconds between progress writes: often enough to watch, rare enough for SQLite."""
@@ -75,7 +79,9 @@ def finish(
 
 
 def execute_run(run_id: int, database_url: str, runs_dir: str) -> None:
-    """The worker process's entry point."""
+    """The worker process's entry point. Runs at a lower priority than the pages, so that
+    people browsing stay served while plans use every core."""
+    os.nice(WORKER_NICENESS)
     engine = make_engine(database_url)
     try:
         _execute(engine, run_id, Path(runs_dir))
