@@ -18,12 +18,14 @@ WEEKDAYS = 5
 @dataclass(frozen=True)
 class Officers:
     """What to draw: liaison officers and IPC trainers (each based in a locality drawn at
-    random, working weekdays), and the share of homes trained before the horizon."""
+    random, working weekdays, with their minutes a day for visits), and the share of homes
+    trained before the horizon."""
 
     liaison: int
     trainers: int
     trained_share: float
-    minutes_per_day: int = 420
+    liaison_minutes: int = 420
+    trainer_minutes: int = 420
 
 
 def draw_officers(rng: random.Random, spec: Officers, horizon: Horizon) -> list[Officer]:
@@ -42,7 +44,9 @@ def draw_officers(rng: random.Random, spec: Officers, horizon: Horizon) -> list[
                 f"{counts[prefix]}",
                 delivers=[kind],
                 locality=rng.choice(LOCALITIES),
-                minutes_per_day=spec.minutes_per_day,
+                minutes_per_day=spec.liaison_minutes
+                if kind == VisitKind.LIAISON
+                else spec.trainer_minutes,
                 available=weekdays,
             )
         )

