@@ -367,3 +367,28 @@ def test_in_the_example_officers_off_change_the_plan_and_more_is_worth_something
     ).set_index(["resource", "step"])
     assert table.loc[("officer:liaison-1", 1), "value_per_unit"] > 0
     assert table.loc[("training:sessions", 1), "value_per_unit"] > 0
+
+
+def test_visits_reach_the_plan_folder_explain_the_workbook_and_the_report(tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from scheduler.analysis.explain import explain_home, explain_text
+    from scheduler.output.html_report import render_report
+    from scheduler.output.tables import read_plan, write_plan
+    from scheduler.output.workbook import write_workbook
+
+    s = officer_day_full()
+    plan = DIRECT.plan(s)
+    write_plan(plan, s, tmp_path / "plan")
+    assert read_plan(tmp_path / "plan").visits == plan.visits
+    text = explain_text(explain_home(tmp_path / "plan", "c"))
+    assert "IPC training: trained on" in text and "l1 on 2020-06-01 visited" in text
+    assert f"visit {day(0)} by l1 (liaison, 10 min travel)" in explain_text(
+        explain_home(tmp_path / "plan", "a")
+    )
+    page = render_report(plan, s, dt.date(2020, 6, 1))
+    assert 'id="visits-table"' in page and "red RAG liaison visit" in page
+    write_workbook(plan, s, tmp_path / "plan.xlsx")
+    assert load_workbook(tmp_path / "plan.xlsx")["Visits"].max_row == 1 + len(plan.visits)
