@@ -103,7 +103,7 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
         return f"{count(u.amount, 'room night')} of {request} unmet{at} from {when}"
     if u.kind in (UnmetKind.VISIT, UnmetKind.TRAINING):
         due = _ISO.sub(lambda m: short_date(dt.date.fromisoformat(m.group(0))), u.detail)
-        return f"{due}{at} unmet"
+        return f"{u.amount} {due}{at} unmet"
     if u.kind in (UnmetKind.ROOM_NIGHT, UnmetKind.TAXI):
         worker, _, what = u.detail.partition(": ")
         return f"{u.amount} {what} for {worker}{at} on {when}"
