@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "constraints" / "build.py"
 MARK = "# hard rules"
-BATTERIES = ("testing", "staffing", "isolation", "pins", "replan", "pools")
+BATTERIES = ("testing", "staffing", "isolation", "pins", "replan", "pools", "visits")
 
 
 @dataclass(frozen=True)

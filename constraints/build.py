@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from constraints import accommodation, isolation, objective, one_to_one, pins, staffing, testing
+from constraints import (
+    accommodation,
+    isolation,
+    objective,
+    one_to_one,
+    pins,
+    staffing,
+    testing,
+    visits,
+)
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
+from constraints.visits import VisitsVars
 from scenarios.risk import RiskTable
 from scenarios.schema import Goal, Scenario
 
@@ -37,6 +47,8 @@ class BuiltModel:
     unmet_tier: int = 1
     rooms: accommodation.AccommodationVars = field(default_factory=accommodation.AccommodationVars)
     """Staff hotel rooms and taxis (`constraints.accommodation`); empty without them."""
+    visits: VisitsVars = field(default_factory=VisitsVars)
+    """Training and liaison visits (`constraints.visits`); empty without officers."""
     stability_tier: int | None = None
     """A re-plan's tier of changes against the previous plan; its terms break ties when
     the starting plan is completed."""
@@ -59,6 +71,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     iv = isolation.add_placement_variables(ctx)
     av = accommodation.add_accommodation_variables(ctx, sv)
     ov = one_to_one.add_at_home_variables(ctx, iv)
+    vv = visits.add_visit_variables(ctx)
 
     # hard rules
     testing.add_site_capacity(ctx)
@@ -77,6 +90,10 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     accommodation.add_taxis_at_shifts(ctx, av)
     accommodation.add_taxi_budget(ctx, av)
     one_to_one.add_one_to_one_gap(ctx, ov, iv, sv)
+    visits.add_officer_minutes(ctx, vv)
+    visits.add_one_visit_a_day(ctx, vv)
+    visits.add_trained_once(ctx, vv)
+    visits.add_training_sessions(ctx, vv)
     pins.add_worker_pins(ctx, sv)
     pins.add_request_pins(ctx, iv)
 
@@ -93,12 +110,14 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *accommodation.add_room_requests(ctx, av),
         *accommodation.add_room_nights(ctx, av),
         *accommodation.add_taxi_pairs(ctx, av),
+        *visits.add_visit_needs(ctx, vv),
         *objective.add_worst_home_ratio(ctx, unmet),
         *objective.add_workload_spread(ctx, sv),
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
+        *visits.add_officer_travel(ctx, vv),
     ]
-    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av)
+    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av, visits=vv)
     return _ranked(built, scenario.policy.objective.order)
 
 

@@ -59,10 +59,11 @@ BASE_SECTIONS = (
     "agencies",
     "staff_hotels",
     "room_requests",
+    "officers",
 )
 """What the base YAML holds when exported: everything no table holds, the agencies (a
-short list; `--agencies` reads them from a sheet instead) and the staff hotels and room
-requests (short lists, written in the base file)."""
+short list; `--agencies` reads them from a sheet instead) and the staff hotels, room
+requests and training and liaison officers (short lists, written in the base file)."""
 
 
 @dataclass(frozen=True)

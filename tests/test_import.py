@@ -444,8 +444,8 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "map.yaml: homes.bedz: not a field (fields: id, name, type, beds, residents, staff, "
         "agency_staff, cqc_rating, rag_overall, rag_ppe, rag_workforce, outbreak_status, "
         "outbreak_since, resident_cases, staff_cases, deaths_7d, can_isolate, "
-        "last_tested_staff, last_tested_residents, last_tested_agency, reported, locality, "
-        "latitude, longitude, address, report_to)",
+        "last_tested_staff, last_tested_residents, last_tested_agency, reported, "
+        "ipc_trained_on, locality, latitude, longitude, address, report_to)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
         "recent-shifts, sites, facilities, requests, agencies, details, cqc)",
     ]

@@ -25,6 +25,7 @@ from scenarios.generate.shape import TRAVEL
 from scenarios.generate.shortfalls import with_shortfalls
 from scenarios.generate.sites import draw_sites
 from scenarios.generate.spec import Spec
+from scenarios.generate.visits import draw_officers, with_training
 from scenarios.generate.workers import draw_workers, with_pools
 from scenarios.schema import MAX_HORIZON_DAYS, Horizon, Policy, Scenario
 
@@ -41,6 +42,7 @@ _SECTIONS = (
     "pools",
     "rooms",
     "one_to_one",
+    "visits",
 )
 """One random stream each, drawn from the seed in this order: a section added at the end
 leaves every earlier section's draws as they were."""
@@ -108,6 +110,10 @@ def build(spec: Spec) -> Scenario:
         hotels = [staff_hotel(spec.staff_rooms, horizon)]
         room_requests = draw_room_requests(rng["rooms"], spec.staff_rooms, homes, horizon)
         workers = without_cars(rng["rooms"], spec.staff_rooms, workers)
+    officers = []
+    if spec.officers is not None:
+        officers = draw_officers(rng["visits"], spec.officers, horizon)
+        homes = with_training(rng["visits"], spec.officers, homes, horizon)
 
     scenario = Scenario(
         name=spec.name,
@@ -121,6 +127,7 @@ def build(spec: Spec) -> Scenario:
         isolation_requests=requests,
         staff_hotels=hotels,
         room_requests=room_requests,
+        officers=officers,
         travel=TRAVEL,
         policy=spec.policy or Policy(),
     )

@@ -98,6 +98,13 @@ from scenarios.schema.travel import (
     coordinates,
     distance_km,
 )
+from scenarios.schema.visits import (
+    Officer,
+    VisitKind,
+    VisitMinutes,
+    VisitsPolicy,
+    VisitWeights,
+)
 from scenarios.schema.workers import (
     Agency,
     Availability,
@@ -139,6 +146,7 @@ __all__ = [
     "Longitude",
     "Need",
     "ObjectiveWeights",
+    "Officer",
     "OneToOne",
     "Outbreak",
     "OutbreakStatus",
@@ -173,6 +181,10 @@ __all__ = [
     "TransportPolicy",
     "Travel",
     "TravelTime",
+    "VisitKind",
+    "VisitMinutes",
+    "VisitWeights",
+    "VisitsPolicy",
     "Worker",
     "WorkerKind",
     "WorkerPin",

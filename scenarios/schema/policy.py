@@ -22,6 +22,7 @@ from scenarios.schema.base import (
     Strict,
     WorkerKind,
 )
+from scenarios.schema.visits import VisitsPolicy
 
 
 class RetestDays(Strict):
@@ -292,6 +293,11 @@ class Policy(Strict):
     )
     transport: TransportPolicy | None = Field(
         default=None, description="The taxi budget; omitted: no taxis are planned."
+    )
+    visits: VisitsPolicy = Field(
+        default=VisitsPolicy(),
+        description="Training and liaison visits: which homes need one by when, visit "
+        "minutes, the county's training sessions a day (planned only with `officers`).",
     )
     absence_forecast: AbsenceForecast = Field(
         default=AbsenceForecast(),

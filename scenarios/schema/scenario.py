@@ -18,6 +18,7 @@ from scenarios.schema.policy import Policy
 from scenarios.schema.simulation import Simulation
 from scenarios.schema.sites import TestSite
 from scenarios.schema.travel import Travel
+from scenarios.schema.visits import Officer
 from scenarios.schema.workers import Agency, Worker
 
 
@@ -84,6 +85,7 @@ class Scenario(Strict):
     isolation_requests: list[IsolationRequest] = Field(default=[])
     staff_hotels: list[StaffHotel] = Field(default=[])
     room_requests: list[RoomRequest] = Field(default=[])
+    officers: list[Officer] = Field(default=[])
     travel: Travel = Travel()
     pins: Pins = Pins()
     simulation: Simulation = Simulation()

@@ -18,6 +18,7 @@ from scenarios.shocks.kinds import (
     HospitalDischarges,
     HotelRooms,
     IsolationDemand,
+    OfficersOff,
     OutbreakSurge,
     PolicyChange,
     PositivityScale,
@@ -27,6 +28,7 @@ from scenarios.shocks.kinds import (
     SiteResultDays,
     StaffSick,
     TaxiBudget,
+    TrainingSessions,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "HospitalDischarges",
     "HotelRooms",
     "IsolationDemand",
+    "OfficersOff",
     "OutbreakSurge",
     "PolicyChange",
     "PositivityScale",
@@ -46,5 +49,6 @@ __all__ = [
     "SiteResultDays",
     "StaffSick",
     "TaxiBudget",
+    "TrainingSessions",
     "apply_shocks",
 ]

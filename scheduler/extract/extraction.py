@@ -26,6 +26,7 @@ from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
 from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
 from scheduler.extract.rooms import room_rows
+from scheduler.extract.visits import visit_rows
 from scheduler.plan import (
     DayKpis,
     Placement,
@@ -50,8 +51,9 @@ def extract_plan(
     shifts = extractor.shifts()
     placements = extractor.placements()
     rooms = room_rows(built, values)
+    visits = visit_rows(built, values)
     unmet = extractor.unmet(placements) + [
-        row.model_copy(update=cause_fields(cause)) for row, cause in rooms.unmet
+        row.model_copy(update=cause_fields(cause)) for row, cause in rooms.unmet + visits.unmet
     ]
     plan = Plan(
         testing=extractor.home_tests()
@@ -61,6 +63,7 @@ def extract_plan(
         placements=placements,
         rooms=rooms.stays,
         taxis=rooms.taxis,
+        visits=visits.visits,
         unmet=sorted(unmet, key=unmet_order),
         risk=built.ctx.risk.rows,
         summary=summary,

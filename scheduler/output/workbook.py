@@ -41,6 +41,7 @@ from scheduler.output.tables import (
     TESTING,
     TRANSPORT,
     UNMET,
+    VISITS,
     WORKER_ROSTERS,
     plan_tables,
 )
@@ -52,6 +53,7 @@ TABLE_SHEETS: dict[str, str] = {
     "Isolation": ISOLATION,
     "Staff rooms": ACCOMMODATION,
     "Taxis": TRANSPORT,
+    "Visits": VISITS,
     "Unmet needs": UNMET,
     "Risk scores": RISK,
     "Worker rosters": WORKER_ROSTERS,

@@ -62,6 +62,13 @@ from scheduler.validate.testing import (
     site_eligibility,
     site_lead_time,
 )
+from scheduler.validate.visits import (
+    officer_minutes,
+    one_visit_a_day,
+    trained_once,
+    training_sessions,
+    visit_eligibility,
+)
 
 Rule = Callable[[Lookup], Found]
 
@@ -101,6 +108,11 @@ RULES: tuple[Rule, ...] = (
     taxi_eligibility,
     at_home_offered,
     one_to_one_gap,
+    officer_minutes,
+    one_visit_a_day,
+    trained_once,
+    training_sessions,
+    visit_eligibility,
     local_authority,
     pin_worker,
     pin_request,
@@ -151,6 +163,11 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "pre_admission_test": ("pre_admission_test",),
     "at_home_offered": ("at_home_offered",),
     "one_to_one_gap": ("one_to_one_gap",),
+    "officer_minutes": ("officer_minutes",),
+    "one_visit_a_day": ("one_visit_a_day",),
+    "trained_once": ("trained_once",),
+    "training_sessions": ("training_sessions",),
+    "visit_eligibility": ("officer_delivers", "officer_on_duty", "visit_due"),
     "local_authority": ("site_authority", "worker_authority", "facility_authority"),
     "pin_worker": ("pin_worker",),
     "pin_request": ("pin_request",),
