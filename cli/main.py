@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -43,9 +44,9 @@ from scenarios.words import count
 from scheduler.output.outdir import check_output_dir
 from scheduler.output.tables import PLAN_FILES, read_plan, write_plan
 from scheduler.output.workbook import write_workbook
-from scheduler.pipeline.checked import plan_and_check
+from scheduler.pipeline.checked import CheckedPlan, plan_and_check
 from scheduler.pipeline.planner import write_model_file
-from scheduler.pipeline.replan import kept_against, load_previous, with_history
+from scheduler.pipeline.replan import Previous, against_previous, kept_against
 from scheduler.solve.backends import SOLVERS
 from scheduler.solve.interrupt import stop_search_on_ctrl_c
 from scheduler.solve.settings import PATHS, SolverSettings
@@ -202,11 +203,7 @@ def plan(
         s = load_scenario(scenario)
         check_output_dir(out, PLAN_FILES, "a plan")
         if write_model is not None:
-            if write_model.suffix.lower() not in (".mps", ".lp"):
-                raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
-            write_model_file(s, write_model)
-            click.echo(f"wrote {write_model}")
-            written.append(write_model)
+            written.append(_write_model(s, write_model))
         settings = SolverSettings(
             time_limit=time_limit,
             workers=workers,
@@ -220,39 +217,70 @@ def plan(
         )
         earlier = None
         if previous is not None:
-            start = first_open.date() if first_open is not None else s.horizon.start
-            earlier = load_previous(previous, start)
-            s = with_history(s, earlier.plan)
-        try:
-            with stop_search_on_ctrl_c():
-                checked = plan_and_check(
-                    s,
-                    settings,
-                    earlier,
-                    jobs,
-                    dask,
-                    progress,
-                    lambda n: click.echo(
-                        f"{n} independent parts (authorities sharing no resource)"
-                    ),
-                )
-        except KeyboardInterrupt:
-            fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
-        result, violations = checked.plan, checked.violations
-        if violations and out.exists() and not force:
-            for v in violations:
-                click.echo(f"  {v}", err=True)
-            fail(
-                EXIT_INTERNAL,
-                [
-                    f"independent check: {count(len(violations), 'violation')}; "
-                    f"the earlier plan in {out} is kept (--force replaces it)"
-                ],
-            )
+            opens = first_open.date() if first_open is not None else None
+            s, earlier = against_previous(s, previous, opens)
+        checked = _plan_checked(s, settings, earlier, jobs, dask, progress)
+        if not checked.may_replace(out, force):
+            _keep_earlier(checked, out)
         progress.stage("writing")
-        written += sorted(write_plan(result, s, out).iterdir())
+        written += sorted(write_plan(checked.plan, s, out).iterdir())
         if xlsx is not None:
-            written.append(write_workbook(result, s, xlsx))
+            written.append(write_workbook(checked.plan, s, xlsx))
+    _report_plan(s, checked, out, written)
+
+
+def _plan_checked(
+    s: Scenario,
+    settings: SolverSettings,
+    earlier: Previous | None,
+    jobs: int,
+    dask: str | None,
+    progress: PlanProgress,
+) -> CheckedPlan:
+    """Plan and check, saying how many parts the scenario splits into; Ctrl-C before any
+    plan is found exits with nothing written (after one, the plan found is returned)."""
+    try:
+        with stop_search_on_ctrl_c():
+            return plan_and_check(
+                s,
+                settings,
+                earlier,
+                jobs,
+                dask,
+                progress,
+                lambda n: click.echo(f"{n} independent parts (authorities sharing no resource)"),
+            )
+    except KeyboardInterrupt:
+        fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
+
+
+def _keep_earlier(checked: CheckedPlan, out: Path) -> NoReturn:
+    """Exit without writing: a faulty plan does not replace the earlier one in `out`."""
+    for v in checked.violations:
+        click.echo(f"  {v}", err=True)
+    fail(
+        EXIT_INTERNAL,
+        [
+            f"independent check: {count(len(checked.violations), 'violation')}; "
+            f"the earlier plan in {out} is kept (--force replaces it)"
+        ],
+    )
+
+
+def _write_model(s: Scenario, write_model: Path) -> Path:
+    """Write tier 1's model before planning, so a solver elsewhere can start on it even if
+    this plan is interrupted."""
+    if write_model.suffix.lower() not in (".mps", ".lp"):
+        raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
+    write_model_file(s, write_model)
+    click.echo(f"wrote {write_model}")
+    return write_model
+
+
+def _report_plan(s: Scenario, checked: CheckedPlan, out: Path, written: list[Path]) -> None:
+    """Print the written plan's summary and files, then exit with the code that says how
+    far to trust it: violations, a solver failure (a warning only) or an interruption."""
+    result, violations = checked.plan, checked.violations
     click.echo(summary_text(s, result, out))
     click.echo(f"independent check: {count(len(violations), 'violation')}")
     click.echo(f"files written ({len(written)}):")
