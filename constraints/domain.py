@@ -31,6 +31,7 @@ from scenarios.schema import (
     Officer,
     Role,
     RoomRequest,
+    Scenario,
     Shift,
     StaffHotel,
     TestSite,
@@ -149,9 +150,12 @@ def facility_serves(facility: IsolationFacility, authority: str | None) -> bool:
     return facility.serves(authority)
 
 
-offered_at_home = _keeps(rules.AT_HOME_OFFERED)(may_stay_at_home)
-"""1:1 at home exists only for a home's request marked one_to_one_ok with the policy on
-(`scenarios.one_to_one`, which the validator and the tables read too)."""
+@_keeps(rules.AT_HOME_OFFERED)
+def offered_at_home(scenario: Scenario, request: IsolationRequest) -> bool:
+    """1:1 at home exists only for a home's request marked one_to_one_ok with the policy on
+    (`scenarios.one_to_one`, which the validator and the tables read too); the model reads
+    it through this name, so that switching the rule off reaches the model alone."""
+    return may_stay_at_home(scenario, request)
 
 
 @_keeps(rules.EARLIEST_DATE)

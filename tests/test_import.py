@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from cli.inputs import export_inputs_command, import_command
 from scenarios.codes import CODES, LEGEND, TEMPLATE_LEGEND, shifts_of
-from scenarios.importer import Sources, export_inputs, import_scenario, sources_in
+from scenarios.exporter import export_inputs, sources_in
+from scenarios.importer import Sources, import_scenario
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
 

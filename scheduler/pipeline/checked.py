@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from scenarios.schema import Scenario
 from scheduler.heuristics.baseline import plan_baseline
@@ -29,6 +30,12 @@ class CheckedPlan:
     violations: list[Violation]
     parts: int
     """How many independent parts the scenario was planned as (1: whole)."""
+
+    def may_replace(self, out: Path, force: bool) -> bool:
+        """Whether this plan may be written over whatever is in `out`: a plan the checker
+        faults never replaces an earlier one unless forced (a first plan is written, so
+        that its faults can be read)."""
+        return not self.violations or not out.exists() or force
 
 
 def plan_and_check(

@@ -43,6 +43,17 @@ def load_previous(plan_dir: Path, first_open: dt.date) -> Previous:
     return Previous(plan_dir, read_plan(plan_dir), load_scenario(plan_dir / SCENARIO), first_open)
 
 
+def against_previous(
+    scenario: Scenario, plan_dir: Path, first_open: dt.date | None
+) -> tuple[Scenario, Previous]:
+    """`scenario` to re-plan against the plan in `plan_dir`, with that plan's past shifts
+    as its workers' history, and the previous plan kept before `first_open` (by default
+    the scenario's first day: the whole horizon may change)."""
+    start = first_open if first_open is not None else scenario.horizon.start
+    previous = load_previous(plan_dir, start)
+    return with_history(scenario, previous.plan), previous
+
+
 def with_history(scenario: Scenario, previous: Plan) -> Scenario:
     """`scenario` with every worker's shifts in `previous` dated before its horizon (within
     the look-back the rules read) added to the worker's recent shifts, so that rest,
