@@ -11,7 +11,7 @@ and the batteries (whose rule-binds tests read the checker). The rule is switche
 the test suite itself (tests/conftest.py reads CAREHOME_MUTATE); product code never sees
 it.
 
-    python benchmarks/mutation_check.py            # every rule, about 5 minutes on 2 cores
+    python benchmarks/mutation_check.py            # every rule, about 10 minutes on 2 cores
     python benchmarks/mutation_check.py cohort     # only rules whose name contains "cohort"
 """
 
@@ -30,7 +30,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "constraints" / "build.py"
 MARK = "# hard rules"
-BATTERIES = ("testing", "staffing", "isolation", "pins", "replan", "pools")
+BATTERIES = (
+    "testing",
+    "staffing",
+    "isolation",
+    "accommodation",
+    "one_to_one",
+    "absences",
+    "pins",
+    "replan",
+    "pools",
+    "visits",
+)
+"""The rule batteries, one per family: a checker rule is tried against each."""
 
 
 @dataclass(frozen=True)

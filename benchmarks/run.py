@@ -260,7 +260,8 @@ def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(",") if x.strip())
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command's options; each size, solver and path is named, never numbered."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--sizes", default="tiny,small,city", help=f"comma list of {', '.join(CASES)}"
@@ -294,6 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling-homes", default=None, help="comma list of homes (--scaling)")
     parser.add_argument("--scaling-days", default=None, help="comma list of days (--scaling)")
     parser.add_argument("--out", type=Path, default=None, help="CSV (default results/<date>)")
+    return parser
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.scaling:
         from benchmarks.scaling import DAYS, HOMES, run_scaling
@@ -302,9 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         days = _ints(args.scaling_days) if args.scaling_days else DAYS
         limit = args.time_limit or 2.0
         return run_scaling(homes, days, limit, args.workers or 2, args.jobs, args.out)
-    names = [n.strip() for n in args.sizes.split(",") if n.strip()]
-    backends = [n.strip() for n in args.solvers.split(",") if n.strip()]
-    paths = [n.strip() for n in args.paths.split(",") if n.strip()]
+    names, backends, paths = _names(args.sizes), _names(args.solvers), _names(args.paths)
     unknown = (
         sorted(set(names) - set(CASES))
         + sorted(set(backends) - set(BACKENDS))
@@ -314,6 +322,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown sizes or solvers: {', '.join(unknown)}")
     if args.dask_speedup:
         return dask_speedup(names, backends, args)
+    rows, lps = _run_cases(names, backends, paths, args)
+    _report(rows, lps, args)
+    return 0
+
+
+def _run_cases(
+    names: list[str], backends: list[str], paths: list[str], args: argparse.Namespace
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every case on every backend and path, each run in a fresh process (so that peak
+    memory is the run's own), printed as it finishes; and each case's LP bound."""
     rows, lps = [], []
     for name in names:
         if not args.no_lp_bound:
@@ -334,6 +352,14 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     rows.append(in_fresh_process(run_case, *run) | {"repeat": n + 1})
                     print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
+    return rows, lps
+
+
+def _report(
+    rows: list[dict[str, Any]], lps: list[dict[str, Any]], args: argparse.Namespace
+) -> None:
+    """Print the summary table and the margin over the greedy baseline, and write the
+    table as CSV."""
     table = with_lp(summarised(pd.DataFrame(rows)), pd.DataFrame(lps))
     print()
     print(table[[c for c in SHOWN if c in table]].to_string(index=False))
@@ -347,7 +373,6 @@ def main(argv: list[str] | None = None) -> int:
     limit = f"{args.time_limit:g} s" if args.time_limit else "per case"
     workers = args.workers or "default"
     print(f"\nwrote {out} (time limit {limit}, {workers} workers, {args.jobs} jobs)")
-    return 0
 
 
 if __name__ == "__main__":

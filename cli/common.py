@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -31,7 +31,7 @@ EXIT_BROKEN_PIPE = 141
 """The reader of the output closed the pipe, as shells report it (128 + SIGPIPE)."""
 
 
-def fail(code: int, lines: list[str]) -> None:
+def fail(code: int, lines: list[str]) -> NoReturn:
     for line in lines:
         click.echo(line, err=True)
     sys.exit(code)

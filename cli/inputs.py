@@ -12,7 +12,8 @@ from cli.common import handles_errors
 from cli.report import scenario_counts
 from scenarios.atomic import write_text
 from scenarios.cqc import CqcQuery, Skipped, skip_counts, skipped_csv
-from scenarios.importer import Sources, export_inputs, import_scenario
+from scenarios.exporter import export_inputs
+from scenarios.importer import Sources, import_scenario
 from scenarios.load import load_scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,11 +89,7 @@ def import_command(
 
     Templates of every table are in scenarios/templates/.
     """
-    query = None
-    if cqc is not None:
-        query = CqcQuery(cqc, local_authorities, all_england, cqc_details)
-    elif cqc_details or local_authorities or all_england:
-        raise click.UsageError("--cqc-details, --local-authority and --all-england need --cqc")
+    query = _cqc_query(cqc, cqc_details, local_authorities, all_england)
     result = import_scenario(
         Sources(
             homes=homes,
@@ -118,6 +115,18 @@ def import_command(
         click.echo(note)
     s = result.scenario
     click.echo(f"wrote {output}: {scenario_counts(s)} from {s.horizon.start}")
+
+
+def _cqc_query(
+    cqc: Path | None, details: Path | None, authorities: tuple[str, ...], all_england: bool
+) -> CqcQuery | None:
+    """The CQC directory to read homes from, if given; its options mean nothing without
+    it, so giving them alone is a usage error rather than silently ignored."""
+    if cqc is not None:
+        return CqcQuery(cqc, authorities, all_england, details)
+    if details or authorities or all_england:
+        raise click.UsageError("--cqc-details, --local-authority and --all-england need --cqc")
+    return None
 
 
 def skipped_path(output: Path) -> Path:

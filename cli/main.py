@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 internal error (or violations found by `check`), 2 bad inp
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -15,20 +14,14 @@ import click
 
 from cli.calibrate_cmd import calibrate_command, firstwave_command, predict_command
 from cli.common import (
-    DASK_OPTION,
     EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    SEED_OPTION,
-    TIME_LIMIT_OPTION,
-    default_workers,
-    fail,
     handles_errors,
-    jobs_option,
 )
+from cli.counterfactual_cmd import counterfactual_command
 from cli.explain_cmd import explain_command, value_command
 from cli.inputs import export_inputs_command, import_command
-from cli.progress import PlanProgress
-from cli.report import override_notes, scenario_counts, summary_text
+from cli.plan_cmd import plan_command
+from cli.report import override_notes, scenario_counts
 from cli.report_cmd import report_command
 from cli.serve_cmd import serve_command
 from cli.simulate_cmd import simulate_command
@@ -40,15 +33,8 @@ from scenarios.generate import generate_authorities, plymouth_2020, plymouth_tex
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario
 from scenarios.words import count
-from scheduler.output.outdir import check_output_dir
-from scheduler.output.tables import PLAN_FILES, read_plan, write_plan
-from scheduler.output.workbook import write_workbook
-from scheduler.pipeline.checked import plan_and_check
-from scheduler.pipeline.planner import write_model_file
-from scheduler.pipeline.replan import kept_against, load_previous, with_history
-from scheduler.solve.backends import SOLVERS
-from scheduler.solve.interrupt import stop_search_on_ctrl_c
-from scheduler.solve.settings import PATHS, SolverSettings
+from scheduler.output.tables import read_plan
+from scheduler.pipeline.replan import kept_against
 from scheduler.validate import validate_plan
 
 
@@ -77,200 +63,6 @@ def validate(scenario: Path) -> None:
     click.echo(f"{scenario.name}: ok ({scenario_counts(s)})")
     for note in override_notes(s):
         click.echo(note)
-
-
-@main.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the tables."
-)
-@click.option(
-    "--solver",
-    type=click.Choice(SOLVERS),
-    default="cp-sat",
-    show_default=True,
-    help="cp-sat (OR-Tools), or a MILP solver through PuLP: cbc or highs.",
-)
-@TIME_LIMIT_OPTION
-@click.option(
-    "--workers",
-    default=default_workers,
-    show_default="cores, at most 8",
-    type=click.IntRange(min=1),
-    help="Search workers (CP-SAT) or threads (CBC, HiGHS).",
-)
-@SEED_OPTION
-@click.option(
-    "--gap",
-    "relative_gap",
-    type=click.FloatRange(min=0.0, max=1.0),
-    default=0.0,
-    show_default=True,
-    help="Stop each tier once its plan is proven within this fraction of optimal.",
-)
-@click.option(
-    "--write-model",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Also write tier 1's model (hard rules and the risk-weighted objective) as "
-    "FILE.mps or FILE.lp, for any MILP solver.",
-)
-@click.option(
-    "--deterministic-time",
-    type=click.FloatRange(min=0.01),
-    default=None,
-    help="Stop each tier after this much CP-SAT deterministic time (reproducible "
-    "across machines even when the limit is hit).",
-)
-@click.option(
-    "--lp-bound",
-    is_flag=True,
-    help="Also solve the LP relaxation of tier 1 (GLOP) for a tighter proven bound and gap; "
-    "costs up to --time-limit more seconds.",
-)
-@click.option(
-    "--path",
-    type=click.Choice(PATHS),
-    default="patterns",
-    show_default=True,
-    help="How to plan unmet need: 'patterns' gives each worker one whole schedule at one "
-    "home and proves how far the plan can be from the best; 'direct' searches the whole "
-    "model (the other tiers always are).",
-)
-@click.option(
-    "--xlsx",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Also write the plan as one Excel workbook (summary, rosters, grids, risk).",
-)
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Re-plan against this earlier plan folder: keep its decisions before --from, "
-    "change as little as possible after, and write changes.csv.",
-)
-@click.option(
-    "--from",
-    "first_open",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="With --previous: the first day that may change (default: the scenario's first day).",
-)
-@jobs_option("Parts of a scenario whose authorities share no resource")
-@DASK_OPTION
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace an earlier plan in --out even when this one fails the independent check.",
-)
-@click.option("--log", is_flag=True, help="Print the solver's search log.")
-@handles_errors
-def plan(
-    scenario: Path,
-    out: Path,
-    solver: str,
-    time_limit: float,
-    workers: int,
-    seed: int,
-    relative_gap: float,
-    write_model: Path | None,
-    deterministic_time: float | None,
-    lp_bound: bool,
-    path: str,
-    xlsx: Path | None,
-    previous: Path | None,
-    first_open: dt.datetime | None,
-    jobs: int,
-    dask: str | None,
-    force: bool,
-    log: bool,
-) -> None:
-    """Plan a scenario and write the tables to --out.
-
-    \b
-    Writes testing_roster.csv, staff_roster.csv, isolation_placements.csv,
-    unmet.csv, risk.csv, summary.json and scenario.yaml, and the hand-outs
-    worker_rosters.csv, site_lists.csv and home_sheets.csv; re-checks the plan
-    independently; lists every file it wrote.
-    \b
-    Example:
-      carehome plan scenarios/examples/plymouth-2020.yaml --out plan/ --xlsx plan.xlsx
-    """
-    written: list[Path] = []
-    with PlanProgress() as progress:
-        s = load_scenario(scenario)
-        check_output_dir(out, PLAN_FILES, "a plan")
-        if write_model is not None:
-            if write_model.suffix.lower() not in (".mps", ".lp"):
-                raise click.BadParameter("name a .mps or .lp file", param_hint="--write-model")
-            write_model_file(s, write_model)
-            click.echo(f"wrote {write_model}")
-            written.append(write_model)
-        settings = SolverSettings(
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            solver=solver,
-            relative_gap=relative_gap,
-            deterministic_time=deterministic_time,
-            lp_bound=lp_bound,
-            path=path,
-            log=log,
-        )
-        earlier = None
-        if previous is not None:
-            start = first_open.date() if first_open is not None else s.horizon.start
-            earlier = load_previous(previous, start)
-            s = with_history(s, earlier.plan)
-        try:
-            with stop_search_on_ctrl_c():
-                checked = plan_and_check(
-                    s,
-                    settings,
-                    earlier,
-                    jobs,
-                    dask,
-                    progress,
-                    lambda n: click.echo(
-                        f"{n} independent parts (authorities sharing no resource)"
-                    ),
-                )
-        except KeyboardInterrupt:
-            fail(EXIT_INTERRUPTED, ["interrupted before any plan was found; nothing written"])
-        result, violations = checked.plan, checked.violations
-        if violations and out.exists() and not force:
-            for v in violations:
-                click.echo(f"  {v}", err=True)
-            fail(
-                EXIT_INTERNAL,
-                [
-                    f"independent check: {count(len(violations), 'violation')}; "
-                    f"the earlier plan in {out} is kept (--force replaces it)"
-                ],
-            )
-        progress.stage("writing")
-        written += sorted(write_plan(result, s, out).iterdir())
-        if xlsx is not None:
-            written.append(write_workbook(result, s, xlsx))
-    click.echo(summary_text(s, result, out))
-    click.echo(f"independent check: {count(len(violations), 'violation')}")
-    click.echo(f"files written ({len(written)}):")
-    for file in written:
-        click.echo(f"  {file}")
-    for v in violations:
-        click.echo(f"  {v}", err=True)
-    if result.summary.solver_failure:
-        # A plan was found and written (exit 0): the warning says how far to trust it.
-        click.echo(
-            f"warning: the solver failed ({result.summary.solver_failure}); wrote the best "
-            "plan it reported before, never worse than the greedy plan",
-            err=True,
-        )
-    if violations:
-        sys.exit(EXIT_INTERNAL)
-    if result.summary.interrupted:
-        fail(EXIT_INTERRUPTED, ["interrupted: wrote the best plan found so far"])
 
 
 @main.command()
@@ -377,6 +169,7 @@ def generate(
 
 
 for command in (
+    plan_command,
     whatif_command,
     import_command,
     export_inputs_command,
@@ -389,5 +182,6 @@ for command in (
     firstwave_command,
     calibrate_command,
     predict_command,
+    counterfactual_command,
 ):
     main.add_command(command)

@@ -19,10 +19,12 @@ from constraints import (
     ppe,
     staffing,
     testing,
+    visits,
 )
 from constraints.context import Context
 from constraints.model import Model, Penalty, Var
 from constraints.ppe import PpeVars
+from constraints.visits import VisitsVars
 from scenarios.risk import RiskTable
 from scenarios.schema import Goal, Scenario
 
@@ -47,6 +49,8 @@ class BuiltModel:
     unmet_tier: int = 1
     rooms: accommodation.AccommodationVars = field(default_factory=accommodation.AccommodationVars)
     """Staff hotel rooms and taxis (`constraints.accommodation`); empty without them."""
+    visits: VisitsVars = field(default_factory=VisitsVars)
+    """Training and liaison visits (`constraints.visits`); empty without officers."""
     stability_tier: int | None = None
     """A re-plan's tier of changes against the previous plan; its terms break ties when
     the starting plan is completed."""
@@ -71,6 +75,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     iv = isolation.add_placement_variables(ctx)
     av = accommodation.add_accommodation_variables(ctx, sv)
     ov = one_to_one.add_at_home_variables(ctx, iv)
+    vv = visits.add_visit_variables(ctx)
     pv = ppe.add_drop_variables(ctx)
 
     # hard rules
@@ -90,6 +95,10 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     accommodation.add_taxis_at_shifts(ctx, av)
     accommodation.add_taxi_budget(ctx, av)
     one_to_one.add_one_to_one_gap(ctx, ov, iv, sv)
+    visits.add_officer_minutes(ctx, vv)
+    visits.add_one_visit_a_day(ctx, vv)
+    visits.add_trained_once(ctx, vv)
+    visits.add_training_sessions(ctx, vv)
     ppe.add_home_stock(ctx, pv)
     ppe.add_depot_stock(ctx, pv)
     ppe.add_van_capacity(ctx, pv)
@@ -112,13 +121,15 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *accommodation.add_room_requests(ctx, av),
         *accommodation.add_room_nights(ctx, av),
         *accommodation.add_taxi_pairs(ctx, av),
+        *visits.add_visit_needs(ctx, vv),
         *objective.add_worst_home_ratio(ctx, unmet),
         *objective.add_workload_spread(ctx, sv),
         *testing.add_test_costs(ctx, tv),
         *staffing.add_deployment_costs(ctx, sv),
+        *visits.add_officer_travel(ctx, vv),
         *ppe.add_drop_costs(ctx, pv),
     ]
-    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av, drops=pv)
+    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av, visits=vv, drops=pv)
     return _ranked(built, scenario.policy.objective.order)
 
 

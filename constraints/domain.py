@@ -28,13 +28,17 @@ from scenarios.schema import (
     IsolationFacility,
     IsolationRequest,
     Need,
+    Officer,
     Role,
     RoomRequest,
+    Scenario,
     Shift,
     StaffHotel,
     TestSite,
+    VisitKind,
     Worker,
 )
+from scenarios.visits import VisitNeed, delivers, on_duty
 
 if TYPE_CHECKING:  # the context's site-days read these rules too
     from constraints.context import Context
@@ -146,9 +150,12 @@ def facility_serves(facility: IsolationFacility, authority: str | None) -> bool:
     return facility.serves(authority)
 
 
-offered_at_home = _keeps(rules.AT_HOME_OFFERED)(may_stay_at_home)
-"""1:1 at home exists only for a home's request marked one_to_one_ok with the policy on
-(`scenarios.one_to_one`, which the validator and the tables read too)."""
+@_keeps(rules.AT_HOME_OFFERED)
+def offered_at_home(scenario: Scenario, request: IsolationRequest) -> bool:
+    """1:1 at home exists only for a home's request marked one_to_one_ok with the policy on
+    (`scenarios.one_to_one`, which the validator and the tables read too); the model reads
+    it through this name, so that switching the rule off reaches the model alone."""
+    return may_stay_at_home(scenario, request)
 
 
 @_keeps(rules.EARLIEST_DATE)
@@ -178,3 +185,22 @@ def near_hotel(ctx: Context, hotel: StaffHotel, home_id: str) -> bool:
 @_keeps(rules.TAXI_ELIGIBLE)
 def needs_taxi(ctx: Context, worker: Worker, home_id: str, d: int) -> bool:
     return taxi_eligible(ctx.scenario, worker, ctx.homes[home_id], ctx.dates[d])
+
+
+# ------------------------------------------------------------------ visits
+
+
+@_keeps(rules.OFFICER_DELIVERS)
+def officer_delivers(officer: Officer, kind: VisitKind) -> bool:
+    return delivers(officer, kind)
+
+
+@_keeps(rules.OFFICER_ON_DUTY)
+def officer_on_duty(officer: Officer, date: dt.date) -> bool:
+    return on_duty(officer, date)
+
+
+@_keeps(rules.VISIT_DUE)
+def visit_due(needs: list[VisitNeed], kind: VisitKind, date: dt.date) -> bool:
+    """A visit of `kind` exists only on a date a home's need of that kind is open."""
+    return any(n.kind == kind and n.covers(date) for n in needs)

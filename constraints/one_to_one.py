@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from constraints import rules
+from constraints import domain, rules
 from constraints.context import Context
 from constraints.isolation import IsolationVars
 from constraints.model import Penalty, Var
@@ -43,7 +43,7 @@ class OneToOneVars:
 
 def add_at_home_variables(ctx: Context, iv: IsolationVars) -> OneToOneVars:
     """at_home[r] for each request with a possible stay at home (`home_stays`)."""
-    ov = OneToOneVars(stays=home_stays(ctx.scenario))
+    ov = OneToOneVars(stays=home_stays(ctx.scenario, domain.offered_at_home))
     for r, stay in ov.stays.items():
         iv.at_home[r] = ctx.model.boolean(rules.AT_HOME, (r, stay.home))
     return ov

@@ -34,6 +34,7 @@ class Family(StrEnum):
     STAFFING = "staffing"
     ISOLATION = "isolation"
     ACCOMMODATION = "accommodation"
+    VISITS = "visits"
     PPE = "ppe"
     PINS = "pins"
     FAIRNESS = "fairness"
@@ -224,6 +225,25 @@ PPE_GONE_WITHOUT = Rule("ppe_gone_without", _P, _SO, "a home never goes without"
 PPE_EMERGENCY = Rule("ppe_emergency", _P, _SO, "an outbreak home's emergency drop", _NEED)
 PPE_STOP = Rule("ppe_stop", _P, _SO, "a van's stop at a home", _COSTS)
 PPE_UNIT = Rule("ppe_unit", _P, _SO, "a unit taken from the depot", _COSTS)
+
+# ------------------------------------------------------------------ visits
+
+_VI = Family.VISITS
+OFFICER_VISIT = Rule("officer_visit", _VI, _V, "an officer's training or liaison visit to a home")
+UNVISITED = Rule("unvisited", _VI, _V, "a home's visit need left unmet")
+OFFICER_MINUTES = Rule(
+    "officer_minutes", _VI, _H, "an officer's visits and travel within their minutes a day"
+)
+ONE_VISIT_A_DAY = Rule("one_visit_a_day", _VI, _H, "at most one officer's visit a home a day")
+TRAINED_ONCE = Rule("trained_once", _VI, _H, "a home trained at most once")
+TRAINING_SESSIONS = Rule(
+    "training_sessions", _VI, _H, "at most the county's training sessions a day"
+)
+OFFICER_DELIVERS = Rule("officer_delivers", _VI, _D, "an officer makes only visits they deliver")
+OFFICER_ON_DUTY = Rule("officer_on_duty", _VI, _D, "an officer visits only on dates they work")
+VISIT_DUE = Rule("visit_due", _VI, _D, "a visit only inside a need's window")
+VISIT_NEED = Rule("visit_need", _VI, _SO, "a home's visit need met in its window", _NEED)
+OFFICER_TRAVEL = Rule("officer_travel", _VI, _SO, "an officer's visit and its travel", _COSTS)
 
 # ------------------------------------------------------------------ pins
 

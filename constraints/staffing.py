@@ -15,6 +15,10 @@ variable, makes a fractional placement buy at most that fraction of a worker's d
 home, so the LP bound keeps most of the one-home rule; it also implies one shift a day.
 ``worked[w,d]`` (boolean) is the day's total, so the working-time windows and the
 pre-deployment test rule stay short sums over days instead of long sums over shifts.
+
+The module stays whole (about 490 lines: the variables, then the hard rules, then the soft
+ones): the model keeps one module per rule family, and `build.py`, the batteries and the
+mutation check all name each rule as `staffing.<rule>`.
 """
 
 from __future__ import annotations
@@ -344,7 +348,6 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
     (the last only after the worker's existing test has expired). Each booking must serve a
     start in its validity window, ``test[w,s,t] <= started[t+V] - started[t+res_s-1]``, and
     one test is enough: ``sum_{s,t} test[w,s,t] <= 1``."""
-    valid = ctx.policy.predeployment_test_valid_days
     workers = {w.id: w for w in ctx.scenario.workers}
     tests_of: dict[str, list[tuple[str, int, Var]]] = defaultdict(list)
     for (w, site_id, t), var in sv.tests.items():
@@ -354,51 +357,76 @@ def add_tested_before_first_shift(ctx: Context, sv: StaffingVars) -> None:
         if all(d <= covered for d in new):
             continue
         tests = tests_of[worker_id]
-        started: dict[int, Var] = {}
-        for d in range(min(new), ctx.days):
-            day = (worker_id, ctx.dates[d])
-            started[d] = ctx.model.boolean(rules.STARTED, day)
-            sv.started[worker_id, d] = started[d]
-            today = _new_home_terms(sv, worker_id, d, new)
-            before = [(started[d - 1], 1)] if d - 1 in started else []
-            ctx.model.add_le([*today, (started[d], -1)], 0, rule=rules.WORKS_ONCE_STARTED, key=day)
-            ctx.model.add_le([*before, (started[d], -1)], 0, rule=rules.STAYS_STARTED, key=day)
-            ctx.model.add_le(
-                [(started[d], 1), *((v, -c) for v, c in before), *((v, -c) for v, c in today)],
-                0,
-                rule=rules.STARTS_ON_A_SHIFT,
-                key=day,
-            )
-            if d > covered:
-                booked = [
-                    (v, -1)
-                    for site_id, t, v in tests
-                    if t + ctx.result_days(ctx.sites[site_id]) <= d <= t + valid
-                ]
-                ctx.model.add_le(
-                    [(started[d], 1), *((v, -c) for v, c in before), *booked],
-                    0,
-                    rule=rules.TESTED_BEFORE_FIRST_SHIFT,
-                    key=day,
-                )
-        for site_id, t, var in tests:
-            # started is monotone: starts in [first, last] = started[last] - started[first-1]
-            first = max(t + ctx.result_days(ctx.sites[site_id]), min(started))
-            last = min(ctx.days - 1, t + valid)
-            window = [(started[last], -1)] if first <= last else []
-            if window and first - 1 in started:
-                window.append((started[first - 1], 1))
-            ctx.model.add_le(
-                [(var, 1), *window],
-                0,
-                rule=rules.TEST_SERVES_A_START,
-                key=(worker_id, site_id, ctx.dates[t]),
-            )
+        started = _add_started(ctx, sv, worker_id, new, covered, tests)
+        _add_tests_serve_starts(ctx, worker_id, tests, started)
         ctx.model.add_at_most(
             [v for _s, _t, v in tests],
             1,
             rule=rules.ONE_PREDEPLOYMENT_TEST,
             key=(worker_id,),
+        )
+
+
+def _add_started(
+    ctx: Context,
+    sv: StaffingVars,
+    worker_id: str,
+    new: dict[int, list[Var]],
+    covered: int,
+    tests: list[tuple[str, int, Var]],
+) -> dict[int, Var]:
+    """The worker's ``started`` days from their first possible day at a new home, each
+    tied to the shifts worked there and, once their existing test has expired, to a
+    booked test whose result is back and still valid."""
+    valid = ctx.policy.predeployment_test_valid_days
+    started: dict[int, Var] = {}
+    for d in range(min(new), ctx.days):
+        day = (worker_id, ctx.dates[d])
+        started[d] = ctx.model.boolean(rules.STARTED, day)
+        sv.started[worker_id, d] = started[d]
+        today = _new_home_terms(sv, worker_id, d, new)
+        before = [(started[d - 1], 1)] if d - 1 in started else []
+        ctx.model.add_le([*today, (started[d], -1)], 0, rule=rules.WORKS_ONCE_STARTED, key=day)
+        ctx.model.add_le([*before, (started[d], -1)], 0, rule=rules.STAYS_STARTED, key=day)
+        ctx.model.add_le(
+            [(started[d], 1), *((v, -c) for v, c in before), *((v, -c) for v, c in today)],
+            0,
+            rule=rules.STARTS_ON_A_SHIFT,
+            key=day,
+        )
+        if d > covered:
+            booked = [
+                (v, -1)
+                for site_id, t, v in tests
+                if t + ctx.result_days(ctx.sites[site_id]) <= d <= t + valid
+            ]
+            ctx.model.add_le(
+                [(started[d], 1), *((v, -c) for v, c in before), *booked],
+                0,
+                rule=rules.TESTED_BEFORE_FIRST_SHIFT,
+                key=day,
+            )
+    return started
+
+
+def _add_tests_serve_starts(
+    ctx: Context, worker_id: str, tests: list[tuple[str, int, Var]], started: dict[int, Var]
+) -> None:
+    """Each booked test serves a start inside its validity window: a test no start uses
+    would take a slot for nothing."""
+    valid = ctx.policy.predeployment_test_valid_days
+    for site_id, t, var in tests:
+        # started is monotone: starts in [first, last] = started[last] - started[first-1]
+        first = max(t + ctx.result_days(ctx.sites[site_id]), min(started))
+        last = min(ctx.days - 1, t + valid)
+        window = [(started[last], -1)] if first <= last else []
+        if window and first - 1 in started:
+            window.append((started[first - 1], 1))
+        ctx.model.add_le(
+            [(var, 1), *window],
+            0,
+            rule=rules.TEST_SERVES_A_START,
+            key=(worker_id, site_id, ctx.dates[t]),
         )
 
 

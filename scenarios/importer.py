@@ -1,12 +1,10 @@
-"""A scenario from planners' spreadsheets, and back: `import_scenario` and `export_inputs`.
+"""A scenario from planners' spreadsheets: `import_scenario` (and back: `scenarios.exporter`).
 
 The tables and their columns are in `scenarios.layout`. The result is validated by the
 ordinary scenario parser, so every schema and reference rule holds exactly as for a YAML
 file; each of its problems is traced back to the cell it came from, so the planner is
 told `homes.csv row 3, column residents: 40 residents exceed 30 beds`, not a YAML path.
 
-Export writes the same tables (and the base YAML with what no table holds), so
-`import(export(s)) == s`: a planner can edit a scenario in Excel and import it again.
 """
 
 from __future__ import annotations
@@ -17,9 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from scenarios.atomic import write_text
 from scenarios.cells import Cell, CellError, Problems
 from scenarios.codes import shifts_of
 from scenarios.cqc import CQC, CqcQuery, Skipped, cqc_homes
@@ -38,7 +33,7 @@ from scenarios.layout import (
 )
 from scenarios.load import ScenarioError, dump_scenario, parse_scenario, read_document
 from scenarios.schema import MAX_HORIZON_DAYS, Scenario
-from scenarios.sheets import Record, TableSpec, csv_text, read_column_map, read_records
+from scenarios.sheets import Record, TableSpec, read_column_map, read_records
 
 SECTIONS = {
     "homes": "homes",
@@ -49,22 +44,6 @@ SECTIONS = {
     "agencies": "agencies",
 }
 """Table name -> the scenario section it fills."""
-
-BASE_SECTIONS = (
-    "name",
-    "description",
-    "horizon",
-    "policy",
-    "travel",
-    "agencies",
-    "staff_hotels",
-    "room_requests",
-    "ppe",
-)
-"""What the base YAML holds when exported: everything no table holds, the agencies (a
-short list; `--agencies` reads them from a sheet instead), the staff hotels and room
-requests (short lists, written in the base file) and the PPE stock, use, depot and
-deliveries (nested per home and item, as no one table holds them)."""
 
 
 @dataclass(frozen=True)
@@ -174,44 +153,83 @@ def import_scenario(sources: Sources) -> Imported:
     """Read every table, collect every problem, validate, and raise `ScenarioError` (one
     line per problem) unless all is well."""
     problems = Problems()
-    notes: list[str] = []
-    skipped: list[Skipped] = []
     specs = {**TABLES, DETAILS.name: DETAILS, CQC.name: CQC}
-    column_map = read_column_map(sources.column_map, specs, problems)
+    reading = _Reading(read_column_map(sources.column_map, specs, problems), problems)
+    base = _read_base(sources, problems)
+    tables = {
+        "homes": _read_homes(sources, base, reading),
+        "workers": reading.read(sources.workers, WORKERS),
+        "sites": reading.read(sources.sites, SITES),
+        "facilities": reading.read(sources.facilities, FACILITIES),
+        "requests": reading.read(sources.requests, REQUESTS),
+        "agencies": reading.read(sources.agencies, AGENCIES),
+    }
+    shortfalls = reading.read(sources.shortfalls, SHORTFALLS)
+    availability = reading.read(sources.availability, AVAILABILITY)
+    recent_shifts = reading.read(sources.recent_shifts, RECENT_SHIFTS)
 
-    def read(path: Path | None, spec: TableSpec) -> list[Record]:
+    doc, origins = _sections(sources, base, tables, problems)
+    _attach(doc, origins, "homes", "shortfalls", "home", shortfalls, problems)
+    _attach_grid(doc, origins, tables["workers"], problems)
+    _attach(doc, origins, "workers", "availability", "worker", availability, problems)
+    _attach(
+        doc, origins, "workers", "home_history.recent_shifts", "worker", recent_shifts, problems
+    )
+    if "horizon" not in doc:
+        _infer_horizon(doc, problems, reading.notes)
+    if sources.cqc is not None and "name" not in doc:
+        where = sources.cqc.local_authorities or ("england",)
+        doc["name"] = "cqc-" + "-".join(re.sub(r"[^a-z0-9]+", "-", a.lower()) for a in where)
+    base_name = sources.base.name if sources.base else "import"
+    scenario = _validate(doc, origins, base_name, problems)
+    return Imported(scenario, reading.notes, sources.files(), reading.skipped)
+
+
+@dataclass
+class _Reading:
+    """One import's column names and what reading its tables found: problems and notes are
+    collected, never raised, so that the planner sees every one of them at once."""
+
+    column_map: dict[str, dict[str, str]]
+    problems: Problems
+    notes: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def read(self, path: Path | None, spec: TableSpec) -> list[Record]:
+        """The records of one table (none when it is not given)."""
         if path is None:
             return []
-        recs, unused = read_records(path, spec, column_map, problems)
-        notes.extend(unused)
+        recs, unused = read_records(path, spec, self.column_map, self.problems)
+        self.notes.extend(unused)
         return recs
 
-    base = _read_base(sources, problems)
+
+def _read_homes(sources: Sources, base: dict[str, Any], reading: _Reading) -> list[Record]:
+    """The homes from the CQC directory or a homes table (one, not both), or none when the
+    base file lists them."""
+    problems = reading.problems
     if sources.cqc is not None and sources.homes is not None:
         problems.add(
             "give --homes or --cqc, not both (with --cqc, local details go in --cqc-details)"
         )
     if sources.cqc is not None:
-        homes = cqc_homes(sources.cqc, column_map, problems, notes, skipped)
-    elif sources.homes is not None:
-        homes = read(sources.homes, HOMES)
-    elif "homes" not in base:
+        return cqc_homes(sources.cqc, reading.column_map, problems, reading.notes, reading.skipped)
+    if sources.homes is not None:
+        return reading.read(sources.homes, HOMES)
+    if "homes" not in base:
         problems.add("no homes: give --homes FILE (or --cqc FILE --local-authority NAME)")
-        homes = []
-    else:
-        homes = []
-    tables = {
-        "homes": homes,
-        "workers": read(sources.workers, WORKERS),
-        "sites": read(sources.sites, SITES),
-        "facilities": read(sources.facilities, FACILITIES),
-        "requests": read(sources.requests, REQUESTS),
-        "agencies": read(sources.agencies, AGENCIES),
-    }
-    shortfalls = read(sources.shortfalls, SHORTFALLS)
-    availability = read(sources.availability, AVAILABILITY)
-    recent_shifts = read(sources.recent_shifts, RECENT_SHIFTS)
+    return []
 
+
+def _sections(
+    sources: Sources,
+    base: dict[str, Any],
+    tables: dict[str, list[Record]],
+    problems: Problems,
+) -> tuple[dict[str, Any], Origins]:
+    """The scenario document: the base file with each given table as its section (a
+    section given twice is a problem: which one the planner meant is unknown), and where
+    each record came from."""
     doc: dict[str, Any] = dict(base)
     origins = Origins()
     for table, section in SECTIONS.items():
@@ -224,20 +242,7 @@ def import_scenario(sources: Sources) -> Imported:
             for record in tables[table]:
                 origins.place(f"{section}[{len(doc[section])}]", record)
                 doc[section].append(record.data)
-    _attach(doc, origins, "homes", "shortfalls", "home", shortfalls, problems)
-    _attach_grid(doc, origins, tables["workers"], problems)
-    _attach(doc, origins, "workers", "availability", "worker", availability, problems)
-    _attach(
-        doc, origins, "workers", "home_history.recent_shifts", "worker", recent_shifts, problems
-    )
-    if "horizon" not in doc:
-        _infer_horizon(doc, problems, notes)
-    if sources.cqc is not None and "name" not in doc:
-        where = sources.cqc.local_authorities or ("england",)
-        doc["name"] = "cqc-" + "-".join(re.sub(r"[^a-z0-9]+", "-", a.lower()) for a in where)
-    base_name = sources.base.name if sources.base else "import"
-    scenario = _validate(doc, origins, base_name, problems)
-    return Imported(scenario, notes, sources.files(), skipped)
+    return doc, origins
 
 
 def _read_base(sources: Sources, problems: Problems) -> dict[str, Any]:
@@ -339,77 +344,3 @@ def _infer_horizon(doc: dict[str, Any], problems: Problems, notes: list[str]) ->
     days = min(MAX_HORIZON_DAYS, max(7, (max(dates) - start).days + 1))
     doc["horizon"] = {"start": start, "days": days}
     notes.append(f"horizon (no --base): {days} days from {start}, spanning the tables' dates")
-
-
-# --------------------------------------------------------------------------- export
-
-
-def export_tables(scenario: Scenario) -> dict[str, str]:
-    """File name -> text of the spreadsheet layout of `scenario`."""
-    data = scenario.model_dump(mode="json", by_alias=True)
-    homes, workers = data["homes"], data["workers"]
-    base = scenario.model_dump(
-        mode="json", by_alias=True, exclude_defaults=True, include=set(BASE_SECTIONS)
-    )
-    return {
-        "homes.csv": csv_text(HOMES, homes),
-        "shortfalls.csv": csv_text(
-            SHORTFALLS, [{"home": h["id"], **s} for h in homes for s in h["shortfalls"]]
-        ),
-        "workers.csv": csv_text(WORKERS, workers),
-        "availability.csv": csv_text(
-            AVAILABILITY, [{"worker": w["id"], **a} for w in workers for a in w["availability"]]
-        ),
-        "recent-shifts.csv": csv_text(
-            RECENT_SHIFTS,
-            [{"worker": w["id"], **r} for w in workers for r in w["home_history"]["recent_shifts"]],
-        ),
-        "sites.csv": csv_text(SITES, data["test_sites"]),
-        "facilities.csv": csv_text(FACILITIES, data["isolation_facilities"]),
-        "requests.csv": csv_text(REQUESTS, data["isolation_requests"]),
-        "base.yaml": BASE_HEADER + yaml.safe_dump(base, sort_keys=False, allow_unicode=True),
-    }
-
-
-BASE_HEADER = """\
-# What the tables do not hold: the scenario's name, its planning horizon, the policy,
-# travel times, the agencies and the PPE stock and deliveries (`carehome schema` lists
-# every field; left out, a field takes its default).
-# Import with:
-#   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
-#     --workers workers.csv --availability availability.csv \\
-#     --recent-shifts recent-shifts.csv --sites sites.csv \\
-#     --facilities facilities.csv --requests requests.csv -o scenario.yaml
-
-"""
-
-
-def export_inputs(scenario: Scenario, directory: Path) -> list[Path]:
-    """Write the tables into `directory`, each file atomically (temp file and rename)."""
-
-    written = []
-    for name, content in export_tables(scenario).items():
-        write_text(directory / name, content)
-        written.append(directory / name)
-    return written
-
-
-def sources_in(directory: Path) -> Sources:
-    """The sources of an exported folder, to import it again."""
-
-    def has(name: str) -> Path | None:
-        path = directory / name
-        return path if path.exists() else None
-
-    return Sources(
-        homes=has("homes.csv"),
-        shortfalls=has("shortfalls.csv"),
-        workers=has("workers.csv"),
-        availability=has("availability.csv"),
-        recent_shifts=has("recent-shifts.csv"),
-        sites=has("sites.csv"),
-        facilities=has("facilities.csv"),
-        requests=has("requests.csv"),
-        agencies=has("agencies.csv"),
-        base=has("base.yaml"),
-    )

@@ -97,6 +97,7 @@ HOMES = TableSpec(
         Column("last_tested.residents", date, synonyms=("residents last tested",)),
         Column("last_tested.agency", date, synonyms=("agency last tested",)),
         Column("reported", date, synonyms=("last reported", "last updated", "date reported")),
+        Column("ipc_trained_on", date, synonyms=("ipc trained", "ipc training", "trained on")),
         Column("locality", synonyms=("area", "district")),
         *COORDINATES,
         Column("address", synonyms=("home address", "postal address")),

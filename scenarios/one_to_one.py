@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scenarios.schema import IsolationRequest, Role, Scenario, Shift
@@ -47,14 +48,18 @@ def may_stay_at_home(scenario: Scenario, request: IsolationRequest) -> bool:
     )
 
 
-def home_stays(scenario: Scenario) -> dict[str, HomeStay]:
-    """Request id -> its possible 1:1 stay at home, for every request that may have one and
-    whose stay holds a shift in the horizon, in the scenario's order."""
+def home_stays(
+    scenario: Scenario,
+    offered: Callable[[Scenario, IsolationRequest], bool] = may_stay_at_home,
+) -> dict[str, HomeStay]:
+    """Request id -> its possible 1:1 stay at home, for every request that may have one
+    (`offered`: the model passes its own domain rule) and whose stay holds a shift in the
+    horizon, in the scenario's order."""
     dates = scenario.horizon.dates
     policy = scenario.policy
     stays = {}
     for r in scenario.isolation_requests:
-        if not may_stay_at_home(scenario, r) or r.from_home is None:
+        if not offered(scenario, r) or r.from_home is None:
             continue
         first = max(r.earliest, dates[0])
         end = first + dt.timedelta(days=r.stay_days or policy.isolation_stay_days)

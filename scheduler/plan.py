@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.risk import RiskParts
-from scenarios.schema import Cohort, PpeItem, Role, RoomReason, Shift, WorkerKind
+from scenarios.schema import Cohort, PpeItem, Role, RoomReason, Shift, VisitKind, WorkerKind
 
 
 class Record(BaseModel):
@@ -111,6 +111,18 @@ class TaxiTrip(Record):
     reason: str = ""
 
 
+class Visit(Record):
+    """An officer's visit to a home: IPC training or a liaison visit, the round trip's
+    minutes from the officer's base, and the needs it meets."""
+
+    date: dt.date
+    officer_id: str
+    home_id: str
+    kind: VisitKind
+    travel_minutes: int = Field(ge=0)
+    reason: str = ""
+
+
 class PpeDrop(Record):
     """`quantity` units of `item` dropped at a home on `date` by van `van` (1-based), the
     `stop`-th home on its round that day."""
@@ -147,6 +159,8 @@ class UnmetKind(StrEnum):
     ROOM = "room"
     ROOM_NIGHT = "room_night"
     TAXI = "taxi"
+    VISIT = "visit"
+    TRAINING = "training"
     PPE_COVER = "ppe_cover"
     PPE_WITHOUT = "ppe_without"
     PPE_EMERGENCY = "ppe_emergency"
@@ -287,6 +301,7 @@ class Plan(Record):
     placements: list[Placement] = []
     rooms: list[RoomStay] = []
     taxis: list[TaxiTrip] = []
+    visits: list[Visit] = []
     unmet: list[UnmetNeed] = []
     risk: list[RiskParts] = []
     changes: list[Change] = []

@@ -64,6 +64,19 @@ COLLECTOR = """<script>(function () {
   });
 })();</script>"""
 
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Headless, as root in a container, and quiet: no network of Chromium's own (updates,
+sync, QUIC probes), so a test sees only the page's own requests."""
+
 _CONSOLE = re.compile(r":CONSOLE[^\]]*\] (.*)")
 
 
@@ -86,14 +99,7 @@ class PageRun(BaseModel):
 def _run(chromium: str, page: Path, workdir: Path, *extra: str) -> tuple[str, list[str]]:
     cmd = [
         chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *FLAGS,
         "--disable-extensions",
         "--hide-scrollbars",
         f"--user-data-dir={workdir / 'profile'}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from scheduler.solve.backends import SOLVERS, make_backend
 from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
 from tests.mutants import MUTATE_ENV, rule_off
+from tests.postgres import PostgresServer, find_binaries, start_server
 
 START = dt.date(2020, 6, 1)
 EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
@@ -205,3 +206,39 @@ def tiny_plan() -> tuple[Scenario, Plan]:
     """The commented example scenario and its checked plan, solved once per test run."""
     s = load_scenario(EXAMPLES / "tiny.yaml")
     return s, solve(s)
+
+
+DATABASES = ("sqlite", "postgresql")
+"""The web app's databases: SQLite on a laptop, PostgreSQL on a council's server."""
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole run (`tests/postgres.py`)."""
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip("no PostgreSQL here (pg_ctl, initdb): .ci/install-postgresql installs it")
+    server = start_server(binaries)
+    yield server
+    server.stop()
+
+
+def _database_url(request: pytest.FixtureRequest) -> str:
+    """The web app's `database_url`: empty for its default SQLite file, else a new
+    PostgreSQL database of its own."""
+    if request.param == "sqlite":
+        return ""
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Run the test once on each database, each time on an empty one."""
+    return _database_url(request)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_database_url(request: pytest.FixtureRequest) -> str:
+    """As `database_url`, for a module's shared app."""
+    return _database_url(request)

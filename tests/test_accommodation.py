@@ -56,6 +56,18 @@ def far_worker_short_room() -> Scenario:
     )
 
 
+def near_and_far_workers_spare_rooms() -> Scenario:
+    """Two bank workers cover home a's two carers a day on days 0-2, one living an hour
+    away and one in the home's own locality; the hotel near a has rooms to spare."""
+    return scenario(
+        homes=[home("a", shortfalls=[shortfall(d, workers=2) for d in range(3)])],
+        workers=[worker("w1", locality="far"), worker("w2", locality="central")],
+        staff_hotels=[hotel("near", 5)],
+        travel=FAR,
+        policy={"accommodation": {"far_minutes": 30}},
+    )
+
+
 def carless_worker_short_budget() -> Scenario:
     """A bank worker without a car and one with, both at work days 0-2; no taxi journeys
     on day 1: the carless worker goes by taxi on days 0 and 2 only."""
@@ -90,6 +102,12 @@ def test_a_far_deployed_worker_takes_a_room_near_the_home_when_one_is_free(solve
     assert unmet.cause_resource == "near"
 
 
+def test_only_a_far_deployed_worker_takes_a_room_however_many_are_free(solver: Solver):
+    plan = solver.plan(near_and_far_workers_spare_rooms())
+    assert len(plan.shifts) == 6
+    assert {r.worker_id for r in plan.rooms} == {"w1"}
+
+
 def test_taxis_go_to_eligible_shifts_within_the_day_budget(solver: Solver):
     plan = solver.plan(carless_worker_short_budget())
     assert len(plan.shifts) == 6
@@ -107,6 +125,7 @@ BINDS: dict[str, tuple[Callable[[], Scenario], set[str]]] = {
     "constraints.accommodation.add_hotel_rooms": (two_requests_one_room, {"hotel_rooms"}),
     "constraints.domain.stay_covers": (two_requests_one_room, {"whole_stay"}),
     "constraints.domain.near_hotel": (far_worker_short_room, {"room_at_far_shift"}),
+    "constraints.domain.far_deployed": (near_and_far_workers_spare_rooms, {"room_at_far_shift"}),
     "constraints.accommodation.add_taxi_budget": (carless_worker_short_budget, {"taxi_budget"}),
     "constraints.domain.needs_taxi": (carless_worker_short_budget, {"taxi_eligibility"}),
 }

@@ -39,6 +39,7 @@ def test_plan_writes_every_table_with_reasons(tiny_plan: Path) -> None:
         "isolation_placements.csv",
         "accommodation.csv",
         "transport.csv",
+        "visits.csv",
         "unmet.csv",
         "unmet_detail.csv",
         "risk.csv",

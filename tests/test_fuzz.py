@@ -35,8 +35,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cli.main import main
+from scenarios.exporter import export_tables
 from scenarios.generate import generate
-from scenarios.importer import export_tables
 from scenarios.limits import MAX_AMOUNT, MAX_WEIGHT
 from scenarios.load import dump_scenario, load_scenario
 from scenarios.schema import Scenario, Shift

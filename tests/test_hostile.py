@@ -219,7 +219,7 @@ def test_a_csv_past_the_row_limit_is_refused(tmp_path: Path) -> None:
 def test_a_workbook_that_unpacks_past_the_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("scenarios.sheets.MAX_UNPACKED_BYTES", 1_000_000)
+    monkeypatch.setattr("scenarios.sheet_files.MAX_UNPACKED_BYTES", 1_000_000)
     path = tmp_path / "homes.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 2_000_000)  # 2 KB packed

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from cli.inputs import export_inputs_command, import_command
 from scenarios.codes import CODES, LEGEND, TEMPLATE_LEGEND, shifts_of
-from scenarios.importer import Sources, export_inputs, import_scenario, sources_in
+from scenarios.exporter import export_inputs, sources_in
+from scenarios.importer import Sources, import_scenario
 from scenarios.load import ScenarioError, load_scenario
 from scenarios.schema import HomeHistory, RecentShift, Scenario, Shift
 
@@ -444,8 +445,8 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "map.yaml: homes.bedz: not a field (fields: id, name, type, beds, residents, staff, "
         "agency_staff, cqc_rating, rag_overall, rag_ppe, rag_workforce, outbreak_status, "
         "outbreak_since, resident_cases, staff_cases, deaths_7d, can_isolate, "
-        "last_tested_staff, last_tested_residents, last_tested_agency, reported, locality, "
-        "latitude, longitude, address, report_to)",
+        "last_tested_staff, last_tested_residents, last_tested_agency, reported, "
+        "ipc_trained_on, locality, latitude, longitude, address, report_to)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
         "recent-shifts, sites, facilities, requests, agencies, details, cqc)",
     ]

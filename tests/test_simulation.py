@@ -21,6 +21,7 @@ from scheduler.plan import Plan, ShiftAssignment, Summary
 from scheduler.simulation import epidemic as ep
 from scheduler.simulation.policies import Turns, make_plan, policy_scenario
 from scheduler.simulation.run import simulate_run
+from scheduler.simulation.workers import Course
 from scheduler.simulation.world import World
 from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
@@ -61,7 +62,7 @@ def _run_home(p: Simulation, swab_all: bool, seed: int = 0, days: int = 60) -> e
     rng = np.random.default_rng(seed)
     state = _home(50, 50, p, can_isolate=100)
     for t in range(days):
-        ep.introduce(state, rng, p, [])
+        ep.introduce(state, rng, p, 0, 0)
         ep.onset(state, rng, p)
         if swab_all:
             ep.swab(state, rng, p, "residents", 50, t)
@@ -101,6 +102,9 @@ def test_the_same_seed_gives_the_same_run() -> None:
     assert len(first.plans) == 7
 
 
+DAYS_MOVING = 21
+
+
 def _city() -> Scenario:
     """Four homes, one with a large hidden outbreak; four bank workers; no community
     infection, so introductions come only from workers carrying it between homes."""
@@ -111,12 +115,12 @@ def _city() -> Scenario:
     homes[0] = homes[0] | {
         "outbreak": {"status": "suspected", "since": START.isoformat(), "resident_cases": 10}
     }
-    sim = {"community_prevalence": 0.0, "carry_probability": 1.0, "hidden_per_known_case": 1.5}
+    sim = {"community_prevalence": 0.0, "carry_probability": 1.0, "hidden_per_known_case": 2.0}
     return scenario(homes=homes, workers=[worker(f"w{k}") for k in range(4)], simulation=sim)
 
 
 def _shifts(moving: bool) -> Plan:
-    """Each worker at one home all week, or each moving to the next home every day."""
+    """Each worker at one home throughout, or each moving to the next home every day."""
     rows = [
         ShiftAssignment(
             date=START + dt.timedelta(days=d),
@@ -125,7 +129,7 @@ def _shifts(moving: bool) -> Plan:
             home_id=f"h{(k + d) % 4 if moving else k}",
             role=Role.CARER,
         )
-        for d in range(7)
+        for d in range(DAYS_MOVING)
         for k in range(4)
     ]
     return Plan(
@@ -136,19 +140,55 @@ def _shifts(moving: bool) -> Plan:
     )
 
 
+def _moved(moving: bool, seeds: int) -> tuple[int, int]:
+    """Introductions and workers infected over `seeds` runs of `_shifts(moving)`."""
+    base, plan = _city(), _shifts(moving)
+    intros = infected = 0
+    for seed in range(seeds):
+        world = World(base, seed)
+        for d in range(DAYS_MOVING):
+            outcome = world.apply_day(plan, START + dt.timedelta(days=d))
+            intros += outcome.introductions
+        infected += outcome.worker_infections
+    return intros, infected
+
+
 def test_the_one_home_rule_lowers_introductions_driven_by_movement() -> None:
+    """Workers catch the virus at the outbreak home; only moving ones bring it elsewhere."""
+    staying, moving = _moved(False, 20), _moved(True, 20)
+    assert staying[0] == 0
+    assert moving[0] > 5
+    assert staying[1] > 0 and moving[1] > 0
+
+
+def test_a_worker_off_sick_leaves_the_shift_uncovered_and_is_unavailable_next_plan() -> None:
     base = _city()
-    totals = {}
-    for moving in (False, True):
-        intros = 0
-        for seed in range(20):
-            world = World(base, seed)
-            plan = _shifts(moving)
-            for d in range(7):
-                intros += world.apply_day(plan, START + dt.timedelta(days=d)).introductions
-        totals[moving] = intros
-    assert totals[False] == 0
-    assert totals[True] > 10
+    world = World(base, 0)
+    worker = world.workers["w0"]
+    worker.course, worker.off = Course.INFECTIOUS, True
+    outcome = world.apply_day(_shifts(False), START)
+    assert outcome.shifts_uncovered == _city_shortfall(base) - 3
+    later = world.scenario_for(START + dt.timedelta(days=1), 7)
+    assert next(w for w in later.workers if w.id == "w0").availability == []
+    assert next(w for w in later.workers if w.id == "w1").availability != []
+
+
+def _city_shortfall(base: Scenario) -> int:
+    return sum(sf.workers for h in base.homes for sf in h.shortfalls if sf.date == START)
+
+
+def test_a_swab_finds_an_infectious_worker_and_sends_them_off_when_the_result_is_back() -> None:
+    p = Simulation(test_sensitivity=1.0)
+    world = World(_city(), 0)
+    worker = world.workers["w0"]
+    worker.course = Course.INFECTIOUS
+    worker.new_day()
+    assert worker.swabbed(p, START + dt.timedelta(days=1))
+    worker.draws[:] = 0.99  # neither recovery nor onset today
+    worker.step(p, START)
+    assert not worker.off
+    worker.step(p, START + dt.timedelta(days=1))
+    assert worker.off and not worker.carrying
 
 
 def test_spreadsheet_rules_and_the_relaxed_rule_keep_every_hard_rule() -> None:
@@ -341,3 +381,19 @@ def test_a_deterministic_time_limit_reaches_every_plan_and_repeats_the_study(
         assert json.loads((out / "summary.json").read_text())["deterministic_time"] == 0.05
         outcomes.append(pd.read_csv(out / "daily.csv"))
     pd.testing.assert_frame_equal(outcomes[0], outcomes[1])
+
+
+@pytest.mark.parametrize("later", [0, 3, 7, 20])
+def test_every_scenario_the_simulation_plans_passes_the_scenarios_own_checks(later: int) -> None:
+    """Daily capacities follow the plan's days and hotel stays recur once a cycle, cut to
+    the plan: nothing dated outside the horizon reaches the planner."""
+    from scenarios.checks import scenario_problems
+    from scenarios.load import load_scenario
+
+    base = load_scenario(EXAMPLES / "plymouth-2020.yaml")
+    first = base.horizon.start + dt.timedelta(days=later)
+    s = World(base, 0).scenario_for(first, 7)
+    assert scenario_problems(s) == []
+    assert s.room_requests, "the example's hotel stays recur in every week"
+    ids = [q.id for q in s.room_requests]
+    assert len(ids) == len(set(ids))

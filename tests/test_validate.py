@@ -565,6 +565,12 @@ def test_every_rule_has_a_breaking_case() -> None:
         "room_at_far_shift",
         "taxi_budget",
         "taxi_eligibility",
+        # training and liaison visits: broken with their model rule off in test_visits.py
+        "officer_minutes",
+        "one_visit_a_day",
+        "trained_once",
+        "training_sessions",
+        "visit_eligibility",
     }
     assert {rule for rule, _why, _breaker in BREAKS} | elsewhere == set(RULE_NAMES)
 

@@ -48,8 +48,8 @@ def routes() -> list[tuple[str, str, APIRoute]]:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    app = make_app(tmp_path_factory.mktemp("access"))
+def app(tmp_path_factory: pytest.TempPathFactory, module_database_url: str):  # type: ignore[no-untyped-def]
+    app = make_app(tmp_path_factory.mktemp("access"), database_url=module_database_url)
     add_users(app, *Role)
     with app.state.sessions() as db:
         text = (EXAMPLES / "tiny.yaml").read_text()
@@ -129,9 +129,9 @@ def test_a_post_without_the_sessions_form_token_is_refused(app) -> None:  # type
 
 
 def test_the_first_run_page_opens_only_locally_with_its_token_while_no_one_has_an_account(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str
 ) -> None:
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, database_url=database_url)
     setup_token = app.state.setup_token
     with TestClient(app) as remote:
         assert remote.get(f"/setup?token={setup_token}").status_code == 404

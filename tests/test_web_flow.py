@@ -1,4 +1,4 @@
-"""The planning team's day in the web app, end to end on a temporary SQLite database:
+"""The planning team's day in the web app, end to end on an empty SQLite and PostgreSQL database:
 upload a scenario, plan it, open a home, pin a worker, record an outbreak, re-plan with
 the previous plan kept, read what changed and download the workbook; and runs that are
 cancelled, or whose worker dies, never stay "running"."""
@@ -25,8 +25,8 @@ from web.db import AuditEvent, Role, Run, RunStatus, ScenarioVersion
 QUICK = {"time_limit": 2, "workers": 1}
 
 
-def test_upload_plan_pin_replan_and_download(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+def test_upload_plan_pin_replan_and_download(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER, Role.COORDINATOR)
     with TestClient(app) as planner, TestClient(app) as coordinator:
         login(planner, "planner")
@@ -122,8 +122,8 @@ def _long_run(app) -> tuple[TestClient, int]:  # type: ignore[no-untyped-def]
     return client, run
 
 
-def test_cancel_keeps_the_best_plan_so_far(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+def test_cancel_keeps_the_best_plan_so_far(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER)
     client, run = _long_run(app)
     try:
@@ -140,8 +140,10 @@ def test_cancel_keeps_the_best_plan_so_far(tmp_path: Path) -> None:
         client.__exit__(None, None, None)
 
 
-def test_a_killed_worker_leaves_its_run_failed_not_running(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+def test_a_killed_worker_leaves_its_run_failed_not_running(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER)
     client, run = _long_run(app)
     try:
@@ -157,8 +159,10 @@ def test_a_killed_worker_leaves_its_run_failed_not_running(tmp_path: Path) -> No
         client.__exit__(None, None, None)
 
 
-def test_a_run_left_running_by_a_dead_app_is_failed_on_restart(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+def test_a_run_left_running_by_a_dead_app_is_failed_on_restart(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER)
     with app.state.sessions() as db:
         text = (EXAMPLES / "tiny.yaml").read_text()
@@ -175,7 +179,7 @@ def test_a_run_left_running_by_a_dead_app_is_failed_on_restart(tmp_path: Path) -
             )
         )
         db.commit()
-    restarted = make_app(tmp_path)
+    restarted = make_app(tmp_path, database_url=database_url)
     with TestClient(restarted), restarted.state.sessions() as db:
         statuses = set(db.scalars(select(Run.status)))
     assert statuses == {RunStatus.FAILED}

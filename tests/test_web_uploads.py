@@ -24,10 +24,10 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def app(tmp_path_factory: pytest.TempPathFactory, module_database_url: str):  # type: ignore[no-untyped-def]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(web.app, "MAX_BODY", 20_000)  # the limit's behaviour, at test size
-        app = make_app(tmp_path_factory.mktemp("uploads"))
+        app = make_app(tmp_path_factory.mktemp("uploads"), database_url=module_database_url)
     add_users(app, Role.PLANNER)
     return app
 

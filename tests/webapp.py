@@ -1,4 +1,4 @@
-"""Helpers for the web app's tests: an app on a temporary SQLite database and data folder,
+"""Helpers for the web app's tests: an app on a temporary database and data folder,
 users of each role, logging in, and the form token a page carries."""
 
 from __future__ import annotations

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
@@ -19,14 +19,16 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from web.config import WebConfig
 from web.db import User, make_engine, upgrade
+from web.forms import problem_lines
 from web.limits import MAX_BODY, SecurityHeaders
-from web.pages import account, plan_views, runs, scenarios
+from web.login_limits import LoginLimits
+from web.pages import account, compare, plan_views, runs, scenarios
 from web.pages.render import TEMPLATES
 from web.run_pool import RunPool
 from web.security import LoginRequired
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (account.router, scenarios.router, runs.router, plan_views.router)
+ROUTERS = (account.router, scenarios.router, runs.router, plan_views.router, compare.router)
 """Every page's router; `tests/test_web_access.py` checks each route's role from these."""
 SESSION_HOURS = 10
 """A working day: a session ends at the latest this long after its last login."""
@@ -40,6 +42,27 @@ def create_app(config: WebConfig) -> FastAPI:
     pool = RunPool(
         engine, config.url, str(config.runs_dir), config.run_slots, config.cancel_grace_seconds
     )
+    # No generated API pages: every route is a page for people, behind its role.
+    app = FastAPI(
+        title="carehome-scheduler",
+        lifespan=_lifespan(engine, pool),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    _keep_state(app, config, engine, pool)
+    _add_middleware(app, config)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_error_pages(app)
+    return app
+
+
+def _lifespan(
+    engine: Engine, pool: RunPool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The pool runs while the app serves; stopping the app settles its runs first."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -50,23 +73,24 @@ def create_app(config: WebConfig) -> FastAPI:
             pool.stop()
             engine.dispose()
 
-    # No generated API pages: every route is a page for people, behind its role.
-    app = FastAPI(
-        title="carehome-scheduler",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-        openapi_url=None,
-    )
+    return lifespan
+
+
+def _keep_state(app: FastAPI, config: WebConfig, engine: Engine, pool: RunPool) -> None:
+    """What the routes reach through `request.app.state`."""
     app.state.config = config
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.pool = pool
+    app.state.login_limits = LoginLimits()
     with Session(engine) as db:
         users = db.scalar(select(func.count()).select_from(User)) or 0
     app.state.setup_token = None if users else secrets.token_urlsafe(24)
     """Shown once by `carehome serve` while no user exists: the first-run page needs it."""
 
+
+def _add_middleware(app: FastAPI, config: WebConfig) -> None:
+    """Sessions, the body limit and the security headers, on every request."""
     app.add_middleware(
         SessionMiddleware,
         secret_key=config.signing_key(),
@@ -77,9 +101,10 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=MAX_BODY)
     app.add_middleware(SecurityHeaders)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in ROUTERS:
-        app.include_router(router)
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    """No one logged in: the login page; any refusal or bad form: a page saying why."""
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired) -> Response:
@@ -92,15 +117,14 @@ def create_app(config: WebConfig) -> FastAPI:
             "error.html",
             {"status": exc.status_code, "detail": exc.detail},
             status_code=exc.status_code,
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> Response:
-        lines = [
-            f"{'.'.join(str(part) for part in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
-        ]
         return TEMPLATES.TemplateResponse(
-            request, "error.html", {"status": 400, "detail": lines}, status_code=400
+            request,
+            "error.html",
+            {"status": 400, "detail": problem_lines(exc.errors())},
+            status_code=400,
         )
-
-    return app

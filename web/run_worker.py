@@ -1,6 +1,8 @@
-"""One run, in a worker process of its own: read its scenario from the database, plan it
-as `carehome plan` does (with a previous run's plan folder for a re-plan), write the plan
-folder, the workbook and the report under the run's managed folder, and record the end.
+"""One run, in a worker process of its own: read its scenario from the database, plan and
+check it through `carehome plan`'s pipeline (`plan_and_check`: independent authorities by
+parts, a re-plan against a previous run's plan folder whole, then the independent checker),
+write the plan folder, the workbook and the report under the run's managed folder, and
+record the end with the checker's verdict.
 
 A process per run, not a thread: a solve holds its cores and memory, and a cancel is
 SIGINT to this process, which `stop_search_on_ctrl_c` turns into the CLI's Ctrl-C: the
@@ -10,6 +12,7 @@ search stops and the best plan so far is written and kept (status cancelled).
 from __future__ import annotations
 
 import json
+import os
 import time
 import traceback
 from pathlib import Path
@@ -20,18 +23,22 @@ from sqlalchemy.orm import Session
 
 from constraints.model import ObjectiveRangeError
 from scenarios.load import ScenarioError
+from scenarios.words import count
 from scheduler.output.html_report import write_html_report
 from scheduler.output.tables import PlanReadError, write_plan
 from scheduler.output.workbook import write_workbook
-from scheduler.pipeline.planner import NoPlanError, plan_scenario
+from scheduler.pipeline.checked import plan_and_check
+from scheduler.pipeline.planner import NoPlanError
 from scheduler.pipeline.replan import load_previous, with_history
 from scheduler.plan import InfeasibleError
 from scheduler.solve.interrupt import stop_search_on_ctrl_c
 from scheduler.solve.settings import SolverSettings
-from scheduler.validate import validate_plan
 from web.db import Run, RunStatus, make_engine, now
 from web.run_files import REPORT, WORKBOOK, plan_dir, run_dir
 from web.scenario_files import stored_scenario
+
+WORKER_NICENESS = 10
+"""How much lower a run's worker process runs than the web process (`os.nice`)."""
 
 PROGRESS_EVERY = 0.5
 """Seconds between progress writes: often enough to watch, rare enough for SQLite."""
@@ -72,7 +79,9 @@ def finish(
 
 
 def execute_run(run_id: int, database_url: str, runs_dir: str) -> None:
-    """The worker process's entry point."""
+    """The worker process's entry point. Runs at a lower priority than the pages, so that
+    people browsing stay served while plans use every core."""
+    os.nice(WORKER_NICENESS)
     engine = make_engine(database_url)
     try:
         _execute(engine, run_id, Path(runs_dir))
@@ -107,21 +116,33 @@ def _execute(engine: Engine, run_id: int, runs_dir: Path) -> None:
         earlier = load_previous(plan_dir(runs_dir, previous_id), start)
         scenario = with_history(scenario, earlier.plan)
     with stop_search_on_ctrl_c():
-        plan = plan_scenario(scenario, settings, earlier, progress)
-    progress.stage("checking the plan")
-    violations = validate_plan(scenario, plan, earlier.plan if earlier is not None else None)
+        checked = plan_and_check(
+            scenario,
+            settings,
+            earlier,
+            progress=progress,
+            on_parts=lambda n: progress.stage(f"planning {count(n, 'independent part')}"),
+        )
     progress.stage("writing")
+    plan, violations = checked.plan, checked.violations
     folder = run_dir(runs_dir, run_id)
     write_plan(plan, scenario, plan_dir(runs_dir, run_id))
     write_workbook(plan, scenario, folder / WORKBOOK)
     write_html_report(plan, scenario, folder / REPORT)
     interrupted = plan.summary.interrupted
+    end = "cancelled: the best plan found so far was kept" if interrupted else "done"
     finish(
         engine,
         run_id,
         RunStatus.CANCELLED if interrupted else RunStatus.DONE,
         "\n".join(str(v) for v in violations),
         violations=len(violations),
-        stage="cancelled: the best plan found so far was kept" if interrupted else "done",
+        stage=end if checked.parts == 1 else f"{end}: {_by_parts(checked.parts)}",
         best_objective=plan.summary.objective,
     )
+
+
+def _by_parts(parts: int) -> str:
+    """Said on the run's page: a plan by parts is several solves, each with the whole time
+    limit, merged into one plan."""
+    return f"planned as {count(parts, 'independent part')} (authorities sharing no resource)"

@@ -8,6 +8,7 @@ app accepts and refuses what the command line does, with the same problem lines.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,9 @@ def with_outbreak(
     return _edited(scenario, source, lambda d: d["homes"][index].update(outbreak=outbreak))
 
 
+@functools.lru_cache(maxsize=8)
 def stored_scenario(filename: str, text: str) -> Scenario:
-    """A stored version's scenario (it was valid when stored; read again as a file)."""
+    """A stored version's scenario (it was valid when stored; read again as a file).
+    Versions never change, so the last few read are kept: a version's pages are viewed
+    again and again, and checking a city's scenario costs a quarter of a second."""
     return read_scenario(filename, text.encode("utf-8"))[0]

@@ -26,6 +26,7 @@ from scenarios.generate.shape import TRAVEL
 from scenarios.generate.shortfalls import with_shortfalls
 from scenarios.generate.sites import draw_sites
 from scenarios.generate.spec import Spec
+from scenarios.generate.visits import draw_officers, with_training
 from scenarios.generate.workers import draw_workers, with_pools
 from scenarios.schema import MAX_HORIZON_DAYS, Horizon, Policy, Scenario
 
@@ -42,6 +43,7 @@ _SECTIONS = (
     "pools",
     "rooms",
     "one_to_one",
+    "visits",
     "ppe",
 )
 """One random stream each, drawn from the seed in this order: a section added at the end
@@ -110,6 +112,10 @@ def build(spec: Spec) -> Scenario:
         hotels = [staff_hotel(spec.staff_rooms, horizon)]
         room_requests = draw_room_requests(rng["rooms"], spec.staff_rooms, homes, horizon)
         workers = without_cars(rng["rooms"], spec.staff_rooms, workers)
+    officers = []
+    if spec.officers is not None:
+        officers = draw_officers(rng["visits"], spec.officers, horizon)
+        homes = with_training(rng["visits"], spec.officers, homes, horizon)
     ppe = draw_ppe(rng["ppe"], homes, horizon) if spec.ppe else None
 
     scenario = Scenario(
@@ -124,6 +130,7 @@ def build(spec: Spec) -> Scenario:
         isolation_requests=requests,
         staff_hotels=hotels,
         room_requests=room_requests,
+        officers=officers,
         travel=TRAVEL,
         ppe=ppe,
         policy=spec.policy or Policy(),

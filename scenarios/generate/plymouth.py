@@ -13,6 +13,7 @@ from scenarios.generate.rooms import StaffRooms
 from scenarios.generate.shape import LD, MH, NURSING, RESIDENTIAL, SUBSTANCE
 from scenarios.generate.sites import local_site, national_portal
 from scenarios.generate.spec import Spec
+from scenarios.generate.visits import Officers
 from scenarios.load import dump_scenario
 from scenarios.schema import (
     AbsenceForecast,
@@ -22,6 +23,7 @@ from scenarios.schema import (
     Scenario,
     TaxiEligibility,
     TransportPolicy,
+    VisitsPolicy,
 )
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -80,12 +82,17 @@ def plymouth_2020() -> Scenario:
             transport=TransportPolicy(
                 journeys_per_day=[16] * 4 + [4] * 2 + [16] * 8, eligible=[TaxiEligibility.NO_CAR]
             ),
+            # the city's share of the county's 12 IPC training sessions a day (360 homes)
+            visits=VisitsPolicy(training_sessions_per_day=3),
         ),
         # A staff hotel of 8 rooms, 2 on nights 3 and 4; 10 room requests; a quarter of
         # the bank without a car: rooms and taxis each run short on some day.
         staff_rooms=StaffRooms(
             rooms=8, tight_rooms=2, tight_nights=(3, 4), requests=10, no_car_share=0.25
         ),
+        # 3 liaison officers (3 hours a day for visits, the rest on the phone) and 2 IPC
+        # trainers, weekdays; 60 % of homes trained already
+        officers=Officers(liaison=3, trainers=2, trained_share=0.6, liaison_minutes=180),
         ppe=True,
     )
     return build(spec)
@@ -109,6 +116,10 @@ PLYMOUTH_HEADER = """\
 #   - a staff hotel (8 rooms a night, 2 on 4-5 June) for 10 room requests and bank workers
 #     deployed over 30 minutes from home; taxis, 16 journeys a day (4 on 5-6 June), for
 #     the quarter of the bank without a car.
+#   - 3 care-home liaison officers (3 hours a day for visits) and 2 IPC trainers
+#     working weekdays; 60 % of homes trained before the horizon; 3 training sessions
+#     a day (the city's share of a county's 12 for 360 homes); outbreak homes visited
+#     within a day and then weekly.
 #   - PPE: each home's stock and daily use of masks, aprons, gloves, gowns and eye
 #     protection, a council depot with LRF deliveries every 4 days and 2 vans of 12
 #     drops (synthetic, sized so that the 7-day target cannot be met everywhere at once).

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scenarios.generate.rooms import StaffRooms
+from scenarios.generate.visits import Officers
 from scenarios.schema import HomeType, Policy, TestSite
 
 
@@ -35,3 +36,5 @@ class Spec:
     """The scenario's policy; None: the defaults."""
     staff_rooms: StaffRooms | None = None
     """A staff hotel, room requests and workers without cars; None: none."""
+    officers: Officers | None = None
+    """Training and liaison officers and the homes trained before the horizon; None: none."""

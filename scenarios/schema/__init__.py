@@ -105,6 +105,13 @@ from scenarios.schema.travel import (
     coordinates,
     distance_km,
 )
+from scenarios.schema.visits import (
+    Officer,
+    VisitKind,
+    VisitMinutes,
+    VisitsPolicy,
+    VisitWeights,
+)
 from scenarios.schema.workers import (
     Agency,
     Availability,
@@ -148,6 +155,7 @@ __all__ = [
     "Longitude",
     "Need",
     "ObjectiveWeights",
+    "Officer",
     "OneToOne",
     "Outbreak",
     "OutbreakStatus",
@@ -185,6 +193,10 @@ __all__ = [
     "TransportPolicy",
     "Travel",
     "TravelTime",
+    "VisitKind",
+    "VisitMinutes",
+    "VisitWeights",
+    "VisitsPolicy",
     "Worker",
     "WorkerKind",
     "WorkerPin",

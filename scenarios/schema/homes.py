@@ -84,6 +84,11 @@ class Home(Located):
         description="The home's own expected positivity per round (e.g. from its last "
         "results), over the policy's absence_forecast positivity.",
     )
+    ipc_trained_on: dt.date | None = Field(
+        default=None,
+        description="When the home's staff had IPC training; omitted: not yet trained "
+        "(a training need when the scenario has officers who deliver it).",
+    )
     reported: dt.date | None = Field(
         default=None,
         description="When the home's figures (vacancies, cases, RAG) were last reported; "

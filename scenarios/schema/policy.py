@@ -23,6 +23,7 @@ from scenarios.schema.base import (
     WorkerKind,
 )
 from scenarios.schema.ppe import PpePolicy
+from scenarios.schema.visits import VisitsPolicy
 
 
 class RetestDays(Strict):
@@ -293,6 +294,11 @@ class Policy(Strict):
     )
     transport: TransportPolicy | None = Field(
         default=None, description="The taxi budget; omitted: no taxis are planned."
+    )
+    visits: VisitsPolicy = Field(
+        default=VisitsPolicy(),
+        description="Training and liaison visits: which homes need one by when, visit "
+        "minutes, the county's training sessions a day (planned only with `officers`).",
     )
     absence_forecast: AbsenceForecast = Field(
         default=AbsenceForecast(),

@@ -19,6 +19,7 @@ from scenarios.schema.ppe import PpeSupply
 from scenarios.schema.simulation import Simulation
 from scenarios.schema.sites import TestSite
 from scenarios.schema.travel import Travel
+from scenarios.schema.visits import Officer
 from scenarios.schema.workers import Agency, Worker
 
 
@@ -85,6 +86,7 @@ class Scenario(Strict):
     isolation_requests: list[IsolationRequest] = Field(default=[])
     staff_hotels: list[StaffHotel] = Field(default=[])
     room_requests: list[RoomRequest] = Field(default=[])
+    officers: list[Officer] = Field(default=[])
     ppe: PpeSupply | None = None
     travel: Travel = Travel()
     pins: Pins = Pins()

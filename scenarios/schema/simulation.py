@@ -43,16 +43,13 @@ class Simulation(Strict):
         description="Share of a home's own staff entering it on a day (about 3 shifts a "
         "week each). Source: assumption.",
     )
-    carry_days: NonNegativeInt = Field(
-        default=7,
-        description="A worker who worked at another home within this many days may carry "
-        "its infection in. Source: assumption (latent plus early infectious period).",
-    )
     carry_probability: Probability = Field(
         default=0.5,
-        description="Chance such a worker brings infection in, times the share of the "
-        "other home infectious. Source: assumption; staff working across homes were a risk "
-        "factor for outbreaks (Vivaldi study, Shallcross et al. 2021).",
+        description="Chance a planned worker (bank, NHS, agency) who is infectious and at "
+        "work infects someone at the home of a shift. At a home other than where they "
+        "caught it, this is how a worker moving between homes carries an outbreak. Source: "
+        "assumption; staff working across homes were a risk factor for outbreaks (Vivaldi "
+        "study, Shallcross et al. 2021).",
     )
     r_within_home: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         default=2.0,

@@ -19,6 +19,7 @@ from scenarios.shocks.kinds import (
     HospitalDischarges,
     HotelRooms,
     IsolationDemand,
+    OfficersOff,
     OutbreakSurge,
     PolicyChange,
     PositivityScale,
@@ -28,6 +29,7 @@ from scenarios.shocks.kinds import (
     SiteResultDays,
     StaffSick,
     TaxiBudget,
+    TrainingSessions,
     VansWithdrawn,
 )
 
@@ -40,6 +42,7 @@ __all__ = [
     "HospitalDischarges",
     "HotelRooms",
     "IsolationDemand",
+    "OfficersOff",
     "OutbreakSurge",
     "PolicyChange",
     "PositivityScale",
@@ -49,6 +52,7 @@ __all__ = [
     "SiteResultDays",
     "StaffSick",
     "TaxiBudget",
+    "TrainingSessions",
     "VansWithdrawn",
     "apply_shocks",
 ]

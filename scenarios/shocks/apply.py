@@ -31,6 +31,7 @@ from scenarios.shocks.kinds import (
     HospitalDischarges,
     HotelRooms,
     IsolationDemand,
+    OfficersOff,
     OutbreakSurge,
     PolicyChange,
     PositivityScale,
@@ -40,6 +41,7 @@ from scenarios.shocks.kinds import (
     SiteResultDays,
     StaffSick,
     TaxiBudget,
+    TrainingSessions,
     VansWithdrawn,
 )
 
@@ -99,6 +101,31 @@ def _taxi_budget(s: Scenario, shock: TaxiBudget, _rng: random.Random) -> dict[st
     data = _data(s)
     transport = data["policy"]["transport"]
     transport["journeys_per_day"] = shock.apply(transport["journeys_per_day"], s.horizon.days)
+    return data
+
+
+def _training_sessions(s: Scenario, shock: TrainingSessions, _rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    visits = data["policy"].setdefault("visits", {})
+    sessions = s.policy.visits.training_sessions_per_day
+    visits["training_sessions_per_day"] = shock.apply(sessions, s.horizon.days)
+    return data
+
+
+def _officers_off(s: Scenario, shock: OfficersOff, rng: random.Random) -> dict[str, Any]:
+    data = _data(s)
+    ids = [o.id for o in s.officers]
+    for officer_id in shock.officers:
+        _known(ids, officer_id, "officer")
+    rest = [i for i in ids if i not in shock.officers]
+    if shock.count > len(rest):
+        raise ValueError(f"count {shock.count} is more than the {len(rest)} other officers")
+    off_ids = {*shock.officers, *rng.sample(rest, shock.count)}
+    off = {s.horizon.start + dt.timedelta(days=d) for d in shock.days.indices(s.horizon.days)}
+    for record, officer in zip(data["officers"], s.officers, strict=True):
+        if officer.id in off_ids:
+            working = officer.available if officer.available is not None else s.horizon.dates
+            record["available"] = [d.isoformat() for d in working if d not in off]
     return data
 
 
@@ -345,6 +372,8 @@ _APPLY: dict[str, Callable[[Scenario, Any, random.Random], dict[str, Any]]] = {
     "policy": _policy,
     "hotel_rooms": _hotel_rooms,
     "taxi_budget": _taxi_budget,
+    "training_sessions": _training_sessions,
+    "officers_off": _officers_off,
 }
 
 

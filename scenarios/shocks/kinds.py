@@ -77,6 +77,22 @@ class TaxiBudget(CapacityChange):
     kind: Literal["taxi_budget"]
 
 
+class TrainingSessions(CapacityChange):
+    """Scale or set `policy.visits.training_sessions_per_day` over some days (sessions cut)."""
+
+    kind: Literal["training_sessions"]
+
+
+class OfficersOff(Strict):
+    """Training and liaison officers off sick on `days`: those named in `officers` and
+    `count` more drawn by seed among the rest."""
+
+    kind: Literal["officers_off"]
+    officers: list[str] = Field(default_factory=list)
+    count: NonNegativeInt = 0
+    days: Days = Days()
+
+
 class SiteResultDays(Strict):
     """Set or scale a test site's days from swab to result (a lab backlog, a faster
     courier): `set` a number or a {min, max} range; `scale` multiplies each day count,
@@ -235,6 +251,8 @@ Shock = Annotated[
     | PolicyChange
     | HotelRooms
     | TaxiBudget
+    | TrainingSessions
+    | OfficersOff
     | VansWithdrawn
     | DeliveryMissed,
     Field(discriminator="kind"),

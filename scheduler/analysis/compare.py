@@ -23,11 +23,11 @@ from scenarios.whatif import Study
 from scenarios.words import count
 from scheduler.output.report_data import kpi_decimals
 from scheduler.output.tables import write_plan
-from scheduler.pipeline.decompose import plan_decomposed
+from scheduler.pipeline.checked import plan_and_check
 from scheduler.pipeline.executors import local_executor as local_executor  # re-exported
-from scheduler.plan import DayKpis, Plan
+from scheduler.pipeline.replan import calls, differences
+from scheduler.plan import Change, DayKpis, Plan
 from scheduler.solve.settings import SolverSettings
-from scheduler.validate import validate_plan
 
 HEADLINE = "risk_weighted_coverage_pct"
 """The KPI that ranks runs: share of risk-weighted need met (higher is better)."""
@@ -80,6 +80,44 @@ class Progress:
     last_status: str
 
 
+@dataclass(frozen=True)
+class KpiPair:
+    key: str
+    first: float | None
+    second: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Second minus first, to the KPI's precision (None when either lacks it)."""
+        if self.first is None or self.second is None:
+            return None
+        return round(self.second - self.first, kpi_decimals(self.key))
+
+
+@dataclass(frozen=True)
+class PlanPair:
+    """Two plans side by side: every KPI of either, and the rows that differ with the
+    reason their scenarios give, as a re-plan's changes are listed."""
+
+    kpis: list[KpiPair]
+    changes: list[Change]
+    workers_to_call: int
+    homes_to_call: int
+
+
+def compare_plans(
+    first: Plan, first_scenario: Scenario, second: Plan, second_scenario: Scenario
+) -> PlanPair:
+    """`second` against `first` over both horizons (before and after a re-plan, two runs
+    of one scenario, two versions of a city)."""
+    since = min(first_scenario.horizon.start, second_scenario.horizon.start)
+    rows = differences(first, first_scenario, second, second_scenario, since)
+    keys = [*first.summary.kpis, *(k for k in second.summary.kpis if k not in first.summary.kpis)]
+    pairs = [KpiPair(k, first.summary.kpis.get(k), second.summary.kpis.get(k)) for k in keys]
+    workers, homes = calls(rows)
+    return PlanPair(pairs, rows, workers, homes)
+
+
 def plan_variant(
     name: str, scenario: Scenario, settings: SolverSettings
 ) -> tuple[dict[str, Any], Plan | None]:
@@ -89,16 +127,17 @@ def plan_variant(
     try:
         # As `carehome plan` does: a scenario of independent authorities by its parts (here
         # one after another: the runs themselves are what the study spreads over processes).
-        plan = plan_decomposed(scenario, settings)
+        checked = plan_and_check(scenario, settings)
     except Exception as exc:  # reported in the comparison; the other runs go on
         return row | {"status": f"{FAILED}: {exc}"}, None
+    plan = checked.plan
     s = plan.summary
     return row | {
         "status": s.status,
         "objective": s.objective,
         "gap_pct": round(100 * s.gap, 2),
         "solve_seconds": s.solve_seconds,
-        "violations": len(validate_plan(scenario, plan)),
+        "violations": len(checked.violations),
         **{k: s.kpis.get(k) for k in KPIS},
     }, plan
 

@@ -78,6 +78,7 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
             }
             for r in requests
         ],
+        "visits": _visits(scenario, plan, home_id),
         "unmet": [_unmet(u, plan, home_id) for u in unmet],
         "changes": _changes(unmet),
     }
@@ -124,6 +125,21 @@ def _days(scenario: Scenario, plan: Plan, home_id: str) -> list[dict[str, Any]]:
         }
         for d in ctx.dates
     ]
+
+
+def _visits(scenario: Scenario, plan: Plan, home_id: str) -> dict[str, Any]:
+    """The home's IPC training state and the officers' visits to it, each with the needs
+    it meets (its reason); the needs left unvisited are among the home's unmet rows."""
+    home = next(h for h in scenario.homes if h.id == home_id)
+    return {
+        "officers": len(scenario.officers),
+        "ipc_trained_on": str(home.ipc_trained_on) if home.ipc_trained_on else None,
+        "planned": [
+            v.model_dump(mode="json", exclude={"home_id"})
+            for v in plan.visits
+            if v.home_id == home_id
+        ],
+    }
 
 
 def _unmet(u: UnmetNeed, plan: Plan, home_id: str) -> dict[str, Any]:
@@ -201,6 +217,7 @@ def explain_text(report: dict[str, Any]) -> str:
                 f"{d['shifts_filled']:6}"
             )
     lines += [_request_text(r) for r in report["requests"]]
+    lines += _visits_text(report["visits"])
     if not report["unmet"]:
         lines += ["", "every need of this home is met"]
         return "\n".join(lines)
@@ -220,6 +237,9 @@ def explain_text(report: dict[str, Any]) -> str:
             )
         if u.get("workers"):
             lines.append("    workers: " + _workers_text(u["workers"]))
+        if u["cause_rule"] == rules.OFFICER_MINUTES.id and u["next_in_line"]:
+            homes = ", ".join(u["next_in_line"])
+            lines.append(f"    {u['cause_resource']} on {u['cause_date']} visited {homes}")
         if u["remedy"]:
             lines.append(f"    would help: {u['remedy']}")
     lines += ["", "cheapest changes, by risk-weighted need they would have met:"]
@@ -241,6 +261,20 @@ def _request_text(r: dict[str, Any]) -> str:
     got = f"placed at {placed['facility_id']} on {placed['admit_date']}" if placed else "not placed"
     offered = " (the home offered 1:1 at home)" if r["one_to_one_ok"] else ""
     return f"{head}: {got}{offered}"
+
+
+def _visits_text(visits: dict[str, Any]) -> list[str]:
+    """The home's training state and each officer's visit with the needs it meets."""
+    if not visits["officers"]:
+        return []
+    trained = visits["ipc_trained_on"]
+    lines = [f"IPC training: {'trained on ' + trained if trained else 'not yet trained'}"]
+    lines += [
+        f"visit {v['date']} by {v['officer_id']} ({v['kind']}, {v['travel_minutes']} min "
+        f"travel): {v['reason']}"
+        for v in visits["planned"]
+    ]
+    return lines
 
 
 def _workers_text(workers: list[dict[str, str]]) -> str:

@@ -46,6 +46,7 @@ from scenarios.shocks import (
     Shock,
     SiteCapacity,
     TaxiBudget,
+    TrainingSessions,
     VansWithdrawn,
     apply_shocks,
 )
@@ -54,6 +55,7 @@ from scheduler.solve.lp import lp_duals
 from scheduler.solve.settings import SolverSettings
 
 TAXI_KEY = "journeys"
+SESSIONS_KEY = "sessions"
 """The one taxi budget's resource key: `taxi:journeys`."""
 
 DELTA_KPIS = (
@@ -84,6 +86,8 @@ class Resource:
             "role": "bank workers",
             "hotel": "rooms a night",
             "taxi": "taxi journeys a day",
+            "officer": "days of one more officer like it",
+            "training": "training sessions a day",
             "ppe": "PPE vans a day" if self.key == "vans" else "PPE depot deliveries",
         }
         return units.get(self.kind, f"{self.key} workers")
@@ -96,6 +100,7 @@ class Resource:
             "facility": rules.BED_OCCUPANCY,
             "hotel": rules.HOTEL_ROOMS,
             "taxi": rules.TAXI_BUDGET,
+            "training": rules.TRAINING_SESSIONS,
         }.get(self.kind)
 
 
@@ -112,6 +117,8 @@ def resources(scenario: Scenario) -> list[Resource]:
         + [Resource("pool", str(k)) for k in pools]
         + [Resource("hotel", t.id) for t in scenario.staff_hotels]
         + ([Resource("taxi", TAXI_KEY)] if scenario.policy.transport is not None else [])
+        + [Resource("officer", o.id) for o in scenario.officers]
+        + ([Resource("training", SESSIONS_KEY)] if scenario.officers else [])
         + ([Resource("ppe", "vans"), Resource("ppe", "deliveries")] if scenario.ppe else [])
     )
 
@@ -131,6 +138,8 @@ def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
     name = f"{scenario.name} {resource.id} {delta:+d}"
     if resource.kind == "role":
         return _bank_role(scenario, Role(resource.key), delta, name)
+    if resource.kind == "officer":
+        return _officer_days(scenario, resource.key, delta, name)
     if resource.kind == "ppe":
         return _ppe_changed(scenario, resource, delta, name)
     shocks: list[Shock]
@@ -147,6 +156,9 @@ def changed(scenario: Scenario, resource: Resource, delta: int) -> Scenario:
     elif resource.kind == "taxi" and scenario.policy.transport is not None:
         budget = scenario.policy.transport.journeys_per_day
         shocks = _per_day(budget, scenario.horizon.days, delta, resource, TaxiBudget)
+    elif resource.kind == "training":
+        sessions = scenario.policy.visits.training_sessions_per_day
+        shocks = _per_day(sessions, scenario.horizon.days, delta, resource, TrainingSessions)
     else:
         fac = next(f for f in scenario.isolation_facilities if f.id == resource.key)
         shocks = _per_day(fac.beds, scenario.horizon.days, delta, resource, FacilityBeds)
@@ -189,15 +201,16 @@ def _per_day(
     days: int,
     delta: int,
     resource: Resource,
-    shock: type[SiteCapacity] | type[FacilityBeds] | type[HotelRooms] | type[TaxiBudget],
+    shock: type[SiteCapacity | FacilityBeds | HotelRooms | TaxiBudget | TrainingSessions],
 ) -> list[Shock]:
-    """One `set` shock per open day (a closed day stays closed; a taxi budget has no
-    closed days: a day with none is one a budget may grow on)."""
+    """One `set` shock per open day (a closed day stays closed; a taxi budget and the
+    training sessions have no closed days: a day with none is one they may grow on)."""
     kind, field = {
         "site": ("site_capacity", "site"),
         "facility": ("facility_beds", "facility"),
         "hotel": ("hotel_rooms", "hotel"),
         "taxi": ("taxi_budget", None),
+        "training": ("training_sessions", None),
     }[resource.kind]
     named = {field: resource.key} if field is not None else {}
     return [
@@ -210,7 +223,7 @@ def _per_day(
             }
         )
         for d in range(days)
-        if daily(capacity, d) > 0 or resource.kind == "taxi"
+        if daily(capacity, d) > 0 or resource.kind in ("taxi", "training")
     ]
 
 
@@ -234,6 +247,28 @@ def _bank_role(scenario: Scenario, role: Role, delta: int, name: str) -> Scenari
     return parse_scenario(data, source=name)
 
 
+def _officer_days(scenario: Scenario, officer_id: str, delta: int, name: str) -> Scenario:
+    """More: a second officer like `officer_id` (same base, visits and minutes) on duty
+    on its first `delta` working days; fewer: the officer's last working days taken off."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    officer = next(o for o in scenario.officers if o.id == officer_id)
+    working = officer.available if officer.available is not None else scenario.horizon.dates
+    if delta >= 0:
+        copy = data["officers"][scenario.officers.index(officer)] | {
+            "id": f"{officer_id}-v1",
+            "name": "",
+            "available": [d.isoformat() for d in working[:delta]],
+        }
+        data["officers"].append(copy)
+    else:
+        kept = working[: max(0, len(working) + delta)]
+        data["officers"][scenario.officers.index(officer)]["available"] = [
+            d.isoformat() for d in kept
+        ]
+    data["name"] = name
+    return parse_scenario(data, source=name)
+
+
 def dual_estimates(
     scenario: Scenario, chosen: list[Resource], time_limit: float
 ) -> dict[str, float]:
@@ -248,11 +283,12 @@ def dual_estimates(
     estimates = {}
     for r in chosen:
         if r.rule is not None:
-            # a capacity rule's key is (site, facility or hotel, date); the taxi budget's (date,)
+            # a capacity rule's key is (site, facility or hotel, date); the taxi budget's
+            # and the training sessions' (date,)
             estimates[r.id] = sum(
                 dual
                 for c, dual in duals
-                if c.rule == r.rule and (r.kind == "taxi" or c.key[0] == r.key)
+                if c.rule == r.rule and (r.kind in ("taxi", "training") or c.key[0] == r.key)
             )
     return estimates
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from constraints import rules
 from constraints.build import BuiltModel
@@ -12,12 +13,24 @@ from constraints.domain import facility_accepts, facility_serves, site_accepts, 
 from constraints.isolation import request_risk, stay_days, swab_day
 from constraints.model import Constraint, Var
 from constraints.rules import key_dates
-from scenarios.schema import Cohort, IsolationRequest, daily
+from scenarios.schema import Cohort, IsolationFacility, IsolationRequest, daily
 from scheduler.extract.cause_rules import NEXT_IN_LINE, Cause, PlanView, Tightness, ranges
 from scheduler.extract.causes_testing import TestingCauses
 
 _SWAB_RULES = (rules.SITE_CAPACITY, rules.PRE_ADMISSION_TEST)
 """Rules that stop an admission by its pre-admission swab."""
+
+
+@dataclass
+class _BedSearch:
+    """What trying every admission a request could have had found: the days each facility
+    was full, the rules that bound, the days its swab could not be booked, and each
+    (full days, facility, day) option to name the cheapest remedy from."""
+
+    full: dict[str, set[dt.date]] = field(default_factory=lambda: defaultdict(set))
+    binding: set[str] = field(default_factory=set)
+    tests_full: set[dt.date] = field(default_factory=set)
+    options: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 class IsolationCauses(PlanView):
@@ -31,12 +44,13 @@ class IsolationCauses(PlanView):
         self.testing = testing
 
     def unplaced(self, req: IsolationRequest, admit_day: int | None = None) -> Cause:
-        """Why `req` is unplaced (or, with `admit_day`, why it waited until then)."""
-        ctx = self.ctx
-        authority = req.authority_in(ctx.homes)
+        """Why `req` is unplaced (or, with `admit_day`, why it waited until then): no
+        facility that takes it, the beds full, or no pre-admission swab in time, in that
+        order, since each later check only means something once the earlier one passes."""
+        authority = req.authority_in(self.ctx.homes)
         facilities = [
             f
-            for f in ctx.scenario.isolation_facilities
+            for f in self.ctx.scenario.isolation_facilities
             if facility_accepts(f, req.need) and facility_serves(f, authority)
         ]
         if not facilities:
@@ -47,9 +61,25 @@ class IsolationCauses(PlanView):
                 rule=rules.FACILITY_ACCEPTS.id,
                 remedy=f"a facility taking {req.need}",
             )
+        first = self.ctx.day(req.earliest)
+        last = self.ctx.days - 1 if admit_day is None else admit_day - 1
+        search = self._try_beds(req, facilities, range(first, last + 1), admit_day)
+        if isinstance(search, Cause):
+            return search
+        if any(search.full.values()):
+            return self._beds_full(req, facilities, search)
+        return self._no_swab(req, authority, range(max(1, first), last + 1), search)
+
+    def _try_beds(
+        self,
+        req: IsolationRequest,
+        facilities: list[IsolationFacility],
+        days: range,
+        admit_day: int | None,
+    ) -> _BedSearch | Cause:
+        """Every admission `req` could have had, tried with its own decisions undone: what
+        each breaks, or the time-limit cause as soon as one breaks nothing."""
         iv = self.built.beds
-        first = ctx.day(req.earliest)
-        last = ctx.days - 1 if admit_day is None else admit_day - 1
         undo: dict[Var, int] = {iv.unplaced[req.id]: -1} if admit_day is None else {}
         for (r, _f, _d), var in iv.admit.items():
             if r == req.id and self.values[var]:
@@ -57,12 +87,9 @@ class IsolationCauses(PlanView):
         for (r, _s, _d), var in iv.tests.items():
             if r == req.id and self.values[var]:
                 undo[var] = -1
-        full: dict[str, set[dt.date]] = defaultdict(set)
-        binding: set[str] = set()
-        tests_full: set[dt.date] = set()
-        options: list[tuple[int, str, int]] = []
+        search = _BedSearch()
         for f in facilities:
-            for d in range(first, last + 1):
+            for d in days:
                 admit = iv.admit.get((req.id, f.id, d))
                 if admit is None:
                     continue
@@ -71,48 +98,66 @@ class IsolationCauses(PlanView):
                     return Cause(
                         "solver",
                         "",
-                        f"a bed at {f.id} from {ctx.dates[d]} was free when the time limit ended",
+                        f"a bed at {f.id} from {self.ctx.dates[d]} was free when the time "
+                        "limit ended",
                         rule="time_limit",
                         remedy="a longer time limit",
                     )
-                binding.update(c.name for c in broken)
+                search.binding.update(c.name for c in broken)
                 beds = {key_dates(c.key)[-1] for c in broken if c.rule == rules.BED_OCCUPANCY}
-                full[f.id] |= beds
+                search.full[f.id] |= beds
                 if any(c.rule in _SWAB_RULES for c in broken):
-                    tests_full.add(ctx.dates[d])
-                options.append((len(beds), f.id, d))
-        if full and any(full.values()):
-            text = "; ".join(
-                f"{fid} full on {ranges(days)}" for fid, days in sorted(full.items()) if days
-            )
-            _n, fid, d = min(options)
-            fac = next(f for f in facilities if f.id == fid)
-            occupancy = self._occupancy(req.id)
-            need = sorted(
-                ctx.dates[t]
-                for t in range(d, min(ctx.days, d + stay_days(ctx, req)))
-                if occupancy[fid, t] >= daily(fac.beds, t)
-            )
-            holders = self._bed_holders(fid, set(need), req)
-            if holders:
-                text += "; beds held by " + ", ".join(f"{r} (risk {k})" for r, k in holders[:3])
-            line = self._next_in_line_for_beds(req, set(full))
-            if line:
-                text += f"; next in line: {', '.join(line)}"
-            return Cause(
-                "isolation",
-                ",".join(sorted(fid for fid, days in full.items() if days)),
-                text,
-                rule=rules.BED_OCCUPANCY.id,
-                date=min(d for days in full.values() for d in days),
-                binding=tuple(sorted(binding)),
-                next_in_line=tuple(line),
-                remedy=f"+1 bed at {fid} on {ranges(need)}" if need else "",
-            )
-        if not any(
-            site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
+                    search.tests_full.add(self.ctx.dates[d])
+                search.options.append((len(beds), f.id, d))
+        return search
+
+    def _beds_full(
+        self, req: IsolationRequest, facilities: list[IsolationFacility], search: _BedSearch
+    ) -> Cause:
+        """The facilities full on the days `req` needed, who holds their beds, who waits
+        next, and the beds that would have placed it at the least full facility."""
+        ctx = self.ctx
+        full = search.full
+        text = "; ".join(
+            f"{fid} full on {ranges(days)}" for fid, days in sorted(full.items()) if days
+        )
+        _n, fid, d = min(search.options)
+        fac = next(f for f in facilities if f.id == fid)
+        occupancy = self._occupancy(req.id)
+        need = sorted(
+            ctx.dates[t]
+            for t in range(d, min(ctx.days, d + stay_days(ctx, req)))
+            if occupancy[fid, t] >= daily(fac.beds, t)
+        )
+        holders = self._bed_holders(fid, set(need), req)
+        if holders:
+            text += "; beds held by " + ", ".join(f"{r} (risk {k})" for r, k in holders[:3])
+        line = self._next_in_line_for_beds(req, set(full))
+        if line:
+            text += f"; next in line: {', '.join(line)}"
+        return Cause(
+            "isolation",
+            ",".join(sorted(fid for fid, days in full.items() if days)),
+            text,
+            rule=rules.BED_OCCUPANCY.id,
+            date=min(d for days in full.values() for d in days),
+            binding=tuple(sorted(search.binding)),
+            next_in_line=tuple(line),
+            remedy=f"+1 bed at {fid} on {ranges(need)}" if need else "",
+        )
+
+    def _no_swab(
+        self, req: IsolationRequest, authority: str | None, days: range, search: _BedSearch
+    ) -> Cause:
+        """Beds were free, so the pre-admission swab is what failed: no channel takes it,
+        none had a slot variable in time, or every slot in time was taken."""
+        ctx = self.ctx
+        sites = [
+            s
             for s in ctx.scenario.test_sites
-        ):
+            if site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
+        ]
+        if not sites:
             return Cause(
                 "testing",
                 "",
@@ -120,21 +165,16 @@ class IsolationCauses(PlanView):
                 rule=rules.SITE_ACCEPTS.id,
                 remedy="a test channel taking pre-admission tests",
             )
-        swabs = [
-            (s, d, swab_day(ctx, s, d))
-            for s in ctx.scenario.test_sites
-            if site_accepts(s, Cohort.ADMISSIONS) and site_serves(s, authority)
-            for d in range(max(1, first), last + 1)
-        ]
-        if not any((req.id, s.id, d) in iv.tests for s, d, _t in swabs):
+        swabs = [(s, d, swab_day(ctx, s, d)) for s in sites for d in days]
+        if not any((req.id, s.id, d) in self.built.beds.tests for s, d, _t in swabs):
             return self.testing.no_slot([(s, t) for s, _d, t in swabs], 1)
         return Cause(
             "testing",
             "",
             "no pre-admission test slot free in time",
             rule=rules.SITE_CAPACITY.id,
-            date=min(tests_full) if tests_full else None,
-            binding=tuple(sorted(binding)),
+            date=min(search.tests_full) if search.tests_full else None,
+            binding=tuple(sorted(search.binding)),
             remedy="+1 admission test slot in time for the admission",
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from constraints import rules
 from constraints.build import BuiltModel
@@ -192,6 +193,8 @@ class StaffingCauses(PlanView):
         return next((v for v in slacks if self.values[v]), slacks[0])
 
     def uncovered(self, home_id: str, d: int, shift: Shift, role: Role) -> Cause:
+        """Why the shift stayed short: no worker holds the role, none is available, or
+        each available one is stopped by some rule (the commonest is the cause)."""
         ctx = self.ctx
         date = ctx.dates[d]
         authority = ctx.homes[home_id].authority
@@ -208,8 +211,6 @@ class StaffingCauses(PlanView):
                 remedy=f"one {role} in the bank, available for the {shift} shift on {date}",
             )
         free = [w for w in holders if available(w, date, shift)]
-        available_ids = {w.id for w in free}
-        want = f"one more {role} available for the {shift} shift on {date}"
         if not free:
             return Cause(
                 "staffing",
@@ -218,18 +219,13 @@ class StaffingCauses(PlanView):
                 rule=rules.AVAILABILITY.id,
                 date=date,
                 blocked=tuple(f"{w.id}:{rules.AVAILABILITY.id}" for w in holders),
-                remedy=want,
+                remedy=f"one more {role} available for the {shift} shift on {date}",
             )
-        reasons: Counter[str] = Counter()
-        blocked: list[str] = []
-        binding: set[str] = set()
-        single: list[tuple[int, str, str, str]] = []
-        lifts: dict[str, list[dt.date]] = defaultdict(list)
-        order = list(STAFF_RULES)
+        tally = _Tally()
+        available_ids = {w.id for w in free}
         for w in holders:
             named, names, found = self._worker_rules(w, home_id, d, shift, role)
-            detail = str(found)
-            binding.update(names)
+            tally.binding.update(names)
             if not named:
                 return Cause(
                     "solver",
@@ -240,39 +236,65 @@ class StaffingCauses(PlanView):
                     next_in_line=(w.id,),
                     remedy="a longer time limit",
                 )
-            if w.id not in available_ids:
-                continue
-            blocked.append(f"{w.id}:{named[0]}" + (f"@{detail}" if detail else ""))
-            reasons[named[0]] += 1
-            if named[0] in _STARTS and isinstance(found, dt.date):
-                lifts[named[0]].append(found)
-            if len(named) == 1:
-                rank = order.index(named[0]) if named[0] in order else len(order)
-                single.append((rank, w.id, named[0], detail))
-        text = "; ".join(
-            f"{n} {_held_by(why)}"
-            + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
-            for why, n in reasons.most_common()
-        )
-        single.sort(key=lambda x: (x[0], x[3], x[1]))
-        line = tuple(wid for _o, wid, _r, _x in single[:NEXT_IN_LINE])
-        rule = reasons.most_common(1)[0][0]
-        when = min(lifts[rule]) if lifts[rule] else date
-        if rule == TEST_VALIDITY:
-            want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
-        elif rule == rules.TRAINING.id:
-            want = f"one more {role} trained by {date} for the {shift} shift"
-        sentence = f"all {len(free)} available {role}s unusable: {text}"
-        if line:
-            sentence += f"; next in line: {', '.join(line)} (one rule each)"
-        return Cause(
-            "staffing",
-            role.value,
-            sentence,
-            rule=rule,
-            date=when,
-            binding=tuple(sorted(binding)),
-            next_in_line=line,
-            blocked=tuple(blocked),
-            remedy=want,
-        )
+            if w.id in available_ids:
+                tally.add(w.id, named, found)
+        return _all_unusable(tally, len(free), date, shift, role)
+
+
+@dataclass
+class _Tally:
+    """What stops each available candidate of a short shift: the rules counted by the
+    first each names, the blocked list, the rules that bound, the candidates stopped by
+    one rule alone (the next in line) and when the rules kept until a date lift."""
+
+    reasons: Counter[str] = field(default_factory=Counter)
+    blocked: list[str] = field(default_factory=list)
+    binding: set[str] = field(default_factory=set)
+    single: list[tuple[int, str, str, str]] = field(default_factory=list)
+    lifts: dict[str, list[dt.date]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, worker_id: str, named: list[str], found: str | dt.date) -> None:
+        """Count one candidate stopped by `named` (most binding first)."""
+        detail = str(found)
+        self.blocked.append(f"{worker_id}:{named[0]}" + (f"@{detail}" if detail else ""))
+        self.reasons[named[0]] += 1
+        if named[0] in _STARTS and isinstance(found, dt.date):
+            self.lifts[named[0]].append(found)
+        if len(named) == 1:
+            order = list(STAFF_RULES)
+            rank = order.index(named[0]) if named[0] in order else len(order)
+            self.single.append((rank, worker_id, named[0], detail))
+
+
+def _all_unusable(tally: _Tally, free: int, date: dt.date, shift: Shift, role: Role) -> Cause:
+    """The cause when every one of `free` available candidates is stopped: the rules in
+    order of how many they stop, and the remedy the commonest one asks for."""
+    reasons, lifts = tally.reasons, tally.lifts
+    text = "; ".join(
+        f"{n} {_held_by(why)}"
+        + (f" ({_STARTS[why].format(min(lifts[why]))})" if lifts[why] else "")
+        for why, n in reasons.most_common()
+    )
+    single = sorted(tally.single, key=lambda x: (x[0], x[3], x[1]))
+    line = tuple(wid for _o, wid, _r, _x in single[:NEXT_IN_LINE])
+    rule = reasons.most_common(1)[0][0]
+    when = min(lifts[rule]) if lifts[rule] else date
+    want = f"one more {role} available for the {shift} shift on {date}"
+    if rule == TEST_VALIDITY:
+        want = f"one more {role} with a valid negative test for the {shift} shift on {date}"
+    elif rule == rules.TRAINING.id:
+        want = f"one more {role} trained by {date} for the {shift} shift"
+    sentence = f"all {free} available {role}s unusable: {text}"
+    if line:
+        sentence += f"; next in line: {', '.join(line)} (one rule each)"
+    return Cause(
+        "staffing",
+        role.value,
+        sentence,
+        rule=rule,
+        date=when,
+        binding=tuple(sorted(tally.binding)),
+        next_in_line=line,
+        blocked=tuple(tally.blocked),
+        remedy=want,
+    )

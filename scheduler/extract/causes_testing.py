@@ -10,7 +10,7 @@ from dataclasses import replace
 from constraints import rules
 from constraints.build import BuiltModel
 from constraints.domain import past_lead_time, site_accepts, site_serves
-from constraints.model import Var
+from constraints.model import Constraint, Var
 from constraints.rules import Rule
 from constraints.testing import window_price
 from scenarios.schema import NOT_TESTED_BY_KIND, Cohort, TestSite, daily
@@ -73,41 +73,25 @@ class TestingCauses(PlanView):
         return window_price(self.ctx, w)
 
     def untested(self, w: CoverWindow) -> Cause:
-        ctx = self.ctx
-        home = ctx.homes[w.home]
-        if not any(
-            site_accepts(s, w.cohort, home.type) and site_serves(s, home.authority)
-            for s in ctx.scenario.test_sites
-        ):
-            by_kind = [
-                f"{s.kind} {s.id} does not test them by its kind's rule"
-                for s in ctx.scenario.test_sites
-                if s.home_types is None
-                and w.cohort in s.cohorts
-                and s.serves(home.authority)
-                and home.type in NOT_TESTED_BY_KIND.get(s.kind, {}).get(w.cohort, ())
-            ]
-            return Cause(
-                "testing",
-                "",
-                "; ".join([f"no test channel accepts {w.cohort} of {home.type} homes", *by_kind]),
-                rule=rules.SITE_ACCEPTS.id,
-                remedy=f"a test channel taking {w.cohort} of {home.type} homes",
-            )
+        """Why the window's cohort was left (partly) untested. Each site-day in the window
+        is tried with one more swab; what those tries break says whether the sites were
+        full, another rule bound, or the solver simply ran out of time."""
+        home = self.ctx.homes[w.home]
+        eligible = [
+            s
+            for s in self.ctx.scenario.test_sites
+            if site_accepts(s, w.cohort, home.type) and site_serves(s, home.authority)
+        ]
+        if not eligible:
+            return self._no_channel(w)
         moves = self._window_moves(w)
         if not moves:
-            eligible = [
-                site
-                for site in ctx.scenario.test_sites
-                if site_accepts(site, w.cohort, home.type) and site_serves(site, home.authority)
-            ]
             window = range(w.first, w.last + 1)
             shut = self.no_slot([(site, d) for site in eligible for d in window], w.size)
             if shut.rule == rules.LEAD_TIME.id:
                 return replace(shut, date=w.due)
             return shut
         blocked = {sd: self.tight.blocking(move) for sd, move in moves.items()}
-        free = [sd for sd, broken in blocked.items() if not broken]
         full = sorted(
             (
                 sd
@@ -118,12 +102,12 @@ class TestingCauses(PlanView):
         )
         by_site: dict[str, list[dt.date]] = defaultdict(list)
         for s, d in full:
-            by_site[s].append(ctx.dates[d])
+            by_site[s].append(self.ctx.dates[d])
         sites = "; ".join(
             f"site {sid} full on {ranges(days)}" for sid, days in sorted(by_site.items())
         )
         binding = tuple(sorted({c.name for broken in blocked.values() for c in broken}))
-        if free:
+        if any(not broken for broken in blocked.values()):
             return Cause(
                 "solver",
                 "",
@@ -133,26 +117,68 @@ class TestingCauses(PlanView):
                 remedy="a longer time limit",
             )
         if len(full) < len(blocked):
-            other = Counter(
-                c.rule for sd, broken in blocked.items() if sd not in full for c in broken
+            return self._other_rule(blocked, set(full), sites, binding)
+        return self._sites_full(w, full, sites, binding)
+
+    def _no_channel(self, w: CoverWindow) -> Cause:
+        """No channel accepts the cohort at this home's type and authority: naming the
+        channels that would but for their kind's rule, since that is what a planner
+        changes."""
+        home = self.ctx.homes[w.home]
+        by_kind = [
+            f"{s.kind} {s.id} does not test them by its kind's rule"
+            for s in self.ctx.scenario.test_sites
+            if s.home_types is None
+            and w.cohort in s.cohorts
+            and s.serves(home.authority)
+            and home.type in NOT_TESTED_BY_KIND.get(s.kind, {}).get(w.cohort, ())
+        ]
+        return Cause(
+            "testing",
+            "",
+            "; ".join([f"no test channel accepts {w.cohort} of {home.type} homes", *by_kind]),
+            rule=rules.SITE_ACCEPTS.id,
+            remedy=f"a test channel taking {w.cohort} of {home.type} homes",
+        )
+
+    def _other_rule(
+        self,
+        blocked: dict[tuple[str, int], list[Constraint]],
+        full: set[tuple[str, int]],
+        sites: str,
+        binding: tuple[str, ...],
+    ) -> Cause:
+        """Some site-day with room still refused the swab: the rule that refused most
+        often is the cause, a mobile unit's visit limit in its own words."""
+        other = Counter(c.rule for sd, broken in blocked.items() if sd not in full for c in broken)
+        rule = other.most_common(1)[0][0]
+        if rule in _MOBILE:
+            mobile = next(s for s, _d in blocked if self.ctx.sites[s].max_homes_per_day)
+            return Cause(
+                "testing",
+                mobile,
+                f"mobile unit {mobile} at its daily visit limit; {sites}",
+                rule=rules.MOBILE_UNIT_VISITS.id,
+                binding=binding,
+                remedy=f"one more visit a day for mobile unit {mobile}",
             )
-            rule = other.most_common(1)[0][0]
-            if rule in _MOBILE:
-                mobile = next(s for s, _d in blocked if ctx.sites[s].max_homes_per_day)
-                return Cause(
-                    "testing",
-                    mobile,
-                    f"mobile unit {mobile} at its daily visit limit; {sites}",
-                    rule=rules.MOBILE_UNIT_VISITS.id,
-                    binding=binding,
-                    remedy=f"one more visit a day for mobile unit {mobile}",
-                )
-            said = _test_rule_text(rule)
-            text = f"{said}; {sites}" if sites else said
-            return Cause("testing", "", text, rule=rule.id, binding=binding)
+        said = _test_rule_text(rule)
+        text = f"{said}; {sites}" if sites else said
+        return Cause("testing", "", text, rule=rule.id, binding=binding)
+
+    def _sites_full(
+        self,
+        w: CoverWindow,
+        full: list[tuple[str, int]],
+        sites: str,
+        binding: tuple[str, ...],
+    ) -> Cause:
+        """Every site-day in the window was full: who used the latest one ahead of this
+        home, who waits next, and the slot that would have tested it."""
+        ctx = self.ctx
         s, d = full[-1]  # the latest full day: one more slot there is still in time
         users = self.site_users(s, d, w.home)
-        ahead = [u for u in users if u[1] >= self.ctx.risk.score(w.home, ctx.dates[d])]
+        ahead = [u for u in users if u[1] >= ctx.risk.score(w.home, ctx.dates[d])]
         used = ", ".join(f"{who} (risk {risk}, {count(n, 'test')})" for who, risk, n in ahead[:3])
         more = f" and {len(ahead) - 3} more" if len(ahead) > 3 else ""
         text = sites + (f"; used by higher-risk {used}{more}" if used else "")
@@ -163,7 +189,7 @@ class TestingCauses(PlanView):
         n = self.values[self.built.tests.short[w]]
         return Cause(
             "testing",
-            ",".join(sorted(by_site)),
+            ",".join(sorted({sid for sid, _d in full})),
             text,
             rule=rules.SITE_CAPACITY.id,
             date=ctx.dates[d],

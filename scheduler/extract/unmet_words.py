@@ -63,6 +63,11 @@ _WHY: dict[str, str] = {
     rules.FACILITY_ACCEPTS.id: "no facility takes this need",
     rules.AVAILABILITY.id: "no {role} available then",
     rules.ROLE.id: "no worker in any pool holds the role",
+    rules.OFFICER_MINUTES.id: "officer {resource}'s day on {date} spent on higher-risk homes",
+    rules.TRAINING_SESSIONS.id: "the training sessions of {date} all used",
+    rules.ONE_VISIT_A_DAY.id: "the home sees another officer on {date}",
+    rules.OFFICER_ON_DUTY.id: "no {resource} officer on duty in time",
+    rules.OFFICER_DELIVERS.id: "no officer delivers {resource}",
     "time_limit": "the search ended first",
     "solver": "possible but left open by the search or outweighed by other needs",
 }
@@ -108,6 +113,9 @@ def _what(u: UnmetNeed, home_name: str | None) -> str:
     if u.kind == UnmetKind.ROOM:
         request = u.detail.split(" (", 1)[0]
         return f"{count(u.amount, 'room night')} of {request} unmet{at} from {when}"
+    if u.kind in (UnmetKind.VISIT, UnmetKind.TRAINING):
+        due = _ISO.sub(lambda m: short_date(dt.date.fromisoformat(m.group(0))), u.detail)
+        return f"{u.amount} {due}{at} unmet"
     if u.kind in (UnmetKind.ROOM_NIGHT, UnmetKind.TAXI):
         worker, _, what = u.detail.partition(": ")
         return f"{u.amount} {what} for {worker}{at} on {when}"

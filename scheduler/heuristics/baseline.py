@@ -39,6 +39,7 @@ from scheduler.heuristics.at_home import stays_at_home
 from scheduler.heuristics.booking import HomeBookings, SlotBook
 from scheduler.heuristics.greedy import GreedyStaffing, greedy_staffing, initial_hint, staffing_hint
 from scheduler.heuristics.rooms import greedy_rooms
+from scheduler.heuristics.visits import greedy_visits
 from scheduler.plan import InfeasibleError, Plan, StageResult, Summary, with_wall_seconds
 from scheduler.solve.settings import SolverSettings
 from scheduler.solve.tiers import Solution, gap
@@ -157,6 +158,7 @@ def rule_values(
     values.update(place_requests(built, slots))
     values.update(book_tests(built, slots))
     values.update(greedy_rooms(built, values))
+    values.update(greedy_visits(built))
     result = [values[v] for v in range(len(built.model.variables))]
     return deployment, result, built.model.violations(result, max_tier=max(built.tier_names))
 

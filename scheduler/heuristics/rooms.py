@@ -6,7 +6,7 @@ Everything left over is the slack the model prices, so the values keep every har
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from constraints.accommodation import nights_in_horizon, policy_of
@@ -40,12 +40,12 @@ def greedy_rooms(built: BuiltModel, values: Mapping[Var, int]) -> dict[Var, int]
         if hotel is not None:
             out[av.stays[q.id, hotel]] = 1
             used.update((hotel, n) for n in nights)
+    near: defaultdict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for x, t, y, n in sorted(av.lodge):
+        near[x, y, n].append(t)
     for (w, h, d), shifts in sorted(av.far_shifts.items()):
         working = any(values.get(v, 0) for v in shifts)
-        hotel = next(
-            (t for x, t, y, n in sorted(av.lodge) if (x, y, n) == (w, h, d) and free(t, [d])),
-            None,
-        )
+        hotel = next((t for t in near[w, h, d] if free(t, [d])), None)
         if working and hotel is not None:
             out[av.lodge[w, hotel, h, d]] = 1
             used[hotel, d] += 1

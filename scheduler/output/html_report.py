@@ -28,7 +28,7 @@ from scheduler.output.report_data import (
     tests_grid,
 )
 from scheduler.output.svg import PALETTE, Series, bar_chart, heat_colour, heat_text, line_chart
-from scheduler.plan import Plan, UnmetNeed
+from scheduler.plan import Plan, UnmetKind, UnmetNeed
 
 SECTIONS: dict[str, str] = {
     "summary": "Summary",
@@ -36,6 +36,7 @@ SECTIONS: dict[str, str] = {
     "coverage": "Coverage over the horizon",
     "staff-grid": "Staff roster",
     "isolation": "Isolation beds",
+    "visits": "Training and liaison visits",
     "unmet": "Unmet needs",
     "risk": "Risk scores",
 }
@@ -65,6 +66,7 @@ def render_report(plan: Plan, scenario: Scenario, today: dt.date) -> str:
         _coverage(plan),
         _staff_grid(plan, scenario),
         _isolation(plan, scenario),
+        _visits(plan, scenario, names),
         _unmet(plan, names),
         _risk(plan, names),
     ]
@@ -229,6 +231,41 @@ def _isolation(plan: Plan, scenario: Scenario) -> str:
         note("Beds in use / beds available at each facility per day."),
         f'<div class="charts">{charts}</div>',
         table(["facility", "name", *_date_heads(dates)], rows, table_id="isolation-table"),
+    )
+
+
+def _visits(plan: Plan, scenario: Scenario, names: dict[str, str]) -> str:
+    if not scenario.officers:
+        return _section("visits", note("The scenario has no training or liaison officers."))
+    unvisited = [u for u in plan.unmet if u.kind in (UnmetKind.VISIT, UnmetKind.TRAINING)]
+    rows = [
+        [
+            Cell(f"{v.date:%a %d/%m}", css="nowrap", sort=v.date.isoformat()),
+            v.officer_id,
+            v.home_id,
+            Cell(names.get(v.home_id, ""), css="nowrap"),
+            str(v.kind),
+            v.travel_minutes,
+            v.reason,
+        ]
+        for v in plan.visits
+    ]
+    heads: list[str | Cell] = [
+        "date",
+        "officer",
+        "home",
+        "name",
+        "kind",
+        num_head("travel minutes"),
+        "reason",
+    ]
+    return _section(
+        "visits",
+        note(
+            f"{count(len(plan.visits), 'visit')} by {count(len(scenario.officers), 'officer')}; "
+            f"{count(len(unvisited), 'need')} left unvisited (under Unmet needs)."
+        ),
+        table(heads, rows, table_id="visits-table"),
     )
 
 

@@ -30,6 +30,7 @@ from scheduler.plan import (
     TaxiTrip,
     TestBooking,
     UnmetNeed,
+    Visit,
 )
 
 TESTING = "testing_roster.csv"
@@ -58,8 +59,11 @@ ACCOMMODATION = "accommodation.csv"
 """Staff hotel stays: room requests met whole and deployed workers' nights near the home."""
 TRANSPORT = "transport.csv"
 """Taxi journeys to and from homes, a pair per worker-shift."""
-SINCE_ROOMS = frozenset({ACCOMMODATION, TRANSPORT})
-"""Tables a plan folder written before staff rooms and taxis lacks: read back as empty."""
+VISITS = "visits.csv"
+"""Officers' IPC training and liaison visits to homes, with travel minutes and reason."""
+SINCE_ROOMS = frozenset({ACCOMMODATION, TRANSPORT, VISITS})
+"""Tables a plan folder written before staff rooms, taxis or visits lacks: read back as
+empty."""
 WORKER_ROSTERS = "worker_rosters.csv"
 SITE_LISTS = "site_lists.csv"
 HOME_SHEETS = "home_sheets.csv"
@@ -176,6 +180,10 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
         ],
     ),
     TRANSPORT: (TaxiTrip, ["worker_id", "date", "home_id", "home_name", "journeys", "reason"]),
+    VISITS: (
+        Visit,
+        ["date", "officer_id", "home_id", "home_name", "kind", "travel_minutes", "reason"],
+    ),
     RISK: (RiskParts, ["home_id", "home_name", "date", "score", *RISK_PARTS]),
     CHANGES: (
         Change,
@@ -216,6 +224,7 @@ _FIELDS = {
     "placements": ISOLATION,
     "rooms": ACCOMMODATION,
     "taxis": TRANSPORT,
+    "visits": VISITS,
     "unmet": UNMET,
     "risk": RISK,
     "changes": CHANGES,

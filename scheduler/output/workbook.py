@@ -43,6 +43,7 @@ from scheduler.output.tables import (
     TESTING,
     TRANSPORT,
     UNMET,
+    VISITS,
     WORKER_ROSTERS,
     plan_tables,
 )
@@ -54,6 +55,7 @@ TABLE_SHEETS: dict[str, str] = {
     "Isolation": ISOLATION,
     "Staff rooms": ACCOMMODATION,
     "Taxis": TRANSPORT,
+    "Visits": VISITS,
     "Unmet needs": UNMET,
     "Risk scores": RISK,
     "Worker rosters": WORKER_ROSTERS,

@@ -36,7 +36,7 @@ from constraints.testing import TestingVars, cover_windows
 from scenarios.risk import RiskTable
 from scenarios.schema import Scenario, Served
 from scenarios.words import count
-from scheduler.extract.extraction import daily_kpis, kpis_of
+from scheduler.extract.kpis import daily_kpis, kpis_of
 from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan, StageResult, Summary, with_wall_seconds
 from scheduler.solve.settings import SolverSettings
@@ -153,7 +153,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
     """One plan of the whole from plans of its independent parts: the tables concatenated
     in part order, the worst status, objective and bound summed (so the gap is of the
     whole), seconds and model sizes summed (processor work, not elapsed time), and the KPIs
-    recomputed over the whole by `scheduler.extract.extraction`."""
+    recomputed over the whole by `scheduler.extract.kpis`."""
     summaries = [p.summary for p in plans]
     first = summaries[0]
     objective = sum(s.objective for s in summaries)
@@ -184,6 +184,7 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
             model_size=sizes,
             lp_bound_asked=first.lp_bound_asked,
             solver_failure="; ".join(s.solver_failure for s in summaries if s.solver_failure),
+            interrupted=any(s.interrupted for s in summaries),
             path=_paths(summaries),
         ),
     )

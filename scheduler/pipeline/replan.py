@@ -43,6 +43,17 @@ def load_previous(plan_dir: Path, first_open: dt.date) -> Previous:
     return Previous(plan_dir, read_plan(plan_dir), load_scenario(plan_dir / SCENARIO), first_open)
 
 
+def against_previous(
+    scenario: Scenario, plan_dir: Path, first_open: dt.date | None
+) -> tuple[Scenario, Previous]:
+    """`scenario` to re-plan against the plan in `plan_dir`, with that plan's past shifts
+    as its workers' history, and the previous plan kept before `first_open` (by default
+    the scenario's first day: the whole horizon may change)."""
+    start = first_open if first_open is not None else scenario.horizon.start
+    previous = load_previous(plan_dir, start)
+    return with_history(scenario, previous.plan), previous
+
+
 def with_history(scenario: Scenario, previous: Plan) -> Scenario:
     """`scenario` with every worker's shifts in `previous` dated before its horizon (within
     the look-back the rules read) added to the worker's recent shifts, so that rest,
@@ -159,16 +170,24 @@ def _decision(k: tuple[object, ...], var: int | None, before: int, kept: bool) -
 
 def changes(previous: Previous, scenario: Scenario, plan: Plan) -> list[Change]:
     """Rows of the two plans that differ from the first open day on, each with a reason."""
-    why = _Reasons(previous.scenario, scenario)
+    return differences(previous.plan, previous.scenario, plan, scenario, previous.first_open)
+
+
+def differences(
+    first: Plan, first_scenario: Scenario, plan: Plan, scenario: Scenario, since: dt.date
+) -> list[Change]:
+    """Rows of `first` and `plan` that differ from `since` on, each with the reason the
+    scenarios give (a re-plan's changes, or any two plans set side by side)."""
+    why = _Reasons(first_scenario, scenario)
     rows: list[Change] = []
     for kind, old, new in (
-        ("test booking", _bookings(previous.plan), _bookings(plan)),
-        ("shift", _shifts(previous.plan), _shifts(plan)),
-        ("isolation placement", _placements(previous.plan), _placements(plan)),
+        ("test booking", _bookings(first), _bookings(plan)),
+        ("shift", _shifts(first), _shifts(plan)),
+        ("isolation placement", _placements(first), _placements(plan)),
     ):
         for k in sorted(set(old) | set(new), key=str):
             date, home, worker, detail = k
-            if date < previous.first_open or old.get(k, 0) == new.get(k, 0):
+            if date < since or old.get(k, 0) == new.get(k, 0):
                 continue
             rows.append(
                 Change(

@@ -271,8 +271,29 @@ def read_particles(path: Path) -> tuple[list[dict[str, float]], np.ndarray]:
     missing = [c for c in (*PRIORS, "weight") if c not in table]
     if missing:
         raise ScenarioError([f"{path}: column {missing[0]!r} missing"])
-    thetas = [{k: float(row[k]) for k in PRIORS} for row in table.to_dict(orient="records")]
-    return thetas, table["weight"].to_numpy(dtype=float)
+    values = table[[*PRIORS, "weight"]].apply(pd.to_numeric, errors="coerce")
+    rows, columns = np.nonzero(~(np.isfinite(values.to_numpy()) & (values.to_numpy() >= 0)))
+    if len(rows):
+        where = f"row {rows[0] + 2}: {values.columns[columns[0]]}"
+        raise ScenarioError([f"{path}: {where}: not a number at least 0"])
+    if values["weight"].sum() <= 0:
+        raise ScenarioError([f"{path}: weight: every weight is 0"])
+    thetas = [{k: float(row[k]) for k in PRIORS} for row in values.to_dict(orient="records")]
+    return thetas, values["weight"].to_numpy(dtype=float)
+
+
+def fit_origin(folder: Path) -> tuple[str, int]:
+    """The authority and seed a fit in `folder` was made with (its `checkpoint.json`): the
+    wave it fitted is `first_wave(authority, seed=seed)`."""
+    meta = folder / CHECKPOINT_META
+    try:
+        saved = json.loads(meta.read_text(encoding="utf-8"))
+        return str(saved["authority"]), int(saved["seed"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        what = "missing" if isinstance(exc, FileNotFoundError) else "unreadable"
+        raise ScenarioError(
+            [f"{meta}: {what}; give a `carehome calibrate` output folder"]
+        ) from None
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:

@@ -2,10 +2,11 @@
 
 One day of home h, in order (`step_home`):
 
-1. introductions: each worker-day entering the home (its own staff on duty, each bank
+1. introductions: each worker-day entering the home (its own staff on duty, each planned
    worker sent there) brings infection with probability `prevalence x exposure_ratio`,
-   plus, for a worker who worked at another home within `carry_days`, `carry_probability
-   x` that home's infectious share; each introduction exposes one susceptible;
+   and each planned worker who caught it at another home and is infectious at work passes
+   it on with `carry_probability` (`scheduler.simulation.workers`); each introduction
+   exposes one susceptible;
 2. progression: E -> I with probability 1/latent_days (a staff member falling ill goes off
    sick with probability `staff_sick`); the day's swabs (`swab`: infectious people among
    those swabbed test positive with `test_sensitivity`) and the results due today
@@ -80,12 +81,6 @@ class HomeState:
         )
 
     @property
-    def infectious_share(self) -> float:
-        """Share of the people present who are infectious and spreading."""
-        spreading = self.residents.free + self.residents.waiting + self.staff.free
-        return spreading / max(1, self.present)
-
-    @property
     def staff_off(self) -> int:
         return self.staff.isolated
 
@@ -104,30 +99,46 @@ def growth_factor(p: Simulation) -> float:
     return float(trace / 2 + math.sqrt(trace * trace / 4 - det))
 
 
+def expose(home: HomeState, rng: np.random.Generator) -> bool:
+    """One susceptible of the home, resident or staff by their numbers, is exposed; False
+    if nobody is left to expose."""
+    r, s = home.residents.susceptible, home.staff.susceptible
+    if r + s == 0:
+        return False
+    group = home.residents if rng.random() < r / (r + s) else home.staff
+    group.susceptible -= 1
+    group.exposed += 1
+    group.infected += 1
+    return True
+
+
 def introduce(
-    home: HomeState, rng: np.random.Generator, p: Simulation, carried: list[float]
+    home: HomeState, rng: np.random.Generator, p: Simulation, entering: int, carriers: int
 ) -> int:
-    """Step 1: introductions from own staff on duty and from each bank worker entering,
-    whose entry risk includes `carried`, the infectious share of the other home each
-    worked at within `carry_days` (0 if none). Returns introductions."""
+    """Step 1: introductions from own staff on duty and from the `entering` planned
+    workers (each at the community's risk), and from `carriers`, planned workers
+    infectious at work who caught it at another home (each with `carry_probability`).
+    Returns introductions."""
     community = min(1.0, p.community_prevalence * p.worker_exposure_ratio)
     at_work = home.staff.susceptible + home.staff.exposed + home.staff.free
     at_work += home.staff.recovered
     own = int(rng.binomial(round(at_work * p.staff_on_duty), community))
-    bank = sum(
-        int(rng.random() < min(1.0, community + p.carry_probability * share)) for share in carried
-    )
-    n = own + bank
-    for _ in range(n):
-        r, s = home.residents.susceptible, home.staff.susceptible
-        if r + s == 0:
+    planned = int(rng.binomial(entering, community)) if entering else 0
+    carried = int(rng.binomial(carriers, p.carry_probability)) if carriers else 0
+    n = 0
+    for _ in range(own + planned + carried):
+        if not expose(home, rng):
             break
-        group = home.residents if rng.random() < r / (r + s) else home.staff
-        group.susceptible -= 1
-        group.exposed += 1
-        group.infected += 1
-        home.introductions += 1
+        n += 1
+    home.introductions += n
     return n
+
+
+def passed_on(home: HomeState, rng: np.random.Generator, p: Simulation, carriers: int) -> None:
+    """Planned workers infectious at work in the home where they caught it: each exposes
+    someone with `carry_probability`, as spread within the home, not an introduction."""
+    for _ in range(int(rng.binomial(carriers, p.carry_probability)) if carriers else 0):
+        expose(home, rng)
 
 
 def onset(home: HomeState, rng: np.random.Generator, p: Simulation) -> None:
@@ -178,15 +189,21 @@ def swab(
         home.pending.append((due, cohort, positives))
 
 
-def spread(home: HomeState, rng: np.random.Generator, p: Simulation) -> None:
-    """Step 3: exposures inside the home at force lambda (see the module docstring)."""
+def force(home: HomeState, p: Simulation) -> float:
+    """The day's force of infection on a susceptible in the home (lambda of the module
+    docstring), also what a planned worker on a shift there is exposed to."""
     r, s = home.residents, home.staff
     spreading = r.free + r.waiting + s.free + (1 - p.isolation_effect) * r.isolated
-    if spreading <= 0:
+    return beta(p) * spreading / max(1, home.present)
+
+
+def spread(home: HomeState, rng: np.random.Generator, p: Simulation) -> None:
+    """Step 3: exposures inside the home at force lambda (see the module docstring)."""
+    lam = force(home, p)
+    if lam <= 0:
         return
-    lam = beta(p) * spreading / max(1, home.present)
     chance = 1 - math.exp(-lam)
-    for group in (r, s):
+    for group in (home.residents, home.staff):
         new = int(rng.binomial(group.susceptible, chance))
         group.susceptible -= new
         group.exposed += new

@@ -14,6 +14,8 @@ The epidemic is `scheduler.simulation.epidemic`'s S-E-I-R, by day, in the same o
 - the greedy rule with the capacity of the day (`WaveAssumptions`): test slots to homes
   with a reported outbreak first (largest first), then, once whole-home testing starts,
   whole homes not tested for `routine_days`; bank shifts to the homes with most staff off.
+  A `Rule` (`waverules`) can let bank workers move between homes or order test slots by
+  the planner's risk score, for counterfactuals.
 
 Isolation facilities are left out (a few dozen beds in a city; the first wave's residents
 isolated where they were). Same wave, parameters and seed: the same result.
@@ -28,8 +30,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.firstwave import FirstWave
-from scenarios.schema import HomeType, Simulation
-from scheduler.simulation.world import QUIET_DAYS
+from scenarios.schema import HomeType, RiskWeights, Simulation
+from scheduler.simulation.reports import QUIET_DAYS
+from scheduler.simulation.waverules import (
+    AS_RUN,
+    BankWalk,
+    Rule,
+    Signs,
+    fill_slots,
+    fixed_scores,
+    risk_order,
+)
 
 FITTED = (
     "worker_intro",
@@ -56,6 +67,10 @@ class WaveResult:
     """Residents infected, introductions included."""
     introductions: int
     """Residents and staff infected from outside the home."""
+    homes_spread: int
+    """Homes where infection spread to a resident inside the home: outbreaks as they
+    happened, reported or not (`outbreaks` counts those reported, and testing more finds
+    more of them). An introduction that infects a resident and goes no further is not one."""
 
 
 @dataclass
@@ -122,6 +137,8 @@ class _City:
     death: np.ndarray
     order: np.ndarray
     """The greedy's risk order: largest home first."""
+    fixed: np.ndarray
+    """The risk score's parts that never change (`waverules.fixed_scores`)."""
     slots: list[int]
     shifts: list[int]
 
@@ -135,42 +152,56 @@ class _City:
             room=np.array([h.can_isolate for h in wave.homes]),
             death=_death_rates(wave, theta),
             order=np.argsort(-beds, kind="stable"),
+            fixed=fixed_scores([h.type for h in wave.homes], RiskWeights()),
             slots=slots,
             shifts=shifts,
         )
 
 
-def simulate_wave(wave: FirstWave, theta: Mapping[str, float], seed: int) -> WaveResult:
-    """The wave under the greedy rule with parameters `theta` (`FITTED`), seeded."""
+def simulate_wave(
+    wave: FirstWave, theta: Mapping[str, float], seed: int, rule: Rule = AS_RUN
+) -> WaveResult:
+    """The wave under the greedy rule (as actually run, unless `rule` says otherwise) with
+    parameters `theta` (`FITTED`), seeded."""
     rng = np.random.default_rng(seed)
     city = _City.of(wave, theta)
     residents = np.array([h.residents for h in wave.homes])
     h = _Homes.uninfected(residents, city.staff)
+    bank = max(city.shifts, default=0)
+    walk = None if rule.one_home else BankWalk(bank, wave.simulation, seed)
+    signs = Signs.empty(wave.days, len(wave.homes))
     last_sign = np.full(len(wave.homes), -10_000)
     last_tested = np.full(len(wave.homes), -10_000)
     due = np.zeros((wave.days + wave.assumptions.result_days + 1, 2, len(wave.homes)), np.int64)
     outbreaks = np.zeros(wave.days, dtype=np.int64)
     deaths = np.zeros(wave.days, dtype=np.int64)
     infections = introductions = 0
+    hit = np.zeros(len(wave.homes), dtype=bool)
     for t in range(wave.days):
-        to_r, to_s = _introduce(wave, theta, city, h, rng, t)
+        to_r, to_s = _introduce(wave, theta, city, h, rng, t, residents, walk)
         introductions += int(to_r.sum() + to_s.sum())
-        found = _onset_and_results(wave.simulation, theta, city, h, rng, due[t])
-        infections += int(to_r.sum()) + _spread(wave.simulation, theta, h, rng, residents, city)
+        _onset_and_results(wave.simulation, theta, city, h, rng, due[t], signs, t)
+        spread = _spread(wave.simulation, theta, h, rng, residents, city)
+        infections += int(to_r.sum() + spread.sum())
+        hit |= spread > 0
         died = _recover(wave.simulation, city, h, rng)
         residents = residents - died
         deaths[t] = died.sum()
-        sign = found | (died > 0)
+        signs.died[t] = died
+        sign = (signs.found_r[t] + signs.found_s[t] + died) > 0
         outbreaks[t] = (sign & (t - last_sign > QUIET_DAYS)).sum()
         last_sign[sign] = t
         day = wave.start + dt.timedelta(days=t)
-        _book_tests(wave, h, rng, t, day, city, last_sign, last_tested, residents, due)
+        in_outbreak = t - last_sign <= QUIET_DAYS
+        queue = _test_queue(wave, rule, city, h, signs, t, in_outbreak, last_tested)
+        _book_tests(wave, h, rng, t, day, city, queue, in_outbreak, last_tested, residents, due)
     weeks = wave.days // 7
     return WaveResult(
         outbreaks=outbreaks[: 7 * weeks].reshape(weeks, 7).sum(axis=1),
         deaths=deaths[: 7 * weeks].reshape(weeks, 7).sum(axis=1),
         infections=infections,
         introductions=introductions,
+        homes_spread=int(hit.sum()),
     )
 
 
@@ -181,14 +212,20 @@ def _introduce(
     h: _Homes,
     rng: np.random.Generator,
     t: int,
+    residents: np.ndarray,
+    walk: BankWalk | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 1: own staff on duty and bank shifts (each worker-day at the community's risk of
-    the day) and admissions; returns the residents and staff exposed."""
+    the day, a bank worker free to move also at the risk of the homes last worked: `walk`)
+    and admissions; returns the residents and staff exposed."""
     p, c = wave.simulation, wave.community[t]
     short = np.rint(h.s_off * p.staff_on_duty).astype(np.int64)
     bank = _greedy_fill(short, city.shifts[t])
     worker_days = np.rint((city.staff - h.s_off) * p.staff_on_duty).astype(np.int64) + bank
     intro = rng.binomial(worker_days, min(1.0, theta["worker_intro"] * c))
+    if walk is not None:
+        forces = _force(p, theta, h, residents, city)
+        intro += walk.enter(fill_slots(bank, _most_short(short)), forces)
     admitted = rng.poisson(wave.assumptions.admissions_per_bed_day * city.beds)
     intro_r = rng.binomial(admitted, min(1.0, theta["admission_intro"] * c))
     on_residents = _split(rng, intro, h.r_s, h.s_s)
@@ -208,10 +245,12 @@ def _onset_and_results(
     h: _Homes,
     rng: np.random.Generator,
     due: np.ndarray,
-) -> np.ndarray:
+    signs: Signs,
+    t: int,
+) -> None:
     """Step 2: E -> I (staff falling ill go off sick with `staff_sick`); residents noticed
     ill and results `due` today isolate residents (in the home while it has room) and send
-    staff off. Returns which homes saw a sign."""
+    staff off. What was found is recorded in `signs` on day `t`."""
     ill_r = rng.binomial(h.r_e, 1 / p.latent_days)
     ill_s = rng.binomial(h.s_e, 1 / p.latent_days)
     sick = rng.binomial(ill_s, p.staff_sick)
@@ -229,7 +268,18 @@ def _onset_and_results(
     h.r_wait += found_r - isolated
     h.s_free -= found_s
     h.s_off += found_s
-    return np.asarray((found_r + found_s) > 0)
+    signs.found_r[t], signs.found_s[t] = found_r, found_s
+    signs.positive[t] = due[0] + due[1]
+
+
+def _force(
+    p: Simulation, theta: Mapping[str, float], h: _Homes, residents: np.ndarray, city: _City
+) -> np.ndarray:
+    """Each home's force of infection on the people present (`epidemic.force`)."""
+    present = residents + city.staff - h.s_off
+    spreading = h.r_free + h.r_wait + h.s_free + (1 - p.isolation_effect) * h.r_iso
+    beta = theta["r_within_home"] / p.infectious_days
+    return np.asarray(beta * spreading / np.maximum(present, 1))
 
 
 def _spread(
@@ -239,20 +289,17 @@ def _spread(
     rng: np.random.Generator,
     residents: np.ndarray,
     city: _City,
-) -> int:
+) -> np.ndarray:
     """Step 3: exposures at `epidemic.spread`'s force among the people present (residents
-    alive, staff not off); returns residents exposed."""
-    present = residents + city.staff - h.s_off
-    spreading = h.r_free + h.r_wait + h.s_free + (1 - p.isolation_effect) * h.r_iso
-    beta = theta["r_within_home"] / p.infectious_days
-    chance = 1 - np.exp(-beta * spreading / np.maximum(present, 1))
+    alive, staff not off); returns residents exposed, by home."""
+    chance = 1 - np.exp(-_force(p, theta, h, residents, city))
     new_r = rng.binomial(h.r_s, chance)
     new_s = rng.binomial(h.s_s, chance)
     h.r_s -= new_r
     h.r_e += new_r
     h.s_s -= new_s
     h.s_e += new_s
-    return int(new_r.sum())
+    return np.asarray(new_r)
 
 
 def _recover(p: Simulation, city: _City, h: _Homes, rng: np.random.Generator) -> np.ndarray:
@@ -271,6 +318,11 @@ def _recover(p: Simulation, city: _City, h: _Homes, rng: np.random.Generator) ->
     return died
 
 
+def _most_short(short: np.ndarray) -> np.ndarray:
+    """Homes by shifts short, most first, ties by home order: the bank's fill order."""
+    return np.lexsort((np.arange(len(short)), -short))
+
+
 def _greedy_fill(short: np.ndarray, shifts: int) -> np.ndarray:
     """Bank shifts to homes short of staff, most short first (ties by home order)."""
     filled = np.zeros(len(short), dtype=np.int64)
@@ -285,6 +337,27 @@ def _greedy_fill(short: np.ndarray, shifts: int) -> np.ndarray:
     return filled
 
 
+def _test_queue(
+    wave: FirstWave,
+    rule: Rule,
+    city: _City,
+    h: _Homes,
+    signs: Signs,
+    t: int,
+    in_outbreak: np.ndarray,
+    last_tested: np.ndarray,
+) -> np.ndarray:
+    """The order homes are offered test slots: under the greedy, homes in an outbreak
+    first, each group largest first; under `rule.risk_order`, the planner's risk score."""
+    if not rule.risk_order:
+        order = city.order
+        return np.concatenate([order[in_outbreak[order]], order[~in_outbreak[order]]])
+    short = np.rint(h.s_off * wave.simulation.staff_on_duty).astype(np.int64)
+    since = np.maximum(t - last_tested, 0)
+    scores = signs.scores(t + 1, QUIET_DAYS, in_outbreak, since, short, city.fixed, city.room)
+    return risk_order(scores, city.beds)
+
+
 def _book_tests(
     wave: FirstWave,
     h: _Homes,
@@ -292,20 +365,20 @@ def _book_tests(
     t: int,
     day: dt.date,
     city: _City,
-    last_sign: np.ndarray,
+    queue: np.ndarray,
+    in_outbreak: np.ndarray,
     last_tested: np.ndarray,
     residents: np.ndarray,
     due: np.ndarray,
 ) -> None:
-    """The day's test slots, the greedy way: homes in an outbreak first, largest first;
+    """The day's test slots, the greedy way: homes in `queue`'s order (`_test_queue`);
     before whole-home testing, up to `EARLY_SWABS` residents each, once per outbreak; after
     it, whole homes (residents and staff at work) every `outbreak_retest_days`, then homes
     with no outbreak every `routine_days`. Positives come back `result_days` later."""
     a, p = wave.assumptions, wave.simulation
-    slots, staff, order = city.slots[t], city.staff, city.order
+    slots, staff = city.slots[t], city.staff
     whole = day >= a.whole_home_from
-    in_outbreak = t - last_sign <= QUIET_DAYS
-    for k in (*order[in_outbreak[order]], *order[~in_outbreak[order]]):
+    for k in queue:
         if slots <= 0:
             break
         since = t - last_tested[k]

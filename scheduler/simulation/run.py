@@ -35,6 +35,7 @@ OUTCOMES = (
     "isolation_waiting_days",
     "introductions",
     "staff_infections",
+    "worker_infections",
 )
 """A run's outcomes (totals over the simulated days); lower is better for every one."""
 
@@ -129,8 +130,9 @@ def _from(plan: Plan, day: dt.date) -> Plan:
 
 
 def totals(world: World) -> dict[str, float]:
-    """A run's outcomes: new infections, deaths, staff-days off sick, uncovered shifts and
-    days residents waited for an isolation bed, summed over the simulated days."""
+    """A run's outcomes: new infections (residents, home staff, planned workers), deaths,
+    staff-days off sick, uncovered shifts and days residents waited for an isolation bed,
+    summed over the simulated days."""
     days = world.outcomes
     start_r = sum(r for r, _s in world.initial_infected.values())
     start_s = sum(s for _r, s in world.initial_infected.values())
@@ -143,4 +145,5 @@ def totals(world: World) -> dict[str, float]:
         "isolation_waiting_days": sum(d.requests_waiting for d in days),
         "introductions": sum(d.introductions for d in days),
         "staff_infections": (last.staff_infections - start_s) if last else 0,
+        "worker_infections": last.worker_infections if last else 0,
     }

@@ -24,14 +24,9 @@ from scenarios.schema import (
     Availability,
     Cohort,
     Home,
-    HomeHistory,
-    HomeType,
     Horizon,
-    IsolationRequest,
     LastTested,
-    Need,
     Outbreak,
-    OutbreakStatus,
     Pins,
     RecentShift,
     Role,
@@ -44,43 +39,9 @@ from scenarios.schema import (
 from scenarios.turnaround import days_to_result
 from scheduler.plan import Plan
 from scheduler.simulation import epidemic as ep
-
-QUIET_DAYS = 28
-"""An outbreak is over after this many days without a positive result or a death."""
-
-NEED_OF = {
-    HomeType.LEARNING_DISABILITY: Need.LEARNING_DISABILITY,
-    HomeType.OLDER_PEOPLE_NURSING: Need.NURSING,
-}
-
-
-@dataclass
-class Episode:
-    """What the planner knows of a home's outbreak."""
-
-    status: OutbreakStatus = OutbreakStatus.NONE
-    since: dt.date | None = None
-    resident_cases: int = 0
-    staff_cases: int = 0
-    last_seen: dt.date | None = None
-
-
-@dataclass
-class WorkerState:
-    history: HomeHistory
-    """The base scenario's history, moved on by every shift worked since."""
-    last_negative_test: dt.date | None
-    visits: list[tuple[dt.date, str, float]] = field(default_factory=list)
-    """(date, home, that home's infectious share): where the worker may carry from."""
-
-
-@dataclass
-class Waiting:
-    """An isolation request not yet admitted; `simulated` ones belong to a detected
-    resident and lapse when that resident no longer waits (recovered or died)."""
-
-    request: IsolationRequest
-    simulated: bool
+from scheduler.simulation.cycle import capacity_on, room_requests_on
+from scheduler.simulation.reports import Reports
+from scheduler.simulation.workers import WorkerState
 
 
 @dataclass
@@ -88,12 +49,26 @@ class DayOutcome:
     date: dt.date
     resident_infections: int
     staff_infections: int
+    worker_infections: int
+    """Planned (bank, NHS, agency) workers infected so far."""
     introductions: int
     deaths: int
     staff_off: int
     shifts_short: int
     shifts_uncovered: int
     requests_waiting: int
+
+
+@dataclass
+class Arrivals:
+    """Who came to work where on a day: shifts filled by (home, shift, role); planned
+    workers entering each home, and among them those infectious at work who caught it
+    elsewhere (`carriers`) or at that home (`local`)."""
+
+    filled: Counter[tuple[str, Shift, Role]] = field(default_factory=Counter)
+    entering: Counter[str] = field(default_factory=Counter)
+    carriers: Counter[str] = field(default_factory=Counter)
+    local: Counter[str] = field(default_factory=Counter)
 
 
 class World:
@@ -103,9 +78,7 @@ class World:
         self.start = base.horizon.start
         self.homes: dict[str, ep.HomeState] = {}
         self.rng: dict[str, np.random.Generator] = {}
-        self.episodes: dict[str, Episode] = {}
-        self.deaths: dict[str, list[dt.date]] = defaultdict(list)
-        self.waiting: dict[str, Waiting] = {}
+        self.reports = Reports(base)
         requests_from: Counter[str] = Counter(
             r.from_home for r in base.isolation_requests if r.from_home is not None
         )
@@ -113,20 +86,16 @@ class World:
             rng = np.random.default_rng([seed, k])  # per home: common random numbers
             self.rng[home.id] = rng
             self.homes[home.id] = self._initial(home, requests_from[home.id], rng)
-            o = home.outbreak
-            self.episodes[home.id] = Episode(
-                o.status, o.since, o.resident_cases, o.staff_cases, o.since
-            )
-        for r in base.isolation_requests:
-            self.waiting[r.id] = Waiting(r, r.from_home is not None)
-        self.requests_made = 0
         self.last_tested = {
             h.id: {c: h.last_tested.for_cohort(c) for c in (Cohort.STAFF, Cohort.RESIDENTS)}
             for h in base.homes
         }
         self.tested_since: Counter[tuple[str, Cohort]] = Counter()
         self.workers = {
-            w.id: WorkerState(w.home_history, w.last_negative_test) for w in base.workers
+            w.id: WorkerState(
+                w.home_history, w.last_negative_test, np.random.default_rng([seed, 1, k])
+            )
+            for k, w in enumerate(base.workers)
         }
         self.occupied: Counter[tuple[str, dt.date]] = Counter()
         self.outcomes: list[DayOutcome] = []
@@ -150,13 +119,8 @@ class World:
             residents, staff, home.can_isolate, self.p.death_rate.get(home.type, 0.0)
         )
         for _ in range(round(self.p.hidden_per_known_case * (known_r + known_s))):
-            r, s = residents.susceptible, staff.susceptible
-            if r + s == 0:
+            if not ep.expose(state, rng):
                 break
-            group = residents if rng.random() < r / (r + s) else staff
-            group.susceptible -= 1
-            group.exposed += 1
-            group.infected += 1
         return state
 
     # ------------------------------------------------------------------ the planner's view
@@ -197,9 +161,8 @@ class World:
         base = self.base
         homes = []
         for h in base.homes:
-            state, episode = self.homes[h.id], self.episodes[h.id]
+            state, episode = self.homes[h.id], self.reports.episodes[h.id]
             extra = self.sick_cover(h.id)
-            recent = [d for d in self.deaths[h.id] if (first - d).days <= 7]
             r = state.residents
             homes.append(
                 h.model_copy(
@@ -210,7 +173,7 @@ class World:
                             since=episode.since,
                             resident_cases=episode.resident_cases,
                             staff_cases=episode.staff_cases,
-                            deaths_7d=len(recent),
+                            deaths_7d=self.reports.deaths_in_week_before(h.id, first),
                         ),
                         "last_tested": LastTested(
                             staff=self.last_tested[h.id][Cohort.STAFF],
@@ -225,7 +188,7 @@ class World:
         sites = [
             s.model_copy(
                 update={
-                    "capacity": [daily(s.capacity, self.base_day(d)) for d in dates],
+                    "capacity": capacity_on(s.capacity, dates, self.base_day),
                     "lead_days": s.lead_days if first == self.start else 0,
                 }
             )
@@ -243,9 +206,18 @@ class World:
             for f in base.isolation_facilities
         ]
         workers = [self._worker(w, dates) for w in base.workers]
+        hotels = [
+            t.model_copy(update={"rooms": capacity_on(t.rooms, dates, self.base_day)})
+            for t in base.staff_hotels
+        ]
+        policy = base.policy
+        if policy.transport is not None:
+            journeys = capacity_on(policy.transport.journeys_per_day, dates, self.base_day)
+            transport = policy.transport.model_copy(update={"journeys_per_day": journeys})
+            policy = policy.model_copy(update={"transport": transport})
         requests = [
             w.request.model_copy(update={"earliest": max(first, w.request.earliest)})
-            for w in self.waiting.values()
+            for w in self.reports.waiting.values()
             if w.request.earliest <= dates[-1]
         ]
         return base.model_copy(
@@ -257,6 +229,9 @@ class World:
                 "workers": workers,
                 "isolation_facilities": facilities,
                 "isolation_requests": requests,
+                "staff_hotels": hotels,
+                "room_requests": room_requests_on(base, dates),
+                "policy": policy,
                 "pins": Pins(),
             }
         )
@@ -264,7 +239,7 @@ class World:
     def _worker(self, worker: Worker, dates: list[dt.date]) -> Worker:
         state = self.workers[worker.id]
         available = []
-        for d in dates:
+        for d in dates if not state.off else []:
             base_date = self.start + dt.timedelta(days=self.base_day(d))
             shifts = [s for s in (Shift.DAY, Shift.NIGHT) if worker.available_on(base_date, s)]
             if shifts:
@@ -283,87 +258,113 @@ class World:
 
     def apply_day(self, plan: Plan, day: dt.date) -> DayOutcome:
         """Carry out `day` of `plan` and step every home's epidemic by one day."""
-        p, t = self.p, (day - self.start).days
-        sites = {s.id: s for s in self.base.test_sites}
-        extra = {h: self.sick_cover(h) for h in self.homes}
-        shares = {h: s.infectious_share for h, s in self.homes.items()}
-        entering: dict[str, list[float]] = defaultdict(list)
-        filled: Counter[tuple[str, Shift, Role]] = Counter()
+        for worker in self.workers.values():
+            worker.new_day()
+        arrivals = self._work_shifts(plan, day)
+        short = uncovered = 0
+        for h in self.homes:
+            for sf in self.shortfalls(h, day, self.sick_cover(h)):
+                short += sf.workers
+                uncovered += max(0, sf.workers - arrivals.filled[h, sf.shift, sf.role])
+        swabs = self._swab(plan, day)
+        self._admit(plan, day)
+        intros, deaths = self._step_homes(day, arrivals, swabs)
+        for worker in self.workers.values():
+            worker.step(self.p, day)
+        outcome = DayOutcome(
+            date=day,
+            resident_infections=sum(s.residents.infected for s in self.homes.values()),
+            staff_infections=sum(s.staff.infected for s in self.homes.values()),
+            worker_infections=sum(w.infected for w in self.workers.values()),
+            introductions=intros,
+            deaths=deaths,
+            staff_off=sum(s.staff_off for s in self.homes.values()),
+            shifts_short=short,
+            shifts_uncovered=uncovered,
+            requests_waiting=self.reports.waiting_on(day),
+        )
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _work_shifts(self, plan: Plan, day: dt.date) -> Arrivals:
+        """The day's planned shifts, worked by everyone not off: each worker may catch the
+        virus at the home, or bring it there."""
+        forces = {h: ep.force(s, self.p) for h, s in self.homes.items()}
+        arrivals = Arrivals()
         for a in plan.shifts:
-            if a.date != day:
-                continue
-            filled[a.home_id, a.shift, a.role] += 1
             worker = self.workers[a.worker_id]
-            recent = [
-                share
-                for when, home, share in worker.visits
-                if home != a.home_id and (day - when).days <= p.carry_days
-            ]
-            entering[a.home_id].append(max(recent, default=0.0))
-            worker.visits = [v for v in worker.visits if (day - v[0]).days <= p.carry_days]
-            worker.visits.append((day, a.home_id, shares[a.home_id]))
+            if a.date != day or worker.off:  # off sick: the shift goes uncovered
+                continue
+            arrivals.filled[a.home_id, a.shift, a.role] += 1
+            arrivals.entering[a.home_id] += 1
+            if worker.carrying:
+                local = worker.caught_at == a.home_id
+                (arrivals.local if local else arrivals.carriers)[a.home_id] += 1
+            else:
+                worker.exposed_at(a.home_id, forces[a.home_id])
             worker.history = carried(
                 worker.history,
                 [RecentShift(date=day, shift=a.shift, home=a.home_id)],
                 day + dt.timedelta(days=1),
                 lookback_days(self.base.policy),
             )
-        short = uncovered = 0
-        for h in self.homes:
-            for sf in self.shortfalls(h, day, extra[h]):
-                short += sf.workers
-                uncovered += max(0, sf.workers - filled[h, sf.shift, sf.role])
+        return arrivals
+
+    def _swab(self, plan: Plan, day: dt.date) -> dict[str, list[tuple[str, int, int]]]:
+        """The day's swabs: a worker's result is known to be negative unless it will come
+        back positive; home cohorts' swabs, by home, as (cohort, tests, day index due)."""
+        sites = {s.id: s for s in self.base.test_sites}
+        t = (day - self.start).days
         swabs: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
         for b in plan.testing:
             if b.date != day:
                 continue
-            if b.worker_id is not None and b.worker_id in self.workers:
-                self.workers[b.worker_id].last_negative_test = day
-            if b.home_id is None or b.cohort not in (Cohort.STAFF, Cohort.RESIDENTS):
-                continue
-            turnaround = p.turnaround_days
+            turnaround = self.p.turnaround_days
             if turnaround is None:
                 turnaround = days_to_result(sites[b.site_id], self.base.policy.result_percentile)
+            worker = self.workers.get(b.worker_id or "")
+            due = day + dt.timedelta(days=turnaround)
+            if worker is not None and not worker.swabbed(self.p, due):
+                worker.last_negative_test = day
+            if b.home_id is None or b.cohort not in (Cohort.STAFF, Cohort.RESIDENTS):
+                continue
             swabs[b.home_id].append((str(b.cohort), b.tests, t + turnaround))
             self._count_tests(b.home_id, b.cohort, b.tests, day)
+        return swabs
+
+    def _admit(self, plan: Plan, day: dt.date) -> None:
+        """Residents admitted today to isolation beds, which they hold for their stay."""
         for pl in plan.placements:
-            if pl.admit_date != day or pl.request_id not in self.waiting:
+            if pl.admit_date != day or pl.request_id not in self.reports.waiting:
                 continue
-            waiting = self.waiting.pop(pl.request_id)
+            waiting = self.reports.waiting.pop(pl.request_id)
             for k in range((pl.discharge_date - pl.admit_date).days):
                 self.occupied[pl.facility_id, day + dt.timedelta(days=k)] += 1
             if waiting.simulated and pl.from_home is not None:
                 ep.admit_away(self.homes[pl.from_home], 1)
+
+    def _step_homes(
+        self, day: dt.date, arrivals: Arrivals, swabs: dict[str, list[tuple[str, int, int]]]
+    ) -> tuple[int, int]:
+        """Every home's epidemic one day on; returns the day's introductions and deaths."""
+        p, t = self.p, (day - self.start).days
         intros = deaths = 0
         for h, state in self.homes.items():
             rng = self.rng[h]
-            intros += ep.introduce(state, rng, p, entering[h])
+            intros += ep.introduce(state, rng, p, arrivals.entering[h], arrivals.carriers[h])
+            ep.passed_on(state, rng, p, arrivals.local[h])
             ep.onset(state, rng, p)
             for cohort, tests, due in swabs[h]:
                 ep.swab(state, rng, p, cohort, tests, due)
             before = state.residents.waiting
             ep.results(state, t)
-            self._detected(h, state, day, state.residents.waiting - before)
+            self.reports.detected(h, state, day, state.residents.waiting - before)
             ep.spread(state, rng, p)
             ep.recover(state, rng, p)
             deaths += state.deaths_today
-            self.deaths[h] += [day] * state.deaths_today
-            if state.deaths_today:
-                self._confirm(h, day)
-            self._lapse(h, state)
-        outcome = DayOutcome(
-            date=day,
-            resident_infections=sum(s.residents.infected for s in self.homes.values()),
-            staff_infections=sum(s.staff.infected for s in self.homes.values()),
-            introductions=intros,
-            deaths=deaths,
-            staff_off=sum(s.staff_off for s in self.homes.values()),
-            shifts_short=short,
-            shifts_uncovered=uncovered,
-            requests_waiting=sum(1 for w in self.waiting.values() if w.request.earliest <= day),
-        )
-        self.outcomes.append(outcome)
-        return outcome
+            self.reports.died(h, day, state.deaths_today)
+            self.reports.lapse(h, state)
+        return intros, deaths
 
     def _count_tests(self, home_id: str, cohort: Cohort, tests: int, day: dt.date) -> None:
         """A cohort counts as tested (`last_tested`) once swabs since its last whole test
@@ -373,43 +374,3 @@ class World:
         if self.tested_since[home_id, cohort] >= max(1, home.cohort_size(cohort)):
             self.last_tested[home_id][cohort] = day
             self.tested_since[home_id, cohort] = 0
-
-    def _confirm(self, home_id: str, day: dt.date) -> None:
-        episode = self.episodes[home_id]
-        if episode.status != OutbreakStatus.CONFIRMED:
-            episode.status, episode.since = OutbreakStatus.CONFIRMED, day
-            episode.resident_cases = episode.staff_cases = 0
-        episode.last_seen = day
-
-    def _detected(self, home_id: str, state: ep.HomeState, day: dt.date, to_wait: int) -> None:
-        """Positives back today confirm the outbreak; residents with nowhere to isolate
-        become isolation requests from tomorrow."""
-        found = state.detected
-        if not (found["residents"] or found["staff"]):
-            episode = self.episodes[home_id]
-            if episode.last_seen is not None and (day - episode.last_seen).days > QUIET_DAYS:
-                self.episodes[home_id] = Episode()
-            return
-        self._confirm(home_id, day)
-        episode = self.episodes[home_id]
-        episode.resident_cases += found["residents"]
-        episode.staff_cases += found["staff"]
-        home = next(h for h in self.base.homes if h.id == home_id)
-        for _ in range(to_wait):
-            self.requests_made += 1
-            request = IsolationRequest(
-                id=f"sim{self.requests_made:05d}",
-                from_home=home_id,
-                need=NEED_OF.get(home.type, Need.RESIDENTIAL),
-                earliest=day + dt.timedelta(days=1),
-                reason=f"positive on {day}; {home.name} cannot isolate more residents",
-            )
-            self.waiting[request.id] = Waiting(request, True)
-
-    def _lapse(self, home_id: str, state: ep.HomeState) -> None:
-        """Requests of residents who no longer wait (recovered or died) lapse, latest first."""
-        mine = [
-            k for k, w in self.waiting.items() if w.simulated and w.request.from_home == home_id
-        ]
-        for k in mine[state.residents.waiting :][::-1]:
-            del self.waiting[k]

@@ -4,6 +4,9 @@ Tier k is minimised with every earlier tier held at its value (plus the policy's
 tolerance), hinted with the previous stage's plan. Solving in stages keeps each objective's
 coefficients small and exact, where one weighted sum would need coefficients large enough
 to overflow exact integer arithmetic; it also states the priority order literally.
+
+The module stays whole at about 410 lines: one tier run and the helpers only it reads
+(completing a partial plan into a hint is in `completion`).
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from constraints.model import (
 from scheduler.plan import StageResult
 from scheduler.solve.apart import NOTHING, Apart, plan_apart
 from scheduler.solve.backends import make_backend
+from scheduler.solve.completion import WARM_START_SHARE, complete_plan, repair_free_variables
 from scheduler.solve.interrupt import INTERRUPTION
-from scheduler.solve.lp import lp_completion, lp_relaxation_bound
+from scheduler.solve.lp import lp_relaxation_bound
 from scheduler.solve.patterns.blocks import Declined
 from scheduler.solve.patterns.path import PatternOutcome, solve_tier_one
 from scheduler.solve.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
@@ -43,9 +47,6 @@ PATTERN_SHARE = 0.8
 """Share of the time limit tier 1 by whole schedules may use: its plan is near the best
 and proven so, and the later tiers only polish it; at a short limit a smaller share
 leaves no time for a dive."""
-
-WARM_START_SHARE = 0.15
-"""Share of the time limit for completing the heuristic's partial plan into a hint."""
 
 UNIMPROVED = "UNIMPROVED"
 """A stage's status when its search ended without beating the plan it started from."""
@@ -228,7 +229,7 @@ class _TierRun:
                     self.settings,
                     warm_starts,
                     share * self.settings.time_limit,
-                    lambda partial: _complete(
+                    lambda partial: complete_plan(
                         self.backend, built, first, {**partial, **self.apart.values}, self.settings
                     ),
                     stop,
@@ -255,7 +256,7 @@ class _TierRun:
             self.progress.stage("completing the starting plan")
         first = self.tiers[0]
         for partial in warm_starts:
-            completed = _complete(
+            completed = complete_plan(
                 self.backend, self.built, first, {**partial, **self.apart.values}, self.settings
             )
             if completed is not None:
@@ -288,7 +289,9 @@ class _TierRun:
         Solution without a plan when the rules cannot hold or nothing was found."""
         model = self.built.model
         if n > 0 and self.values is not None:
-            self.values = _repair(self.backend, model, tier, terms, self.values, self.deadline)
+            self.values = repair_free_variables(
+                self.backend, model, tier, terms, self.values, self.deadline
+            )
         remaining = max(0.0, self.deadline - time.perf_counter())
         later = len(self.tiers) - n - 1
         budget = remaining * (FIRST_TIER_SHARE if n == 0 and later else 1 / (later + 1))
@@ -454,72 +457,6 @@ def _restated(
             )
         )
     return restated
-
-
-def _complete(
-    backend: Backend,
-    built: BuiltModel,
-    tier: int,
-    partial: dict[Var, int],
-    settings: SolverSettings,
-) -> list[int] | None:
-    """The best plan that keeps `partial`: by LP when its optimum is integral (fast and
-    exact on the city example), else by CP-SAT within a share of the time limit."""
-    terms = tier_terms(built.penalties, tier)
-    budget = settings.time_limit * WARM_START_SHARE
-    backend.include_tier(tier)
-    backend.minimize(terms)
-    tie = built.stability_tier
-    tie_break = (tie, tier_terms(built.penalties, tie)) if tie is not None else None
-
-    def repair(held: dict[Var, int]) -> list[int] | None:
-        if tie_break is None:
-            return backend.complete(held, budget).values
-        # Lexicographic in one objective: no change is worth a unit of tier 1.
-        tie_tier, tie_terms = tie_break
-        scale = 1 + sum(abs(c) * built.model.variables[v].ub for v, c in tie_terms)
-        backend.include_tier(tie_tier)
-        backend.minimize(_merged([(v, c * scale) for v, c in terms], tie_terms))
-        try:
-            return backend.complete(held, budget).values
-        finally:
-            backend.minimize(terms)
-
-    exact = lp_completion(built.model, terms, partial, budget, tier, tie_break, repair)
-    if exact is not None:
-        return exact
-    return backend.complete(partial, budget).values
-
-
-def _merged(*parts: Terms) -> list[tuple[Var, int]]:
-    total: dict[Var, int] = {}
-    for terms in parts:
-        for v, c in terms:
-            total[v] = total.get(v, 0) + c
-    return [(v, c) for v, c in total.items() if c]
-
-
-def _repair(
-    backend: Backend,
-    model: Model,
-    tier: int,
-    terms: Terms,
-    values: list[int],
-    deadline: float,
-) -> list[int]:
-    """Give the variables defined only by this tier's rules (left free by earlier stages)
-    their least values consistent with the plan so far, so the plan stays a feasible hint."""
-    defined_earlier = {v for c in model.constraints if c.tier < tier for v, _ in c.terms}
-    free = {v for v, _ in terms} - defined_earlier
-    if not free:
-        return values
-    fixed = {v: x for v, x in enumerate(values) if v not in free}
-    budget = max(0.1, min(2.0, deadline - time.perf_counter()))
-    repaired = backend.complete(fixed, budget)
-    if repaired.values is None:
-        return values
-    backend.set_hint(dict(enumerate(repaired.values)))
-    return repaired.values
 
 
 def model_tolerance(built: BuiltModel) -> float:

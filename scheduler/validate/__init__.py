@@ -63,6 +63,13 @@ from scheduler.validate.testing import (
     site_eligibility,
     site_lead_time,
 )
+from scheduler.validate.visits import (
+    officer_minutes,
+    one_visit_a_day,
+    trained_once,
+    training_sessions,
+    visit_eligibility,
+)
 
 Rule = Callable[[Lookup], Found]
 
@@ -102,6 +109,11 @@ RULES: tuple[Rule, ...] = (
     taxi_eligibility,
     at_home_offered,
     one_to_one_gap,
+    officer_minutes,
+    one_visit_a_day,
+    trained_once,
+    training_sessions,
+    visit_eligibility,
     ppe_home_stock,
     ppe_depot_stock,
     ppe_van_capacity,
@@ -155,6 +167,11 @@ RECHECKS: dict[str, tuple[str, ...]] = {
     "pre_admission_test": ("pre_admission_test",),
     "at_home_offered": ("at_home_offered",),
     "one_to_one_gap": ("one_to_one_gap",),
+    "officer_minutes": ("officer_minutes",),
+    "one_visit_a_day": ("one_visit_a_day",),
+    "trained_once": ("trained_once",),
+    "training_sessions": ("training_sessions",),
+    "visit_eligibility": ("officer_delivers", "officer_on_duty", "visit_due"),
     "ppe_home_stock": ("ppe_stock",),
     "ppe_depot_stock": ("ppe_depot",),
     "ppe_van_capacity": ("ppe_van_capacity", "ppe_drop_link"),

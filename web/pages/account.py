@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Annotated
 
@@ -11,11 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scenarios.words import count
 from web.audit import record
 from web.config import is_loopback
 from web.db import AuditEvent, Role, User
+from web.forms import Credentials, FirstAdmin, NewUser, UserChange, form_post
+from web.login_limits import LoginLimits
 from web.pages.render import page
-from web.security import DB, Admin, Csrf, log_in, password_matches
+from web.security import DB, Admin, log_in, password_matches
 from web.users import create_user
 
 router = APIRouter()
@@ -28,22 +32,31 @@ def login_page(request: Request) -> Response:
     return page(request, "login.html", None, error="")
 
 
-@router.post("/login", dependencies=[Csrf])
-def login(
-    request: Request, db: DB, name: Annotated[str, Form()], password: Annotated[str, Form()]
-) -> Response:
-    user = db.scalar(select(User).where(User.name == name))
-    if not password_matches(user, password) or user is None or not user.active:
-        record(db, None, "login refused", f"user {name[:64]}")
+@form_post(router, "/login")
+def login(request: Request, db: DB, form: Annotated[Credentials, Form()]) -> Response:
+    limits: LoginLimits = request.app.state.login_limits
+    address = request.client.host if request.client else ""
+    wait = limits.refused_for(form.name, address)
+    if wait:
+        record(db, None, "login throttled", f"user {form.name[:64]}", f"from {address}")
+        db.commit()
+        minutes = count(math.ceil(wait / 60), "minute")
+        detail = f"too many failed logins for this account or from this address; try in {minutes}"
+        raise HTTPException(429, detail, headers={"retry-after": str(wait)})
+    user = db.scalar(select(User).where(User.name == form.name))
+    if not password_matches(user, form.password) or user is None or not user.active:
+        limits.failed(form.name, address)
+        record(db, None, "login refused", f"user {form.name[:64]}", f"from {address}")
         db.commit()
         return page(request, "login.html", None, 401, error="wrong name or password")
+    limits.succeeded(form.name)
     log_in(request, user)
     record(db, user, "login")
     db.commit()
     return RedirectResponse(request.url_for("dashboard"), status_code=303)
 
 
-@router.post("/logout", dependencies=[Csrf])
+@form_post(router, "/logout")
 def logout(request: Request, db: DB) -> Response:
     user_id = request.session.get("user_id")
     user = db.get(User, user_id) if isinstance(user_id, int) else None
@@ -72,19 +85,13 @@ def setup_page(request: Request, db: DB, token: str = "") -> Response:
     return page(request, "setup.html", None, token=token, error="")
 
 
-@router.post("/setup", dependencies=[Csrf])
-def setup(
-    request: Request,
-    db: DB,
-    name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    token: Annotated[str, Form()] = "",
-) -> Response:
-    _setup_allowed(request, db, token)
+@form_post(router, "/setup")
+def setup(request: Request, db: DB, form: Annotated[FirstAdmin, Form()]) -> Response:
+    _setup_allowed(request, db, form.token)
     try:
-        user = create_user(db, name, password, Role.ADMIN)
+        user = create_user(db, form.name, form.password, Role.ADMIN)
     except ValueError as exc:
-        return page(request, "setup.html", None, 400, token=token, error=str(exc))
+        return page(request, "setup.html", None, 400, token=form.token, error=str(exc))
     record(db, user, "first admin created", f"user {user.name}")
     db.commit()
     request.app.state.setup_token = None
@@ -98,35 +105,24 @@ def users_page(request: Request, db: DB, admin: Admin) -> Response:
     return page(request, "users.html", admin, users=users, error="")
 
 
-@router.post("/admin/users", dependencies=[Csrf])
-def add_user(
-    request: Request,
-    db: DB,
-    admin: Admin,
-    name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    role: Annotated[Role, Form()],
-) -> Response:
+@form_post(router, "/admin/users")
+def add_user(request: Request, db: DB, admin: Admin, form: Annotated[NewUser, Form()]) -> Response:
     try:
-        user = create_user(db, name, password, role)
+        user = create_user(db, form.name, form.password, form.role)
     except (ValueError, IntegrityError) as exc:
         db.rollback()
         users = db.scalars(select(User).order_by(User.name)).all()
         return page(request, "users.html", admin, 400, users=users, error=str(exc))
-    record(db, admin, "user created", f"user {user.name}", f"role {role}")
+    record(db, admin, "user created", f"user {user.name}", f"role {form.role}")
     db.commit()
     return RedirectResponse(request.url_for("users_page"), status_code=303)
 
 
-@router.post("/admin/users/{user_id}", dependencies=[Csrf])
+@form_post(router, "/admin/users/{user_id}")
 def change_user(
-    request: Request,
-    db: DB,
-    admin: Admin,
-    user_id: int,
-    role: Annotated[Role, Form()],
-    active: Annotated[bool, Form()] = False,
+    request: Request, db: DB, admin: Admin, user_id: int, form: Annotated[UserChange, Form()]
 ) -> Response:
+    role, active = form.role, form.active
     user = db.get(User, user_id)
     if user is None:
         raise HTTPException(404, f"no user {user_id}")

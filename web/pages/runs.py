@@ -10,9 +10,10 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from scheduler.output.tables import BRIEF
 from web.audit import record
 from web.db import ACTIVE, Run, RunStatus, now
+from web.forms import form_post
 from web.pages.render import config, get_run, page, run_plan
 from web.run_files import DOWNLOADS, download_path
-from web.security import DB, Coordinator, Csrf, Planner
+from web.security import DB, Coordinator, Planner
 
 router = APIRouter()
 
@@ -63,7 +64,7 @@ def run_progress(db: DB, user: Coordinator, run_id: int) -> JSONResponse:
     return JSONResponse(progress_of(get_run(db, run_id)))
 
 
-@router.post("/runs/{run_id}/cancel", dependencies=[Csrf])
+@form_post(router, "/runs/{run_id}/cancel")
 def cancel(request: Request, db: DB, user: Planner, run_id: int) -> Response:
     run = get_run(db, run_id)
     if run.status not in ACTIVE:

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from scenarios.limits import MAX_FILE_BYTES
 from scenarios.load import ScenarioError
 from scenarios.schema import OutbreakStatus, Scenario, Shift
 from scheduler.solve.backends import SOLVERS
-from scheduler.solve.settings import PATHS, SolverSettings
+from scheduler.solve.settings import PATHS
 from web.audit import record
 from web.db import Run, RunStatus, ScenarioVersion, User
-from web.pages.render import config, get_run, get_version, page
+from web.forms import (
+    OutbreakReport,
+    Pick,
+    RequestPin,
+    RunRequest,
+    ScenarioUpload,
+    SheetsUpload,
+    WorkerPin,
+    form_post,
+)
+from web.import_files import CqcUpload, Upload, expected, import_uploads
+from web.pages.render import config, get_version, page
 from web.scenario_files import (
     EXAMPLES,
     example,
@@ -30,27 +41,12 @@ from web.scenario_files import (
     with_request_pin,
     with_worker_pin,
 )
-from web.security import DB, Coordinator, Csrf, Planner
+from web.security import DB, Coordinator, Planner
 
 router = APIRouter()
 RECENT = 50
-
-
-class RunForm(BaseModel):
-    """A run's settings as the form sends them: `carehome plan`'s options and ranges."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    time_limit: float = Field(20.0, ge=0.1, le=3600)
-    workers: int = Field(ge=1, le=64)
-    seed: int = 0
-    solver: str = Field("cp-sat", pattern="|".join(SOLVERS))
-    relative_gap: float = Field(0.0, ge=0.0, le=1.0)
-    path: str = Field("patterns", pattern="|".join(PATHS))
-    lp_bound: bool = False
-
-    def settings(self) -> SolverSettings:
-        return SolverSettings(**self.model_dump())
+IMPORTED = "imported.yaml"
+"""The file name an imported scenario is stored (and downloaded) under."""
 
 
 @router.get("/", name="dashboard")
@@ -62,14 +58,31 @@ def dashboard(request: Request, db: DB, user: Coordinator) -> Response:
 
 @router.get("/scenarios/new", name="new_scenario")
 def new_scenario(request: Request, user: Planner) -> Response:
+    return _new_scenario_page(request, user)
+
+
+def _new_scenario_page(
+    request: Request, user: User, status_code: int = 200, problems: list[str] | None = None
+) -> Response:
     return page(
         request,
         "new_scenario.html",
         user,
-        problems=[],
+        status_code,
+        problems=problems or [],
         examples=EXAMPLES,
         max_mb=MAX_FILE_BYTES // 1_000_000,
+        expected=expected(),
     )
+
+
+def _refused(
+    request: Request, db: Session, user: User, files: str, problems: list[str]
+) -> Response:
+    """An upload or import not stored: every problem on the page and in the audit trail."""
+    record(db, user, "upload refused", files[:80], "\n".join(problems))
+    db.commit()
+    return _new_scenario_page(request, user, 400, problems)
 
 
 def _store(
@@ -98,31 +111,50 @@ def _store(
     return version
 
 
-@router.post("/scenarios/upload", dependencies=[Csrf])
+@form_post(router, "/scenarios/upload")
 async def upload(
-    request: Request, db: DB, user: Planner, file: Annotated[UploadFile, File()]
+    request: Request, db: DB, user: Planner, form: Annotated[ScenarioUpload, Form()]
 ) -> Response:
-    data = await file.read(MAX_FILE_BYTES + 1)
+    name = form.file.filename or ""
+    data = await form.file.read(MAX_FILE_BYTES + 1)
     try:
-        scenario, text = read_scenario(file.filename or "", data)
+        scenario, text = read_scenario(name, data)
     except ScenarioError as exc:
-        record(db, user, "upload refused", (file.filename or "")[:80], "\n".join(exc.lines))
-        db.commit()
-        return page(
-            request,
-            "new_scenario.html",
-            user,
-            400,
-            problems=exc.lines,
-            examples=EXAMPLES,
-            max_mb=MAX_FILE_BYTES // 1_000_000,
-        )
-    version = _store(db, user, scenario, file.filename or "", text, f"uploaded {file.filename}")
+        return _refused(request, db, user, name, exc.lines)
+    version = _store(db, user, scenario, name, text, f"uploaded {name}")
     return RedirectResponse(request.url_for("version_page", version_id=version.id), 303)
 
 
-@router.post("/scenarios/example", dependencies=[Csrf])
-def from_example(request: Request, db: DB, user: Planner, name: Annotated[str, Form()]) -> Response:
+@form_post(router, "/scenarios/import")
+async def import_sheets(
+    request: Request, db: DB, user: Planner, form: Annotated[SheetsUpload, Form()]
+) -> Response:
+    """Spreadsheets as `carehome import` reads them; stored only if every file is good."""
+    files = [await _read(f) for f in form.files if f.filename]
+    directory = await _read(form.cqc) if form.cqc and form.cqc.filename else None
+    cqc = None
+    if directory is not None:
+        details = await _read(form.cqc_details) if form.cqc_details else None
+        cqc = CqcUpload(directory, details, form.authorities, form.all_england)
+    names = ", ".join(u.name for u in [*files, *([directory] if directory else [])])
+    try:
+        imported, note = await run_in_threadpool(import_uploads, files, cqc)
+    except ScenarioError as exc:
+        return _refused(request, db, user, names, exc.lines)
+    version = _store(db, user, imported.scenario, IMPORTED, imported.yaml(), note)
+    return RedirectResponse(request.url_for("version_page", version_id=version.id), 303)
+
+
+async def _read(file: UploadFile) -> Upload:
+    """A sent file, read no further than one byte past the file limit."""
+    return Upload(file.filename or "", await file.read(MAX_FILE_BYTES + 1))
+
+
+@form_post(router, "/scenarios/example")
+def from_example(
+    request: Request, db: DB, user: Planner, form: Annotated[Pick, Form()]
+) -> Response:
+    name = form.name
     try:
         scenario, text = example(name)
     except ScenarioError as exc:
@@ -184,54 +216,24 @@ def version_text(db: DB, user: Coordinator, version_id: int) -> Response:
     )
 
 
-@router.post("/versions/{version_id}/runs", dependencies=[Csrf])
+@form_post(router, "/versions/{version_id}/runs")
 def start_run(
-    request: Request,
-    db: DB,
-    user: Planner,
-    version_id: int,
-    time_limit: Annotated[float, Form()],
-    workers: Annotated[int, Form()],
-    seed: Annotated[int, Form()] = 0,
-    solver: Annotated[str, Form()] = "cp-sat",
-    relative_gap: Annotated[float, Form()] = 0.0,
-    path: Annotated[str, Form()] = "patterns",
-    lp_bound: Annotated[bool, Form()] = False,
-    previous_run: Annotated[str, Form()] = "",
-    first_open: Annotated[str, Form()] = "",
+    request: Request, db: DB, user: Planner, version_id: int, form: Annotated[RunRequest, Form()]
 ) -> Response:
     """Queue a plan of the version; with `previous_run`, a re-plan against that run's plan
     that keeps its decisions before `first_open` (`carehome plan --previous --from`)."""
     version = get_version(db, version_id)
-    problems: list[str] = []
-    try:
-        settings = RunForm(
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            solver=solver,
-            relative_gap=relative_gap,
-            path=path,
-            lp_bound=lp_bound,
-        ).settings()
-    except ValidationError as exc:
-        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-    previous, opens = None, None
-    if previous_run:
-        previous = get_run(db, int(previous_run)) if previous_run.isdigit() else None
-        if previous is None or previous.status not in (RunStatus.DONE, RunStatus.CANCELLED):
-            problems.append(f"previous run: {previous_run!r} is not a finished run with a plan")
-        try:
-            opens = dt.date.fromisoformat(first_open) if first_open else None
-        except ValueError:
-            problems.append(f"from: {first_open!r} is not a date (YYYY-MM-DD)")
-    if problems:
-        return _version_page(request, db, user, version, 400, problems)
+    previous = db.get(Run, form.previous_run) if form.previous_run is not None else None
+    if form.previous_run is not None and (
+        previous is None or previous.status not in (RunStatus.DONE, RunStatus.CANCELLED)
+    ):
+        problem = f"previous run: {form.previous_run} is not a finished run with a plan"
+        return _version_page(request, db, user, version, 400, [problem])
     run = Run(
         version_id=version.id,
         previous_run_id=previous.id if previous else None,
-        first_open=opens,
-        settings=json.dumps(dataclasses.asdict(settings)),
+        first_open=form.first_open if previous else None,
+        settings=json.dumps(dataclasses.asdict(form.settings())),
         status=RunStatus.QUEUED,
         created_by=user.id,
     )
@@ -243,19 +245,24 @@ def start_run(
     return RedirectResponse(request.url_for("run_page", run_id=run.id), 303)
 
 
+Change = Callable[[Scenario, str], tuple[Scenario, str]]
+"""An edit of a version's scenario, given its file name for the problem lines."""
+
+
 def _edit(
     request: Request,
     db: Session,
     user: User,
-    version: ScenarioVersion,
-    edit: object,
+    version_id: int,
+    change: Change,
     note: str,
     based_on_run: str,
 ) -> Response:
     """Store the edited scenario as a new version, or show why the edit is refused."""
+    version = get_version(db, version_id)
     scenario = stored_scenario(version.filename, version.text)
     try:
-        edited, text = edit(scenario)  # type: ignore[operator]
+        edited, text = change(scenario, version.filename)
     except ScenarioError as exc:
         return _version_page(request, db, user, version, 400, exc.lines)
     run_id = int(based_on_run) if based_on_run.isdigit() else version.based_on_run_id
@@ -263,75 +270,55 @@ def _edit(
     return RedirectResponse(request.url_for("version_page", version_id=child.id), 303)
 
 
-@router.post("/versions/{version_id}/pins/worker", dependencies=[Csrf])
+@form_post(router, "/versions/{version_id}/pins/worker")
 def pin_worker(
-    request: Request,
-    db: DB,
-    user: Planner,
-    version_id: int,
-    worker: Annotated[str, Form()],
-    home: Annotated[str, Form()],
-    date: Annotated[dt.date, Form()],
-    shift: Annotated[str, Form()] = "",
-    run: Annotated[str, Form()] = "",
+    request: Request, db: DB, user: Planner, version_id: int, form: Annotated[WorkerPin, Form()]
 ) -> Response:
-    version = get_version(db, version_id)
+    f = form
     return _edit(
         request,
         db,
         user,
-        version,
-        lambda s: with_worker_pin(s, version.filename, worker, home, date, shift),
-        f"pinned {worker} to {home} on {date} {shift}".strip(),
-        run,
+        version_id,
+        lambda s, source: with_worker_pin(s, source, f.worker, f.home, f.date, f.shift),
+        f"pinned {f.worker} to {f.home} on {f.date} {f.shift}".strip(),
+        f.run,
     )
 
 
-@router.post("/versions/{version_id}/pins/request", dependencies=[Csrf])
+@form_post(router, "/versions/{version_id}/pins/request")
 def pin_request(
-    request: Request,
-    db: DB,
-    user: Planner,
-    version_id: int,
-    request_id: Annotated[str, Form()],
-    facility: Annotated[str, Form()],
-    admit: Annotated[dt.date | None, Form()] = None,
-    run: Annotated[str, Form()] = "",
+    request: Request, db: DB, user: Planner, version_id: int, form: Annotated[RequestPin, Form()]
 ) -> Response:
-    version = get_version(db, version_id)
+    f = form
     return _edit(
         request,
         db,
         user,
-        version,
-        lambda s: with_request_pin(s, version.filename, request_id, facility, admit),
-        f"pinned request {request_id} to {facility}" + (f" on {admit}" if admit else ""),
-        run,
+        version_id,
+        lambda s, source: with_request_pin(s, source, f.request_id, f.facility, f.admit),
+        f"pinned request {f.request_id} to {f.facility}" + (f" on {f.admit}" if f.admit else ""),
+        f.run,
     )
 
 
-@router.post("/versions/{version_id}/outbreaks", dependencies=[Csrf])
+@form_post(router, "/versions/{version_id}/outbreaks")
 def outbreak(
     request: Request,
     db: DB,
     user: Planner,
     version_id: int,
-    home: Annotated[str, Form()],
-    status: Annotated[str, Form()],
-    since: Annotated[dt.date, Form()],
-    resident_cases: Annotated[int, Form()] = 0,
-    staff_cases: Annotated[int, Form()] = 0,
-    run: Annotated[str, Form()] = "",
+    form: Annotated[OutbreakReport, Form()],
 ) -> Response:
-    version = get_version(db, version_id)
+    f = form
     return _edit(
         request,
         db,
         user,
-        version,
-        lambda s: with_outbreak(
-            s, version.filename, home, status, since, resident_cases, staff_cases
+        version_id,
+        lambda s, source: with_outbreak(
+            s, source, f.home, f.status, f.since, f.resident_cases, f.staff_cases
         ),
-        f"outbreak at {home}: {status} since {since}",
-        run,
+        f"outbreak at {f.home}: {f.status} since {f.since}",
+        f.run,
     )

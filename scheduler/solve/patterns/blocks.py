@@ -117,7 +117,6 @@ class Split:
 
 def split(built: BuiltModel) -> Split:
     """Raises Declined when the model holds a rule the blocks cannot carry exactly."""
-    sv = built.staff
     if built.unmet_tier != 1:
         raise Declined("unmet need is not the first goal")
     movers = _movers(built)
@@ -126,6 +125,33 @@ def split(built: BuiltModel) -> Split:
             f"{count(len(movers), 'worker')} may serve several homes ({movers[0]} first; "
             "moves between homes need the direct model)"
         )
+    owner, kind = _owners(built)
+    rows = _Rows()
+    for i, c in enumerate(built.model.constraints):
+        if c.tier <= 1:
+            rows.place(i, c, owner, kind)
+    for v in rows.fixed:
+        if kind[v] not in {"shift", "test"}:
+            raise Declined(f"a kept {kind[v]} variable ({built.model.variables[v].name})")
+    cost: dict[Var, int] = {}
+    for p in built.penalties:
+        if p.tier == 1 and p.var in owner:
+            if kind[p.var] not in {"shift", "test"}:
+                raise Declined(f"tier 1 prices a {kind[p.var]} variable")
+            cost[p.var] = cost.get(p.var, 0) + p.coef
+    var_rows: dict[Var, list[tuple[int, int]]] = defaultdict(list)
+    for pos, i in enumerate(rows.linking):
+        for v, k in built.model.constraints[i].terms:
+            if v in owner:
+                var_rows[v].append((pos, k))
+    blocks = _blocks(built, rows.fixed, rows.pins, var_rows, cost)
+    return Split(blocks, set(owner), owner, rows.linking, rows.rest, dict(var_rows), cost)
+
+
+def _owners(built: BuiltModel) -> tuple[dict[Var, str], dict[Var, str]]:
+    """The worker each staffing variable belongs to, and its kind: what decides whether a
+    rule lies inside one worker's block, links blocks, or is none of theirs."""
+    sv = built.staff
     owner: dict[Var, str] = {}
     kind: dict[Var, str] = {}
     for store, label in (
@@ -139,24 +165,33 @@ def split(built: BuiltModel) -> Split:
         for index, var in store.items():
             owner[var] = index[0]
             kind[var] = label
-    fixed: dict[Var, int] = {}
-    pins: list[Constraint] = []
-    linking: list[int] = []
-    rest: list[int] = []
-    for i, c in enumerate(built.model.constraints):
-        if c.tier > 1:
-            continue
+    return owner, kind
+
+
+@dataclass
+class _Rows:
+    """Tier 1's rules sorted by what the blocks do with them: kept values and pins go into
+    a block, linking rows into the master with each schedule's coefficients, the rest
+    into the master as they are."""
+
+    fixed: dict[Var, int] = field(default_factory=dict)
+    pins: list[Constraint] = field(default_factory=list)
+    linking: list[int] = field(default_factory=list)
+    rest: list[int] = field(default_factory=list)
+
+    def place(self, i: int, c: Constraint, owner: dict[Var, str], kind: dict[Var, str]) -> None:
+        """File rule `i`, or raise Declined when no place carries it exactly."""
         workers = {owner[v] for v, _ in c.terms if v in owner}
         if not workers:
-            rest.append(i)
+            self.rest.append(i)
         elif len(workers) == 1 and all(v in owner for v, _ in c.terms):
             if c.rule in STRUCTURAL_RULES:
-                continue
+                return
             if c.family == Family.REPLAN and len(c.terms) == 1 and c.lb == c.ub:
                 ((v, k),) = c.terms
-                fixed[v] = (c.lb or 0) // k
+                self.fixed[v] = (c.lb or 0) // k
             elif c.rule == rules.PIN_WORKER:
-                pins.append(c)
+                self.pins.append(c)
             else:
                 raise Declined(
                     f"rule {c.name} ({c.rule.text}) over one worker's schedule is not modelled"
@@ -168,23 +203,7 @@ def split(built: BuiltModel) -> Split:
                     f"rule {c.name} ({c.rule.text}) ties {', '.join(sorted(touched))} "
                     "to other choices"
                 )
-            linking.append(i)
-    for v in fixed:
-        if kind[v] not in {"shift", "test"}:
-            raise Declined(f"a kept {kind[v]} variable ({built.model.variables[v].name})")
-    cost: dict[Var, int] = {}
-    for p in built.penalties:
-        if p.tier == 1 and p.var in owner:
-            if kind[p.var] not in {"shift", "test"}:
-                raise Declined(f"tier 1 prices a {kind[p.var]} variable")
-            cost[p.var] = cost.get(p.var, 0) + p.coef
-    var_rows: dict[Var, list[tuple[int, int]]] = defaultdict(list)
-    for pos, i in enumerate(linking):
-        for v, k in built.model.constraints[i].terms:
-            if v in owner:
-                var_rows[v].append((pos, k))
-    blocks = _blocks(built, fixed, pins, var_rows, cost)
-    return Split(blocks, set(owner), owner, linking, rest, dict(var_rows), cost)
+            self.linking.append(i)
 
 
 def _movers(built: BuiltModel) -> list[str]:
@@ -208,51 +227,30 @@ def _blocks(
     var_rows: dict[Var, list[tuple[int, int]]],
     cost: dict[Var, int],
 ) -> list[Block]:
-    ctx, sv = built.ctx, built.staff
-    valid = ctx.policy.predeployment_test_valid_days
-    shift_key = {var: k for k, var in sv.shifts.items()}
-    options: dict[str, dict[str, list[ShiftOption]]] = defaultdict(lambda: defaultdict(list))
-    for (w, h, d, s, r), var in sv.shifts.items():
-        if fixed.get(var) != 0:
-            options[w][h].append((d, s, r, var))
-    tests: dict[str, list[tuple[str, int, int, int, Var]]] = defaultdict(list)
-    for (w, site, t), var in sv.tests.items():
-        if fixed.get(var) != 0:
-            first = t + ctx.result_days(ctx.sites[site])
-            tests[w].append((site, t, first, min(ctx.days - 1, t + valid), var))
-    forced: dict[str, dict[int, set[tuple[Shift, Role]]]] = defaultdict(dict)
-    forced_home: dict[str, set[str]] = defaultdict(set)
-
-    def force(variables: list[Var]) -> None:
-        keys = [shift_key[v] for v in variables]
-        w, _h, d = keys[0][:3]
-        if any(k[0] != w or k[2] != d for k in keys):
-            raise Declined("a pin spans several workers or days")
-        allowed = {(k[3], k[4]) for k in keys}
-        forced[w][d] = forced[w].get(d, allowed) & allowed
-        forced_home[w].update(k[1] for k in keys)
-
+    """One block per worker who must work, and one per group of interchangeable workers
+    (equal signatures) otherwise: the master then prices each group once."""
+    options, tests = _options(built, fixed)
+    forcing = _Forcing({var: k for k, var in built.staff.shifts.items()})
     for c in pins:
         if c.ub is not None or c.lb != 1 or any(k != 1 for _, k in c.terms):
             raise Declined(f"pin {c.name} is not 'at least one of these shifts'")
-        force([v for v, _ in c.terms])
-    forced_test: dict[str, tuple[str, int, int, int, Var]] = {}
+        forcing.force([v for v, _ in c.terms])
     for v, value in fixed.items():
-        if value == 1 and v in shift_key:
-            force([v])
+        if value == 1 and v in forcing.shift_key:
+            forcing.force([v])
         elif value == 1:
             w = next(w for w, ts in tests.items() if any(t[4] == v for t in ts))
-            forced_test[w] = next(t for t in tests[w] if t[4] == v)
-    workers = {w.id: w for w in ctx.scenario.workers}
+            forcing.test[w] = next(t for t in tests[w] if t[4] == v)
+    workers = {w.id: w for w in built.ctx.scenario.workers}
     grouped: dict[tuple[object, ...], Block] = {}
     result: list[Block] = []
     for w in sorted(options):
-        if len(forced_home[w]) > 1:
+        if len(forcing.home[w]) > 1:
             raise Declined(f"{w} is pinned to several homes")
         block = _block(built, workers[w], options[w], tests[w])
-        block.forced_days = forced.get(w, {})
-        block.forced_home = next(iter(forced_home[w]), None)
-        block.forced_test = forced_test.get(w)
+        block.forced_days = forcing.days.get(w, {})
+        block.forced_home = next(iter(forcing.home[w]), None)
+        block.forced_test = forcing.test.get(w)
         if block.forced_test is not None and all(not new_home(block, h) for h in block.options):
             raise Declined(f"{w}'s kept test serves no new home")
         if block.must_work:
@@ -265,6 +263,52 @@ def _blocks(
             grouped[signature] = block
             result.append(block)
     return result
+
+
+_TestOption = tuple[str, int, int, int, Var]
+"""(site, day booked, first day its result serves, last day valid, variable)."""
+
+
+def _options(
+    built: BuiltModel, fixed: dict[Var, int]
+) -> tuple[dict[str, dict[str, list[ShiftOption]]], dict[str, list[_TestOption]]]:
+    """Each worker's shift options by home and test options, without those a re-plan
+    keeps at 0."""
+    ctx, sv = built.ctx, built.staff
+    valid = ctx.policy.predeployment_test_valid_days
+    options: dict[str, dict[str, list[ShiftOption]]] = defaultdict(lambda: defaultdict(list))
+    for (w, h, d, s, r), var in sv.shifts.items():
+        if fixed.get(var) != 0:
+            options[w][h].append((d, s, r, var))
+    tests: dict[str, list[_TestOption]] = defaultdict(list)
+    for (w, site, t), var in sv.tests.items():
+        if fixed.get(var) != 0:
+            first = t + ctx.result_days(ctx.sites[site])
+            tests[w].append((site, t, first, min(ctx.days - 1, t + valid), var))
+    return options, tests
+
+
+@dataclass
+class _Forcing:
+    """What pins and a re-plan's kept decisions force on each worker's block: the shifts
+    allowed on a day, the home, and the test."""
+
+    shift_key: dict[Var, tuple[str, str, int, Shift, Role]]
+    days: dict[str, dict[int, set[tuple[Shift, Role]]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    home: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    test: dict[str, _TestOption] = field(default_factory=dict)
+
+    def force(self, variables: list[Var]) -> None:
+        """At least one of these shifts, all one worker's on one day."""
+        keys = [self.shift_key[v] for v in variables]
+        w, _h, d = keys[0][:3]
+        if any(k[0] != w or k[2] != d for k in keys):
+            raise Declined("a pin spans several workers or days")
+        allowed = {(k[3], k[4]) for k in keys}
+        self.days[w][d] = self.days[w].get(d, allowed) & allowed
+        self.home[w].update(k[1] for k in keys)
 
 
 def _block(

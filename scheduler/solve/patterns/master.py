@@ -15,6 +15,9 @@ where best_b is the most valuable schedule of block b at pi (the DP's, exact), a
 empty schedule is worth 0 to a block that need not work. L(pi) <= the best plan's value for
 every pi (weak duality), computed from the row prices as the LP reports them, so a bound
 holds whether or not the LP had converged or was accurate: it never trusts the LP.
+
+The module stays whole at about 410 lines: the column generation, the bound and the dive
+all read the one LP's rows and their arrays.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from constraints.model import Model, Terms, Var
+from constraints.model import Constraint, Model, Terms, Var
 from scheduler.solve.patterns.blocks import Split
 from scheduler.solve.patterns.pricing import Pricer, Schedule
 
@@ -38,6 +41,21 @@ SCHEDULES_PER_BLOCK = 5
 SEED_PER_BLOCK = 3
 """Schedules per block priced at face value before the first LP: the first LP then holds
 sensible schedules, and column generation needs fewer rounds."""
+
+
+_Coo = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""A sparse matrix as (row, column, coefficient) arrays."""
+
+
+def _glop() -> pywraplp.Solver:
+    """A GLOP solver for a master that is re-solved warm dozens of times."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        raise RuntimeError("OR-Tools has no GLOP")
+    # Presolve pays once per solve, and the master is re-solved warm dozens of times:
+    # without it column generation is faster.
+    solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+    return solver
 
 
 @dataclass
@@ -85,14 +103,7 @@ class Master:
         self.split = split
         self.pricer = pricer
         self.pool = ColumnPool()
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        if solver is None:
-            raise RuntimeError("OR-Tools has no GLOP")
-        # Presolve pays once per solve, and the master is re-solved warm dozens of times:
-        # without it column generation is faster.
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
-        self.solver = solver
-        inf = solver.infinity()
+        self.solver = solver = _glop()
         rows = [model.constraints[i] for i in split.rest + split.linking]
         used = sorted(
             {v for c in rows for v, _ in c.terms if v not in split.block_vars}
@@ -101,34 +112,11 @@ class Master:
         self.columns_of: dict[Var, int] = {v: j for j, v in enumerate(used)}
         self.rest_vars = used
         self.x = [solver.NumVar(model.variables[v].lb, model.variables[v].ub, "") for v in used]
-        self.rows = []
-        lo, hi = [], []
-        coo_r, coo_c, coo_k = [], [], []
-        for i, c in enumerate(rows):
-            row = solver.Constraint(-inf if c.lb is None else c.lb, inf if c.ub is None else c.ub)
-            for v, k in c.terms:
-                j = self.columns_of.get(v)
-                if j is not None:
-                    row.SetCoefficient(self.x[j], k)
-                    coo_r.append(i)
-                    coo_c.append(j)
-                    coo_k.append(k)
-            self.rows.append(row)
-            lo.append(-math.inf if c.lb is None else c.lb)
-            hi.append(math.inf if c.ub is None else c.ub)
+        self.rows, self.lo, self.hi, self.coo = self._add_rows(rows)
         self.first_linking = len(split.rest)
-        self.lo, self.hi = np.array(lo), np.array(hi)
-        self.coo = (np.array(coo_r, int), np.array(coo_c, int), np.array(coo_k, float))
         self.lb = np.array([model.variables[v].lb for v in used], float)
         self.ub = np.array([model.variables[v].ub for v in used], float)
-        self.c = np.zeros(len(used))
-        objective = solver.Objective()
-        for v, k in terms:
-            j = self.columns_of.get(v)
-            if j is not None:
-                self.c[j] += k
-                objective.SetCoefficient(self.x[j], self.c[j])
-        objective.SetMinimization()
+        self.c = self._set_objective(terms)
         self.convexity = [
             solver.Constraint(b.size if b.must_work else 0, b.size) for b in split.blocks
         ]
@@ -136,13 +124,7 @@ class Master:
         self.lambdas: list[pywraplp.Variable] = []
         self.coefficients: list[tuple[np.ndarray, np.ndarray]] = []
         """Each schedule's (linking row positions, coefficients)."""
-        # The least each linking row's other terms can add up to, for the dive's rounding.
-        linking = slice(self.first_linking, None)
-        least = np.where(
-            self.coo[2] > 0, self.coo[2] * self.lb[self.coo[1]], self.coo[2] * self.ub[self.coo[1]]
-        )
-        self.rest_least = np.bincount(self.coo[0], weights=least, minlength=len(self.rows))[linking]
-        self.linking_hi = self.hi[linking]
+        self.rest_least, self.linking_hi = self._linking_room()
         self._last_batch: list[tuple[int, float, float]] = []
         """The dive's last rounding: (schedule, its lower bound before, its LP value)."""
         self.rest_values: list[float] = []
@@ -151,6 +133,55 @@ class Master:
         """Each schedule's tier-1 cost."""
         self.nudge: Callable[[Schedule], float] | None = None
         """Added to each schedule's cost in the dives (`prefer`)."""
+
+    def _add_rows(
+        self, rows: list[Constraint]
+    ) -> tuple[list[pywraplp.Constraint], np.ndarray, np.ndarray, _Coo]:
+        """The LP's rows over the non-block variables, and the same rows as arrays
+        (bounds, and the matrix as (row, column, coefficient) triples) for the bound and
+        the dive, which read them far more often than GLOP could answer."""
+        inf = self.solver.infinity()
+        lp_rows = []
+        lo, hi = [], []
+        coo_r, coo_c, coo_k = [], [], []
+        for i, c in enumerate(rows):
+            row = self.solver.Constraint(
+                -inf if c.lb is None else c.lb, inf if c.ub is None else c.ub
+            )
+            for v, k in c.terms:
+                j = self.columns_of.get(v)
+                if j is not None:
+                    row.SetCoefficient(self.x[j], k)
+                    coo_r.append(i)
+                    coo_c.append(j)
+                    coo_k.append(k)
+            lp_rows.append(row)
+            lo.append(-math.inf if c.lb is None else c.lb)
+            hi.append(math.inf if c.ub is None else c.ub)
+        coo = (np.array(coo_r, int), np.array(coo_c, int), np.array(coo_k, float))
+        return lp_rows, np.array(lo), np.array(hi), coo
+
+    def _set_objective(self, terms: Terms) -> np.ndarray:
+        """Tier 1's objective over the non-block variables (block variables are priced
+        in the schedules), as the LP's and as an array."""
+        c = np.zeros(len(self.rest_vars))
+        objective = self.solver.Objective()
+        for v, k in terms:
+            j = self.columns_of.get(v)
+            if j is not None:
+                c[j] += k
+                objective.SetCoefficient(self.x[j], c[j])
+        objective.SetMinimization()
+        return c
+
+    def _linking_room(self) -> tuple[np.ndarray, np.ndarray]:
+        """The least each linking row's other terms can add up to, and its upper bound:
+        what the dive rounds schedules up against."""
+        linking = slice(self.first_linking, None)
+        r, j, k = self.coo
+        least = np.where(k > 0, k * self.lb[j], k * self.ub[j])
+        rest_least = np.bincount(r, weights=least, minlength=len(self.rows))[linking]
+        return rest_least, self.hi[linking]
 
     # ------------------------------------------------------------------ columns
 

@@ -22,7 +22,7 @@ from constraints.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scenarios.schema import Role, Shift
 from scenarios.words import count
 from scheduler.solve.patterns.blocks import Declined, Split, split
-from scheduler.solve.patterns.master import INTEGRAL, InfeasibleBlock, Master
+from scheduler.solve.patterns.master import INTEGRAL, InfeasibleBlock, Master, MasterResult
 from scheduler.solve.patterns.previous import PreviousDeployment
 from scheduler.solve.patterns.pricing import Pricer, Schedule
 from scheduler.solve.settings import SolverSettings
@@ -69,18 +69,11 @@ def solve_tier_one(
     deadline = started + budget
     parts = split(built)
     terms = tier_terms(built.penalties, 1)
-    ctx = built.ctx
-    pricer = Pricer(parts.blocks, ctx.days, ctx.policy, parts.var_rows, parts.cost)
     stop = stop or threading.Event()
-    master = Master(built.model, parts, terms, pricer, stop)
-    for start in starts:
-        for schedule in _schedules(built, parts, start):
-            master.add(schedule)
     scale = max((abs(k) for _v, k in terms), default=1)
-    try:
-        result = master.run(started + COLUMN_GENERATION_SHARE * budget, scale)
-    except InfeasibleBlock as e:
-        raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
+    master, result = _column_generation(
+        built, parts, terms, starts, started + COLUMN_GENERATION_SHARE * budget, scale, stop
+    )
     bound = _rounded(result.bound, built, terms)
     previous = PreviousDeployment(built, parts) if built.previous else None
     if previous is not None:
@@ -115,14 +108,41 @@ def solve_tier_one(
         best = _fallback(built, parts, best_taken, complete, out_of_time, previous)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
-    values = best
-    how = (
+    seconds = time.perf_counter() - started
+    how = _how(result, len(master.pool.schedules), dives)
+    return PatternOutcome(best, terms_value(terms, best), bound, seconds, how)
+
+
+def _how(result: MasterResult, schedules: int, dives: int) -> str:
+    """How the plan was made, for the summary's line on tier 1."""
+    return (
         f"whole schedules: {result.rounds} rounds of column generation "
         f"({'converged' if result.converged else 'stopped by the time limit'}), "
-        f"{len(master.pool.schedules):,} schedules, {count(dives, 'dive')}"
+        f"{schedules:,} schedules, {count(dives, 'dive')}"
     )
-    seconds = time.perf_counter() - started
-    return PatternOutcome(values, terms_value(terms, values), bound, seconds, how)
+
+
+def _column_generation(
+    built: BuiltModel,
+    parts: Split,
+    terms: Terms,
+    starts: Sequence[dict[Var, int]],
+    until: float,
+    scale: int,
+    stop: threading.Event,
+) -> tuple[Master, MasterResult]:
+    """The master, seeded with the starting plans' schedules and grown by column
+    generation until `until` (or convergence), and what that proved."""
+    ctx = built.ctx
+    pricer = Pricer(parts.blocks, ctx.days, ctx.policy, parts.var_rows, parts.cost)
+    master = Master(built.model, parts, terms, pricer, stop)
+    for start in starts:
+        for schedule in _schedules(built, parts, start):
+            master.add(schedule)
+    try:
+        return master, master.run(until, scale)
+    except InfeasibleBlock as e:
+        raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
 
 
 DIVE_SHARES = (0.2, 0.1, 0.05, 0.02)

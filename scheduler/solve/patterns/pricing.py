@@ -27,16 +27,11 @@ import numpy as np
 
 from constraints.model import Var
 from scenarios.schema import SHIFTS, Policy, Role, Shift
-from scheduler.solve.patterns.blocks import MASK_DAYS, Block, new_home
+from scheduler.solve.patterns.blocks import Block, new_home
+from scheduler.solve.patterns.states import OFF, State, StateSpace
 
 CHUNK_PAIRS = 2048
 """Pairs priced together: bounds the back-pointers at CHUNK_PAIRS x states x days."""
-
-OFF = 0
-"""Action index of a day off; action 1 + i works SHIFTS[i]."""
-
-State = tuple[int, int, bool, bool, int]
-"""(mask, run, night yesterday, started, shifts so far)."""
 
 
 @dataclass(frozen=True)
@@ -54,77 +49,6 @@ class Schedule:
     def variables(self) -> list[Var]:
         chosen = [v for *_, v in self.shifts]
         return chosen + ([self.test[2]] if self.test is not None else [])
-
-
-@dataclass
-class _Transitions:
-    src: np.ndarray
-    dst: np.ndarray
-    action: np.ndarray
-    starts: np.ndarray
-    layers: list[np.ndarray]
-    """Transition indexes grouped so that no two in a group share a destination."""
-    off_layers: list[np.ndarray]
-    """The layers' days off only, for a day with no work on offer."""
-
-
-class _StateSpace:
-    """The states reachable from some initial states, and the transitions between them."""
-
-    def __init__(self, policy: Policy, cap: int | None, initial: list[State], days: int):
-        self.week = policy.max_shifts_per_7_days
-        self.consecutive = policy.max_consecutive_days
-        self.cap = cap
-        index: dict[State, int] = {}
-        frontier = list(dict.fromkeys(initial))
-        for s in frontier:
-            index.setdefault(s, len(index))
-        edges: list[tuple[int, int, int, bool]] = []
-        seen_edges: set[int] = set()
-        for _ in range(days):
-            following = []
-            for s in frontier:
-                if index[s] in seen_edges:
-                    continue
-                seen_edges.add(index[s])
-                for a in range(1 + len(SHIFTS)):
-                    t = self._next(s, a)
-                    if t is None:
-                        continue
-                    if t not in index:
-                        index[t] = len(index)
-                        following.append(t)
-                    edges.append((index[s], index[t], a, a != OFF and not s[3]))
-            frontier = following
-            if not frontier:
-                break
-        self.index = index
-        self.started = np.array([s[3] for s in index], dtype=bool)
-        src, dst, action, starts = (np.array(x) for x in zip(*edges, strict=True))
-        order = np.argsort(dst, kind="stable")
-        rank = np.zeros(len(order), dtype=np.int64)
-        sorted_dst = dst[order]
-        first = np.searchsorted(sorted_dst, sorted_dst, side="left")
-        rank[order] = np.arange(len(order)) - first
-        layers = [np.flatnonzero(rank == k) for k in range(int(rank.max()) + 1)]
-        off_layers = [x for x in (layer[action[layer] == OFF] for layer in layers) if len(x)]
-        self.transitions = _Transitions(src, dst, action, starts, layers, off_layers)
-
-    def _next(self, s: State, action: int) -> State | None:
-        mask, run, night, started, shifts = s
-        shifted = (mask << 1) & ((1 << MASK_DAYS) - 1)
-        if action == OFF:
-            return shifted, 0, False, started, shifts
-        shift = SHIFTS[action - 1]
-        if (
-            (shift == Shift.DAY and night)
-            or bin(mask).count("1") + 1 > self.week
-            or run + 1 > self.consecutive
-            or (self.cap is not None and shifts + 1 > self.cap)
-        ):
-            return None
-        counted = shifts + 1 if self.cap is not None else 0
-        return shifted | 1, run + 1, shift == Shift.NIGHT, True, counted
 
 
 @dataclass
@@ -157,11 +81,20 @@ class Pricer:
             and not (block.forced_test is not None and not new_home(block, h))
         ]
         self.pairs = pairs
-        # Shift options of every pair, flat: the DP's gain of (pair, day, shift) is the best.
+        self._index_shifts(var_rows, cost)
+        self._index_tests(var_rows, cost)
+        self._index_starts()
+        self.spaces = self._state_spaces(policy)
+
+    def _index_shifts(
+        self, var_rows: dict[Var, list[tuple[int, int]]], cost: dict[Var, int]
+    ) -> None:
+        """Every pair's shift options, flat, with their rows and costs: the DP's gain of a
+        (pair, day, shift) is then one array maximum over the options, not a loop."""
         opt_pair, opt_day, opt_shift, opt_var, opt_role = [], [], [], [], []
-        for p, (b, h) in enumerate(pairs):
-            forced = blocks[b].forced_days
-            for d, s, r, v in blocks[b].options[h]:
+        for p, (b, h) in enumerate(self.pairs):
+            forced = self.blocks[b].forced_days
+            for d, s, r, v in self.blocks[b].options[h]:
                 if d in forced and (s, r) not in forced[d]:
                     continue
                 opt_pair.append(p)
@@ -176,8 +109,13 @@ class Pricer:
         self.opt_role = opt_role
         self.opt_rows = _sparse([var_rows.get(v, []) for v in opt_var])
         self.opt_cost = np.array([cost.get(v, 0) for v in opt_var], dtype=float)
-        # Test options of every block, expanded over the days each may start a schedule.
-        tests = [(b, t) for b, block in enumerate(blocks) for t in _test_options(block)]
+
+    def _index_tests(
+        self, var_rows: dict[Var, list[tuple[int, int]]], cost: dict[Var, int]
+    ) -> None:
+        """Every block's test options, expanded over the days each may start a schedule,
+        so that the best start of each (block, day) is one array maximum."""
+        tests = [(b, t) for b, block in enumerate(self.blocks) for t in _test_options(block)]
         self.test_options = tests
         self.test_rows = _sparse([var_rows.get(t[4], []) for _, t in tests])
         self.test_cost = np.array([cost.get(t[4], 0) for _, t in tests], dtype=float)
@@ -188,7 +126,11 @@ class Pricer:
                 expand_f.append(f)
                 expand_i.append(i)
         self.expand = (np.array(expand_b, int), np.array(expand_f, int), np.array(expand_i, int))
-        # Free starts: a day an existing test covers, or a start at the worker's own home.
+
+    def _index_starts(self) -> None:
+        """Free starts (a day an existing test covers, or a start at the worker's own home),
+        which pairs start at a new home, and the days a pair may not be off."""
+        blocks, days, pairs = self.blocks, self.days, self.pairs
         self.free_start = np.full((len(blocks), days), False)
         for b, block in enumerate(blocks):
             if block.forced_test is None:
@@ -199,20 +141,25 @@ class Pricer:
         for p, (b, _h) in enumerate(pairs):
             for d in blocks[b].forced_days:
                 self.off_forbidden[p, d] = True
-        # One state space per cap (pairs of a cap share the transitions).
-        # A cap no smaller than the days a pair offers work cannot bind: no count kept.
+
+    def _state_spaces(self, policy: Policy) -> list[tuple[StateSpace, np.ndarray, np.ndarray]]:
+        """One state space per cap, each with its pairs and their initial states: pairs of
+        a cap share the transitions, and a cap no smaller than the days a pair offers work
+        cannot bind, so no count is kept for it."""
+        days, pairs = self.days, self.pairs
         pair_days = np.unique(self.opt_pair * (days + 1) + self.opt_day)
         workable = np.bincount(pair_days // (days + 1), minlength=len(pairs))
         by_cap: dict[int | None, list[int]] = defaultdict(list)
         for p, (b, _h) in enumerate(pairs):
-            cap = blocks[b].cap
+            cap = self.blocks[b].cap
             by_cap[cap if cap is not None and cap < workable[p] else None].append(p)
-        self.spaces: list[tuple[_StateSpace, np.ndarray, np.ndarray]] = []
+        spaces = []
         for cap, members in sorted(by_cap.items(), key=lambda x: (x[0] is None, x[0] or 0)):
-            initial = [self._initial(blocks[self.pairs[p][0]]) for p in members]
-            space = _StateSpace(policy, cap, initial, days)
+            initial = [self._initial(self.blocks[self.pairs[p][0]]) for p in members]
+            space = StateSpace(policy, cap, initial, days)
             starts = np.array([space.index[s] for s in initial], dtype=np.int64)
-            self.spaces.append((space, np.array(members, dtype=np.int64), starts))
+            spaces.append((space, np.array(members, dtype=np.int64), starts))
+        return spaces
 
     @staticmethod
     def _initial(block: Block) -> State:
@@ -289,7 +236,7 @@ class Pricer:
 
     def _dp(
         self,
-        space: _StateSpace,
+        space: StateSpace,
         pairs: np.ndarray,
         initial: np.ndarray,
         gain: np.ndarray,
@@ -331,7 +278,7 @@ class Pricer:
 
     def _backtrack(
         self,
-        space: _StateSpace,
+        space: StateSpace,
         pair: int,
         end: int,
         choices: list[np.ndarray],

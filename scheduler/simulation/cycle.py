@@ -1,0 +1,40 @@
+"""The base scenario's days, repeated: a simulation runs for weeks on a scenario of one or
+two, so each later day takes the base day it falls on in turn (`World.base_day`). Daily
+capacities are re-read day by day; dated needs (a staff member's hotel stay) recur once a
+cycle, cut to the plan's days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from scenarios.accommodation import stay_dates
+from scenarios.schema import Capacity, RoomRequest, Scenario, daily
+
+
+def capacity_on(
+    capacity: Capacity, dates: list[dt.date], base_day: Callable[[dt.date], int]
+) -> list[int]:
+    """A daily capacity over `dates`, each day the base day it repeats."""
+    return [daily(capacity, base_day(d)) for d in dates]
+
+
+def room_requests_on(base: Scenario, dates: list[dt.date]) -> list[RoomRequest]:
+    """Every cycle's copy of each base room request, cut to its nights among `dates`; a
+    later cycle's copy is named after the request and its cycle."""
+    cycle = base.horizon.days
+    first_cycle = (dates[0] - base.horizon.start).days // cycle - 1
+    last_cycle = (dates[-1] - base.horizon.start).days // cycle
+    out = []
+    for k in range(first_cycle, last_cycle + 1):
+        shift = dt.timedelta(days=k * cycle)
+        for q in base.room_requests:
+            nights = [n + shift for n in stay_dates(q) if dates[0] <= n + shift <= dates[-1]]
+            if nights:
+                name = q.id if k == 0 else f"{q.id}.{k}"
+                out.append(
+                    q.model_copy(
+                        update={"id": name, "first_night": nights[0], "nights": len(nights)}
+                    )
+                )
+    return out
