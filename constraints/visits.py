@@ -10,8 +10,9 @@ Variables:
   so the model grows with the needs, not with every officer, home and day;
 - ``unvisited[n]`` (boolean) need n (a home, a reason, a window) met by no visit.
 
-The component shares no row with staffing, testing or beds: on the pattern path its
-variables and rows stay in the master as they are. Its unmet need is priced in tier 1,
+The component shares no row with staffing, testing or beds: it is planned apart, on its
+own with its own proof, and held in the whole-schedules master and every completion
+(`scheduler.solve.apart`). Its unmet need is priced in tier 1,
 below an uncovered shift, and stays out of the fairness tier's per-home need (as rooms and
 taxis do); tier 3 counts each visit's travel so that no visit is made for nothing.
 """

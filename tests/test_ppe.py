@@ -207,8 +207,7 @@ def test_ppe_is_planned_once_apart_from_the_deployment():
     built = build_model(one_van_two_homes())
     terms = tier_terms(built.penalties, 1)
     deployment = built.staff.deployment()
-    ppe = set(built.drops.drop.values())
-    held = plan_apart(built.model, terms, deployment, 5.0, holding=ppe).values
+    held = plan_apart(built.model, terms, deployment, 5.0).values
     assert held and {built.model.variables[v].rule.family for v in held} == {Family.PPE}
     completed = lp_completion(built.model, terms, {**held, **dict.fromkeys(deployment, 0)}, 5.0)
     assert completed is not None

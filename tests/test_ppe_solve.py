@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 import scheduler.solve.tiers
 from constraints.build import build_model
+from constraints.rules import Family
 from scenarios.load import load_scenario
 from scenarios.schema import Scenario
 from scheduler import validate_plan
@@ -22,9 +24,11 @@ from scheduler.pipeline.planner import plan_scenario
 from scheduler.pipeline.replan import Previous
 from scheduler.solve.apart import Apart
 from scheduler.solve.interrupt import stop_search_on_ctrl_c
+from scheduler.solve.patterns.master import Master
 from scheduler.solve.settings import SolverSettings
 from tests.conftest import EXAMPLES, Solver, day, home, scenario, shortfall, worker
 from tests.test_ppe import ppe_home, supply
+from tests.test_visits import the_first_officer_does_both
 
 
 def vans_and_a_shift() -> Scenario:
@@ -42,8 +46,25 @@ def vans_and_a_shift() -> Scenario:
     )
 
 
-def test_the_bound_counts_the_ppe_part_proven_and_never_passes_the_optimum():
+def vans_visits_and_a_shift() -> Scenario:
+    """The vans and the shift, and the officers whose hand rule leaves a home untrained:
+    two parts apart from the worker, each with a greedy start short of its optimum."""
     s = vans_and_a_shift()
+    visits = the_first_officer_does_both()
+    return s.model_copy(
+        update={
+            "homes": [*s.homes, *visits.homes],
+            "officers": visits.officers,
+            "policy": s.policy.model_copy(update={"visits": visits.policy.visits}),
+        }
+    )
+
+
+@pytest.mark.parametrize("case", [vans_and_a_shift, vans_visits_and_a_shift])
+def test_the_bound_counts_the_ppe_part_proven_and_never_passes_the_optimum(
+    case: Callable[[], Scenario],
+):
+    s = case()
     optimum = Solver("highs", "direct").plan(s, time_limit=60).summary.stages[0]
     assert optimum.status == "OPTIMAL"
     for limit in (1, 2, 5):
@@ -51,6 +72,30 @@ def test_the_bound_counts_the_ppe_part_proven_and_never_passes_the_optimum():
         assert first.best_bound <= optimum.objective
     # The part apart is proven optimal on its own, so the whole tier is, with no gap left.
     assert first.objective == first.best_bound == optimum.objective and first.gap == 0
+
+
+APART = {Family.PPE, Family.VISITS}
+"""The families that share no rule with any worker in these scenarios."""
+
+
+def test_the_whole_schedules_master_holds_nothing_planned_apart(monkeypatch: pytest.MonkeyPatch):
+    """PPE's drops and the officers' visits share no rule with any worker: held at their
+    plan, they stay out of the master's LP and so out of every dive's re-solve."""
+    s = vans_visits_and_a_shift()
+    model = build_model(s).model
+    apart = {v for v, x in enumerate(model.variables) if x.rule.family in APART}
+    seen: list[set[int]] = []
+    made = Master.__init__
+
+    def spied(self: Master, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        seen.append(set(self.rest_vars))
+
+    monkeypatch.setattr(Master, "__init__", spied)
+    plan = plan_scenario(s, SolverSettings(time_limit=5, workers=1))
+    [master] = seen
+    assert apart and master and not master & apart
+    assert "PPE and visits planned apart" in plan.summary.path
 
 
 def test_a_replan_starts_its_ppe_part_from_the_greedy_drops(monkeypatch: pytest.MonkeyPatch):
@@ -96,7 +141,7 @@ def test_ctrl_c_while_ppe_is_searched_keeps_the_best_plan_so_far():
     """The example's PPE part is far from proven within its budget (90 s of 600 here): the
     interruption must stop that search, not wait it out, and end with a whole plan."""
     s = load_scenario(EXAMPLES / "plymouth-2020.yaml")
-    progress = _SignalAtStage("planning PPE drops", 1.0)
+    progress = _SignalAtStage("planning the parts apart", 1.0)
     with stop_search_on_ctrl_c():
         plan = plan_scenario(s, SolverSettings(time_limit=600, workers=1), progress=progress)
     assert progress.sent and time.perf_counter() - progress.sent < 60

@@ -13,7 +13,9 @@ import pytest
 
 from constraints import rules
 from constraints.build import build_model
+from constraints.model import tier_terms
 from scenarios.schema import Scenario, VisitKind
+from scheduler.heuristics.visits import greedy_visits
 from tests.conftest import DEFAULT, DIRECT, Solver, day, home, scenario, shortfall, worker
 
 TRAINED = {"ipc_trained_on": day(-30)}
@@ -206,13 +208,44 @@ def test_trained_once_and_visit_due_are_what_hold(switch_off: Callable[[str], No
 
 
 def test_whole_schedules_plan_visits_as_the_direct_model_does():
-    """The visits share no row with staffing: the pattern path plans tier 1 with them in
-    the master and reaches the direct model's optimum."""
+    """The visits share no row with staffing: the pattern path plans them apart, holds
+    them in the master and reaches the direct model's optimum."""
     s = outbreak_home()
     patterns, direct = DEFAULT.plan(s), DIRECT.plan(s)
     assert patterns.summary.path.startswith("whole schedules")
     assert patterns.summary.stages[0].objective == direct.summary.stages[0].objective
     assert Counter(v.kind for v in patterns.visits) == Counter(v.kind for v in direct.visits)
+
+
+def the_first_officer_does_both() -> Scenario:
+    """A red home due a liaison visit and an untrained home, one day; o1 delivers both kinds
+    and o2 liaison only, each with minutes for one visit. The hand rule takes the riskier
+    need first and its first officer by name, o1, and no one is left to train b: the
+    optimum sends o2 on the liaison visit and o1 to train."""
+    return scenario(
+        days=1,
+        homes=[red("a", cqc_rating="inadequate"), home("b")],
+        officers=[
+            officer("o1", "liaison", "training", minutes_per_day=150),
+            officer("o2", "liaison", minutes_per_day=150),
+        ],
+        policy=DAY_ONE,
+    )
+
+
+def test_visits_are_planned_apart_to_their_optimum_where_the_greedy_falls_short():
+    s = the_first_officer_does_both()
+    built = build_model(s)
+    greedy = greedy_visits(built)
+    terms = [(v, k) for v, k in tier_terms(built.penalties, 1) if v in greedy]
+    assert sum(k * greedy[v] for v, k in terms) > 0
+    plan = DEFAULT.plan(s, time_limit=2)
+    assert plan.summary.stages[0].objective == 0
+    assert "visits planned apart (proven optimal)" in plan.summary.path
+    assert {(v.officer_id, v.kind) for v in plan.visits} == {
+        ("o2", VisitKind.LIAISON),
+        ("o1", VisitKind.TRAINING),
+    }
 
 
 def test_the_greedy_start_keeps_every_hard_rule():

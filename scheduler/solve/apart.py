@@ -1,19 +1,21 @@
-"""A part of a tier that no deployment variable reaches (PPE stock and drops), planned
-once on its own, with its own proof.
+"""The parts of a tier that no deployment variable reaches (PPE stock and drops, training
+and liaison visits), each planned once on its own, with its own proof.
 
-Such a part shares no rule with the rest of the tier, so its optimum adds to the rest's:
-every completion and dive may hold its plan fixed, and the tier's bound is the rest's
-bound plus the part's own. Left to the LP completion, the part's yes/no choices (a van's
-drop) make that LP fractional, and the short search that then completes it does far worse
-than an exact solve of a few thousand variables. The bounds of the whole tier that count
-the part at its LP relaxation (column generation's, the LP's) are weakest exactly there:
-a drop's link to its quantities is loose. The part's own search closes that, and `Apart`
-says by how much a bound of the whole may be raised.
+A part is found from the model's structure: the connected components of the tier's rules
+and variables that hold no deployment variable, grouped by the rule families of their
+variables (one part per family, or per set of families sharing rules). Such a part shares
+no rule with the rest of the tier, so its optimum adds to the rest's: every completion and
+dive holds its plan fixed, the whole-schedules master leaves it out, and the tier's bound
+is the rest's bound plus the part's own. Left to the LP completion, a part's yes/no
+choices (a van's drop, an officer's visit) make that LP fractional, and the short search
+that then completes it does far worse than an exact solve of a few thousand variables.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -37,16 +39,28 @@ bound valid."""
 
 @dataclass(frozen=True)
 class Apart:
-    """The part's plan (empty when none keeps its rules) and three integer bounds on its
-    optimum, each what a different bound of the whole tier counts for it."""
+    """The parts' plan (empty when none keeps its rules) and three integer bounds on their
+    optimum, each what a different bound of the whole tier counts for them."""
 
     values: dict[Var, int]
+    value: int = 0
+    """The tier's terms over the parts at `values`: what holding them adds to the rest."""
     proven: int = 0
     """The part's own proven lower bound (its search's best bound, or one of the below)."""
     relaxed: int = 0
     """At least its LP optimum rounded up: what an LP-based bound of the whole can count."""
     trivial: int = 0
     """Its variables' own bounds: what the trivial bound of the whole counts."""
+    families: tuple[str, ...] = ()
+    """The rule families planned apart, for the summary."""
+
+    @property
+    def description(self) -> str:
+        """What was planned apart and how well, for the summary's line on tier 1."""
+        if not self.families:
+            return ""
+        proof = "proven optimal" if self.value <= self.proven else "with a proven bound"
+        return f"; {' and '.join(self.families)} planned apart ({proof})"
 
     @property
     def over_relaxation(self) -> int:
@@ -62,6 +76,9 @@ class Apart:
 
 NOTHING = Apart({})
 
+_WORDS = {"ppe": "PPE"}
+"""A family's name in the summary where it is not its own."""
+
 
 def plan_apart(
     model: Model,
@@ -70,25 +87,24 @@ def plan_apart(
     time_limit: float,
     tier: int = 1,
     start: dict[Var, int] | None = None,
-    holding: set[Var] | None = None,
     deterministic_time: float | None = None,
 ) -> Apart:
-    """The part of `tier` no chain of rules links to a `deployment` variable, searched
-    exactly within `time_limit` and stoppable by Ctrl-C (the best found so far stands).
+    """The parts of `tier` no chain of rules links to a `deployment` variable, each
+    searched exactly in turn within an even share of what is left of `time_limit`, and
+    stoppable by Ctrl-C (the best found so far stands).
 
-    `start` (the greedy drops) is the search's hint and the plan unless the search beats
-    it: the weak link between a drop and its quantities leaves the search alone far from
-    the greedy drops in a few seconds, and with no time at all the start is still a plan.
-    `holding` limits the part to the components holding one of its variables (the PPE
-    family's): a component whose LP is whole already (testing or isolation cut off from
-    every worker) is better left to the LP completion. Ctrl-C at any point of it ends the
-    search, or skips it, and the best plan so far (the start) stands. With `deterministic_time` the
-    search also stops after `NODES_PER_SECOND` nodes a second of it, so that a run cut
-    short gives the same plan on any machine that reaches that many in `time_limit`."""
+    `start` (the greedy's plan) is each search's hint and the part's plan unless the search
+    beats it: the weak links between a yes/no choice and its quantities leave a search
+    alone far from the greedy plan in a few seconds, and with no time at all the start is
+    still a plan. Ctrl-C at any point ends the search, or skips those not begun, and the
+    best plan so far (the start) stands. With `deterministic_time` each search also stops
+    after its share of `NODES_PER_SECOND` nodes a second of it, so that a run cut short
+    gives the same plan on any machine that reaches that many in `time_limit`. A part
+    without a plan keeping its rules is left out of the result (and so to the rest)."""
     stop = _Stop()
     return INTERRUPTION.run(
-        lambda: _plan(
-            model, terms, deployment, time_limit, tier, start, holding, stop, deterministic_time
+        lambda: _plan_parts(
+            model, terms, deployment, time_limit, tier, start, stop, deterministic_time
         ),
         stop,
     )
@@ -96,7 +112,7 @@ def plan_apart(
 
 @dataclass
 class _Stop:
-    """Ctrl-C's way into the part's planning: before its search, the search is skipped;
+    """Ctrl-C's way into the parts' planning: before a search, the search is skipped;
     during it, the search is interrupted and returns the best it found."""
 
     requested: bool = False
@@ -108,20 +124,54 @@ class _Stop:
             self.solver.InterruptSolve()
 
 
-def _plan(
+def _plan_parts(
     model: Model,
     terms: Terms,
     deployment: set[Var],
     time_limit: float,
     tier: int,
     start: dict[Var, int] | None,
-    holding: set[Var] | None,
     stop: _Stop,
     deterministic_time: float | None,
 ) -> Apart:
-    part = _apart_from(model, deployment, tier, holding)
-    if not part:
-        return NOTHING
+    """Every part planned in turn, and their plans and bounds added up."""
+    ends = time.perf_counter() + time_limit
+    parts = parts_apart(model, deployment, tier)
+    planned = []
+    for n, part in enumerate(parts):
+        left = max(0.0, ends - time.perf_counter()) / (len(parts) - n)
+        nodes = (
+            None
+            if deterministic_time is None
+            else math.ceil(NODES_PER_SECOND * deterministic_time / len(parts))
+        )
+        planned.append(_plan(model, terms, part, left, tier, start, stop, nodes))
+    held = [(part, a) for part, a in zip(parts, planned, strict=True) if a.values]
+    # A component of one variable (a need no one can meet) is no plan worth naming.
+    tied = {v for c in model.constraints if c.tier <= tier and len(c.terms) > 1 for v, _ in c.terms}
+    named = {model.variables[v].rule.family for part, _a in held for v in part & tied}
+    families = {_WORDS.get(family, family) for family in named}
+    return Apart(
+        {v: x for _part, a in held for v, x in a.values.items()},
+        sum(a.value for _part, a in held),
+        sum(a.proven for _part, a in held),
+        sum(a.relaxed for _part, a in held),
+        sum(a.trivial for _part, a in held),
+        tuple(sorted(families)),
+    )
+
+
+def _plan(
+    model: Model,
+    terms: Terms,
+    part: set[Var],
+    time_limit: float,
+    tier: int,
+    start: dict[Var, int] | None,
+    stop: _Stop,
+    nodes: int | None,
+) -> Apart:
+    """One part's plan (the search's or the start, the better) and bounds."""
     coefficients: dict[Var, int] = {}
     for v, k in terms:
         if v in part:
@@ -132,18 +182,18 @@ def _plan(
     trivial = sum(k * x for k, x in zip(coefficients.values(), bounds, strict=True))
     optimum = _relaxed(model, coefficients, part, tier, time_limit)
     found = [{v: start[v] for v in part}] if start is not None and part <= start.keys() else []
-    nodes = None if deterministic_time is None else math.ceil(NODES_PER_SECOND * deterministic_time)
     searched, proven = _search(model, coefficients, part, tier, time_limit, found, nodes, stop)
     kept = [plan for plan in [*found, *searched] if _keeps(model, plan, tier)]
     values = min(kept, key=lambda plan: _value(coefficients, plan), default={})
     if proven is None:  # no search's bound: the LP's, rounded up after allowing for error
         proven = trivial if optimum is None else _ceil(optimum, -TOLERANCE)
+    value = _value(coefficients, values) if values else 0
     if values:
-        proven = min(proven, _value(coefficients, values))
+        proven = min(proven, value)
     proven = max(proven, trivial)
     # What an LP-based bound of the whole counts for the part, allowing for error upwards.
     relaxed = proven if optimum is None else _ceil(optimum, TOLERANCE)
-    return Apart(values, proven, relaxed, trivial)
+    return Apart(values, value, proven, relaxed, trivial)
 
 
 def _ceil(x: float, allowance: float) -> int:
@@ -234,12 +284,10 @@ def _keeps(model: Model, part: dict[Var, int], tier: int) -> bool:
     return True
 
 
-def _apart_from(
-    model: Model, deployment: set[Var], tier: int, holding: set[Var] | None = None
-) -> set[Var]:
+def parts_apart(model: Model, deployment: set[Var], tier: int) -> list[set[Var]]:
     """The variables that no chain of rules up to `tier` links to a deployment variable
-    (connected components by union-find over the rules), in the components holding a
-    variable of `holding` if given."""
+    (connected components by union-find over the rules), as one part per set of rule
+    families its components' variables belong to, in the order of their first variable."""
     parent = list(range(len(model.variables)))
 
     def root(v: int) -> int:
@@ -254,6 +302,13 @@ def _apart_from(
             for v, _k in c.terms[1:]:
                 parent[root(v)] = first
     reached = {root(v) for v in deployment}
-    wanted = None if holding is None else {root(v) for v in holding}
-    linked = {v for c in model.constraints if c.tier <= tier for v, _k in c.terms}
-    return {v for v in linked if root(v) not in reached and (wanted is None or root(v) in wanted)}
+    linked = sorted({v for c in model.constraints if c.tier <= tier for v, _k in c.terms})
+    components: dict[int, list[Var]] = defaultdict(list)
+    for v in linked:
+        if root(v) not in reached:
+            components[root(v)].append(v)
+    parts: dict[frozenset[object], set[Var]] = {}
+    for variables in components.values():
+        families = frozenset(model.variables[v].rule.family for v in variables)
+        parts.setdefault(families, set()).update(variables)
+    return sorted(parts.values(), key=min)

@@ -48,6 +48,9 @@ PATTERN_SHARE = 0.8
 and proven so, and the later tiers only polish it; at a short limit a smaller share
 leaves no time for a dive."""
 
+APART_SHARE = WARM_START_SHARE
+"""Share of the time limit for planning the parts of tier 1 apart from the deployment."""
+
 UNIMPROVED = "UNIMPROVED"
 """A stage's status when its search ended without beating the plan it started from."""
 
@@ -137,8 +140,8 @@ class _TierRun:
     stages: list[StageResult] = field(default_factory=list)
     failure: str = ""
     apart: Apart = NOTHING
-    """The part of tier 1 no deployment reaches (PPE), planned once with its own proof; its
-    plan is held in every completion (`scheduler.solve.apart`)."""
+    """The parts of tier 1 no deployment reaches (PPE, visits), planned once with their own
+    proof; their plan is held in every completion and dive (`scheduler.solve.apart`)."""
 
     def __post_init__(self) -> None:
         self.deadline = time.perf_counter() + self.settings.time_limit
@@ -189,30 +192,22 @@ class _TierRun:
                 self.values = hinted
 
     def _independent(self) -> Apart:
-        """Tier 1's part that shares no rule with the deployment, planned once up front:
-        its yes/no choices would otherwise leave every completion's LP fractional. Only
-        PPE's (a van's drops): nothing for a scenario without PPE. It starts from the whole
-        starting plan, or else (a re-plan) from the model's hints of its own variables
-        (the greedy drops), so that a plan comes back however short the time."""
-        drops = self.built.drops
-        ppe = {*drops.drop.values(), *drops.quantity.values()}
-        if not ppe:
-            return NOTHING
-        self.progress.stage("planning PPE drops")
+        """Tier 1's parts that share no rule with the deployment (PPE's drops, officers'
+        visits), planned once up front: their yes/no choices would otherwise leave every
+        completion's LP fractional, and the whole-schedules master would carry them into
+        every dive. They start from the whole starting plan, or else (a re-plan) from the
+        model's hints of their own variables (the greedy's), so that a plan comes back
+        however short the time."""
+        self.progress.stage("planning the parts apart")
         first = self.tiers[0]
-        deployment = self.built.staff.deployment()
-        terms = tier_terms(self.built.penalties, first)
-        budget = self.settings.time_limit * WARM_START_SHARE
         hints = self.built.model.hints
-        start = dict(enumerate(self.values)) if self.values is not None else hints
         return plan_apart(
             self.built.model,
-            terms,
-            deployment,
-            budget,
+            tier_terms(self.built.penalties, first),
+            self.built.staff.deployment(),
+            self.settings.time_limit * APART_SHARE,
             first,
-            start,
-            holding=ppe,
+            dict(enumerate(self.values)) if self.values is not None else hints,
             deterministic_time=self.settings.deterministic_time,
         )
 
@@ -232,6 +227,7 @@ class _TierRun:
                     lambda partial: complete_plan(
                         self.backend, built, first, {**partial, **self.apart.values}, self.settings
                     ),
+                    self.apart.values,
                     stop,
                 ),
                 stop.set,
@@ -240,8 +236,8 @@ class _TierRun:
             self.path = f"{DIRECT} (whole schedules cannot be used: {why})"
             return
         self.path = patterns.description
-        # Column generation counts the part apart at its LP relaxation; its own proof adds.
-        patterns = replace(patterns, bound=patterns.bound + self.apart.over_relaxation)
+        # Column generation held the parts apart at their plan; their own proof counts.
+        patterns = replace(patterns, bound=patterns.bound - self.apart.value + self.apart.proven)
         if self.start is not None and _value(built, self.start, first) < patterns.objective:
             # The starting plan is better (the deployment's tests could not be booked well
             # in time): the search starts from it, the bound still stands.
@@ -380,7 +376,7 @@ class _TierRun:
             [],
             interrupted=INTERRUPTION.requested,
             failure=self.failure,
-            path=self.path,
+            path=self.path + self.apart.description,
         )
 
 

@@ -115,8 +115,9 @@ class Split:
     """Tier-1 objective coefficient of each block variable that has one."""
 
 
-def split(built: BuiltModel) -> Split:
-    """Raises Declined when the model holds a rule the blocks cannot carry exactly."""
+def split(built: BuiltModel, held: set[Var] | None = None) -> Split:
+    """Raises Declined when the model holds a rule the blocks cannot carry exactly. Rules
+    over `held` variables alone (parts planned apart and fixed) are left out."""
     if built.unmet_tier != 1:
         raise Declined("unmet need is not the first goal")
     movers = _movers(built)
@@ -127,8 +128,9 @@ def split(built: BuiltModel) -> Split:
         )
     owner, kind = _owners(built)
     rows = _Rows()
+    held = held or set()
     for i, c in enumerate(built.model.constraints):
-        if c.tier <= 1:
+        if c.tier <= 1 and not all(v in held for v, _ in c.terms):
             rows.place(i, c, owner, kind)
     for v in rows.fixed:
         if kind[v] not in {"shift", "test"}:

@@ -60,21 +60,28 @@ def solve_tier_one(
     starts: Sequence[dict[Var, int]],
     budget: float,
     complete: Completion,
+    held: dict[Var, int] | None = None,
     stop: threading.Event | None = None,
 ) -> PatternOutcome:
     """Raises Declined when the model has a rule the pattern path does not carry, or a
     worker who must work has no schedule (the direct model then finds the conflict).
-    `stop`, once set, ends the work at its next step with the best plan so far."""
+    `held` fixes parts that share no rule with the rest (`scheduler.solve.apart`): the
+    master leaves out their variables and rules and counts their value as a constant, so
+    the bound is one on plans that hold them. `stop`, once set, ends the work at its next
+    step with the best plan so far."""
     started = time.perf_counter()
     deadline = started + budget
-    parts = split(built)
+    held = held or {}
+    parts = split(built, set(held))
     terms = tier_terms(built.penalties, 1)
     stop = stop or threading.Event()
     scale = max((abs(k) for _v, k in terms), default=1)
+    free = [(v, k) for v, k in terms if v not in held]
     master, result = _column_generation(
-        built, parts, terms, starts, started + COLUMN_GENERATION_SHARE * budget, scale, stop
+        built, parts, free, starts, started + COLUMN_GENERATION_SHARE * budget, scale, stop
     )
-    bound = _rounded(result.bound, built, terms)
+    constant = sum(k * held[v] for v, k in terms if v in held)
+    bound = _rounded(result.bound + constant, built, terms)
     previous = PreviousDeployment(built, parts) if built.previous else None
     if previous is not None:
         master.prefer(previous.nudge)
@@ -96,7 +103,7 @@ def solve_tier_one(
         if dived is None:
             break
         # A re-plan's tests and beds are completed, so that its changes break ties there too.
-        values = _whole(built, parts, master, dived) if previous is None else None
+        values = _whole(built, parts, master, dived, held) if previous is None else None
         if values is None and not stop.is_set():
             values = complete(deployment_values(built, parts, dived, previous))
         if values is not None and (
@@ -105,7 +112,7 @@ def solve_tier_one(
             best, best_taken = values, dived
     if best is None:
         out_of_time = stop.is_set() or time.perf_counter() >= deadline
-        best = _fallback(built, parts, best_taken, complete, out_of_time, previous)
+        best = _fallback(built, parts, best_taken, complete, out_of_time, previous, held)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     seconds = time.perf_counter() - started
@@ -162,21 +169,25 @@ def _fallback(
     complete: Completion,
     out_of_time: bool,
     previous: PreviousDeployment | None,
+    held: dict[Var, int],
 ) -> list[int] | None:
     """The plan when no dive finished: the starting deployment completed while time is
     left, else the complete starting plan as it stands (completing a county's deployment
     takes longer than its whole budget); the bound stands against either."""
     if out_of_time:
-        return _starting_plan(built) or complete(deployment_values(built, parts, start, previous))
-    return complete(deployment_values(built, parts, start, previous)) or _starting_plan(built)
+        return _starting_plan(built, held) or complete(
+            deployment_values(built, parts, start, previous)
+        )
+    return complete(deployment_values(built, parts, start, previous)) or _starting_plan(built, held)
 
 
-def _starting_plan(built: BuiltModel) -> list[int] | None:
-    """The complete starting plan (the greedy's), if it keeps every tier-1 rule."""
+def _starting_plan(built: BuiltModel, held: dict[Var, int]) -> list[int] | None:
+    """The complete starting plan (the greedy's) with the `held` parts' plan, if it keeps
+    every tier-1 rule."""
     model = built.model
     if len(model.hints) < len(model.variables):
         return None
-    values = [model.hints[v] for v in range(len(model.variables))]
+    values = [held.get(v, model.hints[v]) for v in range(len(model.variables))]
     return None if model.violations(values, 1) else values
 
 
@@ -185,6 +196,7 @@ def _whole(
     parts: Split,
     master: Master,
     taken: list[tuple[Schedule, int]],
+    held: dict[Var, int],
 ) -> list[int] | None:
     """The dive's own plan when its last LP is whole in testing and isolation too (their
     structure often makes it so): no completion needed. None otherwise, or if it breaks
@@ -193,7 +205,7 @@ def _whole(
     if np.any(np.abs(rest - np.round(rest)) > INTEGRAL):
         return None
     model = built.model
-    values = [model.hints.get(v, x.lb) for v, x in enumerate(model.variables)]
+    values = [held.get(v, model.hints.get(v, x.lb)) for v, x in enumerate(model.variables)]
     for v, x in zip(master.rest_vars, rest, strict=True):
         values[v] = round(x)
     deployment = deployment_values(built, parts, taken)
