@@ -98,8 +98,10 @@ def test_the_whole_schedules_master_holds_nothing_planned_apart(monkeypatch: pyt
     assert "PPE and visits planned apart" in plan.summary.path
 
 
-def test_a_replan_starts_its_ppe_part_from_the_greedy_drops(monkeypatch: pytest.MonkeyPatch):
-    s = vans_and_a_shift()
+def test_a_replan_starts_its_parts_apart_from_the_greedy_drops_and_visits(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    s = vans_visits_and_a_shift()
     settings = SolverSettings(time_limit=5, workers=1)
     first = plan_scenario(s, settings)
     starts: list[dict[Any, int] | None] = []
@@ -114,8 +116,10 @@ def test_a_replan_starts_its_ppe_part_from_the_greedy_drops(monkeypatch: pytest.
     replanned = plan_scenario(s, settings, previous)
     built = build_model(s)
     ppe = {*built.drops.drop.values(), *built.drops.quantity.values()}
+    visits = {*built.visits.visits.values(), *built.visits.unvisited.values()}
     [start] = starts
-    assert start is not None and ppe <= start.keys()
+    assert start is not None and ppe <= start.keys() and visits <= start.keys()
+    assert "visits planned apart (proven optimal)" in replanned.summary.path
     assert replanned.ppe_drops and not validate_plan(s, replanned, first)
 
 

@@ -13,6 +13,7 @@ from scheduler.extract.extraction import extract_plan
 from scheduler.heuristics.baseline import baseline_start
 from scheduler.heuristics.greedy import initial_hint, previous_deployment, staffing_hint
 from scheduler.heuristics.ppe_greedy import ppe_hint
+from scheduler.heuristics.visits import greedy_visits
 from scheduler.pipeline.replan import Previous, add_previous, calls, changes
 from scheduler.plan import InfeasibleError, Plan, Summary, with_wall_seconds
 from scheduler.solve.mip import PulpBackend
@@ -77,7 +78,8 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
     one. A fresh plan also hints the whole greedy plan (every hard rule kept): the plan to
     beat, so that where the LP completion of its deployment does not finish (the county)
     the optimiser still never ends below the greedy baseline. A re-plan hints the greedy
-    PPE drops alone: they depend on no deployment, so they are a start there too."""
+    PPE drops and visits alone: they depend on no deployment, so they are the start of
+    their parts planned apart there too."""
     greedy, whole = baseline_start(built)
     if previous is None:
         built.model.hints.update(
@@ -85,7 +87,7 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
         )
         return [greedy]
     add_previous(built, previous)
-    built.model.hints.update(ppe_hint(built))
+    built.model.hints.update({**ppe_hint(built), **greedy_visits(built)})
     kept = previous_deployment(built.ctx, built.staff, previous.plan)
     return [staffing_hint(built.ctx, built.staff, kept), greedy]
 
