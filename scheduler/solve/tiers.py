@@ -227,8 +227,8 @@ class _TierRun:
                     lambda partial: complete_plan(
                         self.backend, built, first, {**partial, **self.apart.values}, self.settings
                     ),
-                    self.apart.values,
                     stop,
+                    self.apart.values,
                 ),
                 stop.set,
             )

@@ -60,8 +60,8 @@ def solve_tier_one(
     starts: Sequence[dict[Var, int]],
     budget: float,
     complete: Completion,
-    held: dict[Var, int] | None = None,
     stop: threading.Event | None = None,
+    held: dict[Var, int] | None = None,
 ) -> PatternOutcome:
     """Raises Declined when the model has a rule the pattern path does not carry, or a
     worker who must work has no schedule (the direct model then finds the conflict).
