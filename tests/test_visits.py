@@ -331,9 +331,9 @@ def test_bad_visits_input_is_one_line_exit_2_nothing_written(
 
 
 def plymouth_visits() -> Scenario:
-    """The Plymouth example's homes, officers and policy alone: the visits share no row
-    with staffing, tests or beds, so their plan is the same as within the whole model,
-    in a fraction of the time."""
+    """The Plymouth example's homes, officers and policy alone (no PPE either): the visits
+    share no row with staffing, tests, beds or PPE, so their plan is the same as within
+    the whole model, in a fraction of the time."""
     from scenarios.load import load_scenario
     from tests.conftest import EXAMPLES
 
@@ -349,6 +349,7 @@ def plymouth_visits() -> Scenario:
             "isolation_requests": [],
             "staff_hotels": [],
             "room_requests": [],
+            "ppe": None,
             "pins": s.pins.model_copy(update={"workers": [], "requests": []}),
         }
     )
