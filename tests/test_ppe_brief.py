@@ -48,7 +48,7 @@ def test_the_summary_counts_van_stops_and_home_days_short():
     s, plan = three_homes_one_van()
     short = {(u.home_id, u.date) for u in plan.unmet if u.kind.startswith("ppe_")}
     assert short and not plan.ppe_drops
-    [line] = [x for x in summary_text(s, plan, Path("out")).splitlines() if "PPE" in x]
+    [line] = [x for x in summary_text(s, plan, Path("out")).splitlines() if "PPE drops" in x]
     assert line.split()[-3:] == ["0", "/", str(len(short))]
     plain = scenario(homes=[home("a")])
     assert "PPE" not in summary_text(plain, DIRECT.plan(plain), Path("out"))
@@ -70,7 +70,7 @@ def test_the_summary_counts_one_stop_per_home_and_day_whatever_its_items():
     plan = DIRECT.plan(s)
     stops = {(d.date, d.home_id) for d in plan.ppe_drops}
     assert stops and len(plan.ppe_drops) > len(stops)
-    [line] = [x for x in summary_text(s, plan, Path("out")).splitlines() if "PPE" in x]
+    [line] = [x for x in summary_text(s, plan, Path("out")).splitlines() if "PPE drops" in x]
     assert line.split()[-3] == str(len(stops))
 
 
