@@ -259,8 +259,10 @@ def _search(
     if made is None:
         return [], None
     solver, xs = made
+    parameters = "misc/catchctrlc = FALSE\n"
     if nodes is not None:
-        solver.SetSolverSpecificParametersAsString(f"limits/nodes = {nodes}\n")
+        parameters += f"limits/nodes = {nodes}\n"
+    solver.SetSolverSpecificParametersAsString(parameters)
     for hint in hints[:1]:
         solver.SetHint([xs[v] for v in sorted(hint)], [float(hint[v]) for v in sorted(hint)])
     stop.solver = solver
