@@ -40,6 +40,16 @@ AUTHORITY = click.option(
 )
 
 
+fit_option = click.option(
+    "--fit",
+    "fit_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A `carehome calibrate` output folder.",
+)
+"""The fit a command reads: `predict` and `counterfactual`."""
+
+
 @click.command("firstwave")
 @AUTHORITY
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
@@ -130,13 +140,7 @@ def calibrate_command(
 
 
 @click.command("predict")
-@click.option(
-    "--fit",
-    "fit_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="A `carehome calibrate` output folder.",
-)
+@fit_option
 @click.option("--authority", "authorities", multiple=True, help="An authority to predict.")
 @click.option(
     "--similar",

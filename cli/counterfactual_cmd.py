@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from cli.calibrate_cmd import fit_option
 from cli.common import handles_errors, jobs_option
 from scenarios.atomic import write_replacing, write_text
 from scenarios.firstwave import first_wave
@@ -40,13 +41,7 @@ def _chosen(names: str, weeks_earlier: int) -> list[Variant]:
 
 
 @click.command("counterfactual")
-@click.option(
-    "--fit",
-    "fit_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="A `carehome calibrate` output folder.",
-)
+@fit_option
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
 @click.option("--draws", default=200, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=0, show_default=True, type=int, help="Draws' and waves' seed.")

@@ -12,21 +12,12 @@ from pathlib import Path
 
 import click
 
-from cli.calibrate_cmd import calibrate_command, firstwave_command, predict_command
 from cli.common import (
     EXIT_INTERNAL,
     handles_errors,
 )
-from cli.counterfactual_cmd import counterfactual_command
-from cli.explain_cmd import explain_command, value_command
-from cli.inputs import export_inputs_command, import_command
-from cli.plan_cmd import plan_command
+from cli.lazy import LazyGroup
 from cli.report import override_notes, scenario_counts
-from cli.report_cmd import report_command
-from cli.serve_cmd import serve_command
-from cli.simulate_cmd import simulate_command
-from cli.trace_cmd import trace_command
-from cli.whatif_cmd import whatif_command
 from scenarios.atomic import write_text
 from scenarios.generate import generate as make
 from scenarios.generate import generate_authorities, plymouth_2020, plymouth_text
@@ -37,8 +28,30 @@ from scheduler.output.tables import read_plan
 from scheduler.pipeline.replan import kept_against
 from scheduler.validate import validate_plan
 
+SUBCOMMANDS = {
+    "plan": "cli.plan_cmd:plan_command",
+    "whatif": "cli.whatif_cmd:whatif_command",
+    "import": "cli.inputs:import_command",
+    "export-inputs": "cli.inputs:export_inputs_command",
+    "report": "cli.report_cmd:report_command",
+    "explain": "cli.explain_cmd:explain_command",
+    "value": "cli.explain_cmd:value_command",
+    "simulate": "cli.simulate_cmd:simulate_command",
+    "trace": "cli.trace_cmd:trace_command",
+    "serve": "cli.serve_cmd:serve_command",
+    "firstwave": "cli.calibrate_cmd:firstwave_command",
+    "calibrate": "cli.calibrate_cmd:calibrate_command",
+    "predict": "cli.calibrate_cmd:predict_command",
+    "counterfactual": "cli.counterfactual_cmd:counterfactual_command",
+}
+"""The commands in modules of their own, imported when called."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=LazyGroup,
+    lazy=SUBCOMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="carehome-scheduler")
 def main() -> None:
     """Plan COVID-19 test slots, staff-bank workers and isolation beds across care homes.
@@ -166,22 +179,3 @@ def generate(
         f"wrote {output} ({count(len(s.homes), 'home')}, {count(len(s.workers), 'worker')}, "
         f"{count(s.horizon.days, 'day')})"
     )
-
-
-for command in (
-    plan_command,
-    whatif_command,
-    import_command,
-    export_inputs_command,
-    report_command,
-    explain_command,
-    value_command,
-    simulate_command,
-    trace_command,
-    serve_command,
-    firstwave_command,
-    calibrate_command,
-    predict_command,
-    counterfactual_command,
-):
-    main.add_command(command)

@@ -162,3 +162,23 @@ def test_authorities_sharing_nothing_are_planned_part_by_part(tmp_path: Path) ->
     assert "3 independent parts" in output and "independent check: 0 violations" in output
     code, output = run("check", str(scenario), str(out))
     assert code == 0 and output.strip().endswith("0 violations")
+
+
+def test_every_command_is_listed_and_a_plan_loads_no_web_app() -> None:
+    """Subcommands are imported when called: `carehome --help` lists them all, and
+    planning does not pay for the web app's or the calibration's libraries."""
+    import subprocess
+    import sys
+
+    result = CliRunner().invoke(main, ["--help"])
+    for name in ("plan", "whatif", "serve", "calibrate", "counterfactual", "export-inputs"):
+        assert f"  {name} " in result.output, name
+    code = (
+        "import sys; from cli.main import main; sys.argv = ['carehome', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'web', 'fastapi', 'pyabc'}))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "plan", "--help"], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip().splitlines()[-1] == "[]"

@@ -14,8 +14,10 @@ from click.testing import CliRunner
 import scheduler.pipeline.checked
 from cli.main import main
 from scenarios.generate import generate
-from scenarios.load import dump_scenario
-from scheduler.solve.interrupt import Interruption
+from scenarios.load import dump_scenario, load_scenario
+from scheduler.pipeline.planner import plan_scenario
+from scheduler.solve.interrupt import Interruption, stop_search_on_ctrl_c
+from scheduler.solve.settings import SolverSettings
 from tests.conftest import EXAMPLES
 
 TINY = EXAMPLES / "tiny.yaml"
@@ -87,3 +89,13 @@ def test_a_closed_output_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
     assert done.stdout == "line 0\n"
     assert done.returncode == 141 and done.stderr == ""
+
+
+def test_a_ctrl_c_ends_with_its_block_and_stops_no_later_search() -> None:
+    """What-if runs in threads of one process (a Dask cluster of threads): a cancel in
+    one must not leave the next taken as interrupted from its start."""
+    with stop_search_on_ctrl_c() as interruption:
+        interruption.requested = True
+    plan = plan_scenario(load_scenario(TINY), SolverSettings(time_limit=5, workers=1))
+    assert not plan.summary.interrupted
+    assert plan.summary.status == "OPTIMAL"

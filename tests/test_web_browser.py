@@ -22,6 +22,8 @@ import pytest
 from playwright import sync_api
 
 from benchmarks.live_server import add_accounts, serving
+from scenarios.exporter import export_tables
+from scenarios.load import load_scenario
 from tests import browser
 from tests.conftest import EXAMPLES
 from tests.webapp import PASSWORD
@@ -156,6 +158,16 @@ def test_a_planner_plans_pins_replans_and_downloads(visit: Visit, tmp_path: Path
     visit.submit(upload, "Upload and check")
     assert "95 homes" in page.content()
     visit.shoot("version")
+    visit.go("/scenarios/new")
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    for name, text in export_tables(load_scenario(EXAMPLES / "plymouth-2020.yaml")).items():
+        (sheets / name).write_text(text, encoding="utf-8")
+    imported = page.locator('form[action="/scenarios/import"]')
+    imported.locator('input[name="files"]').set_input_files(sorted(sheets.iterdir()))
+    visit.submit(imported, "Import and check")
+    assert "95 homes" in page.content()
+    visit.shoot("imported")
     # The plans are of the small example: the city's take a minute each on a busy machine.
     visit.go("/scenarios/new")
     visit.submit(
@@ -185,6 +197,13 @@ def test_a_planner_plans_pins_replans_and_downloads(visit: Visit, tmp_path: Path
     visit.follow(page.get_by_role("link", name="What changed"))
     visit.shoot("changes")
     page.go_back()
+    replan_url = page.url
+    visit.go(f"{replan_url.removeprefix(visit.base)}/homes/{shift['home_id']}")
+    visit.follow(page.get_by_role("link", name="Who worked here, and where they go next"))
+    visit.submit(page.locator('form[action$="/trace"]'), "Trace", date=shift["date"])
+    assert shift["worker_id"] in page.content()
+    visit.shoot("trace")
+    visit.go(replan_url.removeprefix(visit.base))
 
     with page.expect_download() as download:
         page.get_by_role("link", name="plan.xlsx").click()

@@ -1,6 +1,7 @@
 """The planning team's day in the web app, end to end on an empty SQLite and PostgreSQL database:
 upload a scenario, plan it, open a home, pin a worker, record an outbreak, re-plan with
-the previous plan kept, read what changed and download the workbook; and runs that are
+the previous plan kept, read what changed, trace who worked at a home, and download the
+workbook; and runs that are
 cancelled, or whose worker dies, never stay "running"."""
 
 from __future__ import annotations
@@ -93,6 +94,16 @@ def test_upload_plan_pin_replan_and_download(tmp_path: Path, database_url: str) 
         rows = list(csv.DictReader(io.StringIO(table)))
         assert rows and all(r["date"] >= "2020-06-03" for r in rows)
         assert any(r["home_id"] == "h3" for r in rows)
+
+        traced = coordinator.get(
+            f"/runs/{replan}/homes/{shift['home_id']}/trace", params={"date": shift["date"]}
+        )
+        assert traced.status_code == 200 and shift["worker_id"] in traced.text
+        assert "2 plans" in traced.text  # the re-plan and the run it re-planned
+        outside = coordinator.get(f"/runs/{replan}/homes/h1/trace", params={"date": "2021-01-01"})
+        assert outside.status_code == 400 and "2021-01-01 is outside" in outside.text
+        assert str(tmp_path) not in outside.text  # no server path in what a browser reads
+        assert coordinator.get(f"/runs/{replan}/homes/nope/trace").status_code == 404
 
         workbook = coordinator.get(f"/runs/{replan}/files/plan.xlsx")
         assert workbook.status_code == 200

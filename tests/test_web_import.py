@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import web.import_files
-from scenarios.importer import export_tables
+from scenarios.exporter import export_tables
 from scenarios.load import load_scenario
 from tests.conftest import EXAMPLES
 from tests.webapp import add_users, location_id, login, make_app, post

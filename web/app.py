@@ -22,13 +22,20 @@ from web.db import User, make_engine, upgrade
 from web.forms import problem_lines
 from web.limits import MAX_BODY, SecurityHeaders
 from web.login_limits import LoginLimits
-from web.pages import account, compare, plan_views, runs, scenarios
+from web.pages import account, compare, plan_views, runs, scenarios, trace
 from web.pages.render import TEMPLATES
 from web.run_pool import RunPool
 from web.security import LoginRequired
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (account.router, scenarios.router, runs.router, plan_views.router, compare.router)
+ROUTERS = (
+    account.router,
+    scenarios.router,
+    runs.router,
+    plan_views.router,
+    compare.router,
+    trace.router,
+)
 """Every page's router; `tests/test_web_access.py` checks each route's role from these."""
 SESSION_HOURS = 10
 """A working day: a session ends at the latest this long after its last login."""

@@ -83,7 +83,8 @@ INTERRUPTION = Interruption()
 
 @contextlib.contextmanager
 def stop_search_on_ctrl_c() -> Iterator[Interruption]:
-    """Route SIGINT to `INTERRUPTION` for the duration (main thread only)."""
+    """Route SIGINT to `INTERRUPTION` for the duration (main thread only). A Ctrl-C is
+    this block's: once it ends no later search in the process is taken as interrupted."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if not INTERRUPTION.request():
@@ -95,3 +96,4 @@ def stop_search_on_ctrl_c() -> Iterator[Interruption]:
         yield INTERRUPTION
     finally:
         signal.signal(signal.SIGINT, previous)
+        INTERRUPTION.requested = False
