@@ -166,8 +166,9 @@ def add_van_capacity(ctx: Context, pv: PpeVars) -> None:
 
 
 def add_drop_link(ctx: Context, pv: PpeVars) -> None:
-    """PPE reaches a home only on a drop, which is what uses a van:
-    quantity[h,i,d] <= ub(quantity[h,i,d]) * drop[h,d]."""
+    """PPE reaches a home only on a drop, which is what uses a van, and a drop carries
+    some: quantity[h,i,d] <= ub(quantity[h,i,d]) * drop[h,d] and
+    sum_i quantity[h,i,d] >= drop[h,d]. The second lets the emergency rule count drops."""
     for (h, item, d), var in sorted(pv.quantity.items()):
         ub = ctx.model.variables[var].ub
         ctx.model.add_le(
@@ -175,6 +176,13 @@ def add_drop_link(ctx: Context, pv: PpeVars) -> None:
             0,
             rule=rules.PPE_DROP_LINK,
             key=(h, item, ctx.dates[d]),
+        )
+    carried: dict[tuple[str, int], list[tuple[Var, int]]] = defaultdict(list)
+    for (h, _item, d), var in sorted(pv.quantity.items()):
+        carried[h, d].append((var, 1))
+    for (h, d), drop in sorted(pv.drop.items()):
+        ctx.model.add_ge(
+            [*carried[h, d], (drop, -1)], 0, rule=rules.PPE_DROP_LINK, key=(h, ctx.dates[d])
         )
 
 
@@ -202,6 +210,7 @@ def add_cover(ctx: Context, pv: PpeVars) -> list[Penalty]:
                 rule=rules.PPE_COVER,
                 key=(h, item, ctx.dates[d]),
             )
+            _add_cover_by_drops(ctx, pv, h, item, d, short)
         risk = ctx.risk.score(h, ctx.dates[d])
         price = ctx.need_price(prices.cover_day * risk, d)
         penalties.append(Penalty(1, short, price, rules.PPE_COVER, (h, ctx.dates[d]), h))
@@ -211,16 +220,56 @@ def add_cover(ctx: Context, pv: PpeVars) -> list[Penalty]:
     return penalties
 
 
+def _add_cover_by_drops(
+    ctx: Context, pv: PpeVars, home: str, item: PpeItem, day: int, short: Var
+) -> None:
+    """The cover rule restated over the drops, implied by it and the drop link, so that
+    the LP cannot meet a day's need with a sliver of a van: with the deficit
+    E = min_days_cover * U[h,i,d] - stock[h,i,d] when nothing is dropped,
+
+        sum_{t<=d} min(ub(quantity[h,i,t]), E) * drop[h,t]
+        + sum_{t<=d} min(U[h,i,t], E) * without[h,i,t] + min(U[h,i,d], E) * short[h,d] >= E.
+
+    Any plan keeping the cover rule keeps this: a term whose coefficient reaches E meets it
+    alone, and below E each term is at least its share of the cover rule's sum. The LP's
+    optimum barely moves, but its drops come out far nearer whole, which is what the
+    exact search's first plans are rounded from."""
+    use = pv.use[home, item]
+    deficit = ctx.policy.ppe.min_days_cover * use[day] - pv.fixed_stock(home, item, day)
+    if deficit <= 0:
+        return
+    model = ctx.model
+    terms = [
+        *(
+            (pv.drop[home, t], min(deficit, model.variables[q].ub))
+            for t, q in _dropped(pv, home, item, day)
+        ),
+        *(
+            (v, min(deficit, use[t]))
+            for t in range(day + 1)
+            if (v := pv.without.get((home, item, t))) is not None
+        ),
+        (short, min(deficit, use[day])),
+    ]
+    model.add_ge(terms, deficit, rule=rules.PPE_COVER_BY_DROPS, key=(home, item, ctx.dates[day]))
+
+
+def _dropped(pv: PpeVars, home: str, item: PpeItem, day: int) -> list[tuple[int, Var]]:
+    """Each day up to `day` on which `item` can be dropped at `home`, with its quantity."""
+    return [(t, q) for t in range(day + 1) if (q := pv.quantity.get((home, item, t))) is not None]
+
+
 def add_emergency_drop(ctx: Context, pv: PpeVars) -> list[Penalty]:
     """An outbreak home gets PPE within `emergency_days` of its outbreak's start, or the
-    drop is missed: sum_{i, d in window} quantity[h,i,d] + missed[h] >= 1.
+    drop is missed: sum_{d in window} drop[h,d] + missed[h] >= 1 (a drop carries some PPE:
+    `add_drop_link`).
 
     Soft, at `ppe.emergency_missed` times the home's risk: an empty depot or no van on
     those days must leave a plan, with the missed drop named, not an infeasible model."""
     penalties = []
     for h, missed in sorted(pv.missed.items()):
         window = emergency_days(ctx.scenario, h)
-        sent = [(v, 1) for (home, _i, d), v in pv.quantity.items() if home == h and d in window]
+        sent = [(v, 1) for (home, d), v in pv.drop.items() if home == h and d in window]
         key = (h,)
         ctx.model.add_ge([*sent, (missed, 1)], 1, rule=rules.PPE_EMERGENCY, key=key)
         risk = ctx.risk.score(h, ctx.dates[window[0]])

@@ -221,6 +221,9 @@ PPE_DEPOT = Rule("ppe_depot", _P, _H, "the depot drops only what it holds")
 PPE_VAN_CAPACITY = Rule("ppe_van_capacity", _P, _H, "the vans make at most their drops a day")
 PPE_DROP_LINK = Rule("ppe_drop_link", _P, _H, "PPE reaches a home only on a van's drop")
 PPE_COVER = Rule("ppe_cover", _P, _SO, "a home holds the minimum days of PPE cover", _NEED)
+PPE_COVER_BY_DROPS = Rule(
+    "ppe_cover_by_drops", _P, _SO, "a home's cover below the minimum is made up by a drop", _NEED
+)
 PPE_GONE_WITHOUT = Rule("ppe_gone_without", _P, _SO, "a home never goes without", _NEED)
 PPE_EMERGENCY = Rule("ppe_emergency", _P, _SO, "an outbreak home's emergency drop", _NEED)
 PPE_STOP = Rule("ppe_stop", _P, _SO, "a van's stop at a home", _COSTS)

@@ -1,6 +1,7 @@
-"""PPE drops by hand, as a council's team made them in 2020: day by day, the highest-risk
-homes below the cover target (or with an outbreak's emergency drop due) first, each
-filled from what the depot holds that day to the target `ROUND_DAYS` on, while vans last.
+"""PPE drops by hand, as a council's team made them in 2020: day by day, outbreak homes
+due their emergency drop first (at least a day's use each, however well stocked), then
+the highest-risk homes below the cover target, each filled from what the depot holds that
+day to the target `ROUND_DAYS` on, while vans last.
 
 It is the PPE part of the starting plan every solve begins from (`greedy.initial_hint`):
 complete and feasible, so the search starts from drops already made rather than from
@@ -37,8 +38,9 @@ def ppe_hint(built: BuiltModel) -> dict[Var, int]:
         for i in PpeItem:
             depot[i] += arrivals(supply, ctx.scenario, i, d)
         vans = drop_capacity(supply, d)
-        for h in sorted(homes, key=lambda h: (-ctx.risk.score(h, date), h)):
-            due = h not in served and d in emergency_days(ctx.scenario, h)
+        due_today = {h for h in homes if h not in served and d in emergency_days(ctx.scenario, h)}
+        for h in sorted(homes, key=lambda h: (h not in due_today, -ctx.risk.score(h, date), h)):
+            due = h in due_today
             below = any(held[h, i] - pv.use[h, i][d] < target * pv.use[h, i][d] for i in items[h])
             if vans == 0 or not (due or below):
                 continue
@@ -47,6 +49,8 @@ def ppe_hint(built: BuiltModel) -> dict[Var, int]:
                 var = pv.quantity[h, i, d]
                 week = pv.use[h, i][d : d + target]
                 wanted = target * max(week) + sum(week[:ROUND_DAYS]) - held[h, i]
+                if due:  # an emergency drop brings at least a day's use, however well stocked
+                    wanted = max(wanted, week[0])
                 n = max(0, min(wanted, depot[i], ctx.model.variables[var].ub))
                 hint[var], depot[i], held[h, i] = n, depot[i] - n, held[h, i] + n
                 sent += n
