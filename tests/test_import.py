@@ -32,6 +32,10 @@ TABLES = (
     "facilities",
     "requests",
     "agencies",
+    "ppe-homes",
+    "ppe-depot",
+    "ppe-deliveries",
+    "ppe-vans",
 )
 
 
