@@ -41,6 +41,10 @@ def _table_option(name: str, what: str) -> Callable[[F], F]:
 @_table_option("facilities", "One row per isolation facility")
 @_table_option("requests", "One row per isolation request")
 @_table_option("agencies", "One row per staffing agency: id, name, the homes it supplies")
+@_table_option("ppe-homes", "One row per home and PPE item: stock (or cover_days) and daily_use")
+@_table_option("ppe-depot", "One row per PPE item: the council depot's stock on day one")
+@_table_option("ppe-deliveries", "One row per delivery and item: date, item, quantity, source")
+@_table_option("ppe-vans", "PPE vans out: one row per date, or one row without a date")
 @click.option("--base", type=FILE, help="YAML with the horizon, policy and travel.")
 @click.option(
     "--map", "column_map", type=FILE, help="YAML naming your columns: homes: {beds: Bed count}."
@@ -68,6 +72,10 @@ def import_command(
     facilities: Path | None,
     requests: Path | None,
     agencies: Path | None,
+    ppe_homes: Path | None,
+    ppe_depot: Path | None,
+    ppe_deliveries: Path | None,
+    ppe_vans: Path | None,
     base: Path | None,
     column_map: Path | None,
     cqc: Path | None,
@@ -101,6 +109,10 @@ def import_command(
             facilities=facilities,
             requests=requests,
             agencies=agencies,
+            ppe_homes=ppe_homes,
+            ppe_depot=ppe_depot,
+            ppe_deliveries=ppe_deliveries,
+            ppe_vans=ppe_vans,
             base=base,
             column_map=column_map,
             cqc=query,

@@ -300,7 +300,16 @@ def _decision_rules(kind: str) -> DecisionRules:
 
 DECISIONS: dict[str, DecisionRules] = {
     kind: _decision_rules(kind)
-    for kind in ("home_test", "worker_test", "shift", "admit", "at_home", "admission_test")
+    for kind in (
+        "home_test",
+        "worker_test",
+        "shift",
+        "admit",
+        "at_home",
+        "admission_test",
+        "ppe_drop",
+        "ppe_quantity",
+    )
 }
 """By decision kind, as the re-plan keys the previous plan's rows."""
 

@@ -14,14 +14,19 @@ from scenarios.layout import (
     AVAILABILITY,
     FACILITIES,
     HOMES,
+    PPE_DELIVERIES,
+    PPE_DEPOT,
+    PPE_HOMES,
+    PPE_VANS,
     RECENT_SHIFTS,
     REQUESTS,
     SHORTFALLS,
     SITES,
     WORKERS,
 )
+from scenarios.ppe_sheets import SHEETS, ppe_rows
 from scenarios.schema import Scenario
-from scenarios.sheets import csv_text
+from scenarios.sheets import TableSpec, csv_text
 
 BASE_SECTIONS = (
     "name",
@@ -38,8 +43,15 @@ BASE_SECTIONS = (
 """What the base YAML holds when exported: everything no table holds, the agencies (a
 short list; `--agencies` reads them from a sheet instead), the staff hotels, room
 requests and training and liaison officers (short lists, written in the base file) and
-the PPE stock, use, depot and deliveries (nested per home and item, as no one table
-holds them)."""
+what of PPE no sheet holds (`drops_per_van`)."""
+
+PPE_FILES: dict[str, tuple[str, TableSpec]] = {
+    "ppe_homes": ("ppe-homes.csv", PPE_HOMES),
+    "ppe_depot": ("ppe-depot.csv", PPE_DEPOT),
+    "ppe_deliveries": ("ppe-deliveries.csv", PPE_DELIVERIES),
+    "ppe_vans": ("ppe-vans.csv", PPE_VANS),
+}
+"""A PPE sheet's option -> its file and layout; written only for a scenario with PPE."""
 
 
 def export_tables(scenario: Scenario) -> dict[str, str]:
@@ -47,8 +59,18 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
     data = scenario.model_dump(mode="json", by_alias=True)
     homes, workers = data["homes"], data["workers"]
     base = scenario.model_dump(
-        mode="json", by_alias=True, exclude_defaults=True, include=set(BASE_SECTIONS)
+        mode="json",
+        by_alias=True,
+        exclude_defaults=True,
+        include=set(BASE_SECTIONS),
+        exclude={"ppe": set(SHEETS.values())},
     )
+    if base.get("ppe") == {}:
+        del base["ppe"]  # all of it is in the sheets
+    ppe = {
+        PPE_FILES[option][0]: csv_text(PPE_FILES[option][1], rows)
+        for option, rows in ppe_rows(scenario).items()
+    }
     return {
         "homes.csv": csv_text(HOMES, homes),
         "shortfalls.csv": csv_text(
@@ -65,19 +87,22 @@ def export_tables(scenario: Scenario) -> dict[str, str]:
         "sites.csv": csv_text(SITES, data["test_sites"]),
         "facilities.csv": csv_text(FACILITIES, data["isolation_facilities"]),
         "requests.csv": csv_text(REQUESTS, data["isolation_requests"]),
+        **ppe,
         "base.yaml": BASE_HEADER + yaml.safe_dump(base, sort_keys=False, allow_unicode=True),
     }
 
 
 BASE_HEADER = """\
 # What the tables do not hold: the scenario's name, its planning horizon, the policy,
-# travel times, the agencies and the PPE stock and deliveries (`carehome schema` lists
-# every field; left out, a field takes its default).
+# travel times, the agencies and the PPE drops a van makes a day (`carehome schema`
+# lists every field; left out, a field takes its default).
 # Import with:
 #   carehome import --base base.yaml --homes homes.csv --shortfalls shortfalls.csv \\
 #     --workers workers.csv --availability availability.csv \\
 #     --recent-shifts recent-shifts.csv --sites sites.csv \\
-#     --facilities facilities.csv --requests requests.csv -o scenario.yaml
+#     --facilities facilities.csv --requests requests.csv \\
+#     --ppe-homes ppe-homes.csv --ppe-depot ppe-depot.csv \\
+#     --ppe-deliveries ppe-deliveries.csv --ppe-vans ppe-vans.csv -o scenario.yaml
 
 """
 
@@ -109,5 +134,9 @@ def sources_in(directory: Path) -> Sources:
         facilities=has("facilities.csv"),
         requests=has("requests.csv"),
         agencies=has("agencies.csv"),
+        ppe_homes=has("ppe-homes.csv"),
+        ppe_depot=has("ppe-depot.csv"),
+        ppe_deliveries=has("ppe-deliveries.csv"),
+        ppe_vans=has("ppe-vans.csv"),
         base=has("base.yaml"),
     )

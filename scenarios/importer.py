@@ -24,6 +24,10 @@ from scenarios.layout import (
     DETAILS,
     FACILITIES,
     HOMES,
+    PPE_DELIVERIES,
+    PPE_DEPOT,
+    PPE_HOMES,
+    PPE_VANS,
     RECENT_SHIFTS,
     REQUESTS,
     SHORTFALLS,
@@ -32,6 +36,7 @@ from scenarios.layout import (
     WORKERS,
 )
 from scenarios.load import ScenarioError, dump_scenario, parse_scenario, read_document
+from scenarios.ppe_sheets import SHEETS, PpeRecords, ppe_section
 from scenarios.schema import MAX_HORIZON_DAYS, Scenario
 from scenarios.sheets import Record, TableSpec, read_column_map, read_records
 
@@ -59,6 +64,10 @@ class Sources:
     facilities: Path | None = None
     requests: Path | None = None
     agencies: Path | None = None
+    ppe_homes: Path | None = None
+    ppe_depot: Path | None = None
+    ppe_deliveries: Path | None = None
+    ppe_vans: Path | None = None
     base: Path | None = None
     column_map: Path | None = None
     cqc: CqcQuery | None = None
@@ -66,7 +75,8 @@ class Sources:
     def files(self) -> list[Path]:
         tables = [self.homes, self.shortfalls, self.workers, self.availability]
         tables += [self.recent_shifts]
-        tables += [self.sites, self.facilities, self.requests, self.agencies, self.base]
+        tables += [self.sites, self.facilities, self.requests, self.agencies]
+        tables += [self.ppe_homes, self.ppe_depot, self.ppe_deliveries, self.ppe_vans, self.base]
         tables += [self.cqc.path, self.cqc.details] if self.cqc else []
         return [p for p in tables if p is not None]
 
@@ -177,6 +187,19 @@ def import_scenario(sources: Sources) -> Imported:
     )
     if "horizon" not in doc:
         _infer_horizon(doc, problems, reading.notes)
+    ppe = PpeRecords(
+        *(
+            reading.read(path, spec) if path is not None else None
+            for path, spec in (
+                (sources.ppe_homes, PPE_HOMES),
+                (sources.ppe_depot, PPE_DEPOT),
+                (sources.ppe_deliveries, PPE_DELIVERIES),
+                (sources.ppe_vans, PPE_VANS),
+            )
+        )
+    )
+    if ppe.given():
+        _add_ppe(doc, origins, sources, ppe, problems)
     if sources.cqc is not None and "name" not in doc:
         where = sources.cqc.local_authorities or ("england",)
         doc["name"] = "cqc-" + "-".join(re.sub(r"[^a-z0-9]+", "-", a.lower()) for a in where)
@@ -243,6 +266,39 @@ def _sections(
                 origins.place(f"{section}[{len(doc[section])}]", record)
                 doc[section].append(record.data)
     return doc, origins
+
+
+def _add_ppe(
+    doc: dict[str, Any], origins: Origins, sources: Sources, ppe: PpeRecords, problems: Problems
+) -> None:
+    """The PPE sheets into the base file's `ppe` section (which keeps what no sheet holds);
+    a field given by both is a problem, as for a whole section."""
+    base = doc.get("ppe") or {}
+    name = sources.base.name if sources.base else "base"
+    if not isinstance(base, dict):
+        problems.add(f"{name}: ppe: must be a mapping (drops_per_van, ...)")
+        return
+    for option, key in SHEETS.items():
+        if getattr(sources, option) is not None and key in base:
+            flag = option.replace("_", "-")
+            problems.add(f"{name}: ppe.{key} are also given by --{flag}; keep one")
+    section, cells, reported = ppe_section(base, ppe, _horizon(doc), problems)
+    doc["ppe"] = section
+    origins.cells.update(cells)
+    origins.reported |= reported
+
+
+def _horizon(doc: dict[str, Any]) -> tuple[dt.date, int] | None:
+    """The document's first day and days, if they read as such (else the parser says why)."""
+    horizon = doc.get("horizon")
+    if not isinstance(horizon, dict):
+        return None
+    try:
+        start = horizon["start"]
+        first = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        return first, int(horizon["days"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _read_base(sources: Sources, problems: Problems) -> dict[str, Any]:

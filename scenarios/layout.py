@@ -13,6 +13,10 @@ Tables (a file each):
     recent-shifts one row per worker and day worked before the horizon: worker, date,
                  shift, home (blank if not known)
     sites, facilities, requests   one row per test site, isolation facility, request
+    ppe-homes    one row per home and PPE item: stock (or days of cover) and daily use
+    ppe-depot    one row per item: the council depot's stock on the first day
+    ppe-deliveries one row per delivery and item: date, item, quantity, source
+    ppe-vans     the vans out: one row per day, or one row without a date for every day
 Everything else (name, horizon, policy, travel) is in the base YAML file.
 """
 
@@ -40,6 +44,7 @@ from scenarios.schema import (
     HomeType,
     Need,
     OutbreakStatus,
+    PpeItem,
     Rag,
     Role,
     SiteKind,
@@ -214,6 +219,49 @@ AGENCIES = TableSpec(
     ),
 )
 
+PPE_ITEM = choice(
+    PpeItem,
+    {
+        "mask": PpeItem.MASKS,
+        "apron": PpeItem.APRONS,
+        "glove": PpeItem.GLOVES,
+        "gown": PpeItem.GOWNS,
+        "visors": PpeItem.EYE_PROTECTION,
+    },
+)
+ITEM = Column("item", PPE_ITEM, required=True, synonyms=("ppe item", "product"))
+
+PPE_HOMES = TableSpec(
+    "ppe-homes",
+    (
+        Column("home", required=True, synonyms=("home id",)),
+        ITEM,
+        Column("stock", whole, synonyms=("units", "on hand", "units on hand", "in stock")),
+        Column("cover_days", whole, synonyms=("days of cover", "days cover", "cover")),
+        Column("daily_use", whole, synonyms=("use per day", "used per day", "daily usage")),
+    ),
+)
+
+PPE_DEPOT = TableSpec(
+    "ppe-depot",
+    (ITEM, Column("stock", whole, required=True, synonyms=("units", "in stock", "depot stock"))),
+)
+
+PPE_DELIVERIES = TableSpec(
+    "ppe-deliveries",
+    (
+        Column("date", date, required=True, synonyms=("delivery date", "arrives")),
+        ITEM,
+        Column("quantity", whole, required=True, synonyms=("units", "qty")),
+        Column("source", synonyms=("from", "supplier", "sent by")),
+    ),
+)
+
+PPE_VANS = TableSpec(
+    "ppe-vans",
+    (Column("date", date, synonyms=("day",)), Column("vans", whole, required=True)),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -226,6 +274,10 @@ TABLES: dict[str, TableSpec] = {
         FACILITIES,
         REQUESTS,
         AGENCIES,
+        PPE_HOMES,
+        PPE_DEPOT,
+        PPE_DELIVERIES,
+        PPE_VANS,
     )
 }
 

@@ -32,6 +32,10 @@ TABLES = (
     "facilities",
     "requests",
     "agencies",
+    "ppe-homes",
+    "ppe-depot",
+    "ppe-deliveries",
+    "ppe-vans",
 )
 
 
@@ -448,7 +452,8 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "last_tested_staff, last_tested_residents, last_tested_agency, reported, "
         "ipc_trained_on, locality, latitude, longitude, address, report_to)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
-        "recent-shifts, sites, facilities, requests, agencies, details, cqc)",
+        "recent-shifts, sites, facilities, requests, agencies, ppe-homes, ppe-depot, "
+        "ppe-deliveries, ppe-vans, details, cqc)",
     ]
     assert lines == [
         "homes.csv: columns 'beds' and 'Registered beds' both give homes beds; delete one or "

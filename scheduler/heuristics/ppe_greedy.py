@@ -10,6 +10,8 @@ none, which on a city's model it may not leave within the time limit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from constraints.build import BuiltModel
 from constraints.model import Var
 from scenarios.ppe_use import arrivals, drop_capacity, emergency_days
@@ -21,8 +23,14 @@ weekly round) emptied the depot into the riskiest homes: on the Plymouth example
 others then went without, at four times the unmet need of a round every other day."""
 
 
-def ppe_hint(built: BuiltModel) -> dict[Var, int]:
-    """A value for every PPE variable: the drops above, and the shortfalls they leave."""
+def ppe_hint(
+    built: BuiltModel, made: Mapping[tuple[str, PpeItem, int], int] | None = None, until: int = 0
+) -> dict[Var, int]:
+    """A value for every PPE variable: the drops above, and the shortfalls they leave.
+
+    On the days before `until` (a re-plan's first open day) the drops are `made` (the
+    previous plan's, by home, item and day) instead of the greedy's: they happened, and a
+    start that moved them would break the rule keeping them."""
     ctx, pv = built.ctx, built.drops
     supply = ctx.scenario.ppe
     hint: dict[Var, int] = {v: 0 for v in [*pv.drop.values(), *pv.quantity.values()]}
@@ -42,7 +50,7 @@ def ppe_hint(built: BuiltModel) -> dict[Var, int]:
         for h in sorted(homes, key=lambda h: (h not in due_today, -ctx.risk.score(h, date), h)):
             due = h in due_today
             below = any(held[h, i] - pv.use[h, i][d] < target * pv.use[h, i][d] for i in items[h])
-            if vans == 0 or not (due or below):
+            if d >= until and (vans == 0 or not (due or below)):
                 continue
             sent = 0
             for i in items[h]:
@@ -52,6 +60,8 @@ def ppe_hint(built: BuiltModel) -> dict[Var, int]:
                 if due:  # an emergency drop brings at least a day's use, however well stocked
                     wanted = max(wanted, week[0])
                 n = max(0, min(wanted, depot[i], ctx.model.variables[var].ub))
+                if d < until:
+                    n = (made or {}).get((h, i, d), 0)
                 hint[var], depot[i], held[h, i] = n, depot[i] - n, held[h, i] + n
                 sent += n
             if sent:

@@ -15,6 +15,7 @@ from scheduler.heuristics.greedy import initial_hint, previous_deployment, staff
 from scheduler.heuristics.ppe_greedy import ppe_hint
 from scheduler.heuristics.visits import greedy_visits
 from scheduler.pipeline.replan import Previous, add_previous, calls, changes
+from scheduler.pipeline.replan_ppe import kept_quantities, with_kept_rows
 from scheduler.plan import InfeasibleError, Plan, Summary, with_wall_seconds
 from scheduler.solve.mip import PulpBackend
 from scheduler.solve.search_process import search_process
@@ -69,6 +70,8 @@ def plan_scenario(
     )
     plan = extract_plan(built, solution, summary, settings.explain_unmet)
     if previous is not None:
+        start, first_open = scenario.horizon.start, previous.first_open
+        plan = with_kept_rows(plan, previous.plan, start, first_open)
         plan = _with_changes(plan, previous, scenario)
     return with_wall_seconds(plan, started)
 
@@ -78,8 +81,9 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
     one. A fresh plan also hints the whole greedy plan (every hard rule kept): the plan to
     beat, so that where the LP completion of its deployment does not finish (the county)
     the optimiser still never ends below the greedy baseline. A re-plan hints the greedy
-    PPE drops and visits alone: they depend on no deployment, so they are the start of
-    their parts planned apart there too."""
+    PPE drops (repeating the previous plan's before its first open day) and visits alone:
+    they depend on no deployment, so they are the start of their parts planned apart
+    there too."""
     greedy, whole = baseline_start(built)
     if previous is None:
         built.model.hints.update(
@@ -87,7 +91,8 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
         )
         return [greedy]
     add_previous(built, previous)
-    built.model.hints.update({**ppe_hint(built), **greedy_visits(built)})
+    made, until = kept_quantities(previous.plan, built.ctx.dates, previous.first_open)
+    built.model.hints.update({**ppe_hint(built, made, until), **greedy_visits(built)})
     kept = previous_deployment(built.ctx, built.staff, previous.plan)
     return [staffing_hint(built.ctx, built.staff, kept), greedy]
 

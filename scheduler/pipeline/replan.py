@@ -1,12 +1,12 @@
 """A previous plan as decisions on the new model, and what changed between the two plans.
 
-`decisions` reads every booking, shift, admission and stay at home (1:1) of the previous
-plan onto the new
-model's variables (and every variable the previous plan left at 0), marking those dated
-before the re-plan's first day as kept; `constraints.replan` turns them into rules and
-change penalties. `changes` lists, after solving, what moved and why, by comparing the
-two scenarios: new demand at a home, lost capacity at a site or facility, a worker no
-longer available, or room made for a higher-priority need.
+`decisions` reads every booking, shift, admission, stay at home (1:1) and PPE drop of the
+previous plan onto the new model's variables (and every variable the previous plan left
+at 0), marking those dated before the re-plan's first day as kept; `constraints.replan`
+turns them into rules and change penalties. `changes` lists, after solving, what moved
+and why, by comparing the two scenarios: new demand at a home (its PPE included), lost
+capacity at a site or facility, a worker no longer available, a change in the PPE
+depot's supply, or room made for a higher-priority need.
 """
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ from scenarios.one_to_one import home_stays
 from scenarios.schema import Home, RecentShift, Scenario, daily
 from scenarios.words import count
 from scheduler.output.tables import SCENARIO, SUMMARY, PlanReadError, read_plan
+from scheduler.pipeline.replan_ppe import (
+    UNCOUNTED,
+    drop_rows,
+    drop_variables,
+    drops_before,
+    ppe_reasons,
+)
 from scheduler.plan import Change, PlacementMode, Plan
 
 
@@ -111,6 +118,7 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
             before["at_home", p.request_id, p.admit_date] += 1
         else:
             before["admit", p.request_id, p.facility_id, p.admit_date] += 1
+    before.update(drops_before(plan))
     # Before a later horizon the previous plan is the past the scenario states: shifts as
     # the workers' recent shifts (`with_history`), swabs and stays as its own fields.
     before = Counter({k: n for k, n in before.items() if _when(k) >= dates[0]})
@@ -130,10 +138,14 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
     for (req, site, d), var in built.beds.tests.items():
         swab = dates[0] + dt.timedelta(days=swab_day(ctx, ctx.sites[site], d))
         variables["admission_test", req, site, dates[d]] = var, swab
+    for k, var, day in drop_variables(built.drops, dates):
+        variables[k] = var, day
 
     found = []
     for k, (var, day) in variables.items():
-        found.append(_decision(k, var, before.get(k, 0), day < previous.first_open))
+        kept = day < previous.first_open
+        if kept or k[0] != UNCOUNTED:
+            found.append(_decision(k, var, before.get(k, 0), kept))
     for k, n in before.items():
         if k not in variables:
             found.append(_decision(k, None, n, _when(k) < previous.first_open))
@@ -184,6 +196,7 @@ def differences(
         ("test booking", _bookings(first), _bookings(plan)),
         ("shift", _shifts(first), _shifts(plan)),
         ("isolation placement", _placements(first), _placements(plan)),
+        ("PPE drop", drop_rows(first), drop_rows(plan)),
     ):
         for k in sorted(set(old) | set(new), key=str):
             date, home, worker, detail = k
@@ -293,11 +306,19 @@ class _Reasons:
         self.workers = {w.id for w in new.workers if old_workers.get(w.id) not in (None, w)} | (
             set(old_workers) - {w.id for w in new.workers}
         )
-        self.summary = "; ".join(f"{h}: {text}" for h, text in sorted(self.demand.items()))
+        self.ppe_homes, self.ppe_supply = ppe_reasons(old, new)
+        self.summary = "; ".join(
+            f"{h}: {text}" for h, text in sorted({**self.ppe_homes, **self.demand}.items())
+        )
 
     def of(self, date: dt.date, home: str | None, worker: str | None, detail: str) -> str:
         if home in self.demand:
             return f"new demand at {home}: {self.demand[home]}"
+        if home in self.ppe_homes:
+            return f"new demand at {home}: {self.ppe_homes[home]}"
+        supply = [text for day, text in sorted(self.ppe_supply.items()) if day <= date]
+        if supply and detail.endswith(" drop"):
+            return f"PPE supply: {supply[-1]}"
         for (site, day), text in self.lost.items():
             if day == date and f" at {site}" in detail:
                 return f"lost capacity: {text} on {day}"

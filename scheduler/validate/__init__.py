@@ -185,6 +185,8 @@ RECHECKS: dict[str, tuple[str, ...]] = {
         "kept_admit",
         "kept_at_home",
         "kept_admission_test",
+        "kept_ppe_drop",
+        "kept_ppe_quantity",
     ),
 }
 """By check, the model's rule ids (`constraints.rules`) it re-checks, as plain strings so

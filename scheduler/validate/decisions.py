@@ -1,6 +1,6 @@
 """Decisions taken before the optimiser ran, re-checked on the finished plan: a planner's
 pins, and the decisions a re-plan keeps from the previous plan (every row dated before its
-first open day: swabs taken, shifts worked, residents admitted).
+first open day: swabs taken, shifts worked, residents admitted, PPE dropped).
 
 Both are hard rules of the model (`constraints.pins`, `constraints.replan`); like the rest
 of `scheduler.validate`, these twins read only the scenario, the plan and, for a re-plan,
@@ -69,7 +69,7 @@ Row = tuple[str, dt.date, str]
 
 def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
     """The plan's decisions dated before `before`, each with its amount (tests booked, 1
-    for a shift or an admission)."""
+    for a shift or an admission, units for a PPE drop, on the van and stop it was made)."""
     rows: Counter[Row] = Counter()
     for t in plan.testing:
         whose = t.worker_id or t.request_id or f"{t.home_id} {t.cohort}"
@@ -78,6 +78,9 @@ def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
         rows["shift", a.date, f"{a.worker_id} at {a.home_id}, {a.shift} {a.role}"] += 1
     for p in plan.placements:
         rows["admission", p.admit_date, f"{p.request_id} at {p.facility_id}"] += 1
+    for r in plan.ppe_drops:
+        where = f"{r.item} to {r.home_id}, van {r.van} stop {r.stop}"
+        rows["PPE drop", r.date, where] += r.quantity
     return Counter({row: n for row, n in rows.items() if row[1] < before})
 
 
