@@ -3,17 +3,25 @@ and the HTML report's PPE section (the web app's pages: `tests/test_web_ppe.py`)
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
+import re
+from collections import defaultdict
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from cli.main import main
 from scenarios.schema import Scenario
+from scheduler.extract.unmet_words import unmet_reason
+from scheduler.output.html_report import render_report
 from scheduler.output.tables import write_plan
 from scheduler.plan import Plan, UnmetKind
 from tests.conftest import DIRECT, day, home, scenario
-from tests.test_ppe import empty_depot, ppe_home, supply
+from tests.test_ppe import empty_depot, one_van_two_homes, ppe_home, supply
+
+TODAY = dt.date(2020, 5, 31)
 
 
 def emergency() -> Scenario:
@@ -77,3 +85,38 @@ def test_explain_says_nothing_of_ppe_for_a_scenario_without_it(tmp_path: Path) -
     s = scenario(homes=[home("a")])
     text = _explain(s, DIRECT.plan(s), tmp_path / "plan", "a")
     assert "PPE" not in text
+
+
+def _rows(page: str, table_id: str) -> list[list[str]]:
+    """The text of each body cell of the table `table_id`, row by row."""
+    start = page.index(f'<table id="{table_id}"')
+    body = page[page.index("<tbody>", start) : page.index("</tbody>", start)]
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td.*?</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+
+
+def test_the_report_has_a_ppe_section_with_the_plans_numbers() -> None:
+    s = one_van_two_homes()
+    plan = DIRECT.plan(s)
+    page = render_report(plan, s, TODAY)
+    section = page[page.index('<section id="ppe">') : page.index('<section id="unmet">')]
+    assert 'href="#ppe"' in page and "<svg" in section
+    rounds: dict[tuple[str, int], int] = defaultdict(int)
+    for d in plan.ppe_drops:
+        rounds[f"{d.date:%a %d/%m}", d.van] += d.quantity
+    drops = _rows(page, "ppe-drops")
+    assert {(r[0], int(r[1])): int(r[-1]) for r in drops} == rounds
+    lowest = min(plan.ppe_stock, key=lambda r: (r.days_cover, r.date, r.home_id))
+    first = _rows(page, "ppe-lowest")[0]
+    assert first[0] == lowest.home_id and float(first[3]) == lowest.days_cover
+    unmet = [u for u in plan.unmet if u.kind.startswith("ppe_")]
+    assert unmet and len(_rows(page, "ppe-unmet")) == len(unmet)
+    assert all(html.escape(unmet_reason(u)) in section for u in unmet)
+
+
+def test_a_report_without_ppe_has_no_ppe_section() -> None:
+    s = scenario(homes=[home("a")])
+    page = render_report(DIRECT.plan(s), s, TODAY)
+    assert 'id="ppe' not in page and 'href="#ppe"' not in page
