@@ -68,6 +68,8 @@ class ItemCover(BaseModel):
     home_id: str
     item: PpeItem
     by_day: list[float | None]
+    stock: list[int | None]
+    """Units held at the end of each horizon day (None on a day without a stock row)."""
     lowest: float
     lowest_on: dt.date
     dropped: int
@@ -85,8 +87,10 @@ def cover_by_item(plan: Plan, scenario: Scenario, home_id: str | None = None) ->
     covers = []
     for (home, item), stock in rows.items():
         by_day: list[float | None] = [None] * len(index)
+        held: list[int | None] = [None] * len(index)
         for r in stock:
             by_day[index[r.date]] = cover_of(r)
+            held[index[r.date]] = r.stock
         seen = [(c, r.date) for r in stock if (c := cover_of(r)) is not None]
         if not seen:
             continue
@@ -96,6 +100,7 @@ def cover_by_item(plan: Plan, scenario: Scenario, home_id: str | None = None) ->
                 home_id=home,
                 item=item,
                 by_day=by_day,
+                stock=held,
                 lowest=lowest,
                 lowest_on=on,
                 dropped=sum(r.dropped for r in stock),
