@@ -3,6 +3,7 @@ users of each role, logging in, and the form token a page carries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from pathlib import Path
@@ -13,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from web.app import create_app
 from web.config import WebConfig
-from web.db import Role
+from web.db import Role, Run, RunStatus, ScenarioVersion
+from web.run_worker import execute_run
 from web.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -69,3 +71,29 @@ def location_id(response: Any) -> int:
     """The id at the end of a redirect's address (`/runs/3` -> 3)."""
     assert response.status_code == 303, response.text[:2000]
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def plan_run(app: FastAPI, text: str, previous: int | None = None) -> int:
+    """A version of `text` planned here and now (as the pool's worker would), for a test
+    that reads a finished run without waiting on the pool; a re-plan of `previous` keeps
+    its first two days."""
+    with app.state.sessions() as db:
+        version = ScenarioVersion(name="tiny", filename="tiny.yaml", text=text, created_by=1)
+        db.add(version)
+        db.flush()
+        run = Run(
+            version_id=version.id,
+            previous_run_id=previous,
+            first_open=dt.date(2020, 6, 3) if previous else None,
+            settings='{"time_limit": 2, "workers": 1}',
+            status=RunStatus.RUNNING,
+            created_by=1,
+        )
+        db.add(run)
+        db.commit()
+        run_id: int = run.id
+    execute_run(run_id, app.state.config.url, str(app.state.config.runs_dir))
+    with app.state.sessions() as db:
+        done = db.get(Run, run_id)
+        assert done is not None and done.status == RunStatus.DONE
+    return run_id

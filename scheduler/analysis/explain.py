@@ -23,6 +23,7 @@ from scenarios.absences import absence_rounds
 from scenarios.risk import RISK_PARTS, RiskTable, stale_age
 from scenarios.schema import Scenario
 from scenarios.words import count
+from scheduler.analysis.explain_ppe import home_ppe, ppe_text
 from scheduler.extract.causes import STAFF_RULES
 from scheduler.output.brief_data import parse_blocked
 from scheduler.output.tables import PlanReadError, read_plan_folder
@@ -79,6 +80,7 @@ def explain_home(plan_dir: str | Path, home_id: str) -> dict[str, Any]:
             for r in requests
         ],
         "visits": _visits(scenario, plan, home_id),
+        "ppe": home_ppe(scenario, plan, home_id),
         "unmet": [_unmet(u, plan, home_id) for u in unmet],
         "changes": _changes(unmet),
     }
@@ -218,6 +220,7 @@ def explain_text(report: dict[str, Any]) -> str:
             )
     lines += [_request_text(r) for r in report["requests"]]
     lines += _visits_text(report["visits"])
+    lines += ppe_text(report["ppe"])
     if not report["unmet"]:
         lines += ["", "every need of this home is met"]
         return "\n".join(lines)

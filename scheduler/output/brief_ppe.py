@@ -13,6 +13,7 @@ from collections import defaultdict
 from pydantic import BaseModel, ConfigDict
 
 from scenarios.schema import PpeItem, Scenario
+from scheduler.output.ppe_data import cover_of
 from scheduler.plan import Plan, PpeStock
 
 PPE_HOMES_SHOWN = 3
@@ -35,10 +36,10 @@ class PpeHome(BaseModel):
 
 def lowest_cover(plan: Plan, scenario: Scenario, dates: list[dt.date]) -> list[PpeHome]:
     """The homes with the fewest days of cover of any item at the end of today, fewest
-    first (ties by home id). A day an item is not used says nothing about cover."""
+    first (ties by home id)."""
     worst: dict[str, PpeStock] = {}
     for row in plan.ppe_stock:
-        if row.date != dates[0] or not (row.used or row.without):
+        if row.date != dates[0] or cover_of(row) is None:
             continue
         held = worst.get(row.home_id)
         if held is None or (row.days_cover, row.item) < (held.days_cover, held.item):

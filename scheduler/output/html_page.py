@@ -7,6 +7,7 @@ a browser (and in the browser test) instead of leaking a request from a planner'
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -170,6 +171,11 @@ def table(
         f'<div class="scroll"><table{attrs}{css}><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
+
+
+def date_heads(dates: Sequence[dt.date]) -> list[str | Cell]:
+    """Short day headers, so a fortnight fits across A4 landscape; the weekday on hover."""
+    return [Cell(f"{d:%d/%m}", css="cell", sort=d.isoformat(), tip=f"{d:%A}") for d in dates]
 
 
 def note(text: str) -> str:

@@ -18,7 +18,7 @@ from scenarios.risk import RISK_PARTS
 from scenarios.schema import Scenario
 from scenarios.words import count
 from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
-from scheduler.output.html_page import Cell, note, num, num_head, page, table
+from scheduler.output.html_page import Cell, date_heads, note, num, num_head, page, table
 from scheduler.output.report_data import (
     bed_occupancy,
     format_kpi,
@@ -27,19 +27,25 @@ from scheduler.output.report_data import (
     staff_grid,
     tests_grid,
 )
+from scheduler.output.report_ppe import ppe_parts
 from scheduler.output.svg import PALETTE, Series, bar_chart, heat_colour, heat_text, line_chart
 from scheduler.plan import Plan, UnmetKind, UnmetNeed
 
-SECTIONS: dict[str, str] = {
+TITLES: dict[str, str] = {
     "summary": "Summary",
     "tests-heatmap": "Tests per home per day",
     "coverage": "Coverage over the horizon",
     "staff-grid": "Staff roster",
     "isolation": "Isolation beds",
     "visits": "Training and liaison visits",
+    "ppe": "PPE drops and cover",
     "unmet": "Unmet needs",
     "risk": "Risk scores",
 }
+"""Every section's title, in page order."""
+PPE_SECTION = "ppe"
+SECTIONS = {sid: title for sid, title in TITLES.items() if sid != PPE_SECTION}
+"""The sections every report has; the PPE section only a scenario with PPE."""
 
 
 def write_html_report(
@@ -53,28 +59,32 @@ def write_html_report(
 def render_report(plan: Plan, scenario: Scenario, today: dt.date) -> str:
     h = scenario.horizon
     names = {home.id: home.name for home in scenario.homes}
-    nav = "".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title in SECTIONS.items())
+    sections = {
+        "summary": _summary(plan),
+        "tests-heatmap": _tests_heatmap(plan, scenario),
+        "coverage": _coverage(plan),
+        "staff-grid": _staff_grid(plan, scenario),
+        "isolation": _isolation(plan, scenario),
+        "visits": _visits(plan, scenario, names),
+        "unmet": _unmet(plan, names),
+        "risk": _risk(plan, names),
+    }
+    if scenario.ppe is not None:
+        sections[PPE_SECTION] = _section(PPE_SECTION, *ppe_parts(plan, scenario, names))
+    shown = [sid for sid in TITLES if sid in sections]
+    nav = "".join(f'<a href="#{sid}">{escape(TITLES[sid])}</a>' for sid in shown)
     header = (
         f"<header><h1>Plan report: {escape(scenario.name)}</h1>"
         f'<p class="meta">{h.days} days, {h.start:%a %d %b %Y} to {h.end:%a %d %b %Y}; '
         f"{count(len(scenario.homes), 'home')}, {count(len(scenario.workers), 'worker')}; "
         f"written {today:%d %b %Y}</p><nav>{nav}</nav></header>"
     )
-    sections = [
-        _summary(plan),
-        _tests_heatmap(plan, scenario),
-        _coverage(plan),
-        _staff_grid(plan, scenario),
-        _isolation(plan, scenario),
-        _visits(plan, scenario, names),
-        _unmet(plan, names),
-        _risk(plan, names),
-    ]
-    return page(f"Plan report: {scenario.name}", header + "".join(sections))
+    body = "".join(sections[sid] for sid in shown)
+    return page(f"Plan report: {scenario.name}", header + body)
 
 
 def _section(sid: str, *content: str) -> str:
-    return f'<section id="{sid}"><h2>{escape(SECTIONS[sid])}</h2>{"".join(content)}</section>'
+    return f'<section id="{sid}"><h2>{escape(TITLES[sid])}</h2>{"".join(content)}</section>'
 
 
 def _summary(plan: Plan) -> str:
@@ -101,11 +111,6 @@ def _summary(plan: Plan) -> str:
     return _section("summary", f'<div class="kpis">{cards}</div>', solver, tiers)
 
 
-def _date_heads(dates: list[dt.date]) -> list[str | Cell]:
-    """Short day headers, so a fortnight fits across A4 landscape; the weekday on hover."""
-    return [Cell(f"{d:%d/%m}", css="cell", sort=d.isoformat(), tip=f"{d:%A}") for d in dates]
-
-
 def _tests_heatmap(plan: Plan, scenario: Scenario) -> str:
     grid = tests_grid(plan, scenario)
     top = max(grid.tests.values(), default=0)
@@ -125,7 +130,7 @@ def _tests_heatmap(plan: Plan, scenario: Scenario) -> str:
             "is more. Pre-deployment tests of bank workers and tests before an isolation "
             "admission are not counted here."
         ),
-        table(["home", "name", *_date_heads(grid.dates), num_head("total")], rows),
+        table(["home", "name", *date_heads(grid.dates), num_head("total")], rows),
     )
 
 
@@ -202,7 +207,7 @@ def _staff_grid(plan: Plan, scenario: Scenario) -> str:
         rows.append(cells)
     idle = [wid for wid, _ in grid.workers if wid not in deployed]
     parts = [note("One row per deployed worker; each cell is the home and shift worked that day.")]
-    parts.append(table(["worker", "name", *_date_heads(grid.dates), num_head("shifts")], rows))
+    parts.append(table(["worker", "name", *date_heads(grid.dates), num_head("shifts")], rows))
     if idle:
         parts.append(note(f"{count(len(idle), 'worker')} with no shifts: {', '.join(idle)}."))
     return _section("staff-grid", *parts)
@@ -230,7 +235,7 @@ def _isolation(plan: Plan, scenario: Scenario) -> str:
         "isolation",
         note("Beds in use / beds available at each facility per day."),
         f'<div class="charts">{charts}</div>',
-        table(["facility", "name", *_date_heads(dates)], rows, table_id="isolation-table"),
+        table(["facility", "name", *date_heads(dates)], rows, table_id="isolation-table"),
     )
 
 

@@ -30,16 +30,20 @@ class Series(BaseModel):
     colour: str = PALETTE[0]
 
 
-def line_chart(dates: list[dt.date], series: list[Series], title: str, unit: str = "%") -> str:
-    """Shares over the horizon on a fixed 0-100 axis, so charts of two plans compare."""
-    parts = [_open(title), *_y_axis(100.0, unit), *_x_axis(dates)]
+def line_chart(
+    dates: list[dt.date], series: list[Series], title: str, unit: str = "%", top: float = 100.0
+) -> str:
+    """Values over the horizon on an axis from 0 to `top`: shares on a fixed 0-100, so
+    charts of two plans compare; other values on a `top` the caller picks to divide into
+    whole labels (`whole_top`)."""
+    parts = [_open(title), *_y_axis(top, unit), *_x_axis(dates)]
     for s in series:
         runs: list[list[str]] = [[]]
         for i, v in enumerate(s.values):
             if v is None:
                 runs.append([])
                 continue
-            x, y = _x(i, len(dates)), _y(v, 100.0)
+            x, y = _x(i, len(dates)), _y(v, top)
             runs[-1].append(f"{x:.1f},{y:.1f}")
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{s.colour}">'
@@ -55,10 +59,14 @@ def line_chart(dates: list[dt.date], series: list[Series], title: str, unit: str
     return "".join(parts)
 
 
+def whole_top(values: list[float]) -> int:
+    """The axis top over `values` whose four gridlines fall on whole numbers."""
+    return 4 * max(1, math.ceil(max([*values, 1]) / 4))
+
+
 def bar_chart(dates: list[dt.date], used: list[int], limit: list[int], title: str) -> str:
     """Beds in use per day as bars, the day's capacity as a stepped line over them."""
-    step = max(1, math.ceil(max([*used, *limit, 1]) / 4))
-    top = 4 * step  # whole-bed gridlines: 0, step, ..., 4 * step
+    top = whole_top([*used, *limit])  # whole-bed gridlines
     n = len(dates)
     band = (WIDTH - LEFT - RIGHT) / max(n, 1)
     parts = [_open(title), *_y_axis(float(top), ""), *_x_axis(dates)]

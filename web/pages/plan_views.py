@@ -1,5 +1,5 @@
 """A finished run's plan, as the planning team reads it: the testing roster by site and
-day, the staff deployment grid, each home's page, isolation, unmet needs and, for a
+day, the staff deployment grid, each home's page, isolation, PPE, unmet needs and, for a
 re-plan, what changed. Every figure comes from the plan folder through the scheduler's own
 readers (`read_plan_folder`, `report_data`, `explain_home`); nothing is recomputed here."""
 
@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from scenarios.risk import RISK_PARTS
 from scenarios.schema import daily
 from scheduler.analysis.explain import UnknownHomeError, explain_home
+from scheduler.output.ppe_data import cover_by_item, drop_stops, ppe_unmet
 from scheduler.output.report_data import bed_occupancy, latest_risk, staff_grid
 from scheduler.plan import TestBooking
 from web.pages.render import get_run, page, run_plan
@@ -87,6 +88,10 @@ def home(request: Request, db: DB, user: Coordinator, run_id: int, home_id: str)
         shifts=[s for s in plan.shifts if s.home_id == home_id],
         workers=scenario.workers,
         dates=scenario.horizon.dates,
+        ppe=scenario.ppe is not None,
+        target=scenario.policy.ppe.min_days_cover,
+        stops=drop_stops(plan, home_id),
+        covers=cover_by_item(plan, scenario, home_id),
     )
 
 
@@ -105,6 +110,27 @@ def isolation(request: Request, db: DB, user: Coordinator, run_id: int) -> Respo
         dates=scenario.horizon.dates,
         requests=[r for r in scenario.isolation_requests if r.id not in placed],
         facilities=scenario.isolation_facilities,
+    )
+
+
+@router.get("/runs/{run_id}/ppe", name="run_ppe")
+def ppe(request: Request, db: DB, user: Coordinator, run_id: int) -> Response:
+    """The vans' stops by day, every home's cover of each item (lowest first) and the PPE
+    left unmet; a run whose scenario has no PPE says so rather than show empty tables."""
+    run = get_run(db, run_id)
+    plan, scenario, _ = run_plan(request, run)
+    return page(
+        request,
+        "ppe.html",
+        user,
+        run=run,
+        ppe=scenario.ppe is not None,
+        target=scenario.policy.ppe.min_days_cover,
+        stops=drop_stops(plan),
+        covers=cover_by_item(plan, scenario),
+        unmet=ppe_unmet(plan),
+        dates=scenario.horizon.dates,
+        names={h.id: h.name for h in scenario.homes},
     )
 
 
