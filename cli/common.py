@@ -103,12 +103,23 @@ def _dask_address(_ctx: click.Context, _param: click.Parameter, value: str | Non
     return value
 
 
-DASK_OPTION = click.option(
-    "--dask",
-    default=None,
-    metavar="ADDRESS",
-    callback=_dask_address,
-    help="Plan on this Dask scheduler (tcp://host:8786), or on a LocalCluster of N worker "
+DASK_HELP = (
+    "Plan on this Dask scheduler (tcp://host:8786), or on a LocalCluster of N worker "
     "processes started for the command (local:N), instead of local processes; "
-    "needs pip install -e '.[dask]'.",
+    "needs pip install -e '.[dask]'."
 )
+
+
+def dask_option(help_text: str = DASK_HELP, envvar: str | None = None) -> Callable[[F], F]:
+    """`--dask ADDRESS`, its `local:N` form checked as the command line is read."""
+    return click.option(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        envvar=envvar,
+        callback=_dask_address,
+        help=help_text,
+    )
+
+
+DASK_OPTION = dask_option()

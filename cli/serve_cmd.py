@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from cli.common import EXIT_BAD_INPUT, fail
-from web.config import DATABASE_ENV, SECRET_ENV, WebConfig
+from cli.common import EXIT_BAD_INPUT, dask_option, fail
+from web.config import DASK_ENV, DATABASE_ENV, SECRET_ENV, WebConfig
 from web.users import PASSWORD_ENV, add_first_admin
 
 
@@ -41,6 +41,13 @@ from web.users import PASSWORD_ENV, add_first_admin
     type=click.IntRange(min=1),
     help="Plans solved at the same time, one worker process each.",
 )
+@dask_option(
+    f"Run the plans on this Dask scheduler (tcp://host:8786), or on a LocalCluster of N "
+    f"worker processes started with the app (local:N), instead of worker processes here "
+    f"(also ${DASK_ENV}); the cluster's workers must reach the same database and see the "
+    f"same --data folder at the same path.",
+    envvar=DASK_ENV,
+)
 @click.option(
     "--secure-cookies/--no-secure-cookies",
     default=None,
@@ -59,6 +66,7 @@ def serve_command(
     host: str,
     port: int,
     runs_at_once: int,
+    dask: str | None,
     secure_cookies: bool | None,
     admin_name: str | None,
 ) -> None:
@@ -75,6 +83,7 @@ def serve_command(
         host=host,
         port=port,
         run_slots=runs_at_once,
+        dask=dask or "",
         secret_key=os.environ.get(SECRET_ENV, ""),
         secure_cookies=secure_cookies,
     )
@@ -91,8 +100,12 @@ def serve_command(
     import uvicorn
 
     from web.app import create_app
+    from web.dask_pool import ClusterError
 
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except ClusterError as exc:
+        fail(EXIT_BAD_INPUT, [str(exc)])
     if app.state.setup_token is not None:
         click.echo(
             f"no account yet: open http://{host}:{port}/setup?token={app.state.setup_token} "

@@ -17,10 +17,8 @@ import openpyxl
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from scenarios.generate import generate
-from scenarios.load import dump_scenario
 from tests.conftest import EXAMPLES
-from tests.webapp import add_users, location_id, login, make_app, post, wait_for
+from tests.webapp import add_users, location_id, login, long_run, make_app, post, wait_for
 from web.db import AuditEvent, Role, Run, RunStatus, ScenarioVersion
 
 QUICK = {"time_limit": 2, "workers": 1}
@@ -120,23 +118,10 @@ def test_upload_plan_pin_replan_and_download(tmp_path: Path, database_url: str) 
     assert ("coordinator", "download") in trail
 
 
-def _long_run(app) -> tuple[TestClient, int]:  # type: ignore[no-untyped-def]
-    """A logged-in planner's client and a run that would search for 120 s: 25 homes, whose
-    plan can always be improved on within that time."""
-    client = TestClient(app)
-    client.__enter__()
-    login(client, "planner")
-    text = dump_scenario(generate(homes=25, workers=30, days=14, seed=3)).encode()
-    upload = post(client, "/scenarios/upload", {}, files={"file": ("city.yaml", text)})
-    version = location_id(upload)
-    run = location_id(post(client, f"/versions/{version}/runs", {"time_limit": 120, "workers": 1}))
-    return client, run
-
-
 def test_cancel_keeps_the_best_plan_so_far(tmp_path: Path, database_url: str) -> None:
     app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER)
-    client, run = _long_run(app)
+    client, run = long_run(app)
     try:
         wait_for(client, run, stage="planning whole schedules")
         asked = time.monotonic()
@@ -156,7 +141,7 @@ def test_a_killed_worker_leaves_its_run_failed_not_running(
 ) -> None:
     app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER)
-    client, run = _long_run(app)
+    client, run = long_run(app)
     try:
         wait_for(client, run, status="running")
         with app.state.sessions() as db:

@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from scenarios.generate import generate
+from scenarios.load import dump_scenario
 from web.app import create_app
 from web.config import WebConfig
 from web.db import Role, Run, RunStatus, ScenarioVersion
@@ -97,3 +99,17 @@ def plan_run(app: FastAPI, text: str, previous: int | None = None) -> int:
         done = db.get(Run, run_id)
         assert done is not None and done.status == RunStatus.DONE
     return run_id
+
+
+def long_run(app: FastAPI) -> tuple[TestClient, int]:
+    """A logged-in planner's client, its app started, and a run that would search for
+    120 s: 25 homes, whose plan can always be improved on within that time. The caller
+    ends the client (`client.__exit__`)."""
+    client = TestClient(app)
+    client.__enter__()
+    login(client, "planner")
+    text = dump_scenario(generate(homes=25, workers=30, days=14, seed=3)).encode()
+    upload = post(client, "/scenarios/upload", {}, files={"file": ("city.yaml", text)})
+    version = location_id(upload)
+    run = location_id(post(client, f"/versions/{version}/runs", {"time_limit": 120, "workers": 1}))
+    return client, run

@@ -18,6 +18,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from web.config import WebConfig
+from web.dask_pool import DaskRunPool
 from web.db import User, make_engine, upgrade
 from web.forms import problem_lines
 from web.limits import MAX_BODY, SecurityHeaders
@@ -43,12 +44,10 @@ SESSION_HOURS = 10
 
 def create_app(config: WebConfig) -> FastAPI:
     """The app on `config`'s database (brought to the newest schema now) and data folder."""
-    config.runs_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.url)
+    pool = _run_pool(config, engine)  # first: an unreachable cluster leaves nothing written
+    config.runs_dir.mkdir(parents=True, exist_ok=True)
     upgrade(engine)
-    pool = RunPool(
-        engine, config.url, str(config.runs_dir), config.run_slots, config.cancel_grace_seconds
-    )
     # No generated API pages: every route is a page for people, behind its role.
     app = FastAPI(
         title="carehome-scheduler",
@@ -64,6 +63,23 @@ def create_app(config: WebConfig) -> FastAPI:
         app.include_router(router)
     _add_error_pages(app)
     return app
+
+
+def _run_pool(config: WebConfig, engine: Engine) -> RunPool:
+    """Worker processes here, or on the Dask cluster of `config.dask` (connected now:
+    `web.dask_pool.ClusterError` if it cannot be reached)."""
+    if not config.dask:
+        return RunPool(
+            engine, config.url, str(config.runs_dir), config.run_slots, config.cancel_grace_seconds
+        )
+    return DaskRunPool(
+        engine,
+        config.url,
+        str(config.runs_dir.resolve()),  # the cluster's workers have another working folder
+        config.run_slots,
+        config.cancel_grace_seconds,
+        config.dask,
+    )
 
 
 def _lifespan(

@@ -16,6 +16,7 @@ from scheduler.solve.settings import default_workers
 
 SECRET_ENV = "CAREHOME_SECRET_KEY"
 DATABASE_ENV = "CAREHOME_DATABASE_URL"
+DASK_ENV = "CAREHOME_DASK"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class WebConfig:
     """The default of a run's search workers, as `carehome plan --workers`."""
     cancel_grace_seconds: float = 60.0
     """How long a cancelled run may take to hand back its best plan before it is ended."""
+    dask: str = ""
+    """A Dask scheduler (`tcp://host:8786`) or `local:N` to run the runs on, as
+    `carehome plan --dask`; empty: worker processes of the app's own machine. The
+    cluster's workers must reach `url` and see `runs_dir` at the same path."""
 
     @property
     def url(self) -> str:

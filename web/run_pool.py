@@ -22,12 +22,13 @@ from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session
 
 from web.db import Run, RunStatus, now
+from web.run_end import DEAD_WORKER, ended_how, settle_run
 from web.run_worker import execute_run
 
 TICK = 0.25
 """Seconds between looks at the queue and the workers."""
 
-DEAD_WORKER = "the worker process stopped before the run ended ({how})"
+ASKED_TO_STOP = "asked to stop; the best plan so far is kept"
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Worker:
 
 
 class RunPool:
+    """The queue's shared part (taking queued rows up to `slots`, cancelling, stopping)
+    with local worker processes; `web.dask_pool.DaskRunPool` runs them on a cluster."""
+
     def __init__(
         self, engine: Engine, database_url: str, runs_dir: str, slots: int, cancel_grace: float
     ) -> None:
@@ -58,20 +62,16 @@ class RunPool:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop with the app: end every worker and record why, so no row stays running."""
+        """Stop with the app: end every run and record why, so no row stays running."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
         with self._lock:
-            for run_id, worker in list(self._workers.items()):
-                worker.process.terminate()
-                worker.process.join(10)
-                self._settle(run_id, "the app stopped during the run")
-            self._workers.clear()
+            self._end_all("the app stopped during the run")
 
     def cancel(self, run_id: int) -> str:
-        """Cancel a run: a queued one at once; a running one by SIGINT, which keeps its
-        best plan so far; then, past the grace period, by ending its process. Returns
+        """Cancel a run: a queued one at once; a running one as Ctrl-C would, which keeps
+        its best plan so far; then, past the grace period, by ending its process. Returns
         what was done, in words."""
         with Session(self.engine) as db, db.begin():
             result: CursorResult[tuple[()]] = db.execute(  # type: ignore[assignment]
@@ -89,19 +89,46 @@ class RunPool:
         if dropped:
             return "cancelled before it started"
         with self._lock:
-            worker = self._workers.get(run_id)
-            if worker is None or worker.cancelled_at is not None:
-                return "nothing to cancel"
-            worker.cancelled_at = time.monotonic()
-            if worker.process.pid is not None:
-                os.kill(worker.process.pid, signal.SIGINT)
-        return "asked to stop; the best plan so far is kept"
+            return ASKED_TO_STOP if self._interrupt(run_id) else "nothing to cancel"
 
     def _loop(self) -> None:
         while not self._stop.wait(TICK):
             with self._lock:
                 self._reap()
                 self._start_queued()
+
+    def _start_queued(self) -> None:
+        while self._running() < self.slots:
+            run_id = claim_next(self.engine)
+            if run_id is None:
+                return
+            self._launch(run_id)
+
+    # Where runs run: local worker processes, one per run.
+
+    def _running(self) -> int:
+        return len(self._workers)
+
+    def _launch(self, run_id: int) -> None:
+        process = self._context.Process(
+            target=execute_run,
+            args=(run_id, self.database_url, self.runs_dir),
+            name=f"carehome-run-{run_id}",
+        )  # not a daemon: a run starts a search process of its own
+        process.start()
+        self._workers[run_id] = Worker(process)
+        with Session(self.engine) as db, db.begin():
+            db.execute(update(Run).where(Run.id == run_id).values(pid=process.pid))
+
+    def _interrupt(self, run_id: int) -> bool:
+        """SIGINT to the run's process, once: False when there is nothing to interrupt."""
+        worker = self._workers.get(run_id)
+        if worker is None or worker.cancelled_at is not None:
+            return False
+        worker.cancelled_at = time.monotonic()
+        if worker.process.pid is not None:
+            os.kill(worker.process.pid, signal.SIGINT)
+        return True
 
     def _reap(self) -> None:
         for run_id, worker in list(self._workers.items()):
@@ -116,44 +143,28 @@ class RunPool:
                 continue
             process.join()
             del self._workers[run_id]
-            how = f"exit code {process.exitcode}"
-            if process.exitcode is not None and process.exitcode < 0:
-                how = f"killed by signal {signal.Signals(-process.exitcode).name}"
-            self._settle(run_id, DEAD_WORKER.format(how=how))
+            settle_run(self.engine, run_id, DEAD_WORKER.format(how=ended_how(process.exitcode)))
 
-    def _settle(self, run_id: int, message: str) -> None:
-        """A worker that ended without recording its end: cancelled if that was asked,
-        else failed. A run that recorded its own end is left as it is."""
-        with Session(self.engine) as db, db.begin():
-            run = db.get(Run, run_id)
-            if run is None or run.status != RunStatus.RUNNING:
-                return
-            run.status = RunStatus.CANCELLED if run.cancel_requested else RunStatus.FAILED
-            run.message = message
-            run.finished_at = now()
-            run.pid = None
+    def _end_all(self, message: str) -> None:
+        for run_id, worker in list(self._workers.items()):
+            worker.process.terminate()
+            worker.process.join(10)
+            settle_run(self.engine, run_id, message)
+        self._workers.clear()
 
-    def _start_queued(self) -> None:
-        while len(self._workers) < self.slots:
-            with Session(self.engine) as db, db.begin():
-                run = db.scalars(
-                    select(Run).where(Run.status == RunStatus.QUEUED).order_by(Run.id).limit(1)
-                ).first()
-                if run is None:
-                    return
-                run.status = RunStatus.RUNNING
-                run.stage = "starting"
-                run.started_at = now()
-                run_id = run.id
-            process = self._context.Process(
-                target=execute_run,
-                args=(run_id, self.database_url, self.runs_dir),
-                name=f"carehome-run-{run_id}",
-            )  # not a daemon: a run starts a search process of its own
-            process.start()
-            self._workers[run_id] = Worker(process)
-            with Session(self.engine) as db, db.begin():
-                db.execute(update(Run).where(Run.id == run_id).values(pid=process.pid))
+
+def claim_next(engine: Engine) -> int | None:
+    """The oldest queued run, now marked running (its start), or None when none waits."""
+    with Session(engine) as db, db.begin():
+        run = db.scalars(
+            select(Run).where(Run.status == RunStatus.QUEUED).order_by(Run.id).limit(1)
+        ).first()
+        if run is None:
+            return None
+        run.status = RunStatus.RUNNING
+        run.stage = "starting"
+        run.started_at = now()
+        return run.id
 
 
 def settle_orphans(engine: Engine) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -33,9 +35,13 @@ from scheduler.pipeline.replan import load_previous, with_history
 from scheduler.plan import InfeasibleError
 from scheduler.solve.interrupt import stop_search_on_ctrl_c
 from scheduler.solve.settings import SolverSettings
+from web.config import DATABASE_ENV
 from web.db import Run, RunStatus, make_engine, now
 from web.run_files import REPORT, WORKBOOK, plan_dir, run_dir
 from web.scenario_files import stored_scenario
+
+SUPERVISOR_GONE = 75
+"""The exit code of a run whose supervisor (a cluster worker) went away (`main`)."""
 
 WORKER_NICENESS = 10
 """How much lower a run's worker process runs than the web process (`os.nice`)."""
@@ -146,3 +152,22 @@ def _by_parts(parts: int) -> str:
     """Said on the run's page: a plan by parts is several solves, each with the whole time
     limit, merged into one plan."""
     return f"planned as {count(parts, 'independent part')} (authorities sharing no resource)"
+
+
+def main(argv: list[str]) -> None:
+    """`python -m web.run_worker RUN_ID RUNS_DIR`, the database URL in the environment
+    (a command line is readable by every user of the machine): a run started by a
+    cluster worker (`web.cluster_run`). Its standard input is a pipe from that worker,
+    which the system closes when the worker dies, so the run never outlives it and a
+    lost worker cannot leave a search writing behind the run's next state."""
+    threading.Thread(target=_end_with_supervisor, name="supervisor", daemon=True).start()
+    execute_run(int(argv[1]), os.environ[DATABASE_ENV], argv[2])
+
+
+def _end_with_supervisor() -> None:
+    sys.stdin.buffer.read()
+    os._exit(SUPERVISOR_GONE)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -12,6 +12,7 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 from collections.abc import Iterator
+from typing import Any
 
 
 def local_executor(jobs: int) -> concurrent.futures.Executor:
@@ -42,16 +43,12 @@ def local_cluster_workers(address: str) -> int | None:
 
 
 @contextlib.contextmanager
-def open_executor(
-    jobs: int, dask: str | None = None
-) -> Iterator[tuple[concurrent.futures.Executor, int]]:
-    """`jobs` local processes, the Dask scheduler at `dask` (tcp://host:8786) or a
-    LocalCluster (`local:N`), and how many plans it computes at once. Raises
-    `MissingDaskError` without the `dask` extra, ValueError for a bad `local:N`."""
-    if dask is None:
-        with local_executor(jobs) as pool:
-            yield pool, jobs
-        return
+def open_client(dask: str, timeout: float | None = None) -> Iterator[Any]:
+    """A `distributed.Client` of the Dask scheduler at `dask` (tcp://host:8786), or of a
+    LocalCluster (`local:N`) started here and closed with the client. `timeout`: seconds
+    to wait for the scheduler (None: Dask's own setting). Raises `MissingDaskError`
+    without the `dask` extra, ValueError for a bad `local:N`, OSError when no scheduler
+    answers."""
     n_local = local_cluster_workers(dask)
     try:
         from distributed import Client, LocalCluster
@@ -64,5 +61,24 @@ def open_executor(
             address = stack.enter_context(
                 LocalCluster(n_workers=n_local, threads_per_worker=1, dashboard_address=None)
             )
-        client = stack.enter_context(Client(address))
+        extra = {} if timeout is None else {"timeout": timeout}
+        client = Client(address, **extra)
+        # Closed, not exited as a context: the web app opens it in one thread and closes
+        # it in another, where Client.__exit__ cannot reset its "current client".
+        stack.callback(client.close)
+        yield client
+
+
+@contextlib.contextmanager
+def open_executor(
+    jobs: int, dask: str | None = None
+) -> Iterator[tuple[concurrent.futures.Executor, int]]:
+    """`jobs` local processes, the Dask scheduler at `dask` (tcp://host:8786) or a
+    LocalCluster (`local:N`), and how many plans it computes at once. Raises
+    `MissingDaskError` without the `dask` extra, ValueError for a bad `local:N`."""
+    if dask is None:
+        with local_executor(jobs) as pool:
+            yield pool, jobs
+        return
+    with open_client(dask) as client:
         yield client.get_executor(), max(1, sum(client.nthreads().values()))
