@@ -1,7 +1,7 @@
 """The base scenario's days, repeated: a simulation runs for weeks on a scenario of one or
 two, so each later day takes the base day it falls on in turn (`World.base_day`). Daily
-capacities are re-read day by day; dated needs (a staff member's hotel stay) recur once a
-cycle, cut to the plan's days."""
+capacities are re-read day by day; dated needs and supplies (a staff member's hotel stay, a
+PPE delivery) recur once a cycle, cut to the plan's days."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from scenarios.accommodation import stay_dates
-from scenarios.schema import Capacity, RoomRequest, Scenario, daily
+from scenarios.schema import Capacity, PpeSupply, RoomRequest, Scenario, daily
 
 
 def capacity_on(
@@ -38,3 +38,23 @@ def room_requests_on(base: Scenario, dates: list[dt.date]) -> list[RoomRequest]:
                     )
                 )
     return out
+
+
+def ppe_on(
+    base: Scenario, dates: list[dt.date], base_day: Callable[[dt.date], int]
+) -> PpeSupply | None:
+    """The depot's deliveries of every cycle that arrive among `dates` (each cycle's copy of
+    a base delivery moved by whole cycles, as the hotel stays are) and the vans each day
+    of the base day it repeats. Homes' and the depot's opening stock stay the base's: the
+    simulation tracks no PPE (it changes no infection), so each plan starts from them."""
+    supply = base.ppe
+    if supply is None:
+        return None
+    cycle = base.horizon.days
+    deliveries = []
+    for d in dates:
+        for delivery in supply.deliveries:
+            if (d - delivery.date).days % cycle == 0:
+                deliveries.append(delivery.model_copy(update={"date": d}))
+    vans = capacity_on(supply.vans, dates, base_day)
+    return supply.model_copy(update={"deliveries": deliveries, "vans": vans})

@@ -39,7 +39,7 @@ from scenarios.schema import (
 from scenarios.turnaround import days_to_result
 from scheduler.plan import Plan
 from scheduler.simulation import epidemic as ep
-from scheduler.simulation.cycle import capacity_on, room_requests_on
+from scheduler.simulation.cycle import capacity_on, ppe_on, room_requests_on
 from scheduler.simulation.reports import Reports
 from scheduler.simulation.workers import WorkerState
 
@@ -231,6 +231,7 @@ class World:
                 "isolation_requests": requests,
                 "staff_hotels": hotels,
                 "room_requests": room_requests_on(base, dates),
+                "ppe": ppe_on(base, dates, self.base_day),
                 "policy": policy,
                 "pins": Pins(),
             }
