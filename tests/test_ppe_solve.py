@@ -60,16 +60,21 @@ def vans_visits_and_a_shift() -> Scenario:
     )
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("case", [vans_and_a_shift, vans_visits_and_a_shift])
 def test_the_bound_counts_the_ppe_part_proven_and_never_passes_the_optimum(
-    case: Callable[[], Scenario],
+    case: Callable[[], Scenario], workers: int
 ):
+    """With one worker the parts are planned before whole schedules; with two, beside
+    them, held at their start meanwhile and swapped in after: the same proof either way."""
     s = case()
     optimum = Solver("highs", "direct").plan(s, time_limit=60).summary.stages[0]
     assert optimum.status == "OPTIMAL"
     for limit in (1, 2, 5):
-        first = plan_scenario(s, SolverSettings(time_limit=limit, workers=1)).summary.stages[0]
+        plan = plan_scenario(s, SolverSettings(time_limit=limit, workers=workers))
+        first = plan.summary.stages[0]
         assert first.best_bound <= optimum.objective
+        assert not validate_plan(s, plan)
     # The part apart is proven optimal on its own, so the whole tier is, with no gap left.
     assert first.objective == first.best_bound == optimum.objective and first.gap == 0
 
@@ -78,7 +83,10 @@ APART = {Family.PPE, Family.VISITS}
 """The families that share no rule with any worker in these scenarios."""
 
 
-def test_the_whole_schedules_master_holds_nothing_planned_apart(monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_whole_schedules_master_holds_nothing_planned_apart(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+):
     """PPE's drops and the officers' visits share no rule with any worker: held at their
     plan, they stay out of the master's LP and so out of every dive's re-solve."""
     s = vans_visits_and_a_shift()
@@ -92,7 +100,7 @@ def test_the_whole_schedules_master_holds_nothing_planned_apart(monkeypatch: pyt
         seen.append(set(self.rest_vars))
 
     monkeypatch.setattr(Master, "__init__", spied)
-    plan = plan_scenario(s, SolverSettings(time_limit=5, workers=1))
+    plan = plan_scenario(s, SolverSettings(time_limit=5, workers=workers))
     [master] = seen
     assert apart and master and not master & apart
     assert "PPE and visits planned apart" in plan.summary.path
@@ -141,13 +149,18 @@ class _SignalAtStage:
         pass
 
 
-def test_ctrl_c_while_ppe_is_searched_keeps_the_best_plan_so_far():
-    """The example's PPE part is far from proven within its budget (90 s of 600 here): the
-    interruption must stop that search, not wait it out, and end with a whole plan."""
+@pytest.mark.parametrize(
+    ("workers", "stage"),
+    [(1, "planning the parts apart"), (2, "planning the parts apart beside whole schedules")],
+)
+def test_ctrl_c_while_ppe_is_searched_keeps_the_best_plan_so_far(workers: int, stage: str):
+    """The example's PPE part is far from proven within its budget (90 s of 600 alone, 480 s
+    beside whole schedules): the interruption must stop that search, not wait it out, and
+    end with a whole plan."""
     s = load_scenario(EXAMPLES / "plymouth-2020.yaml")
-    progress = _SignalAtStage("planning the parts apart", 1.0)
+    progress = _SignalAtStage(stage, 1.0)
     with stop_search_on_ctrl_c():
-        plan = plan_scenario(s, SolverSettings(time_limit=600, workers=1), progress=progress)
+        plan = plan_scenario(s, SolverSettings(time_limit=600, workers=workers), progress=progress)
     assert progress.sent and time.perf_counter() - progress.sent < 60
     assert plan.summary.interrupted and plan.ppe_drops
     assert not validate_plan(s, plan)

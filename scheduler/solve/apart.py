@@ -14,8 +14,10 @@ that then completes it does far worse than an exact solve of a few thousand vari
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -80,6 +82,63 @@ _WORDS = {"ppe": "PPE"}
 """A family's name in the summary where it is not its own."""
 
 
+class Beside:
+    """The parts apart planned in a thread while the rest of the tier is planned, each on
+    a core of its own: the rest holds the parts at `held` (their start, which keeps their
+    rules) meanwhile, and `result` gives the parts' own plan to swap in. They share no rule
+    up to the tier, so the swap keeps every rule and changes the tier's value by exactly
+    the parts' difference. SCIP leaves Python's lock while it searches."""
+
+    def __init__(self, held: dict[Var, int], search: Callable[[], Apart]) -> None:
+        self.held = held
+        self._outcome: list[Apart] = []
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(search,), name="parts apart")
+        self._thread.start()
+
+    def _run(self, search: Callable[[], Apart]) -> None:
+        try:
+            self._outcome.append(search())
+        except BaseException as exc:  # re-raised by `result` in the caller's thread
+            self._failure.append(exc)
+
+    def result(self) -> Apart:
+        self._thread.join()
+        if self._failure:
+            raise self._failure[0]
+        return self._outcome[0]
+
+
+def plan_apart_beside(
+    model: Model,
+    terms: Terms,
+    deployment: set[Var],
+    time_limit: float,
+    tier: int,
+    start: dict[Var, int],
+    deterministic_time: float | None = None,
+) -> Beside | None:
+    """`plan_apart` begun in a thread; None when `start` does not give the parts a plan
+    keeping their rules for the rest to hold meanwhile (then plan them first instead)."""
+    parts = parts_apart(model, deployment, tier)
+    variables = set().union(*parts)
+    if not variables <= start.keys():
+        return None
+    held = {v: start[v] for v in variables}
+    if not _keeps(model, held, tier):
+        return None
+    stop = _Stop()
+    return Beside(
+        held,
+        lambda: INTERRUPTION.run(
+            lambda: _plan_parts(
+                model, terms, parts, time_limit, tier, start, stop, deterministic_time
+            ),
+            stop,
+        ),
+    )
+
+
 def plan_apart(
     model: Model,
     terms: Terms,
@@ -102,10 +161,9 @@ def plan_apart(
     gives the same plan on any machine that reaches that many in `time_limit`. A part
     without a plan keeping its rules is left out of the result (and so to the rest)."""
     stop = _Stop()
+    parts = parts_apart(model, deployment, tier)
     return INTERRUPTION.run(
-        lambda: _plan_parts(
-            model, terms, deployment, time_limit, tier, start, stop, deterministic_time
-        ),
+        lambda: _plan_parts(model, terms, parts, time_limit, tier, start, stop, deterministic_time),
         stop,
     )
 
@@ -127,7 +185,7 @@ class _Stop:
 def _plan_parts(
     model: Model,
     terms: Terms,
-    deployment: set[Var],
+    parts: list[set[Var]],
     time_limit: float,
     tier: int,
     start: dict[Var, int] | None,
@@ -136,7 +194,6 @@ def _plan_parts(
 ) -> Apart:
     """Every part planned in turn, and their plans and bounds added up."""
     ends = time.perf_counter() + time_limit
-    parts = parts_apart(model, deployment, tier)
     planned = []
     for n, part in enumerate(parts):
         left = max(0.0, ends - time.perf_counter()) / (len(parts) - n)
@@ -289,7 +346,7 @@ def _keeps(model: Model, part: dict[Var, int], tier: int) -> bool:
 def parts_apart(model: Model, deployment: set[Var], tier: int) -> list[set[Var]]:
     """The variables that no chain of rules up to `tier` links to a deployment variable
     (connected components by union-find over the rules), as one part per set of rule
-    families its components' variables belong to, in the order of their first variable."""
+    families its components' variables belong to, smallest first."""
     parent = list(range(len(model.variables)))
 
     def root(v: int) -> int:
@@ -313,4 +370,5 @@ def parts_apart(model: Model, deployment: set[Var], tier: int) -> list[set[Var]]
     for variables in components.values():
         families = frozenset(model.variables[v].rule.family for v in variables)
         parts.setdefault(families, set()).update(variables)
-    return sorted(parts.values(), key=min)
+    # Smallest first: a part proven early leaves its unused time to the larger ones.
+    return sorted(parts.values(), key=lambda part: (len(part), min(part)))

@@ -28,7 +28,7 @@ from constraints.model import (
     trivial_bound,
 )
 from scheduler.plan import StageResult
-from scheduler.solve.apart import NOTHING, Apart, plan_apart
+from scheduler.solve.apart import NOTHING, Apart, Beside, plan_apart, plan_apart_beside
 from scheduler.solve.backends import make_backend
 from scheduler.solve.completion import WARM_START_SHARE, complete_plan, repair_free_variables
 from scheduler.solve.interrupt import INTERRUPTION
@@ -148,13 +148,16 @@ class _TierRun:
 
     def solve(self, warm_starts: Sequence[dict[Var, int]]) -> Solution:
         self._hinted()
-        self.apart = self._independent()
-        if (
-            self.settings.path == "patterns"
-            and self.tiers[0] == self.built.unmet_tier == 1
-            and not INTERRUPTION.requested
-        ):
-            self._whole_schedules(warm_starts)
+        patterns = self.settings.path == "patterns" and self.tiers[0] == self.built.unmet_tier == 1
+        beside = self._beside() if patterns else None
+        if beside is None:
+            self.apart = self._independent()
+        if patterns and not INTERRUPTION.requested:
+            self._whole_schedules(warm_starts, beside.held if beside else self.apart.values)
+        if beside is not None:
+            self.apart = beside.result()
+        if self.patterns is not None:
+            self._with_parts_apart(beside.held if beside else self.apart.values)
         if self.patterns is None:
             self._completed(warm_starts)
         if self.values is not None:
@@ -191,6 +194,29 @@ class _TierRun:
             elif not model.violations(hinted, self.tiers[0]):
                 self.values = hinted
 
+    def _beside(self) -> Beside | None:
+        """The parts apart planned in a thread while whole schedules plan the rest, given
+        two search workers or more (one works on each) and a start for the parts to be held
+        at meanwhile; they then have the whole-schedules budget where alone they have
+        `APART_SHARE` of the limit before it."""
+        if self.settings.workers < 2:
+            return None
+        first = self.tiers[0]
+        start = dict(enumerate(self.values)) if self.values is not None else self.built.model.hints
+        self.progress.stage("planning the parts apart beside whole schedules")
+        return plan_apart_beside(
+            self.built.model,
+            tier_terms(self.built.penalties, first),
+            self.built.staff.deployment(),
+            self._pattern_budget(),
+            first,
+            start,
+            deterministic_time=self.settings.deterministic_time,
+        )
+
+    def _pattern_budget(self) -> float:
+        return (PATTERN_SHARE if len(self.tiers) > 1 else 1.0) * self.settings.time_limit
+
     def _independent(self) -> Apart:
         """Tier 1's parts that share no rule with the deployment (PPE's drops, officers'
         visits), planned once up front: their yes/no choices would otherwise leave every
@@ -211,10 +237,11 @@ class _TierRun:
             deterministic_time=self.settings.deterministic_time,
         )
 
-    def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]]) -> None:
+    def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]], held: dict[Var, int]) -> None:
+        """Tier 1 by whole schedules, the parts apart `held` at their plan (or, planned
+        beside, at their start until `_with_parts_apart` swaps their own plan in)."""
         self.progress.stage("planning whole schedules")
         built, first = self.built, self.tiers[0]
-        share = PATTERN_SHARE if len(self.tiers) > 1 else 1.0
         stop = threading.Event()
         try:
             # Stoppable by Ctrl-C like a search: the best plan so far stands.
@@ -223,12 +250,12 @@ class _TierRun:
                     built,
                     self.settings,
                     warm_starts,
-                    share * self.settings.time_limit,
+                    self._pattern_budget(),
                     lambda partial: complete_plan(
-                        self.backend, built, first, {**partial, **self.apart.values}, self.settings
+                        self.backend, built, first, {**partial, **held}, self.settings
                     ),
                     stop,
-                    self.apart.values,
+                    held,
                 ),
                 stop.set,
             )
@@ -236,15 +263,37 @@ class _TierRun:
             self.path = f"{DIRECT} (whole schedules cannot be used: {why})"
             return
         self.path = patterns.description
-        # Column generation held the parts apart at their plan; their own proof counts.
-        patterns = replace(patterns, bound=patterns.bound - self.apart.value + self.apart.proven)
+        self.patterns = patterns
+
+    def _with_parts_apart(self, held: dict[Var, int]) -> None:
+        """The whole-schedules plan with the parts apart at their own plan where it was
+        made beside (they were `held` at their start), and the bound with their own proof
+        in place of the held value column generation counted."""
+        assert self.patterns is not None
+        built, first = self.built, self.tiers[0]
+        terms = tier_terms(built.penalties, first)
+        values = self._apart_in(self.patterns.values)
+        held_value = sum(k * held[v] for v, k in terms if v in held)
+        patterns = replace(
+            self.patterns,
+            values=values,
+            objective=terms_value(terms, values),
+            bound=self.patterns.bound - held_value + self.apart.proven,
+        )
         if self.start is not None and _value(built, self.start, first) < patterns.objective:
             # The starting plan is better (the deployment's tests could not be booked well
             # in time): the search starts from it, the bound still stands.
-            start = self.start
+            start = self._apart_in(self.start)
             patterns = replace(patterns, values=start, objective=_value(built, start, 1))
             self.path += "; the starting plan was better"
         self.patterns = patterns
+
+    def _apart_in(self, values: list[int]) -> list[int]:
+        """`values` with the parts apart at their own plan."""
+        out = list(values)
+        for v, x in self.apart.values.items():
+            out[v] = x
+        return out
 
     def _completed(self, warm_starts: Sequence[dict[Var, int]]) -> None:
         """The first warm start that completes, unless the starting plan is better."""
