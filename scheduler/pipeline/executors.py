@@ -11,15 +11,38 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
+PARENT_WATCH_SECONDS = 1.0
+"""How often a local worker looks whether the process that started it is still there."""
+
 
 def local_executor(jobs: int) -> concurrent.futures.Executor:
-    """Spawned processes: no solver state is shared with the parent or between runs."""
+    """Spawned processes: no solver state is shared with the parent or between runs. Each
+    ends itself once its parent is gone, however the parent ended."""
     return concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_end_with_parent,
+        initargs=(os.getpid(),),
     )
+
+
+def _end_with_parent(parent: int) -> None:
+    """A parent killed (SIGTERM, SIGKILL) runs no clean-up and so cannot stop its pool; a
+    worker would plan on for nobody for minutes. A daemon thread in each worker ends it
+    once it has been handed to another parent."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent watch", daemon=True).start()
 
 
 LOCAL_CLUSTER = "local:"
