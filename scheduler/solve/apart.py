@@ -316,6 +316,8 @@ def _search(
     if made is None:
         return [], None
     solver, xs = made
+    # SCIP's own Ctrl-C handler would take the signal from the planner's and end the
+    # search only tens of seconds later; InterruptSolve (from `stop`) ends it within one.
     parameters = "misc/catchctrlc = FALSE\n"
     if nodes is not None:
         parameters += f"limits/nodes = {nodes}\n"
