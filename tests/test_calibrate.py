@@ -92,6 +92,7 @@ def _synthetic(model: WaveModel, seed: int) -> Observed:
     )
 
 
+@pytest.mark.slow
 def test_a_fit_recovers_known_parameters(tmp_path: Path) -> None:
     """Data of Plymouth's size from known parameters: every 90 % interval of the fit holds
     the truth, and the data narrow what they should (the introduction rate, the share of

@@ -134,6 +134,7 @@ def test_generate_is_deterministic_and_plannable(tmp_path: Path) -> None:
     assert code == 0 and "independent check: 0 violations" in output
 
 
+@pytest.mark.slow
 def test_plymouth_example_plans_and_checks(tmp_path: Path) -> None:
     """The README's first command, with a short limit: a plan, a gap, no violation."""
     out = tmp_path / "plan"

@@ -94,6 +94,7 @@ def test_timing_fields_are_the_only_ones_left_out() -> None:
     assert without_timing(summary) == {"status": "OPTIMAL", "stages": [{"gap": 0}]}
 
 
+@pytest.mark.slow
 def test_a_city_with_ppe_plans_the_same_twice(tmp_path: Path) -> None:
     """PPE's part, searched apart (SCIP), is cut by the same deterministic limit."""
     spec = Spec(

@@ -271,6 +271,7 @@ def plymouth(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list
     return out, xlsx, result.output.splitlines()
 
 
+@pytest.mark.slow
 def test_plan_lists_every_file_it_wrote(plymouth: tuple[Path, Path, list[str]]) -> None:
     out, xlsx, lines = plymouth
     start = next(i for i, line in enumerate(lines) if line.startswith("files written"))
@@ -279,6 +280,7 @@ def test_plan_lists_every_file_it_wrote(plymouth: tuple[Path, Path, list[str]]) 
     assert {p.name for p in out.iterdir()} == PLAN_FILES - {CHANGES}
 
 
+@pytest.mark.slow
 def test_every_deployed_worker_knows_where_whom_and_their_test(
     plymouth: tuple[Path, Path, list[str]],
 ) -> None:
@@ -304,6 +306,7 @@ def test_every_deployed_worker_knows_where_whom_and_their_test(
     assert keys == sorted(keys)
 
 
+@pytest.mark.slow
 def test_every_site_list_is_in_arrival_order_with_home_names(
     plymouth: tuple[Path, Path, list[str]],
 ) -> None:
@@ -320,6 +323,7 @@ def test_every_site_list_is_in_arrival_order_with_home_names(
     assert list(firsts.itertuples(index=False)) == sorted(firsts.itertuples(index=False))
 
 
+@pytest.mark.slow
 def test_deployment_grid_has_one_coloured_cell_per_shift(
     plymouth: tuple[Path, Path, list[str]],
 ) -> None:
@@ -337,6 +341,7 @@ def test_deployment_grid_has_one_coloured_cell_per_shift(
     assert ws.max_row - 1 == shifts["worker_id"].nunique()
 
 
+@pytest.mark.slow
 def test_check_and_report_still_read_the_plan_folder(
     plymouth: tuple[Path, Path, list[str]], tmp_path: Path
 ) -> None:

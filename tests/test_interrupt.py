@@ -33,6 +33,7 @@ def test_an_interruption_stops_running_searches_only() -> None:
     assert stopped == ["search"] and interruption.requested
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_the_search_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
     scenario = tmp_path / "small.yaml"
     scenario.write_text(dump_scenario(generate(20, 25, 14, 1)))

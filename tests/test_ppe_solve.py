@@ -149,6 +149,7 @@ class _SignalAtStage:
         pass
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("workers", "stage"),
     [(1, "planning the parts apart"), (2, "planning the parts apart beside whole schedules")],

@@ -45,6 +45,7 @@ def test_the_readme_has_commands_to_run() -> None:
     assert {c[0] for c in commands} >= {"plan", "import", "export-inputs", "report"}
 
 
+@pytest.mark.slow
 def test_every_readme_command_runs_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

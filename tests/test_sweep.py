@@ -229,6 +229,7 @@ def test_a_new_study_replaces_an_old_one_but_never_a_foreign_folder(tmp_path: Pa
     assert result.exit_code == 2 and "not a what-if study (budget.xlsx)" in result.output
 
 
+@pytest.mark.slow
 def test_the_surge_example_emits_every_run_as_a_scenario(tmp_path: Path) -> None:
     out = tmp_path / "emitted"
     result = CliRunner().invoke(

@@ -375,6 +375,7 @@ def test_in_the_example_each_visits_rule_binds_on_some_day():
     assert {"officer_minutes", "training_sessions"} <= causes
 
 
+@pytest.mark.slow
 def test_in_the_example_officers_off_change_the_plan_and_more_is_worth_something():
     from scenarios.shocks import OfficersOff, apply_shocks
     from scheduler.analysis.value import Resource, value_table

@@ -29,6 +29,8 @@ from tests.conftest import EXAMPLES
 from tests.webapp import PASSWORD
 from web.db import Role
 
+pytestmark = pytest.mark.slow
+
 SCREENSHOTS_ENV = "CAREHOME_SCREENSHOTS"
 PLAN = {"time_limit": "2", "workers": "1"}
 """A short search: the test is about the app, not the plan's quality."""

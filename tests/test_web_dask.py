@@ -24,6 +24,8 @@ from tests.webapp import add_users, location_id, login, long_run, make_app, post
 from web import dask_pool
 from web.db import Role, Run, RunStatus
 
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 QUICK = {"time_limit": 2, "workers": 1}
