@@ -12,6 +12,7 @@ from cli.main import main
 from constraints.build import build_model
 from scenarios.load import dump_scenario
 from scenarios.schema import PpeItem, Scenario
+from scheduler.analysis.explain_ppe import home_ppe, ppe_text
 from scheduler.heuristics.ppe_greedy import ppe_hint
 from scheduler.validate import validate_plan
 from tests.conftest import DIRECT, Solver, day, home, scenario
@@ -101,3 +102,9 @@ def test_the_supplier_is_optional() -> None:
     assert s.ppe is not None
     [delivery] = s.ppe.homes[0].deliveries
     assert delivery.supplier is None and delivery.items == {PpeItem.MASKS: 5}
+
+
+def test_explain_lists_the_homes_own_deliveries() -> None:
+    s = nine_days_of_masks(OWN)
+    lines = ppe_text(home_ppe(s, DIRECT.plan(s), "a"))
+    assert [line for line in lines if day(2) in line and "masks 50" in line]
