@@ -45,6 +45,11 @@ def _table_option(name: str, what: str) -> Callable[[F], F]:
 @_table_option("ppe-depot", "One row per PPE item: the council depot's stock on day one")
 @_table_option("ppe-deliveries", "One row per delivery and item: date, item, quantity, source")
 @_table_option("ppe-vans", "PPE vans out: one row per date, or one row without a date")
+@_table_option(
+    "ppe-home-deliveries",
+    "One row per delivery and item from a home's own supplier: date, home, item, quantity, "
+    "supplier",
+)
 @click.option("--base", type=FILE, help="YAML with the horizon, policy and travel.")
 @click.option(
     "--map", "column_map", type=FILE, help="YAML naming your columns: homes: {beds: Bed count}."
@@ -76,6 +81,7 @@ def import_command(
     ppe_depot: Path | None,
     ppe_deliveries: Path | None,
     ppe_vans: Path | None,
+    ppe_home_deliveries: Path | None,
     base: Path | None,
     column_map: Path | None,
     cqc: Path | None,
@@ -113,6 +119,7 @@ def import_command(
             ppe_depot=ppe_depot,
             ppe_deliveries=ppe_deliveries,
             ppe_vans=ppe_vans,
+            ppe_home_deliveries=ppe_home_deliveries,
             base=base,
             column_map=column_map,
             cqc=query,

@@ -9,12 +9,15 @@ first day the target could be missed) and ``without[h,i,d]`` (the home went with
 i that day, from the first day its opening stock could run out) are the unmet need.
 
 With U[h,i,d] the day's use (`scenarios.ppe_use.use_on`: outbreak homes use
-`outbreak_use_factor` times as much) and
+`outbreak_use_factor` times as much), O[h,i,d] the units its own supplier delivers that
+day (`scenarios.ppe_use.own_arrivals`) and
 
-    stock[h,i,d] = opening[h,i] + sum_{t<=d} quantity[h,i,t]
+    stock[h,i,d] = opening[h,i] + sum_{t<=d} O[h,i,t] + sum_{t<=d} quantity[h,i,t]
                    - sum_{t<=d} U[h,i,t] * (1 - without[h,i,t])
 
-a home's stock is what it holds at the end of day d. A home that runs out goes without
+a home's stock is what it holds at the end of day d. Its own deliveries are known, so
+they sit in the stock with no drop (`PpeVars.fixed_stock`): a home they keep above the
+target in time gets no variables and no drop. A home that runs out goes without
 (its use that day is not made) rather than into negative stock, so the hard rules always
 hold and the shortage is priced instead.
 """
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from constraints import rules
 from constraints.context import Context
 from constraints.model import Penalty, Var
-from scenarios.ppe_use import arrivals, drop_capacity, emergency_days, use_on
+from scenarios.ppe_use import arrivals, drop_capacity, emergency_days, own_arrivals, use_on
 from scenarios.schema import HomePpe, PpeItem
 
 
@@ -41,6 +44,8 @@ class PpeVars:
     use: dict[tuple[str, PpeItem], list[int]] = field(default_factory=dict)
     """Units used each day, by (home, item), for every item a home uses."""
     opening: dict[tuple[str, PpeItem], int] = field(default_factory=dict)
+    own: dict[tuple[str, PpeItem], list[int]] = field(default_factory=dict)
+    """Units the home's own supplier delivers each day, by (home, item), as `use`."""
 
     def stock_terms(self, home: str, item: PpeItem, day: int) -> list[tuple[Var, int]]:
         """The decisions in stock[home,item,day]: drops add, days gone without give back."""
@@ -54,8 +59,14 @@ class PpeVars:
         ]
 
     def fixed_stock(self, home: str, item: PpeItem, day: int) -> int:
-        """stock[home,item,day] with no drop and nothing gone without."""
-        return self.opening[home, item] - sum(self.use[home, item][: day + 1])
+        """stock[home,item,day] with no drop and nothing gone without: the opening stock
+        and the home's own deliveries, less its use."""
+        days = slice(day + 1)
+        return (
+            self.opening[home, item]
+            + sum(self.own[home, item][days])
+            - sum(self.use[home, item][days])
+        )
 
 
 def _first(days: range, holds: list[bool]) -> int | None:
@@ -81,6 +92,7 @@ def add_drop_variables(ctx: Context) -> PpeVars:
         for item in _used(record):
             use = [use_on(ctx.scenario, record, item, d) for d in days]
             pv.use[h, item], pv.opening[h, item] = use, record.opening(item)
+            pv.own[h, item] = [own_arrivals(ctx.scenario, record, item, d) for d in days]
             fixed = [pv.fixed_stock(h, item, d) for d in days]
             short = _first(days, [fixed[d] >= target * use[d] for d in days])
             if short is None and not emergency:

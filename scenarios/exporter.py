@@ -16,6 +16,7 @@ from scenarios.layout import (
     HOMES,
     PPE_DELIVERIES,
     PPE_DEPOT,
+    PPE_HOME_DELIVERIES,
     PPE_HOMES,
     PPE_VANS,
     RECENT_SHIFTS,
@@ -50,6 +51,7 @@ PPE_FILES: dict[str, tuple[str, TableSpec]] = {
     "ppe_depot": ("ppe-depot.csv", PPE_DEPOT),
     "ppe_deliveries": ("ppe-deliveries.csv", PPE_DELIVERIES),
     "ppe_vans": ("ppe-vans.csv", PPE_VANS),
+    "ppe_home_deliveries": ("ppe-home-deliveries.csv", PPE_HOME_DELIVERIES),
 }
 """A PPE sheet's option -> its file and layout; written only for a scenario with PPE."""
 
@@ -102,7 +104,8 @@ BASE_HEADER = """\
 #     --recent-shifts recent-shifts.csv --sites sites.csv \\
 #     --facilities facilities.csv --requests requests.csv \\
 #     --ppe-homes ppe-homes.csv --ppe-depot ppe-depot.csv \\
-#     --ppe-deliveries ppe-deliveries.csv --ppe-vans ppe-vans.csv -o scenario.yaml
+#     --ppe-deliveries ppe-deliveries.csv --ppe-vans ppe-vans.csv \\
+#     --ppe-home-deliveries ppe-home-deliveries.csv -o scenario.yaml
 
 """
 
@@ -138,5 +141,6 @@ def sources_in(directory: Path) -> Sources:
         ppe_depot=has("ppe-depot.csv"),
         ppe_deliveries=has("ppe-deliveries.csv"),
         ppe_vans=has("ppe-vans.csv"),
+        ppe_home_deliveries=has("ppe-home-deliveries.csv"),
         base=has("base.yaml"),
     )

@@ -26,6 +26,7 @@ from scenarios.layout import (
     HOMES,
     PPE_DELIVERIES,
     PPE_DEPOT,
+    PPE_HOME_DELIVERIES,
     PPE_HOMES,
     PPE_VANS,
     RECENT_SHIFTS,
@@ -67,6 +68,7 @@ class Sources:
     ppe_homes: Path | None = None
     ppe_depot: Path | None = None
     ppe_deliveries: Path | None = None
+    ppe_home_deliveries: Path | None = None
     ppe_vans: Path | None = None
     base: Path | None = None
     column_map: Path | None = None
@@ -76,7 +78,8 @@ class Sources:
         tables = [self.homes, self.shortfalls, self.workers, self.availability]
         tables += [self.recent_shifts]
         tables += [self.sites, self.facilities, self.requests, self.agencies]
-        tables += [self.ppe_homes, self.ppe_depot, self.ppe_deliveries, self.ppe_vans, self.base]
+        tables += [self.ppe_homes, self.ppe_depot, self.ppe_deliveries]
+        tables += [self.ppe_home_deliveries, self.ppe_vans, self.base]
         tables += [self.cqc.path, self.cqc.details] if self.cqc else []
         return [p for p in tables if p is not None]
 
@@ -195,6 +198,7 @@ def import_scenario(sources: Sources) -> Imported:
                 (sources.ppe_depot, PPE_DEPOT),
                 (sources.ppe_deliveries, PPE_DELIVERIES),
                 (sources.ppe_vans, PPE_VANS),
+                (sources.ppe_home_deliveries, PPE_HOME_DELIVERIES),
             )
         )
     )
@@ -282,6 +286,11 @@ def _add_ppe(
         if getattr(sources, option) is not None and key in base:
             flag = option.replace("_", "-")
             problems.add(f"{name}: ppe.{key} are also given by --{flag}; keep one")
+    if sources.ppe_home_deliveries is not None and sources.ppe_homes is None:
+        for i, record in enumerate(base.get("homes") or []):
+            if isinstance(record, dict) and "deliveries" in record:
+                at = f"ppe.homes[{i}].deliveries"
+                problems.add(f"{name}: {at} are also given by --ppe-home-deliveries; keep one")
     section, cells, reported = ppe_section(base, ppe, _horizon(doc), problems)
     doc["ppe"] = section
     origins.cells.update(cells)

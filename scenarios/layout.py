@@ -16,6 +16,8 @@ Tables (a file each):
     ppe-homes    one row per home and PPE item: stock (or days of cover) and daily use
     ppe-depot    one row per item: the council depot's stock on the first day
     ppe-deliveries one row per delivery and item: date, item, quantity, source
+    ppe-home-deliveries one row per delivery and item from a home's own supplier: date,
+                 home, item, quantity, supplier
     ppe-vans     the vans out: one row per day, or one row without a date for every day
 Everything else (name, horizon, policy, travel) is in the base YAML file.
 """
@@ -257,6 +259,17 @@ PPE_DELIVERIES = TableSpec(
     ),
 )
 
+PPE_HOME_DELIVERIES = TableSpec(
+    "ppe-home-deliveries",
+    (
+        Column("date", date, required=True, synonyms=("delivery date", "arrives")),
+        Column("home", required=True, synonyms=("home id",)),
+        ITEM,
+        Column("quantity", whole, required=True, synonyms=("units", "qty")),
+        Column("supplier", synonyms=("from", "wholesaler", "sent by")),
+    ),
+)
+
 PPE_VANS = TableSpec(
     "ppe-vans",
     (Column("date", date, synonyms=("day",)), Column("vans", whole, required=True)),
@@ -277,6 +290,7 @@ TABLES: dict[str, TableSpec] = {
         PPE_HOMES,
         PPE_DEPOT,
         PPE_DELIVERIES,
+        PPE_HOME_DELIVERIES,
         PPE_VANS,
     )
 }

@@ -1,10 +1,11 @@
 """The PPE section as the sheets a council kept: each home's stock and use by item, the
-depot's stock, its deliveries and the vans out (`scenarios.layout`), to and from the
-scenario's nested `ppe` section.
+depot's stock, its deliveries, the vans out and the deliveries homes had from their own
+suppliers (`scenarios.layout`), to and from the scenario's nested `ppe` section.
 
 A sheet keeps one row per home and item, per delivery and item, per day: the scenario
-nests them (a home's items under the home, a delivery's under the delivery), so the rows
-are grouped here, each value's cell kept to name it in a problem. What no sheet holds
+nests them (a home's items under the home, a delivery's under the delivery, a home's own
+deliveries under the home), so the rows are grouped here, each value's cell kept to name
+it in a problem. What no sheet holds
 (`drops_per_van`) stays in the base file's `ppe` section.
 """
 
@@ -24,7 +25,8 @@ SHEETS = {
     "ppe_deliveries": "deliveries",
     "ppe_vans": "vans",
 }
-"""A PPE sheet's option (its `Sources` field) -> the `ppe` field it fills."""
+"""A PPE sheet's option (its `Sources` field) -> the `ppe` field it fills. The home
+deliveries' sheet fills no field of its own: its rows go under the homes'."""
 
 
 @dataclass
@@ -35,9 +37,13 @@ class PpeRecords:
     depot: list[Record] | None = None
     deliveries: list[Record] | None = None
     vans: list[Record] | None = None
+    home_deliveries: list[Record] | None = None
+
+    def sheets(self) -> list[list[Record] | None]:
+        return [self.homes, self.depot, self.deliveries, self.vans, self.home_deliveries]
 
     def given(self) -> bool:
-        return any(r is not None for r in (self.homes, self.depot, self.deliveries, self.vans))
+        return any(r is not None for r in self.sheets())
 
 
 Cells = dict[str, Cell]
@@ -66,11 +72,15 @@ def ppe_section(
         vans = _vans(sheets.vans, horizon, cells, problems)
         if vans is not None:
             section["vans"] = vans
+    if sheets.home_deliveries is not None:
+        section["homes"] = _home_deliveries(
+            sheets.home_deliveries, section.get("homes"), cells, problems
+        )
     return section, cells, reported
 
 
 def _all(sheets: PpeRecords) -> list[list[Record]]:
-    return [r for r in (sheets.homes, sheets.depot, sheets.deliveries, sheets.vans) if r]
+    return [r for r in sheets.sheets() if r]
 
 
 def _usable(record: Record, *keys: str) -> bool:
@@ -116,28 +126,76 @@ def _items(
     return units
 
 
-def _deliveries(records: list[Record], cells: Cells) -> list[dict[str, Any]]:
-    """Consecutive rows of one date and source are one delivery of their items; an item
-    already in it starts another delivery (two lorries the same day)."""
-    deliveries: list[dict[str, Any]] = []
+@dataclass
+class _Delivery:
+    """Consecutive rows of one date and sender (and home): one delivery of their items."""
+
+    first: Record
+    key: tuple[Any, ...]
+    items: dict[str, int]
+    cells: dict[str, Cell]
+    """Item -> its quantity's cell."""
+
+
+def _grouped(records: list[Record], keys: tuple[str, ...]) -> list[_Delivery]:
+    """Consecutive rows with the same date and `keys` are one delivery of their items; an
+    item already in it starts another delivery (two lorries the same day)."""
+    deliveries: list[_Delivery] = []
     for record in records:
         if not _usable(record, "date", "item", "quantity"):
             continue
-        date, item = record.data["date"], record.data["item"]
-        source = record.data.get("source")
+        key = tuple(record.data.get(k) for k in ("date", *keys))
+        item = record.data["item"]
         last = deliveries[-1] if deliveries else None
-        if (
-            last is None
-            or (last["date"], last.get("source")) != (date, source)
-            or item in last["items"]
-        ):
-            last = {"date": date, **({"source": source} if source else {}), "items": {}}
-            at = f"ppe.deliveries[{len(deliveries)}]"
-            cells[at], cells[f"{at}.date"] = record.cell, record.cells["date"]
+        if last is None or last.key != key or item in last.items:
+            last = _Delivery(record, key, {}, {})
             deliveries.append(last)
-        last["items"][item] = record.data["quantity"]
-        cells[f"ppe.deliveries[{len(deliveries) - 1}].items.{item}"] = record.cells["quantity"]
+        last.items[item] = record.data["quantity"]
+        last.cells[item] = record.cells["quantity"]
     return deliveries
+
+
+def _place(delivery: _Delivery, at: str, cells: Cells) -> None:
+    cells[at], cells[f"{at}.date"] = delivery.first.cell, delivery.first.cells["date"]
+    cells.update({f"{at}.items.{item}": cell for item, cell in delivery.cells.items()})
+
+
+def _deliveries(records: list[Record], cells: Cells) -> list[dict[str, Any]]:
+    """The depot's deliveries, each of its source's rows of one date."""
+    deliveries = []
+    for n, delivery in enumerate(_grouped(records, ("source",))):
+        _place(delivery, f"ppe.deliveries[{n}]", cells)
+        date, source = delivery.key
+        deliveries.append(
+            {"date": date, **({"source": source} if source else {}), "items": delivery.items}
+        )
+    return deliveries
+
+
+def _home_deliveries(
+    records: list[Record], given: object, cells: Cells, problems: Problems
+) -> object:
+    """The PPE homes (the sheet's or the base file's) with each home's own deliveries
+    beneath it; a row naming a home with no PPE record is a problem (its stock and use are
+    what the deliveries add to). Homes that are not a list are left for the parser to name."""
+    if given is not None and not isinstance(given, list):
+        return given
+    homes = [dict(h) if isinstance(h, dict) else h for h in given or []]
+    index = {h.get("home"): i for i, h in enumerate(homes) if isinstance(h, dict)}
+    usable = [r for r in records if _usable(r, "home")]
+    for delivery in _grouped(usable, ("home", "supplier")):
+        date, home, supplier = delivery.key
+        if home not in index:
+            cell = delivery.first.cells["home"]
+            problems.add(f"{cell}: {home} has no PPE stock and use (a ppe-homes row)")
+            continue
+        entry = homes[index[home]]
+        own = entry.setdefault("deliveries", [])
+        _place(delivery, f"ppe.homes[{index[home]}].deliveries[{len(own)}]", cells)
+        own.append(
+            {"date": date, **({"supplier": supplier} if supplier else {}), "items": delivery.items}
+        )
+    return homes
 
 
 def _vans(
@@ -207,6 +265,13 @@ def ppe_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
             if isinstance(vans, int)
             else [{"date": str(dates[d]), "vans": n} for d, n in enumerate(vans)]
         ),
+        "ppe_home_deliveries": [
+            {"date": d["date"], "home": h["home"], "item": i, "quantity": n}
+            | {"supplier": d["supplier"]}
+            for h in data["homes"]
+            for d in h["deliveries"]
+            for i, n in d["items"].items()
+        ],
     }
 
 

@@ -1,14 +1,23 @@
-"""What a home uses and what the depot receives, day by day: the one reading of a
-scenario's PPE section that the model, the plan's tables and the independent checker all
-count with, so that a projection in one agrees with the others to the unit."""
+"""What a home uses, what its own supplier brings it and what the depot receives, day by
+day: the one reading of a scenario's PPE section that the model, the greedy start, the
+plan's tables and the independent checker all count with, so that a projection in one
+agrees with the others to the unit."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from scenarios.risk import outbreak_active
-from scenarios.schema import HomePpe, PpeItem, PpeSupply, Scenario, daily
+from scenarios.schema import (
+    DepotDelivery,
+    HomeDelivery,
+    HomePpe,
+    PpeItem,
+    PpeSupply,
+    Scenario,
+    daily,
+)
 
 
 def use_on(s: Scenario, record: HomePpe, item: PpeItem, day: int) -> int:
@@ -23,8 +32,20 @@ def use_on(s: Scenario, record: HomePpe, item: PpeItem, day: int) -> int:
 
 def arrivals(supply: PpeSupply, s: Scenario, item: PpeItem, day: int) -> int:
     """Units of `item` delivered into the depot on horizon day `day` (usable that day)."""
+    return _delivered(supply.deliveries, s, item, day)
+
+
+def own_arrivals(s: Scenario, record: HomePpe, item: PpeItem, day: int) -> int:
+    """Units of `item` the home's own supplier delivers on horizon day `day` (usable that
+    day): stock the home holds whatever the council drops."""
+    return _delivered(record.deliveries, s, item, day)
+
+
+def _delivered(
+    deliveries: Iterable[DepotDelivery | HomeDelivery], s: Scenario, item: PpeItem, day: int
+) -> int:
     date = s.horizon.start + dt.timedelta(days=day)
-    return sum(d.items.get(item, 0) for d in supply.deliveries if d.date == date)
+    return sum(d.items.get(item, 0) for d in deliveries if d.date == date)
 
 
 def drop_capacity(supply: PpeSupply, day: int) -> int:
@@ -46,7 +67,8 @@ def emergency_days(s: Scenario, home_id: str) -> range:
 
 def supply_problems(s: Scenario) -> Iterator[tuple[str, str]]:
     """(field path, message) for every PPE record naming an unknown home, a home twice, a
-    delivery outside the horizon or a van count not one per day."""
+    delivery (the depot's or a home's own) outside the horizon or a van count not one per
+    day."""
     if s.ppe is None:
         return
     homes = {h.id for h in s.homes}
@@ -58,14 +80,17 @@ def supply_problems(s: Scenario) -> Iterator[tuple[str, str]]:
         elif record.home in seen:
             yield at, "the home's PPE is given twice"
         seen.add(record.home)
+        for j, own in enumerate(record.deliveries):
+            yield from _outside(s, own.date, f"ppe.homes[{i}] ({record.home}).deliveries[{j}].date")
     for i, delivery in enumerate(s.ppe.deliveries):
-        if not s.horizon.start <= delivery.date <= s.horizon.end:
-            yield (
-                f"ppe.deliveries[{i}].date",
-                f"date {delivery.date} is outside the horizon {s.horizon.start} to {s.horizon.end}",
-            )
+        yield from _outside(s, delivery.date, f"ppe.deliveries[{i}].date")
     if isinstance(s.ppe.vans, list) and len(s.ppe.vans) != s.horizon.days:
         yield (
             "ppe.vans",
             f"has {len(s.ppe.vans)} daily values but the horizon has {s.horizon.days} days",
         )
+
+
+def _outside(s: Scenario, date: dt.date, at: str) -> Iterator[tuple[str, str]]:
+    if not s.horizon.start <= date <= s.horizon.end:
+        yield at, f"date {date} is outside the horizon {s.horizon.start} to {s.horizon.end}"

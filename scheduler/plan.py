@@ -137,13 +137,15 @@ class PpeDrop(Record):
 
 
 class PpeStock(Record):
-    """A home's projected stock of one item at the end of `date`: the day's drop in, its
-    use out (none on a day it went `without`), and the days of use that leaves."""
+    """A home's projected stock of one item at the end of `date`: the day's drop and its own
+    supplier's delivery in, its use out (none on a day it went `without`), and the days of
+    use that leaves."""
 
     date: dt.date
     home_id: str
     item: PpeItem
     dropped: int = Field(ge=0)
+    own_delivered: int = Field(default=0, ge=0)
     used: int = Field(ge=0)
     stock: int
     days_cover: float

@@ -35,6 +35,7 @@ TABLES = (
     "ppe-homes",
     "ppe-depot",
     "ppe-deliveries",
+    "ppe-home-deliveries",
     "ppe-vans",
 )
 
@@ -453,7 +454,7 @@ def test_structure_problems(tiny_dir: Path, tmp_path: Path) -> None:
         "ipc_trained_on, locality, latitude, longitude, address, report_to)",
         "map.yaml: rotas: not a table (tables: homes, shortfalls, workers, availability, "
         "recent-shifts, sites, facilities, requests, agencies, ppe-homes, ppe-depot, "
-        "ppe-deliveries, ppe-vans, details, cqc)",
+        "ppe-deliveries, ppe-home-deliveries, ppe-vans, details, cqc)",
     ]
     assert lines == [
         "homes.csv: columns 'beds' and 'Registered beds' both give homes beds; delete one or "

@@ -1,5 +1,6 @@
-"""PPE as a council's sheets: each home's stock and use by item, the depot, deliveries and
-vans, imported and exported; a bad cell named by file, row and column, nothing written."""
+"""PPE as a council's sheets: each home's stock and use by item, the depot, deliveries,
+vans and homes' deliveries from their own suppliers, imported and exported; a bad cell
+named by file, row and column, nothing written."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from cli.inputs import export_inputs_command, import_command
 from scenarios.exporter import export_inputs, sources_in
 from scenarios.importer import import_scenario
 from scenarios.load import ScenarioError, load_scenario
-from scenarios.schema import PpeItem, Scenario
+from scenarios.schema import HomeDelivery, PpeItem, Scenario
 from tests.test_import import EXAMPLES, TEMPLATES, table_args
 
 PLYMOUTH = EXAMPLES / "plymouth-2020.yaml"
@@ -41,6 +42,8 @@ def test_the_example_round_trips_through_the_ppe_sheets(tmp_path: Path) -> None:
     code = CliRunner().invoke(import_command, [*map(str, table_args(folder)), "-o", str(back)])
     assert code.exit_code == 0, code.output
     assert load_scenario(back) == load_scenario(PLYMOUTH)
+    own = (folder / "ppe-home-deliveries.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(own) > 1 and own[0] == "date,home,item,quantity,supplier"
 
 
 def test_vans_by_day_and_cover_days_round_trip(plymouth: Scenario, tmp_path: Path) -> None:
@@ -61,6 +64,26 @@ def test_the_templates_give_ppe() -> None:
     assert ppe.homes[0].opening(PpeItem.APRONS) == 10 * 150
     assert [(d.date.day, d.source) for d in ppe.deliveries] == [(3, "lrf"), (8, "purchase")]
     assert (ppe.vans, ppe.drops_per_van, ppe.depot_stock[PpeItem.MASKS]) == (2, 10, 5000)
+    [own] = ppe.homes[1].deliveries
+    assert (own.date.day, own.items[PpeItem.MASKS], own.supplier) == (4, 84, "Acme Care Supplies")
+    assert ppe.homes[0].deliveries == []
+
+
+def test_a_homes_own_deliveries_round_trip_one_per_date_and_supplier(
+    plymouth: Scenario, tmp_path: Path
+) -> None:
+    """Two suppliers the same day, and a delivery with no supplier named, stay apart."""
+    assert plymouth.ppe is not None
+    first = plymouth.ppe.homes[0]
+    own = [
+        HomeDelivery(date=plymouth.horizon.start, supplier="A", items={PpeItem.MASKS: 5}),
+        HomeDelivery(date=plymouth.horizon.start, supplier="B", items={PpeItem.MASKS: 6}),
+        HomeDelivery(date=plymouth.horizon.end, items={PpeItem.GLOVES: 7, PpeItem.MASKS: 8}),
+    ]
+    homes = [first.model_copy(update={"deliveries": own}), *plymouth.ppe.homes[1:]]
+    s = plymouth.model_copy(update={"ppe": plymouth.ppe.model_copy(update={"homes": homes})})
+    export_inputs(s, tmp_path)
+    assert import_scenario(sources_in(tmp_path)).scenario == s
 
 
 def _edit(path: Path, row: int, column: str, value: str) -> None:
@@ -82,6 +105,22 @@ BAD_CELLS = [
     ("ppe-deliveries.csv", 3, "quantity", "-5", "ppe-deliveries.csv row 3, column quantity"),
     ("ppe-deliveries.csv", 2, "date", "2021-01-01", "ppe-deliveries.csv row 2, column date"),
     ("ppe-vans.csv", 2, "vans", "two", "ppe-vans.csv row 2, column vans"),
+    (
+        "ppe-home-deliveries.csv",
+        2,
+        "quantity",
+        "x",
+        "ppe-home-deliveries.csv row 2, column quantity",
+    ),
+    (
+        "ppe-home-deliveries.csv",
+        2,
+        "date",
+        "2021-01-01",
+        "ppe-home-deliveries.csv row 2, column date",
+    ),
+    ("ppe-home-deliveries.csv", 2, "home", "h999", "ppe-home-deliveries.csv row 2, column home"),
+    ("ppe-home-deliveries.csv", 2, "item", "hats", "ppe-home-deliveries.csv row 2, column item"),
 ]
 
 
@@ -137,6 +176,6 @@ def test_without_ppe_sheets_the_base_file_still_gives_ppe(sheets: Path) -> None:
     base = yaml.safe_load((sheets / "base.yaml").read_text())
     base["ppe"] = whole.model_dump(mode="json")["ppe"]
     (sheets / "base.yaml").write_text(yaml.safe_dump(base))
-    for name in ("ppe-homes", "ppe-depot", "ppe-deliveries", "ppe-vans"):
+    for name in ("ppe-homes", "ppe-depot", "ppe-deliveries", "ppe-vans", "ppe-home-deliveries"):
         (sheets / f"{name}.csv").unlink()
     assert import_scenario(sources_in(sheets)).scenario == whole

@@ -74,6 +74,7 @@ from scenarios.schema.policy import (
 )
 from scenarios.schema.ppe import (
     DepotDelivery,
+    HomeDelivery,
     HomePpe,
     PpeItem,
     PpePolicy,
@@ -142,6 +143,7 @@ __all__ = [
     "FacilityKind",
     "Goal",
     "Home",
+    "HomeDelivery",
     "HomeHistory",
     "HomePpe",
     "HomeType",

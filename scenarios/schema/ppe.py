@@ -3,8 +3,10 @@ vans that drop from it, and the policy's minimum days of cover.
 
 Homes reported PPE daily (the RAG rating's `ppe` part says how they felt about it; these
 records say how much they hold). The council and the Local Resilience Forum (LRF) delivered
-into one depot; vans dropped from it to homes. The whole section is optional: a scenario
-without it plans exactly as before.
+into one depot; vans dropped from it to homes. Many homes also kept their own supply chain
+(their usual wholesaler): its deliveries, where the home reported them, arrive on their
+date whatever the council plans. The whole section is optional: a scenario without it plans
+exactly as before.
 """
 
 from __future__ import annotations
@@ -29,8 +31,18 @@ Units = dict[PpeItem, NonNegativeInt]
 """Units of each item; an item not named is 0."""
 
 
+class HomeDelivery(Strict):
+    """Units a home's own supplier delivers to it on `date` (usable that day): known
+    arrivals the council need not cover with a drop."""
+
+    date: dt.date
+    supplier: str | None = Field(default=None, description="The home's wholesaler, if known.")
+    items: Units
+
+
 class HomePpe(Strict):
-    """A home's PPE on the morning of the horizon's first day, and what it uses a day.
+    """A home's PPE on the morning of the horizon's first day, what it uses a day, and what
+    its own supplier is known to deliver.
 
     Stock is given in units (`stock`) or, as homes often reported it, in days of cover at
     normal use (`cover_days`); an item in both is an error. `daily_use` is the home's
@@ -43,6 +55,9 @@ class HomePpe(Strict):
         default={}, description="Days of normal use on hand per item (instead of stock)."
     )
     daily_use: Units = Field(default={}, description="Units used a day per item, normally.")
+    deliveries: list[HomeDelivery] = Field(
+        default=[], description="Deliveries from the home's own supplier, where known."
+    )
 
     @model_validator(mode="after")
     def _stock_or_cover(self) -> HomePpe:

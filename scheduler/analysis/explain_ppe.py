@@ -1,13 +1,14 @@
 """A home's PPE in `carehome explain`: the vans' stops there with what each brought and
-why, and its days of cover of each item through the horizon, the item that runs lowest
-first. Its unmet PPE needs are among the home's unmet rows, each with its cause."""
+why, what its own supplier delivered, and its days of cover of each item through the
+horizon, the item that runs lowest first. Its unmet PPE needs are among the home's unmet
+rows, each with its cause."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from scenarios.schema import Scenario
-from scheduler.output.ppe_data import cover_by_item, drop_stops
+from scheduler.output.ppe_data import cover_by_item, drop_stops, own_deliveries
 from scheduler.plan import Plan
 
 
@@ -26,6 +27,10 @@ def home_ppe(scenario: Scenario, plan: Plan, home_id: str) -> dict[str, Any] | N
                 "reason": s.reason,
             }
             for s in drop_stops(plan, home_id)
+        ],
+        "own_deliveries": [
+            {"date": str(date), "items": {str(item): n for item, n in items.items()}}
+            for date, items in own_deliveries(plan, home_id).items()
         ],
         "cover": [
             {
@@ -51,6 +56,10 @@ def ppe_text(ppe: dict[str, Any] | None) -> list[str]:
         + f" ({d['reason']})"
         for d in ppe["drops"]
     ] or ["  no drops"]
+    lines += [
+        f"  own supplier {d['date']}: " + ", ".join(f"{item} {n}" for item, n in d["items"].items())
+        for d in ppe["own_deliveries"]
+    ]
     if ppe["cover"]:
         lines.append("  days of cover at the end of each day, lowest item first:")
         width = max(len(c["item"]) for c in ppe["cover"])

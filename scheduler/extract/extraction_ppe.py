@@ -76,17 +76,19 @@ class PpeExtractor:
         rows = []
         for (h, item), use in sorted(self.pv.use.items()):
             held = self.pv.opening[h, item]
+            own = self.pv.own[h, item]
             for d, date in enumerate(self.ctx.dates):
                 dropped = self._value(self.pv.quantity.get((h, item, d)))
                 without = bool(self._value(self.pv.without.get((h, item, d))))
                 used = 0 if without else use[d]
-                held += dropped - used
+                held += dropped + own[d] - used
                 rows.append(
                     PpeStock(
                         date=date,
                         home_id=h,
                         item=item,
                         dropped=dropped,
+                        own_delivered=own[d],
                         used=used,
                         stock=held,
                         days_cover=round(held / use[d], 1) if use[d] else 0.0,

@@ -1,7 +1,8 @@
 """PPE drops by hand, as a council's team made them in 2020: day by day, outbreak homes
 due their emergency drop first (at least a day's use each, however well stocked), then
-the highest-risk homes below the cover target, each filled from what the depot holds that
-day to the target `ROUND_DAYS` on, while vans last.
+the highest-risk homes below the cover target (counting what their own suppliers deliver
+that day), each filled from what the depot holds that day to the target `ROUND_DAYS` on,
+while vans last.
 
 It is the PPE part of the starting plan every solve begins from (`greedy.initial_hint`):
 complete and feasible, so the search starts from drops already made rather than from
@@ -45,6 +46,9 @@ def ppe_hint(
     for d, date in enumerate(ctx.dates):
         for i in PpeItem:
             depot[i] += arrivals(supply, ctx.scenario, i, d)
+        for h in homes:
+            for i in items[h]:
+                held[h, i] += pv.own[h, i][d]
         vans = drop_capacity(supply, d)
         due_today = {h for h in homes if h not in served and d in emergency_days(ctx.scenario, h)}
         for h in sorted(homes, key=lambda h: (h not in due_today, -ctx.risk.score(h, date), h)):

@@ -74,6 +74,8 @@ class ItemCover(BaseModel):
     lowest_on: dt.date
     dropped: int
     """Units of the item dropped at the home over the horizon."""
+    own_delivered: int = 0
+    """Units of the item the home's own supplier delivered over the horizon."""
 
 
 def cover_by_item(plan: Plan, scenario: Scenario, home_id: str | None = None) -> list[ItemCover]:
@@ -104,9 +106,20 @@ def cover_by_item(plan: Plan, scenario: Scenario, home_id: str | None = None) ->
                 lowest=lowest,
                 lowest_on=on,
                 dropped=sum(r.dropped for r in stock),
+                own_delivered=sum(r.own_delivered for r in stock),
             )
         )
     return sorted(covers, key=lambda c: (c.lowest, c.lowest_on, c.home_id, c.item))
+
+
+def own_deliveries(plan: Plan, home_id: str) -> dict[dt.date, dict[PpeItem, int]]:
+    """What the home's own supplier delivered, by date and item: the stock the council did
+    not have to drop."""
+    by_date: dict[dt.date, dict[PpeItem, int]] = defaultdict(dict)
+    for r in plan.ppe_stock:
+        if r.home_id == home_id and r.own_delivered:
+            by_date[r.date][r.item] = r.own_delivered
+    return dict(sorted(by_date.items()))
 
 
 def lowest_homes(covers: list[ItemCover]) -> list[ItemCover]:

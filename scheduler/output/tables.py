@@ -211,6 +211,7 @@ _COLUMNS: dict[str, tuple[type[BaseModel], list[str]]] = {
             "home_name",
             "item",
             "dropped",
+            "own_delivered",
             "used",
             "stock",
             "days_cover",

@@ -79,15 +79,15 @@ def drop_rows(plan: Plan) -> Counter[tuple[dt.date, str | None, str | None, str]
 
 
 def ppe_reasons(old: Scenario, new: Scenario) -> tuple[dict[str, str], dict[dt.date, str]]:
-    """What changed in PPE between two scenarios: by home, its stock or use; by date, the
-    depot's deliveries or vans (the depot's opening stock, on the first day)."""
+    """What changed in PPE between two scenarios: by home, its stock, use or own deliveries;
+    by date, the depot's deliveries or vans (the depot's opening stock, on the first day)."""
     homes: dict[str, str] = {}
     supply: dict[dt.date, str] = {}
     was, now = old.ppe or PpeSupply(), new.ppe or PpeSupply()
     before = {r.home: r for r in was.homes}
     for record in now.homes:
         if before.get(record.home) != record:
-            homes[record.home] = "its PPE stock or daily use changed"
+            homes[record.home] = "its PPE stock, daily use or own deliveries changed"
     if was.depot_stock != now.depot_stock:
         supply[new.horizon.start] = "the depot's opening stock changed"
     for date in new.horizon.dates:

@@ -7,9 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 from scenarios.accommodation import stay_dates
-from scenarios.schema import Capacity, PpeSupply, RoomRequest, Scenario, daily
+from scenarios.schema import (
+    Capacity,
+    DepotDelivery,
+    HomeDelivery,
+    PpeSupply,
+    RoomRequest,
+    Scenario,
+    daily,
+)
 
 
 def capacity_on(
@@ -43,18 +52,32 @@ def room_requests_on(base: Scenario, dates: list[dt.date]) -> list[RoomRequest]:
 def ppe_on(
     base: Scenario, dates: list[dt.date], base_day: Callable[[dt.date], int]
 ) -> PpeSupply | None:
-    """The depot's deliveries of every cycle that arrive among `dates` (each cycle's copy of
-    a base delivery moved by whole cycles, as the hotel stays are) and the vans each day
-    of the base day it repeats. Homes' and the depot's opening stock stay the base's: the
-    simulation tracks no PPE (it changes no infection), so each plan starts from them."""
+    """The deliveries (the depot's and each home's own supplier's) of every cycle that
+    arrive among `dates`, and the vans each day of the base day it repeats. Homes' and the
+    depot's opening stock stay the base's: the simulation tracks no PPE (it changes no
+    infection), so each plan starts from them."""
     supply = base.ppe
     if supply is None:
         return None
     cycle = base.horizon.days
-    deliveries = []
-    for d in dates:
-        for delivery in supply.deliveries:
-            if (d - delivery.date).days % cycle == 0:
-                deliveries.append(delivery.model_copy(update={"date": d}))
+    homes = [
+        h.model_copy(update={"deliveries": _recurring(h.deliveries, dates, cycle)})
+        for h in supply.homes
+    ]
+    deliveries = _recurring(supply.deliveries, dates, cycle)
     vans = capacity_on(supply.vans, dates, base_day)
-    return supply.model_copy(update={"deliveries": deliveries, "vans": vans})
+    return supply.model_copy(update={"homes": homes, "deliveries": deliveries, "vans": vans})
+
+
+Dated = TypeVar("Dated", DepotDelivery, HomeDelivery)
+
+
+def _recurring(deliveries: list[Dated], dates: list[dt.date], cycle: int) -> list[Dated]:
+    """Each cycle's copy of a base delivery that arrives among `dates`, moved by whole
+    cycles as the hotel stays are."""
+    return [
+        delivery.model_copy(update={"date": d})
+        for d in dates
+        for delivery in deliveries
+        if (d - delivery.date).days % cycle == 0
+    ]

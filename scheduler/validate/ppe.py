@@ -3,14 +3,16 @@ plan's drop table alone, and the vans' drops a day.
 
 Each rule is one function named after it; its docstring states it as a formula, with
 U[h,i,d] the day's use (`scenarios.ppe_use.use_on`, the model's own reading) and
-dropped[h,i,d] the units of `ppe_drops.csv` rows for that home, item and date."""
+dropped[h,i,d] the units of `ppe_drops.csv` rows for that home, item and date, and
+O[h,i,d] the units the home's own supplier delivers that day
+(`scenarios.ppe_use.own_arrivals`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
 
-from scenarios.ppe_use import arrivals, drop_capacity, use_on
+from scenarios.ppe_use import arrivals, drop_capacity, own_arrivals, use_on
 from scenarios.schema import PpeItem
 from scheduler.validate.lookup import Found, Lookup, capacity_on, record_key
 
@@ -24,10 +26,11 @@ def _dropped(ix: Lookup) -> Counter[tuple[str, PpeItem, dt.date]]:
 
 def ppe_home_stock(ix: Lookup) -> Found:
     """For each home h with PPE, item i and day d in D:
-    stock[h,i,d] = opening[h,i] + sum_{t<=d} dropped[h,i,t] - sum_{t<=d, not without} U[h,i,t]
-    >= 0, where `without` is the plan's `ppe_stock.csv` flag (the home went without that
-    day); each stock row says the same stock. A drop goes only to a home with PPE records,
-    inside the horizon."""
+    stock[h,i,d] = opening[h,i] + sum_{t<=d} (dropped[h,i,t] + O[h,i,t])
+                   - sum_{t<=d, not without} U[h,i,t] >= 0,
+    where `without` is the plan's `ppe_stock.csv` flag (the home went without that day);
+    each stock row says the same stock. A drop goes only to a home with PPE records, inside
+    the horizon."""
     supply = ix.scenario.ppe
     dropped = _dropped(ix)
     records = {r.home: r for r in supply.homes} if supply is not None else {}
@@ -44,7 +47,7 @@ def ppe_home_stock(ix: Lookup) -> Found:
             for d, date in enumerate(ix.dates):
                 row = rows.get((h, item, date))
                 use = 0 if row is not None and row.without else use_on(ix.scenario, record, item, d)
-                held += dropped[h, item, date] - use
+                held += dropped[h, item, date] + own_arrivals(ix.scenario, record, item, d) - use
                 k = record_key(h, item, date)
                 if held < 0:
                     yield k, f"{h} holds {held} {item} at the end of {date}"
