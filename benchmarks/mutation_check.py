@@ -30,19 +30,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "constraints" / "build.py"
 MARK = "# hard rules"
-BATTERIES = (
-    "testing",
-    "staffing",
-    "isolation",
-    "accommodation",
-    "one_to_one",
-    "absences",
-    "pins",
-    "replan",
-    "pools",
-    "visits",
-)
-"""The rule batteries, one per family: a checker rule is tried against each."""
+BATTERIES: dict[str, tuple[str, ...]] = {
+    "testing": ("tests/test_testing.py",),
+    "staffing": ("tests/test_staffing.py",),
+    "isolation": ("tests/test_isolation.py",),
+    "accommodation": ("tests/test_accommodation.py",),
+    "one_to_one": ("tests/test_one_to_one.py",),
+    "absences": ("tests/test_absences.py",),
+    "pins": ("tests/test_pins.py",),
+    "replan": ("tests/test_replan.py",),
+    "pools": ("tests/test_pools.py",),
+    "visits": ("tests/test_visits.py",),
+    "ppe": (
+        "tests/test_ppe.py",
+        "tests/test_ppe_solve.py",
+        "tests/test_replan_ppe.py",
+        "tests/test_import_ppe.py",
+    ),
+}
+"""The rule batteries by family or rule module: a model rule is tried against its module's
+battery, a domain rule against its family's, a checker rule against all of them. Every
+family with a hard rule has one (`uncovered_families` says which do not)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,19 @@ def model_rules(source: str) -> list[str]:
     return rules
 
 
+REPLAN_RULES = ("scheduler.pipeline.replan.add_kept_decisions",)
+"""The model rules a re-plan adds to build_model's, switched off where the re-plan calls
+them: the decisions before its first open day kept."""
+
+
+def uncovered_families() -> list[str]:
+    """The families with a hard or domain rule but no battery to try their rules on."""
+    sys.path.insert(0, str(ROOT))
+    from constraints.rules import REGISTRY
+
+    return sorted({str(r.family) for r in REGISTRY if r.is_hard} - set(BATTERIES))
+
+
 DOMAIN_TESTS = ("tests/test_pools.py", "tests/test_authorities.py")
 """Besides its family's battery, where a domain rule binds: the pools' rules (training, an
 agency's homes) and the authorities' (a worker's, a site's, a facility's)."""
@@ -101,17 +122,20 @@ def domain_rules() -> list[tuple[str, str]]:
 
 
 def mutations() -> list[Mutation]:
+    if missing := uncovered_families():
+        raise SystemExit(f"no battery in BATTERIES for the families {', '.join(missing)}")
     found = []
     for rule in model_rules(BUILD.read_text()):
         family = rule.split(".")[0]
-        found.append(Mutation(f"constraints.{rule}", (f"tests/test_{family}.py",)))
+        found.append(Mutation(f"constraints.{rule}", BATTERIES[family]))
+    found += [Mutation(target, BATTERIES["replan"]) for target in REPLAN_RULES]
     for family, name in domain_rules():
-        tests = (f"tests/test_{family}.py", *DOMAIN_TESTS)
+        tests = (*BATTERIES[family], *DOMAIN_TESTS)
         found.append(Mutation(f"constraints.domain.{name}", tests))
     validate_tests = tuple(
         str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("tests/test_validate*.py"))
     )
-    batteries = tuple(f"tests/test_{family}.py" for family in BATTERIES)
+    batteries = tuple(test for tests in BATTERIES.values() for test in tests)
     for rule in checker_rules():
         found.append(Mutation(f"scheduler.validate.{rule}", validate_tests + batteries))
     return found
