@@ -28,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+MUTATE_ENV = "CAREHOME_MUTATE"
+"""The rule tests/conftest.py switches off for a whole run (tests.mutants.MUTATE_ENV; the
+tests are not part of the installed package, so not imported from here)."""
 BUILD = ROOT / "constraints" / "build.py"
 MARK = "# hard rules"
 BATTERIES: dict[str, tuple[str, ...]] = {
@@ -95,7 +99,6 @@ them: the decisions before its first open day kept."""
 
 def uncovered_families() -> list[str]:
     """The families with a hard or domain rule but no battery to try their rules on."""
-    sys.path.insert(0, str(ROOT))
     from constraints.rules import REGISTRY
 
     return sorted({str(r.family) for r in REGISTRY if r.is_hard} - set(BATTERIES))
@@ -107,7 +110,6 @@ agency's homes) and the authorities' (a worker's, a site's, a facility's)."""
 
 
 def checker_rules() -> list[str]:
-    sys.path.insert(0, str(ROOT))
     from scheduler.validate import RULE_NAMES
 
     return list(RULE_NAMES)
@@ -115,7 +117,6 @@ def checker_rules() -> list[str]:
 
 def domain_rules() -> list[tuple[str, str]]:
     """(family, function name) of each domain rule's predicate, in registry order."""
-    sys.path.insert(0, str(ROOT))
     from constraints.domain import PREDICATES
 
     return [(str(rule.family), predicate.__name__) for rule, predicate in PREDICATES.items()]
@@ -141,29 +142,39 @@ def mutations() -> list[Mutation]:
     return found
 
 
-def killed(mutation: Mutation) -> tuple[bool, float]:
-    """Whether some test fails with the rule off (the run stops at the first failure)."""
-    env = os.environ | {"CAREHOME_MUTATE": mutation.target, "PYTHONPATH": str(ROOT)}
+def failed(tests: tuple[str, ...], target: str | None) -> tuple[bool, float]:
+    """Whether some test fails with `target` switched off (None: every rule on); the run
+    stops at the first failure."""
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    env.pop(MUTATE_ENV, None)
+    if target is not None:
+        env[MUTATE_ENV] = target
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *mutation.tests],
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
     if run.returncode not in (0, 1):  # 1: a test failed; anything else: the run broke
-        raise SystemExit(f"{mutation.target}: pytest exited {run.returncode}\n{run.stdout[-2000:]}")
+        raise SystemExit(f"{target}: pytest exited {run.returncode}\n{run.stdout[-2000:]}")
     return run.returncode == 1, time.perf_counter() - started
 
 
 def main(argv: list[str]) -> int:
     """Print one row per rule; exit 1 when some rule's removal no test notices."""
     chosen = [m for m in mutations() if not argv or any(a in m.target for a in argv)]
+    # A kill means something only if the same tests pass with every rule on.
+    every = tuple(dict.fromkeys(test for m in chosen for test in m.tests))
+    broken, seconds = failed(every, None)
+    if broken:
+        raise SystemExit(f"the tests fail with every rule on: run pytest {' '.join(every)}")
+    print(f"with every rule on, {len(every)} test files pass ({seconds:.0f} s)")
     print(f"{'rule':<55} {'tests run':<42} {'killed':<6} {'seconds':>7}")
     survivors = []
     for m in chosen:
-        dead, seconds = killed(m)
+        dead, seconds = failed(m.tests, m.target)
         tests = ", ".join(Path(t).stem for t in m.tests)
         if len(tests) > 40:
             tests = f"{len(m.tests)} files ({Path(m.tests[0]).stem}, ...)"
