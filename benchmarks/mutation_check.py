@@ -2,16 +2,18 @@
 removal no test kills is a rule the suite does not really check.
 
 The rules are read from the code: every call under ``# hard rules`` in
-`constraints.build.build_model`, every domain rule's predicate (`constraints.domain`,
-the rules kept by which variables exist), and every rule of the independent checker
-(`scheduler.validate.RULES`). A model rule of family F is tried against
-``tests/test_F.py``; a domain rule against its family's battery and the pools' and
-authorities' tests (`DOMAIN_TESTS`); a checker rule against ``tests/test_validate*.py``
-and the batteries (whose rule-binds tests read the checker). The rule is switched off by
-the test suite itself (tests/conftest.py reads CAREHOME_MUTATE); product code never sees
-it.
+`constraints.build.build_model` and the re-plan's kept decisions (`REPLAN_RULES`), every
+domain rule's predicate (`constraints.domain`, the rules kept by which variables exist),
+and every rule of the independent checker (`scheduler.validate.RULES`). A model rule of
+module M is tried against M's battery (`BATTERIES`: ``tests/test_M.py``, or every file of
+a family whose tests live in several); a domain rule against its family's battery and the
+pools' and authorities' tests (`DOMAIN_TESTS`); a checker rule against
+``tests/test_validate*.py`` and every battery (whose rule-binds tests read the checker).
+Every family with a hard rule must have a battery. The same tests are first run with
+every rule on: a kill counts only if they pass then. The rule is switched off by the test
+suite itself (tests/conftest.py reads CAREHOME_MUTATE); product code never sees it.
 
-    python benchmarks/mutation_check.py            # every rule, about 10 minutes on 2 cores
+    python benchmarks/mutation_check.py            # every rule, about 17 minutes on 2 cores
     python benchmarks/mutation_check.py cohort     # only rules whose name contains "cohort"
 """
 
