@@ -56,7 +56,7 @@ def get_run(db: Session, run_id: int) -> Run:
     return run
 
 
-def finished_plans() -> Select[tuple[Run]]:
+def finished_plans() -> Select[Run]:
     """Plans (not studies) that ended with a plan, newest first: what a re-plan or a
     comparison of two plans may start from."""
     return (
