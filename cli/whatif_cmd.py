@@ -13,10 +13,10 @@ import pandas as pd
 from cli.common import DASK_OPTION, SEED_OPTION, TIME_LIMIT_OPTION, handles_errors, jobs_option
 from cli.progress import ProgressBar
 from scenarios.atomic import inside, write_text
-from scenarios.load import ScenarioError, dump_scenario
-from scenarios.whatif import Study, load_whatif
+from scenarios.load import dump_scenario
+from scenarios.whatif import load_whatif
 from scenarios.words import count
-from scheduler.analysis.compare import HEADLINE, KPIS, folder_name, run_study
+from scheduler.analysis.compare import HEADLINE, check_kpi, folder_name, run_study
 from scheduler.analysis.study_output import STUDY_FILES, write_study
 from scheduler.output.outdir import staged_dir
 from scheduler.pipeline.executors import MissingDaskError, open_executor
@@ -89,7 +89,7 @@ def whatif_command(
     if emit is None and out is None:
         raise click.UsageError("give --emit DIR, --out DIR or both")
     study = load_whatif(whatif_file)
-    _check_kpi(study, whatif_file)
+    check_kpi(study, whatif_file.name)
     runs = study.runs
     for name in runs:  # names come from the file: each must stay inside its folder
         inside(emit or out or Path("."), folder_name(name))
@@ -111,14 +111,6 @@ def whatif_command(
         f"wrote {out}/: comparison.csv, comparison.xlsx, charts/ and {count(len(runs), 'plan')} "
         f"({len(study.variants) + 1} under variants/, {len(study.cells)} under sweep/)"
     )
-
-
-def _check_kpi(study: Study, source: Path) -> None:
-    sweep = study.whatif.sweep
-    if sweep is not None and sweep.kpi not in KPIS:
-        raise ScenarioError(
-            [f"{source.name}: sweep.kpi: {sweep.kpi!r} is not a KPI; one of {', '.join(KPIS)}"]
-        )
 
 
 def _printable(table: pd.DataFrame) -> str:

@@ -215,23 +215,33 @@ def load_whatif(path: str | Path) -> Study:
     """The what-if file, its base scenario and every run, all validated; every problem
     raises `ScenarioError` naming the file and the path inside it."""
     path = Path(path)
-    document = read_document(path)
+    whatif = parse_whatif(read_document(path), path.name)
+    return build_study(whatif, load_scenario(path.parent / whatif.base), path.name)
+
+
+def parse_whatif(document: Any, source: str) -> WhatIf:
+    """A what-if document read from `source` (a file's name), validated; its base is not
+    read here, so a caller that holds the base already (the web app's stored version)
+    builds the study from it."""
     try:
-        whatif = WhatIf.model_validate(document)
+        return WhatIf.model_validate(document)
     except ValidationError as exc:
         raise ScenarioError(
             [
-                f"{path.name}: {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}"
+                f"{source}: {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}"
                 for e in exc.errors()
             ]
         ) from None
-    base = load_scenario(path.parent / whatif.base)
-    variants = {v.name: apply_variant(base, v, whatif.seed, path.name) for v in whatif.variants}
+
+
+def build_study(whatif: WhatIf, base: Scenario, source: str) -> Study:
+    """Every run of `whatif` on `base`, its shocks applied and validated."""
+    variants = {v.name: apply_variant(base, v, whatif.seed, source) for v in whatif.variants}
     runs: dict[str, Scenario] = {}
     cells: dict[str, Cell] = {}
     if whatif.sweep is not None:
-        runs, cells = sweep_runs(base, whatif.sweep, whatif.seed, path.name)
+        runs, cells = sweep_runs(base, whatif.sweep, whatif.seed, source)
         clash = sorted(set(runs) & set(variants))
         if clash:
-            raise ScenarioError([f"{path.name}: variant names clash with sweep cells: {clash}"])
+            raise ScenarioError([f"{source}: variant names clash with sweep cells: {clash}"])
     return Study(whatif, base, variants, runs, cells)

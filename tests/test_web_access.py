@@ -24,7 +24,14 @@ PUBLIC = {
 }
 """The only routes open without a role: logging in and out, and the first-run page."""
 
-FILL = {"version_id": "1", "run_id": "1", "user_id": "1", "home_id": "h1", "name": "unmet.csv"}
+FILL = {
+    "version_id": "1",
+    "run_id": "1",
+    "user_id": "1",
+    "home_id": "h1",
+    "name": "unmet.csv",
+    "variant": "base",
+}
 
 
 def required_role(route: APIRoute) -> Role | None:

@@ -63,6 +63,14 @@ class RunStatus(StrEnum):
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+class RunKind(StrEnum):
+    """A plan of a version, or a what-if study of it (`carehome whatif`'s variants planned
+    in turn): both wait in one queue and take the pool's slots alike."""
+
+    PLAN = "plan"
+    WHATIF = "whatif"
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -104,7 +112,11 @@ class Run(Base):
     __tablename__ = "runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=RunKind.PLAN)
     version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
+    whatif_filename: Mapped[str | None] = mapped_column(String(120))
+    whatif_text: Mapped[str | None] = mapped_column(Text)
+    """A study's what-if file as sent (its `base:` ignored: the version is the base)."""
     previous_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     first_open: Mapped[dt.date | None] = mapped_column(Date)
     settings: Mapped[str] = mapped_column(Text)

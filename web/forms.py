@@ -43,9 +43,9 @@ class PostedForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class RunRequest(PostedForm):
-    """A run's settings as the version page sends them: `carehome plan`'s options and
-    ranges; with `previous_run`, a re-plan (`--previous`) from `first_open` (`--from`)."""
+class SolverFields(PostedForm):
+    """The solver settings a plan or a study is run with: `carehome plan`'s options and
+    ranges."""
 
     time_limit: float = Field(20.0, ge=0.1, le=3600)
     workers: int = Field(ge=1, le=64)
@@ -54,6 +54,15 @@ class RunRequest(PostedForm):
     relative_gap: float = Field(0.0, ge=0.0, le=1.0)
     path: str = Field("patterns", pattern="|".join(PATHS))
     lp_bound: bool = False
+
+    def settings(self) -> SolverSettings:
+        return SolverSettings(**self.model_dump(include=set(SolverFields.model_fields)))
+
+
+class RunRequest(SolverFields):
+    """A run as the version page sends it; with `previous_run`, a re-plan (`--previous`)
+    from `first_open` (`--from`)."""
+
     previous_run: int | None = None
     first_open: dt.date | None = None
 
@@ -62,8 +71,23 @@ class RunRequest(PostedForm):
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    def settings(self) -> SolverSettings:
-        return SolverSettings(**self.model_dump(exclude={"previous_run", "first_open"}))
+
+class StudyUpload(SolverFields):
+    """A what-if file, planned on the version whose page sends it."""
+
+    file: UploadFile
+
+
+class StudyForm(SolverFields):
+    """The version page's what-if form: one entry per variant row in each list, a blank
+    entry a shock not applied (`web.whatif_files.VariantRow`)."""
+
+    name: list[str] = []
+    outbreaks: list[str] = []
+    bank_unavailable: list[str] = []
+    site: list[str] = []
+    site_scale: list[str] = []
+    staff_sick: list[str] = []
 
 
 class Edit(PostedForm):

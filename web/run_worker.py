@@ -1,8 +1,8 @@
-"""One run, in a worker process of its own: read its scenario from the database, plan and
-check it through `carehome plan`'s pipeline (`plan_and_check`: independent authorities by
-parts, a re-plan against a previous run's plan folder whole, then the independent checker),
-write the plan folder, the workbook and the report under the run's managed folder, and
-record the end with the checker's verdict.
+"""One run, in a worker process of its own (a what-if study: `web.study_worker`): read its
+scenario from the database, plan and check it through `carehome plan`'s pipeline
+(`plan_and_check`: independent authorities by parts, a re-plan against a previous run's
+plan folder whole, then the independent checker), write the plan folder, the workbook and
+the report under the run's managed folder, and record the end with the checker's verdict.
 
 A process per run, not a thread: a solve holds its cores and memory, and a cancel is
 SIGINT to this process, which `stop_search_on_ctrl_c` turns into the CLI's Ctrl-C: the
@@ -15,12 +15,10 @@ import json
 import os
 import sys
 import threading
-import time
 import traceback
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from constraints.model import ObjectiveRangeError
@@ -36,52 +34,17 @@ from scheduler.plan import InfeasibleError
 from scheduler.solve.interrupt import stop_search_on_ctrl_c
 from scheduler.solve.settings import SolverSettings
 from web.config import DATABASE_ENV
-from web.db import Run, RunStatus, make_engine, now
+from web.db import Run, RunKind, RunStatus, make_engine
 from web.run_files import REPORT, WORKBOOK, plan_dir, run_dir
+from web.run_record import DatabaseProgress, finish
 from web.scenario_files import stored_scenario
+from web.study_worker import plan_study
 
 SUPERVISOR_GONE = 75
 """The exit code of a run whose supervisor (a cluster worker) went away (`main`)."""
 
 WORKER_NICENESS = 10
 """How much lower a run's worker process runs than the web process (`os.nice`)."""
-
-PROGRESS_EVERY = 0.5
-"""Seconds between progress writes: often enough to watch, rare enough for SQLite."""
-
-
-class DatabaseProgress:
-    """`scheduler.solve.settings.Progress` written to the run's row for the page to poll."""
-
-    def __init__(self, engine: Engine, run_id: int) -> None:
-        self.engine = engine
-        self.run_id = run_id
-        self._written = 0.0
-
-    def _write(self, **values: Any) -> None:
-        with self.engine.begin() as db:
-            db.execute(update(Run).where(Run.id == self.run_id).values(**values))
-
-    def stage(self, name: str) -> None:
-        self._write(stage=name, best_objective=None)
-
-    def found(self, objective: float) -> None:
-        if time.monotonic() - self._written >= PROGRESS_EVERY:
-            self._written = time.monotonic()
-            self._write(best_objective=objective)
-
-
-def finish(
-    engine: Engine, run_id: int, status: RunStatus, message: str = "", **values: Any
-) -> None:
-    """Record the run's end, unless the app already settled it (a run ended for taking
-    too long to cancel is not brought back)."""
-    with engine.begin() as db:
-        db.execute(
-            update(Run)
-            .where(Run.id == run_id, Run.status == RunStatus.RUNNING)
-            .values(status=status, message=message, finished_at=now(), pid=None, **values)
-        )
 
 
 def execute_run(run_id: int, database_url: str, runs_dir: str) -> None:
@@ -112,10 +75,16 @@ def _execute(engine: Engine, run_id: int, runs_dir: Path) -> None:
         if run is None:
             return
         settings = SolverSettings(**json.loads(run.settings))
-        scenario = stored_scenario(run.version.filename, run.version.text)
+        base_name = run.version.filename
+        scenario = stored_scenario(base_name, run.version.text)
         previous_id, first_open = run.previous_run_id, run.first_open
+        whatif = (run.whatif_filename or "", run.whatif_text or "")
+        kind = run.kind
     progress = DatabaseProgress(engine, run_id)
     progress.stage("loading")
+    if kind == RunKind.WHATIF:
+        plan_study(progress, runs_dir, settings, scenario, base_name, whatif)
+        return
     earlier = None
     if previous_id is not None:
         start = first_open or scenario.horizon.start

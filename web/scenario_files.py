@@ -7,9 +7,11 @@ app accepts and refuses what the command line does, with the same problem lines.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +42,22 @@ def checked_name(filename: str) -> str:
     return name
 
 
-def read_scenario(filename: str, data: bytes) -> tuple[Scenario, str]:
-    """The scenario in an uploaded file and its text, read as `carehome plan` reads a file;
-    the file exists only in a private temporary folder while it is read."""
+@contextlib.contextmanager
+def uploaded(filename: str, data: bytes) -> Iterator[Path]:
+    """An uploaded file under its checked name, within the command line's size limit, in a
+    private temporary folder for as long as it is read; gone afterwards."""
     name = checked_name(filename)
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError([f"{name}: larger than the limit of {megabytes(MAX_FILE_BYTES)}"])
     with tempfile.TemporaryDirectory(prefix="carehome-upload-") as folder:
         path = inside(folder, name)
         path.write_bytes(data)
+        yield path
+
+
+def read_scenario(filename: str, data: bytes) -> tuple[Scenario, str]:
+    """The scenario in an uploaded file and its text, read as `carehome plan` reads a file."""
+    with uploaded(filename, data) as path:
         scenario = load_scenario(path)
     return scenario, data.decode("utf-8")
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from scenarios.atomic import inside
+from scenarios.load import ScenarioError
 from scenarios.schema import Scenario
 from scenarios.whatif import Study
 from scenarios.words import count
@@ -47,12 +48,31 @@ KPIS = (
     "unmet_isolation",
 )
 FAILED = "FAILED"
+SKIPPED = "SKIPPED"
+"""A run a cancelled study never reached (the web app plans a study's runs in turn)."""
 SWEEP_CELL = "sweep cell"
+VARIANTS_DIR = "variants"
+SWEEP_DIR = "sweep"
 
 
 def folder_name(run: str) -> str:
     """A run's plan folder: its name with spaces as dashes (names hold no separators)."""
     return run.replace(" ", "-")
+
+
+def plan_folder(study: Study, out: Path, run: str) -> Path:
+    """Where a study written to `out` keeps `run`'s plan: `variants/NAME/` for the base
+    and the variants, `sweep/NAME/` for a sweep run."""
+    return inside(out / (SWEEP_DIR if run in study.cells else VARIANTS_DIR), folder_name(run))
+
+
+def check_kpi(study: Study, source: str) -> None:
+    """A sweep's heatmap KPI must be one the comparison has."""
+    sweep = study.whatif.sweep
+    if sweep is not None and sweep.kpi not in KPIS:
+        raise ScenarioError(
+            [f"{source}: sweep.kpi: {sweep.kpi!r} is not a KPI; one of {', '.join(KPIS)}"]
+        )
 
 
 @dataclass
@@ -65,6 +85,11 @@ class RunResult:
     @property
     def failed(self) -> bool:
         return str(self.row["status"]).startswith(FAILED)
+
+    @property
+    def planned(self) -> bool:
+        """Whether the row has a plan's KPIs: neither failed nor skipped."""
+        return not self.failed and not str(self.row["status"]).startswith(SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -142,6 +167,15 @@ def plan_variant(
     }, plan
 
 
+def keep_result(
+    study: Study, run: str, row: dict[str, Any], plan: Plan | None, out: Path
+) -> RunResult:
+    """A planned run's result, its plan (if any) written where the study keeps it."""
+    if plan is not None:
+        write_plan(plan, study.runs[run], plan_folder(study, out, run))
+    return RunResult(row, plan.summary.daily if plan is not None else [])
+
+
 def run_study(
     study: Study,
     settings: SolverSettings,
@@ -164,10 +198,7 @@ def run_study(
     for future in concurrent.futures.as_completed(futures):
         name = futures[future]
         row, plan = future.result()
-        if plan is not None:
-            folder = "sweep" if name in study.cells else "variants"
-            write_plan(plan, runs[name], inside(out / folder, folder_name(name)))
-        results[name] = RunResult(row, plan.summary.daily if plan is not None else [])
+        results[name] = keep_result(study, name, row, plan, out)
         failed += results[name].failed
         if progress is not None:
             pending = len(runs) - len(results)
@@ -233,8 +264,8 @@ def sweep_table(study: Study, results: dict[str, RunResult]) -> pd.DataFrame:
         groups.setdefault(cell.values, []).append(name)
     rows = []
     for values, names in groups.items():
-        ok = [results[n].row for n in names if not results[n].failed]
-        failures = [results[n].row["status"] for n in names if results[n].failed]
+        ok = [results[n].row for n in names if results[n].planned]
+        failures = [results[n].row["status"] for n in names if not results[n].planned]
         row: dict[str, Any] = dict(zip(study.axes, values, strict=True))
         row |= {
             "cell": study.cells[names[0]].label,

@@ -8,11 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from scheduler.analysis.compare import compare_plans
-from web.db import Run, RunStatus
-from web.pages.render import get_run, page, run_plan
+from web.pages.render import finished_plans, get_run, page, run_plan
 from web.security import DB, Coordinator
 
 router = APIRouter()
@@ -28,12 +26,7 @@ def compare(
     request: Request, db: DB, user: Coordinator, first: int | None = None, second: int | None = None
 ) -> Response:
     """Pick two finished runs; with both picked, show them side by side."""
-    choices = db.scalars(
-        select(Run)
-        .where(Run.status.in_([RunStatus.DONE, RunStatus.CANCELLED]))
-        .order_by(Run.id.desc())
-        .limit(CHOICES)
-    ).all()
+    choices = db.scalars(finished_plans().limit(CHOICES)).all()
     context: dict[str, Any] = {"choices": choices, "first": first, "second": second}
     if first is not None and second is not None:
         runs = get_run(db, first), get_run(db, second)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from scenarios.schema import Scenario
@@ -16,7 +17,7 @@ from scheduler.output.report_data import format_kpi, kpi_label
 from scheduler.output.tables import read_plan_folder
 from scheduler.plan import Plan
 from web.config import WebConfig
-from web.db import Role, Run, RunStatus, ScenarioVersion, User
+from web.db import Role, Run, RunKind, RunStatus, ScenarioVersion, User
 from web.run_files import plan_dir
 from web.security import csrf_token
 
@@ -53,6 +54,16 @@ def get_run(db: Session, run_id: int) -> Run:
     if run is None:
         raise HTTPException(404, f"no run {run_id}")
     return run
+
+
+def finished_plans() -> Select[Run]:
+    """Plans (not studies) that ended with a plan, newest first: what a re-plan or a
+    comparison of two plans may start from."""
+    return (
+        select(Run)
+        .where(Run.kind == RunKind.PLAN, Run.status.in_([RunStatus.DONE, RunStatus.CANCELLED]))
+        .order_by(Run.id.desc())
+    )
 
 
 def run_plan(request: Request, run: Run) -> tuple[Plan, Scenario, Path]:

@@ -9,9 +9,10 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 
 from scheduler.output.tables import BRIEF
 from web.audit import record
-from web.db import ACTIVE, Run, RunStatus, now
+from web.db import ACTIVE, Run, RunKind, RunStatus, now
 from web.forms import form_post
 from web.pages.render import config, get_run, page, run_plan
+from web.pages.studies import study_context
 from web.run_files import DOWNLOADS, download_path
 from web.security import DB, Coordinator, Planner
 
@@ -39,6 +40,16 @@ def progress_of(run: Run) -> dict[str, object]:
 @router.get("/runs/{run_id}", name="run_page")
 def run_page(request: Request, db: DB, user: Coordinator, run_id: int) -> Response:
     run = get_run(db, run_id)
+    if run.kind == RunKind.WHATIF:
+        return page(
+            request,
+            "study.html",
+            user,
+            run=run,
+            progress=progress_of(run),
+            settings=json.loads(run.settings),
+            **study_context(request, run),
+        )
     plan = None
     if run.status in (RunStatus.DONE, RunStatus.CANCELLED):
         try:

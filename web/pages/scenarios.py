@@ -19,7 +19,7 @@ from scenarios.schema import OutbreakStatus, Scenario, Shift
 from scheduler.solve.backends import SOLVERS
 from scheduler.solve.settings import PATHS
 from web.audit import record
-from web.db import Run, RunStatus, ScenarioVersion, User
+from web.db import Run, RunKind, RunStatus, ScenarioVersion, User
 from web.forms import (
     OutbreakReport,
     Pick,
@@ -31,7 +31,7 @@ from web.forms import (
     form_post,
 )
 from web.import_files import CqcUpload, Upload, expected, import_uploads
-from web.pages.render import config, get_version, page
+from web.pages.render import config, finished_plans, get_version, page
 from web.scenario_files import (
     EXAMPLES,
     example,
@@ -45,6 +45,8 @@ from web.security import DB, Coordinator, Planner
 
 router = APIRouter()
 RECENT = 50
+STUDY_ROWS = 3
+"""Variants offered on the version page's what-if form (a file holds any number)."""
 IMPORTED = "imported.yaml"
 """The file name an imported scenario is stored (and downloaded) under."""
 
@@ -163,7 +165,7 @@ def from_example(
     return RedirectResponse(request.url_for("version_page", version_id=version.id), 303)
 
 
-def _version_page(
+def show_version(
     request: Request,
     db: Session,
     user: User,
@@ -173,12 +175,7 @@ def _version_page(
 ) -> Response:
     scenario = stored_scenario(version.filename, version.text)
     runs = db.scalars(select(Run).where(Run.version_id == version.id).order_by(Run.id)).all()
-    done = db.scalars(
-        select(Run)
-        .where(Run.status.in_([RunStatus.DONE, RunStatus.CANCELLED]))
-        .order_by(Run.id.desc())
-        .limit(RECENT)
-    ).all()
+    done = db.scalars(finished_plans().limit(RECENT)).all()
     return page(
         request,
         "version.html",
@@ -193,13 +190,14 @@ def _version_page(
         paths=PATHS,
         default_workers=config(request).search_workers,
         statuses=list(OutbreakStatus),
+        study_rows=STUDY_ROWS,
         shifts=list(Shift),
     )
 
 
 @router.get("/versions/{version_id}", name="version_page")
 def version_page(request: Request, db: DB, user: Coordinator, version_id: int) -> Response:
-    return _version_page(request, db, user, get_version(db, version_id))
+    return show_version(request, db, user, get_version(db, version_id))
 
 
 @router.get("/versions/{version_id}/scenario")
@@ -225,10 +223,12 @@ def start_run(
     version = get_version(db, version_id)
     previous = db.get(Run, form.previous_run) if form.previous_run is not None else None
     if form.previous_run is not None and (
-        previous is None or previous.status not in (RunStatus.DONE, RunStatus.CANCELLED)
+        previous is None
+        or previous.status not in (RunStatus.DONE, RunStatus.CANCELLED)
+        or previous.kind != RunKind.PLAN
     ):
         problem = f"previous run: {form.previous_run} is not a finished run with a plan"
-        return _version_page(request, db, user, version, 400, [problem])
+        return show_version(request, db, user, version, 400, [problem])
     run = Run(
         version_id=version.id,
         previous_run_id=previous.id if previous else None,
@@ -264,7 +264,7 @@ def _edit(
     try:
         edited, text = change(scenario, version.filename)
     except ScenarioError as exc:
-        return _version_page(request, db, user, version, 400, exc.lines)
+        return show_version(request, db, user, version, 400, exc.lines)
     run_id = int(based_on_run) if based_on_run.isdigit() else version.based_on_run_id
     child = _store(db, user, edited, version.filename, text, note, version, run_id)
     return RedirectResponse(request.url_for("version_page", version_id=child.id), 303)
