@@ -16,8 +16,7 @@ home, so the LP bound keeps most of the one-home rule; it also implies one shift
 ``worked[w,d]`` (boolean) is the day's total, so the working-time windows and the
 pre-deployment test rule stay short sums over days instead of long sums over shifts.
 
-Over 400 lines because it is one rule family (variables, hard rules, soft rules), and
-`build.py`, the batteries and the mutation check name each rule as `staffing.<rule>`.
+Over 400 lines because it is one rule family, each rule named `staffing.<rule>` everywhere.
 """
 
 from __future__ import annotations
