@@ -21,10 +21,12 @@ from scheduler.simulation.calibrate import (
     CHECKPOINT,
     CHECKPOINT_META,
     MIN_BUDGET_PER_PARTICLE,
-    OUTPUT_FILES,
     FitSettings,
     WaveModel,
     fit,
+)
+from scheduler.simulation.fit_report import (
+    OUTPUT_FILES,
     goodness,
     particles_table,
     posterior_table,

@@ -15,7 +15,6 @@ from scenarios.atomic import write_replacing, write_text
 from scenarios.firstwave import first_wave
 from scheduler.output.outdir import staged_dir
 from scheduler.pipeline.executors import local_executor
-from scheduler.simulation.calibrate import fit_origin, read_particles
 from scheduler.simulation.counterfactual import (
     Variant,
     draw_particles,
@@ -24,6 +23,7 @@ from scheduler.simulation.counterfactual import (
     summarise,
     variants,
 )
+from scheduler.simulation.fit_report import fit_origin, read_particles
 
 FILES = frozenset({"counterfactuals.csv", "draws.csv", "summary.json"})
 

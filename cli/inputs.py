@@ -68,27 +68,12 @@ def _table_option(name: str, what: str) -> Callable[[F], F]:
 @click.option("-o", "--output", required=True, type=FILE, help="The scenario file to write.")
 @handles_errors
 def import_command(
-    homes: Path | None,
-    shortfalls: Path | None,
-    workers: Path | None,
-    availability: Path | None,
-    recent_shifts: Path | None,
-    sites: Path | None,
-    facilities: Path | None,
-    requests: Path | None,
-    agencies: Path | None,
-    ppe_homes: Path | None,
-    ppe_depot: Path | None,
-    ppe_deliveries: Path | None,
-    ppe_vans: Path | None,
-    ppe_home_deliveries: Path | None,
-    base: Path | None,
-    column_map: Path | None,
     cqc: Path | None,
     cqc_details: Path | None,
     local_authorities: tuple[str, ...],
     all_england: bool,
     output: Path,
+    **tables: Path | None,
 ) -> None:
     """Build a scenario file from spreadsheets; every problem is printed with its file,
     row and column, and nothing is written unless all is well (exit 2).
@@ -104,27 +89,8 @@ def import_command(
     Templates of every table are in scenarios/templates/.
     """
     query = _cqc_query(cqc, cqc_details, local_authorities, all_england)
-    result = import_scenario(
-        Sources(
-            homes=homes,
-            shortfalls=shortfalls,
-            workers=workers,
-            availability=availability,
-            recent_shifts=recent_shifts,
-            sites=sites,
-            facilities=facilities,
-            requests=requests,
-            agencies=agencies,
-            ppe_homes=ppe_homes,
-            ppe_depot=ppe_depot,
-            ppe_deliveries=ppe_deliveries,
-            ppe_vans=ppe_vans,
-            ppe_home_deliveries=ppe_home_deliveries,
-            base=base,
-            column_map=column_map,
-            cqc=query,
-        )
-    )
+    # Each table's option is named as its field of `Sources`, so the files pass straight on.
+    result = import_scenario(Sources(**tables, cqc=query))
     # Written before anything is printed: a reader that leaves early (`| head`) ends the
     # printing, never the import.
     write_text(output, result.yaml())

@@ -1,4 +1,5 @@
-"""The whole model on one screen: variables, hard rules, soft rules, objective tiers.
+"""The whole model on one screen: variables and hard rules in `build_model`, the soft rules
+right below it in `_soft_rules`, then the objective tiers.
 
 Order matters in one place only: every family that books test slots creates its booking
 variables before `add_site_capacity` caps each site-day over all of them. A re-plan adds
@@ -106,7 +107,17 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
     pins.add_worker_pins(ctx, sv)
     pins.add_request_pins(ctx, iv)
 
-    # soft rules, tier 1: unmet need
+    built = BuiltModel(ctx, tv, sv, iv, [], {}, rooms=av, visits=vv, drops=pv)
+    built.penalties = _soft_rules(built, ov)
+    return _ranked(built, scenario.policy.objective.order)
+
+
+def _soft_rules(built: BuiltModel, ov: one_to_one.OneToOneVars) -> list[Penalty]:
+    """The soft rules' penalties by tier, added after every hard rule (their slack
+    variables come last in the model); the fairness tier reads the unmet-need list."""
+    ctx, tv, sv, iv = built.ctx, built.tests, built.staff, built.beds
+    av, vv, pv = built.rooms, built.visits, built.drops
+    # tier 1: unmet need
     unmet = [
         *testing.add_cover_windows(ctx, tv),
         *staffing.add_shortfall_cover(ctx, sv, ov.cover_terms),
@@ -116,7 +127,7 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *ppe.add_emergency_drop(ctx, pv),
     ]
     # tier 2: fairness; tier 3: costs
-    penalties = [
+    return [
         *unmet,
         *accommodation.add_room_requests(ctx, av),
         *accommodation.add_room_nights(ctx, av),
@@ -129,8 +140,6 @@ def build_model(scenario: Scenario, risk: RiskTable | None = None) -> BuiltModel
         *visits.add_officer_travel(ctx, vv),
         *ppe.add_drop_costs(ctx, pv),
     ]
-    built = BuiltModel(ctx, tv, sv, iv, penalties, {}, rooms=av, visits=vv, drops=pv)
-    return _ranked(built, scenario.policy.objective.order)
 
 
 def _ranked(built: BuiltModel, order: list[Goal]) -> BuiltModel:

@@ -16,9 +16,7 @@ home, so the LP bound keeps most of the one-home rule; it also implies one shift
 ``worked[w,d]`` (boolean) is the day's total, so the working-time windows and the
 pre-deployment test rule stay short sums over days instead of long sums over shifts.
 
-The module stays whole (about 490 lines: the variables, then the hard rules, then the soft
-ones): the model keeps one module per rule family, and `build.py`, the batteries and the
-mutation check all name each rule as `staffing.<rule>`.
+Over 400 lines because it is one rule family, each rule named `staffing.<rule>` everywhere.
 """
 
 from __future__ import annotations

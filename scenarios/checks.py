@@ -3,9 +3,9 @@
 Each check yields `Problem`s with the path of the offending field, so that a planner sees
 every mistake in one run instead of fixing them one at a time.
 
-The module stays whole at about 400 lines: one short generator per section of the
-scenario, read in order by `scenario_problems`, so that the order problems are listed
-in is the order of the file.
+One short generator per section of the scenario, read in order by `scenario_problems`, so
+that the order problems are listed in is the order of the file; the pins' checks, laid
+over every section, are in `scenarios.pin_checks`.
 """
 
 from __future__ import annotations
@@ -19,21 +19,18 @@ from pydantic import BaseModel
 
 from scenarios.history import LOOKBACK_LIMIT_DAYS
 from scenarios.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT, MAX_WEIGHT
-from scenarios.one_to_one import may_stay_at_home
+from scenarios.pin_checks import pin_problems
 from scenarios.ppe_use import supply_problems
 from scenarios.schema import (
-    AT_HOME,
     Capacity,
     Cohort,
     HomeHistory,
     OutbreakStatus,
-    RequestPin,
     Scenario,
     Served,
     SiteKind,
     Worker,
     WorkerKind,
-    WorkerPin,
 )
 
 
@@ -63,7 +60,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         *_accommodation_problems(s),
         *_visits_problems(s),
         *_authority_problems(s),
-        *_pin_problems(s),
+        *(Problem(at, why) for at, why in pin_problems(s)),
         *(Problem(at, why) for at, why in supply_problems(s)),
     ]
 
@@ -363,56 +360,3 @@ def _authority_problems(s: Scenario) -> Iterator[Problem]:
             yield Problem(at, f"{r.authority!r} is not its home {home.id}'s {home.authority!r}")
         if home is None and r.from_home is None and r.authority not in known:
             yield Problem(at, f"no home is in authority {r.authority!r}")
-
-
-def _pin_problems(s: Scenario) -> Iterator[Problem]:
-    """Pins name known records and dates inside the horizon, and each names its own rule:
-    one pin per worker, home and date, one per request and facility (a second one there
-    either repeats the first or contradicts it, on the face of the file). Whether
-    different pins can hold together is the solver's question, answered with them named.
-    A request pinned to `own home (1:1)` must be one the scenario offers a stay at home."""
-    known = {
-        "worker": {w.id for w in s.workers},
-        "home": {h.id for h in s.homes},
-        "request": {r.id for r in s.isolation_requests},
-        "facility": {f.id for f in s.isolation_facilities} | {AT_HOME},
-    }
-    pins: list[tuple[str, WorkerPin | RequestPin]] = [
-        *((f"pins.workers[{i}]", p) for i, p in enumerate(s.pins.workers)),
-        *((f"pins.requests[{i}]", p) for i, p in enumerate(s.pins.requests)),
-    ]
-    for at, pin in pins:
-        for field, ids in known.items():
-            value = getattr(pin, field, None)
-            if value is not None and value not in ids:
-                yield Problem(f"{at}.{field}", f"unknown {field} {value!r}")
-        for field in ("date", "admit"):
-            day = getattr(pin, field, None)
-            if day is not None and not s.horizon.start <= day <= s.horizon.dates[-1]:
-                yield Problem(f"{at}.{field}", f"date {day} is outside the horizon")
-    requests = {r.id: r for r in s.isolation_requests}
-    for i, rp in enumerate(s.pins.requests):
-        request = requests.get(rp.request)
-        if rp.facility == AT_HOME and request is not None and not may_stay_at_home(s, request):
-            yield Problem(
-                f"pins.requests[{i}].facility",
-                f"{rp.request} is not offered {AT_HOME}: that needs a request from a home "
-                "marked one_to_one_ok and policy.one_to_one.enabled",
-            )
-    yield from _repeated(
-        "pins.workers",
-        [(p.worker, p.home, p.date) for p in s.pins.workers],
-        "worker, home and date",
-    )
-    yield from _repeated(
-        "pins.requests", [(p.request, p.facility) for p in s.pins.requests], "request and facility"
-    )
-
-
-def _repeated(at: str, keys: list[tuple[object, ...]], what: str) -> Iterator[Problem]:
-    """Each entry of the list `at` whose key an earlier one already has."""
-    first: dict[tuple[object, ...], int] = {}
-    for i, k in enumerate(keys):
-        if k in first:
-            yield Problem(f"{at}[{i}]", f"pins the same {what} as {at}[{first[k]}]")
-        first.setdefault(k, i)

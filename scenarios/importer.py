@@ -36,7 +36,8 @@ from scenarios.layout import (
     TABLES,
     WORKERS,
 )
-from scenarios.load import ScenarioError, dump_scenario, parse_scenario, read_document
+from scenarios.load import ScenarioError, dump_scenario, read_document
+from scenarios.origins import Origins, validate_traced
 from scenarios.ppe_sheets import SHEETS, PpeRecords, ppe_section
 from scenarios.schema import MAX_HORIZON_DAYS, Scenario
 from scenarios.sheets import Record, TableSpec, read_column_map, read_records
@@ -99,66 +100,6 @@ class Imported:
         return "\n".join(head) + "\n\n" + dump_scenario(self.scenario)
 
 
-# --------------------------------------------------------------------------- origins
-
-
-@dataclass
-class Origins:
-    """The cell behind each path of the assembled document, to name it in a problem."""
-
-    cells: dict[str, Cell] = field(default_factory=dict)
-    reported: set[Cell] = field(default_factory=set)
-
-    def place(self, path: str, record: Record) -> None:
-        """A record's cells; a row with a bad cell has its row-wide problems (which follow
-        from the value missing) left out, as the cell's own problem names the cause."""
-        self.cells[path] = record.cell
-        if any(record.errors.values()):
-            self.reported.add(record.cell)
-        for key, cell in record.cells.items():
-            self.cells[f"{path}.{key}"] = cell
-            if key in record.errors:
-                self.reported.add(cell)
-
-    def locate(self, path: str) -> Cell | None:
-        """The cell of `path` or, failing that, of its nearest recorded parent."""
-        while path:
-            if path in self.cells:
-                return self.cells[path]
-            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
-            if parent == path:  # no parent to strip (a path that is not ours): give up
-                return None
-            path = parent
-        return None
-
-
-_SOURCE = "<import>"
-
-
-def _validate(doc: dict[str, Any], origins: Origins, base: str, problems: Problems) -> Scenario:
-    """Through the ordinary parser; its problems named by cell, or by the base file."""
-    try:
-        scenario = parse_scenario(doc, source=_SOURCE)
-    except ScenarioError as exc:
-        for line in exc.lines:
-            path, _, message = line.removeprefix(f"{_SOURCE}: ").partition(": ")
-            plain = re.sub(r" \([^)]*\)", "", path)
-            cell = origins.locate(plain)
-            if cell is None:
-                problems.add(f"{base}: {path}: {message}")
-            elif cell in origins.reported:
-                continue  # its cell's own problem is already listed
-            elif cell.column and plain in origins.cells:
-                blank = message == "required field is missing"
-                problems.add(f"{cell}: {'is blank' if blank else message}")
-            else:
-                problems.add(f"{cell}: {path.split('.', 1)[-1]}: {message}")
-        problems.raise_if_any()
-        raise
-    problems.raise_if_any()
-    return scenario
-
-
 # --------------------------------------------------------------------------- import
 
 
@@ -208,7 +149,7 @@ def import_scenario(sources: Sources) -> Imported:
         where = sources.cqc.local_authorities or ("england",)
         doc["name"] = "cqc-" + "-".join(re.sub(r"[^a-z0-9]+", "-", a.lower()) for a in where)
     base_name = sources.base.name if sources.base else "import"
-    scenario = _validate(doc, origins, base_name, problems)
+    scenario = validate_traced(doc, origins, base_name, problems)
     return Imported(scenario, reading.notes, sources.files(), reading.skipped)
 
 

@@ -22,12 +22,11 @@ from scheduler.simulation.calibrate import (
     PRIORS,
     FitSettings,
     WaveModel,
-    crps,
     distance,
     fit,
-    posterior_table,
     weighted_quantile,
 )
+from scheduler.simulation.fit_report import crps, posterior_table
 
 TRUTH = {
     "worker_intro": 0.0009,

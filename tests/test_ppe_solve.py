@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import scheduler.solve.tiers
+import scheduler.solve.first_tier
 from constraints.build import build_model
 from constraints.rules import Family
 from scenarios.load import load_scenario
@@ -113,13 +113,13 @@ def test_a_replan_starts_its_parts_apart_from_the_greedy_drops_and_visits(
     settings = SolverSettings(time_limit=5, workers=1)
     first = plan_scenario(s, settings)
     starts: list[dict[Any, int] | None] = []
-    planned = scheduler.solve.tiers.plan_apart
+    planned = scheduler.solve.first_tier.plan_apart
 
     def spied(*args: Any, **kwargs: Any) -> Apart:
         starts.append(args[5])
         return planned(*args, **kwargs)
 
-    monkeypatch.setattr(scheduler.solve.tiers, "plan_apart", spied)
+    monkeypatch.setattr(scheduler.solve.first_tier, "plan_apart", spied)
     previous = Previous(Path("first"), first, s, dt.date.fromisoformat(day(1)))
     replanned = plan_scenario(s, settings, previous)
     built = build_model(s)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from constraints.build import BuiltModel
 from constraints.context import Context
-from constraints.isolation import request_risk, stay_days, swab_day
+from constraints.isolation import stay_days, swab_day
 from constraints.staffing import is_new_home, one_home, test_cohort
 from scenarios.one_to_one import home_stays
 from scenarios.schema import (
@@ -22,10 +21,11 @@ from scenarios.schema import (
 )
 from scenarios.windows import CoverWindow, WindowKind
 from scenarios.words import count
-from scheduler.extract.causes import Cause, CauseFinder, UnexplainedCauses
+from scheduler.extract.causes import CauseFinder, UnexplainedCauses
 from scheduler.extract.extraction_ppe import PpeExtractor
 from scheduler.extract.kpis import daily_kpis, kpis_of
 from scheduler.extract.rooms import room_rows
+from scheduler.extract.unmet_rows import UnmetRows, cause_fields, unmet_order
 from scheduler.extract.visits import visit_rows
 from scheduler.plan import (
     Placement,
@@ -35,8 +35,6 @@ from scheduler.plan import (
     ShiftSource,
     Summary,
     TestBooking,
-    UnmetKind,
-    UnmetNeed,
 )
 from scheduler.solve.tiers import Solution
 
@@ -53,7 +51,7 @@ def extract_plan(
     visits = visit_rows(built, values)
     ppe = PpeExtractor(built, values, extractor.causes.ppe, cause_fields)
     unmet = (
-        extractor.unmet(placements)
+        UnmetRows(built, values, extractor.causes, extractor.at_home_on).rows(placements)
         + [row.model_copy(update=cause_fields(cause)) for row, cause in rooms.unmet + visits.unmet]
         + ppe.unmet()
     )
@@ -293,113 +291,9 @@ class _Extractor:
             f"({bed}); costs {count(shifts, '1:1 shift')}{open_note}",
         )
 
-    # ------------------------------------------------------------------ unmet
-
-    def unmet(self, placements: list[Placement]) -> list[UnmetNeed]:
-        return sorted(
-            self._untested() + self._uncovered() + self._unplaced(placements), key=unmet_order
-        )
-
-    def _untested(self) -> list[UnmetNeed]:
-        rows = []
-        for w, var in self.built.tests.short.items():
-            if n := self._on(var):
-                kind = (
-                    UnmetKind.OUTBREAK_TEST
-                    if w.kind == WindowKind.OUTBREAK
-                    else UnmetKind.COHORT_TEST
-                )
-                rows.append(
-                    UnmetNeed(
-                        date=w.due,
-                        home_id=w.home,
-                        kind=kind,
-                        detail=f"{w.cohort}: {w.label}",
-                        amount=n,
-                        risk=self.ctx.risk.score(w.home, self.ctx.dates[w.last]),
-                        **cause_fields(self.causes.untested(w)),
-                    )
-                )
-        return rows
-
-    def _uncovered(self) -> list[UnmetNeed]:
-        rows = []
-        staff = self.built.staff
-        for source, slacks in (
-            (ShiftSource.REPORTED, staff.uncovered),
-            (ShiftSource.FORECAST, staff.forecast_uncovered),
-            (ShiftSource.ONE_TO_ONE, staff.one_to_one_uncovered),
-        ):
-            for (h, d, s, r), var in slacks.items():
-                if n := self._on(var):
-                    assumption = self.ctx.demand[h, d, s, r].assumption
-                    forecast = f"; forecast: {assumption}" if source == ShiftSource.FORECAST else ""
-                    if source == ShiftSource.ONE_TO_ONE:
-                        forecast = f"; 1:1 at home for {', '.join(self.at_home_on(h, d, s))}"
-                    rows.append(
-                        UnmetNeed(
-                            date=self.ctx.dates[d],
-                            home_id=h,
-                            kind=UnmetKind.SHIFT,
-                            detail=f"{s} shift, {r}{forecast}",
-                            amount=n,
-                            risk=self.ctx.risk.score(h, self.ctx.dates[d]),
-                            source=source,
-                            **cause_fields(self.causes.uncovered(h, d, s, r)),
-                        )
-                    )
-        return rows
-
-    def _unplaced(self, placements: list[Placement]) -> list[UnmetNeed]:
-        rows = []
-        waited = {p.request_id: p for p in placements}
-        for req in self.ctx.scenario.isolation_requests:
-            placed = waited.get(req.id)
-            if placed is not None and not placed.wait_days:
-                continue
-            if placed is None:
-                cause = self.causes.unplaced(req)
-                kind, amount, detail = UnmetKind.ISOLATION, 1, f"{req.id} ({req.need}) not placed"
-            else:
-                cause = self.causes.unplaced(req, self.ctx.day(placed.admit_date))
-                kind, amount = UnmetKind.ISOLATION_WAIT, placed.wait_days
-                detail = f"{req.id} ({req.need}) waited until {placed.admit_date}"
-            rows.append(
-                UnmetNeed(
-                    date=req.earliest,
-                    home_id=req.from_home,
-                    kind=kind,
-                    detail=detail,
-                    amount=amount,
-                    risk=request_risk(self.ctx, req),
-                    **cause_fields(cause),
-                )
-            )
-        return rows
-
 
 def _stays(ctx: Context, worker: Worker) -> str:
     """Whether the worker stays at the home: their pool may move between homes."""
     if one_home(ctx, worker):
         return "stays for the horizon"
     return f"may move to another home after {count(ctx.policy.quarantine_days, 'day')} away"
-
-
-def unmet_order(u: UnmetNeed) -> tuple[object, ...]:
-    """Unmet rows by day, riskiest first."""
-    return (u.date, -u.risk, u.home_id or "", u.kind, u.detail)
-
-
-def cause_fields(cause: Cause) -> dict[str, Any]:
-    """An unmet row's cause columns: structured fields, lists joined for one CSV cell."""
-    return {
-        "cause_family": cause.family,
-        "cause_resource": cause.resource,
-        "cause": cause.text,
-        "cause_rule": cause.rule,
-        "cause_date": cause.date,
-        "binding": " ".join(cause.binding),
-        "next_in_line": ",".join(cause.next_in_line),
-        "blocked": " ".join(cause.blocked),
-        "remedy": cause.remedy,
-    }

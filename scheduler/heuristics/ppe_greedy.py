@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from constraints.build import BuiltModel
 from constraints.model import Var
+from constraints.ppe import PpeVars
 from scenarios.ppe_use import arrivals, drop_capacity, emergency_days
 from scenarios.schema import PpeItem
 
@@ -73,22 +74,36 @@ def ppe_hint(
                 vans -= 1
                 if d in emergency_days(ctx.scenario, h):
                     served.add(h)
-        for h in homes:
-            for i in items[h]:
-                use = pv.use[h, i][d]
-                gone = held[h, i] < use
-                if (h, i, d) in pv.without:
-                    hint[pv.without[h, i, d]] = int(gone)
-                held[h, i] -= 0 if gone else use
-            if (h, d) in pv.short:
-                short = max(
-                    (
-                        -(-(target * pv.use[h, i][d] - held[h, i]) // pv.use[h, i][d])
-                        for i in items[h]
-                        if pv.use[h, i][d]
-                    ),
-                    default=0,
-                )
-                hint[pv.short[h, d]] = min(2 * target, max(0, short))
+        _use_the_day(pv, d, target, items, held, hint)
     hint.update({v: int(h not in served) for h, v in pv.missed.items()})
     return hint
+
+
+def _use_the_day(
+    pv: PpeVars,
+    d: int,
+    target: int,
+    items: Mapping[str, list[PpeItem]],
+    held: dict[tuple[str, PpeItem], int],
+    hint: dict[Var, int],
+) -> None:
+    """Each home's day of use out of what it holds after the day's drops, and the hint's
+    value of the rules that watch the stock: a day without an item, and the days short of
+    the cover target (the model's own reading of the stock, so the start keeps them)."""
+    for h, home_items in items.items():
+        for i in home_items:
+            use = pv.use[h, i][d]
+            gone = held[h, i] < use
+            if (h, i, d) in pv.without:
+                hint[pv.without[h, i, d]] = int(gone)
+            held[h, i] -= 0 if gone else use
+        if (h, d) in pv.short:
+            short = max(
+                (
+                    -(-(target * pv.use[h, i][d] - held[h, i]) // pv.use[h, i][d])
+                    for i in home_items
+                    if pv.use[h, i][d]
+                ),
+                default=0,
+            )
+            hint[pv.short[h, d]] = min(2 * target, max(0, short))

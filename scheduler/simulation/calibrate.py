@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scenarios.atomic import write_replacing, write_text
+from scenarios.atomic import write_text
 from scenarios.firstwave import FirstWave, Observed
 from scenarios.load import ScenarioError
 from scheduler.simulation.fastwave import simulate_wave
@@ -75,7 +75,6 @@ die (the 2020 studies found 20-35 % in nursing homes)."""
 
 CHECKPOINT = "checkpoint.db"
 CHECKPOINT_META = "checkpoint.json"
-OUTPUT_FILES = ("posterior.csv", "particles.csv", "weekly.csv", "fit.png", "summary.json")
 
 
 def to_theta(particle: Mapping[str, float]) -> dict[str, float]:
@@ -175,35 +174,9 @@ def fit(
         else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.jobs, check_max_eval=True)
     )
     abc = pyabc.ABCSMC(model, prior, distance, population_size=settings.population, sampler=sampler)
-    meta = {"authority": obs.authority, "population": settings.population, "seed": settings.seed}
-    meta_file = checkpoint.with_name(CHECKPOINT_META)
-    db = f"sqlite:///{checkpoint.resolve()}"
-    if checkpoint.exists():
-        _check_meta(meta_file, meta)
-        history = abc.load(db, 1)
-    else:
-        history = abc.new(db, data_summary(obs))
-        write_text(meta_file, json.dumps(meta, indent=2) + "\n")
+    history = _opened(abc, obs, settings, checkpoint)
     started = time.perf_counter()
-    stopped, dropped = "budget", 0
-    while (left := settings.budget - history.total_nr_simulations) > 0:
-        if history.max_t + 1 >= settings.max_generations:
-            stopped = "generations"
-            break
-        if history.max_t >= 0:
-            abc.eps = pyabc.MedianEpsilon(initial_epsilon=_next_tolerance(history))
-        done = history.max_t
-        # A generation that would need more runs than are left (or accept fewer than
-        # `min_acceptance` of its runs) is abandoned by pyabc, not stored.
-        floor = max(settings.min_acceptance, settings.population / left)
-        history = abc.run(max_nr_populations=1, min_acceptance_rate=min(1.0, floor))
-        if history.max_t == done:
-            dropped = int(abc.sampler.nr_evaluations_)
-            stopped = "budget" if floor > settings.min_acceptance else "acceptance"
-            break
-        last = history.get_all_populations().iloc[-1]
-        if progress is not None:
-            progress(int(history.total_nr_simulations), int(last["t"]), float(last["epsilon"]))
+    history, stopped, dropped = _generations(abc, history, settings, progress)
     if history.max_t < 0:
         raise ScenarioError(
             [
@@ -225,6 +198,54 @@ def fit(
         "jobs": settings.jobs,
     }
     return frame[list(PRIORS)], np.asarray(weights, dtype=float), info
+
+
+def _opened(abc: Any, obs: Observed, settings: FitSettings, checkpoint: Path) -> Any:
+    """The fit's history: the checkpoint's when it exists (refused unless it fitted the
+    same authority with the same population and seed, which would otherwise mix two fits'
+    particles), else a new one, its settings written beside it for the next resume."""
+    meta = {"authority": obs.authority, "population": settings.population, "seed": settings.seed}
+    meta_file = checkpoint.with_name(CHECKPOINT_META)
+    db = f"sqlite:///{checkpoint.resolve()}"
+    if checkpoint.exists():
+        _check_meta(meta_file, meta)
+        return abc.load(db, 1)
+    history = abc.new(db, data_summary(obs))
+    write_text(meta_file, json.dumps(meta, indent=2) + "\n")
+    return history
+
+
+def _generations(
+    abc: Any,
+    history: Any,
+    settings: FitSettings,
+    progress: Callable[[int, int, float], None] | None,
+) -> tuple[Any, str, int]:
+    """One generation at a time, so that each is checkpointed and reported, until the
+    budget, the generations or the acceptance rate runs out. Returns the history, what
+    stopped it, and the runs of a generation abandoned unfinished."""
+    import pyabc
+
+    stopped, dropped = "budget", 0
+    while (left := settings.budget - history.total_nr_simulations) > 0:
+        if history.max_t + 1 >= settings.max_generations:
+            stopped = "generations"
+            break
+        if history.max_t >= 0:
+            abc.eps = pyabc.MedianEpsilon(initial_epsilon=_next_tolerance(history))
+        done = history.max_t
+        # A generation that would need more runs than are left (or accept fewer than
+        # `min_acceptance` of its runs) is abandoned by pyabc, not stored.
+        floor = max(settings.min_acceptance, settings.population / left)
+        history = abc.run(max_nr_populations=1, min_acceptance_rate=min(1.0, floor))
+        if history.max_t == done:
+            dropped = int(abc.sampler.nr_evaluations_)
+            stopped = "budget" if floor > settings.min_acceptance else "acceptance"
+            break
+        last = history.get_all_populations().iloc[-1]
+        if progress is not None:
+            progress(int(history.total_nr_simulations), int(last["t"]), float(last["epsilon"]))
+    return history, stopped, dropped
 
 
 def _next_tolerance(history: Any) -> float:
@@ -252,152 +273,7 @@ def _check_meta(meta_file: Path, meta: dict[str, object]) -> None:
             )
 
 
-# ------------------------------------------------------------------ what the fit says
-
-
-def particles_table(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
-    """The last population on the natural scale with its weights: what `carehome predict`
-    draws from."""
-    natural = pd.DataFrame([to_theta(row) for row in frame.to_dict(orient="records")])
-    return natural.assign(weight=weights / weights.sum())
-
-
-def read_particles(path: Path) -> tuple[list[dict[str, float]], np.ndarray]:
-    """`particles.csv` back: the parameter sets and their weights."""
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError([f"{path}: unreadable ({exc})"]) from None
-    missing = [c for c in (*PRIORS, "weight") if c not in table]
-    if missing:
-        raise ScenarioError([f"{path}: column {missing[0]!r} missing"])
-    values = table[[*PRIORS, "weight"]].apply(pd.to_numeric, errors="coerce")
-    rows, columns = np.nonzero(~(np.isfinite(values.to_numpy()) & (values.to_numpy() >= 0)))
-    if len(rows):
-        where = f"row {rows[0] + 2}: {values.columns[columns[0]]}"
-        raise ScenarioError([f"{path}: {where}: not a number at least 0"])
-    if values["weight"].sum() <= 0:
-        raise ScenarioError([f"{path}: weight: every weight is 0"])
-    thetas = [{k: float(row[k]) for k in PRIORS} for row in values.to_dict(orient="records")]
-    return thetas, values["weight"].to_numpy(dtype=float)
-
-
-def fit_origin(folder: Path) -> tuple[str, int]:
-    """The authority and seed a fit in `folder` was made with (its `checkpoint.json`): the
-    wave it fitted is `first_wave(authority, seed=seed)`."""
-    meta = folder / CHECKPOINT_META
-    try:
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-        return str(saved["authority"]), int(saved["seed"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        what = "missing" if isinstance(exc, FileNotFoundError) else "unreadable"
-        raise ScenarioError(
-            [f"{meta}: {what}; give a `carehome calibrate` output folder"]
-        ) from None
-
-
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     order = np.argsort(x)
     cum = np.cumsum(w[order]) / w.sum()
     return float(x[order][min(len(x) - 1, int(np.searchsorted(cum, q)))])
-
-
-def posterior_table(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
-    """Per parameter: prior bounds, posterior median and 90 % interval (natural scale), and
-    the posterior's spread over the prior's on the fitting scale (1: the data said nothing
-    about it)."""
-    rows = []
-    for name, prior in PRIORS.items():
-        x = frame[name].to_numpy(dtype=float)
-        mean = float(np.average(x, weights=weights))
-        sd = math.sqrt(float(np.average((x - mean) ** 2, weights=weights)))
-        back = (lambda v: 10**v) if prior.log else (lambda v: v)
-        rows.append(
-            {
-                "parameter": name,
-                "scale": "log10" if prior.log else "linear",
-                "prior_low": prior.low,
-                "prior_high": prior.high,
-                "median": round(back(weighted_quantile(x, weights, 0.5)), 6),
-                "p5": round(back(weighted_quantile(x, weights, 0.05)), 6),
-                "p95": round(back(weighted_quantile(x, weights, 0.95)), 6),
-                "sd_ratio": round(sd / prior.sd, 3),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def predictive(
-    model: WaveModel, frame: pd.DataFrame, weights: np.ndarray, draws: int, seed: int
-) -> dict[str, np.ndarray]:
-    """`draws` runs from particles resampled by weight: (draws, weeks) arrays by series."""
-    rng = np.random.default_rng(seed)
-    picks = rng.choice(len(frame), size=draws, p=weights / weights.sum())
-    runs = [
-        model.run(to_theta(frame.iloc[k].to_dict()), seed * 1_000_003 + i)
-        for i, k in enumerate(picks)
-    ]
-    return {key: np.array([r[key] for r in runs]) for key in ("outbreaks", "deaths")}
-
-
-def crps(samples: np.ndarray, y: float) -> float:
-    """Continuous ranked probability score of a sample forecast for `y` (lower is better):
-    E|X - y| - E|X - X'| / 2."""
-    s = np.asarray(samples, dtype=float)
-    return float(np.mean(np.abs(s - y)) - 0.5 * np.mean(np.abs(s[:, None] - s[None, :])))
-
-
-BANDS = {"p5": 5, "median": 50, "p95": 95}
-"""The percentiles of the runs shown against each observed week."""
-
-
-def weekly_table(obs: Observed, sims: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """Observed against simulated, week by week: median and 90 % band of the runs (deaths
-    only in the weeks with death figures)."""
-    table = pd.DataFrame({"week_beginning": obs.weeks, "observed_outbreaks": obs.outbreaks})
-    for label, q in BANDS.items():
-        table[f"simulated_outbreaks_{label}"] = np.percentile(sims["outbreaks"], q, axis=0)
-    if obs.death_weeks:
-        first = obs.weeks.index(obs.death_weeks[0])
-        rows = table.index[first : first + len(obs.death_weeks)]
-        table.loc[rows, "observed_excess_deaths"] = np.round(obs.excess_deaths, 2)
-        table.loc[rows, "observed_covid19_deaths"] = obs.deaths_covid19
-        for label, q in BANDS.items():
-            table.loc[rows, f"simulated_deaths_{label}"] = np.percentile(sims["deaths"], q, axis=0)
-    return table
-
-
-def goodness(obs: Observed, sims: Mapping[str, np.ndarray]) -> dict[str, float]:
-    """How well the fit reproduces the data: share of weeks inside the 90 % band, mean CRPS
-    a week, and the totals against the runs' median."""
-    data = data_summary(obs)
-    out: dict[str, float] = {}
-    for key in ("outbreaks", "deaths"):
-        runs, y = sims[key], data[key]
-        if not len(y):
-            continue
-        low, high = np.percentile(runs, 5, axis=0), np.percentile(runs, 95, axis=0)
-        out[f"{key}_weeks_in_90pct_band"] = round(float(np.mean((y >= low) & (y <= high))), 3)
-        out[f"{key}_crps_per_week"] = round(
-            float(np.mean([crps(runs[:, k], y[k]) for k in range(len(y))])), 3
-        )
-        out[f"{key}_observed_total"] = round(float(y.sum()), 1)
-        out[f"{key}_simulated_total_median"] = float(np.median(runs.sum(axis=1)))
-    return out
-
-
-def write_fit(
-    out: Path,
-    particles: pd.DataFrame,
-    posterior: pd.DataFrame,
-    weekly: pd.DataFrame,
-    summary: dict[str, object],
-) -> None:
-    """The fit's files, each written whole."""
-    from scheduler.simulation.charts import fit_chart  # matplotlib: only when drawing
-
-    write_replacing(out / "posterior.csv", lambda s: posterior.to_csv(s, index=False))
-    write_replacing(out / "particles.csv", lambda s: particles.to_csv(s, index=False))
-    write_replacing(out / "weekly.csv", lambda s: weekly.to_csv(s, index=False))
-    fit_chart(weekly, str(summary["authority"]), out / "fit.png")
-    write_text(out / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from scenarios.firstwave import england_curve, first_wave, observed, outbreak_table, upper_tier
-from scheduler.simulation.calibrate import crps
 from scheduler.simulation.fastwave import simulate_wave
+from scheduler.simulation.fit_report import crps
 
 
 def similar_authorities(authority: str, n: int) -> list[str]:

@@ -28,6 +28,7 @@ from scenarios.schema import (
     LastTested,
     Outbreak,
     Pins,
+    Policy,
     RecentShift,
     Role,
     Scenario,
@@ -157,34 +158,11 @@ class World:
         return first - (self.start - home.reported)
 
     def scenario_for(self, first: dt.date, days: int) -> Scenario:
+        """The base scenario as the world stands on `first`: what a planner would put in
+        the morning's file for the next `days` days."""
         dates = [first + dt.timedelta(days=i) for i in range(days)]
         base = self.base
-        homes = []
-        for h in base.homes:
-            state, episode = self.homes[h.id], self.reports.episodes[h.id]
-            extra = self.sick_cover(h.id)
-            r = state.residents
-            homes.append(
-                h.model_copy(
-                    update={
-                        "residents": h.residents - r.dead - r.away,
-                        "outbreak": Outbreak(
-                            status=episode.status,
-                            since=episode.since,
-                            resident_cases=episode.resident_cases,
-                            staff_cases=episode.staff_cases,
-                            deaths_7d=self.reports.deaths_in_week_before(h.id, first),
-                        ),
-                        "last_tested": LastTested(
-                            staff=self.last_tested[h.id][Cohort.STAFF],
-                            residents=self.last_tested[h.id][Cohort.RESIDENTS],
-                            agency=h.last_tested.agency,
-                        ),
-                        "shortfalls": [sf for d in dates for sf in self.shortfalls(h.id, d, extra)],
-                        "reported": self.reported(h, first),
-                    }
-                )
-            )
+        homes = [self._home(h, first, dates) for h in base.homes]
         sites = [
             s.model_copy(
                 update={
@@ -210,11 +188,6 @@ class World:
             t.model_copy(update={"rooms": capacity_on(t.rooms, dates, self.base_day)})
             for t in base.staff_hotels
         ]
-        policy = base.policy
-        if policy.transport is not None:
-            journeys = capacity_on(policy.transport.journeys_per_day, dates, self.base_day)
-            transport = policy.transport.model_copy(update={"journeys_per_day": journeys})
-            policy = policy.model_copy(update={"transport": transport})
         requests = [
             w.request.model_copy(update={"earliest": max(first, w.request.earliest)})
             for w in self.reports.waiting.values()
@@ -232,10 +205,45 @@ class World:
                 "staff_hotels": hotels,
                 "room_requests": room_requests_on(base, dates),
                 "ppe": ppe_on(base, dates, self.base_day),
-                "policy": policy,
+                "policy": self._policy(dates),
                 "pins": Pins(),
             }
         )
+
+    def _home(self, h: Home, first: dt.date, dates: list[dt.date]) -> Home:
+        """The home as it reports on `first`: its living residents, its outbreak and its
+        last tests as the world has them, and the shifts its sick staff leave short."""
+        state, episode = self.homes[h.id], self.reports.episodes[h.id]
+        extra = self.sick_cover(h.id)
+        r = state.residents
+        return h.model_copy(
+            update={
+                "residents": h.residents - r.dead - r.away,
+                "outbreak": Outbreak(
+                    status=episode.status,
+                    since=episode.since,
+                    resident_cases=episode.resident_cases,
+                    staff_cases=episode.staff_cases,
+                    deaths_7d=self.reports.deaths_in_week_before(h.id, first),
+                ),
+                "last_tested": LastTested(
+                    staff=self.last_tested[h.id][Cohort.STAFF],
+                    residents=self.last_tested[h.id][Cohort.RESIDENTS],
+                    agency=h.last_tested.agency,
+                ),
+                "shortfalls": [sf for d in dates for sf in self.shortfalls(h.id, d, extra)],
+                "reported": self.reported(h, first),
+            }
+        )
+
+    def _policy(self, dates: list[dt.date]) -> Policy:
+        """The policy with the transport's journeys for these dates (they vary by day)."""
+        policy = self.base.policy
+        if policy.transport is None:
+            return policy
+        journeys = capacity_on(policy.transport.journeys_per_day, dates, self.base_day)
+        transport = policy.transport.model_copy(update={"journeys_per_day": journeys})
+        return policy.model_copy(update={"transport": transport})
 
     def _worker(self, worker: Worker, dates: list[dt.date]) -> Worker:
         state = self.workers[worker.id]

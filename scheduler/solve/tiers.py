@@ -5,17 +5,16 @@ tolerance), hinted with the previous stage's plan. Solving in stages keeps each 
 coefficients small and exact, where one weighted sum would need coefficients large enough
 to overflow exact integer arithmetic; it also states the priority order literally.
 
-The module stays whole at about 410 lines: one tier run and the helpers only it reads
-(completing a partial plan into a hint is in `completion`).
+The tier loop and the helpers only it reads; what tier 1 starts from (the parts planned
+apart, whole schedules) is in `first_tier`, completing a partial plan in `completion`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from constraints.build import BuiltModel
 from constraints.model import (
@@ -28,28 +27,17 @@ from constraints.model import (
     trivial_bound,
 )
 from scheduler.plan import StageResult
-from scheduler.solve.apart import NOTHING, Apart, Beside, plan_apart, plan_apart_beside
+from scheduler.solve.apart import NOTHING, Apart
 from scheduler.solve.backends import make_backend
-from scheduler.solve.completion import WARM_START_SHARE, complete_plan, repair_free_variables
+from scheduler.solve.completion import complete_plan, repair_free_variables
+from scheduler.solve.first_tier import DIRECT, plan_first_tier, tier_value
 from scheduler.solve.interrupt import INTERRUPTION
 from scheduler.solve.lp import lp_relaxation_bound
-from scheduler.solve.patterns.blocks import Declined
-from scheduler.solve.patterns.path import PatternOutcome, solve_tier_one
+from scheduler.solve.patterns.path import PatternOutcome
 from scheduler.solve.settings import QUIET, Backend, Progress, SolverSettings, StageOutcome
-
-DIRECT = "the direct model"
-"""The path's name when tier 1 is searched over the whole model."""
 
 FIRST_TIER_SHARE = 0.6
 """Share of the time limit the first tier may use; later tiers split what is left."""
-
-PATTERN_SHARE = 0.8
-"""Share of the time limit tier 1 by whole schedules may use: its plan is near the best
-and proven so, and the later tiers only polish it; at a short limit a smaller share
-leaves no time for a dive."""
-
-APART_SHARE = WARM_START_SHARE
-"""Share of the time limit for planning the parts of tier 1 apart from the deployment."""
 
 UNIMPROVED = "UNIMPROVED"
 """A stage's status when its search ended without beating the plan it started from."""
@@ -148,16 +136,16 @@ class _TierRun:
 
     def solve(self, warm_starts: Sequence[dict[Var, int]]) -> Solution:
         self._hinted()
-        patterns = self.settings.path == "patterns" and self.tiers[0] == self.built.unmet_tier == 1
-        beside = self._beside() if patterns else None
-        if beside is None:
-            self.apart = self._independent()
-        if patterns and not INTERRUPTION.requested:
-            self._whole_schedules(warm_starts, beside.held if beside else self.apart.values)
-        if beside is not None:
-            self.apart = beside.result()
-        if self.patterns is not None:
-            self._with_parts_apart(beside.held if beside else self.apart.values)
+        self.apart, self.patterns, self.path = plan_first_tier(
+            self.built,
+            self.settings,
+            self.backend,
+            self.tiers,
+            self.values,
+            self.start,
+            warm_starts,
+            self.progress,
+        )
         if self.patterns is None:
             self._completed(warm_starts)
         if self.values is not None:
@@ -194,107 +182,6 @@ class _TierRun:
             elif not model.violations(hinted, self.tiers[0]):
                 self.values = hinted
 
-    def _beside(self) -> Beside | None:
-        """The parts apart planned in a thread while whole schedules plan the rest, given
-        two search workers or more (one works on each) and a start for the parts to be held
-        at meanwhile; they then have the whole-schedules budget where alone they have
-        `APART_SHARE` of the limit before it."""
-        if self.settings.workers < 2:
-            return None
-        first = self.tiers[0]
-        start = dict(enumerate(self.values)) if self.values is not None else self.built.model.hints
-        self.progress.stage("planning the parts apart beside whole schedules")
-        return plan_apart_beside(
-            self.built.model,
-            tier_terms(self.built.penalties, first),
-            self.built.staff.deployment(),
-            self._pattern_budget(),
-            first,
-            start,
-            deterministic_time=self.settings.deterministic_time,
-        )
-
-    def _pattern_budget(self) -> float:
-        return (PATTERN_SHARE if len(self.tiers) > 1 else 1.0) * self.settings.time_limit
-
-    def _independent(self) -> Apart:
-        """Tier 1's parts that share no rule with the deployment (PPE's drops, officers'
-        visits), planned once up front: their yes/no choices would otherwise leave every
-        completion's LP fractional, and the whole-schedules master would carry them into
-        every dive. They start from the whole starting plan, or else (a re-plan) from the
-        model's hints of their own variables (the greedy's), so that a plan comes back
-        however short the time."""
-        self.progress.stage("planning the parts apart")
-        first = self.tiers[0]
-        hints = self.built.model.hints
-        return plan_apart(
-            self.built.model,
-            tier_terms(self.built.penalties, first),
-            self.built.staff.deployment(),
-            self.settings.time_limit * APART_SHARE,
-            first,
-            dict(enumerate(self.values)) if self.values is not None else hints,
-            deterministic_time=self.settings.deterministic_time,
-        )
-
-    def _whole_schedules(self, warm_starts: Sequence[dict[Var, int]], held: dict[Var, int]) -> None:
-        """Tier 1 by whole schedules, the parts apart `held` at their plan (or, planned
-        beside, at their start until `_with_parts_apart` swaps their own plan in)."""
-        self.progress.stage("planning whole schedules")
-        built, first = self.built, self.tiers[0]
-        stop = threading.Event()
-        try:
-            # Stoppable by Ctrl-C like a search: the best plan so far stands.
-            patterns = INTERRUPTION.run(
-                lambda: solve_tier_one(
-                    built,
-                    self.settings,
-                    warm_starts,
-                    self._pattern_budget(),
-                    lambda partial: complete_plan(
-                        self.backend, built, first, {**partial, **held}, self.settings
-                    ),
-                    stop,
-                    held,
-                ),
-                stop.set,
-            )
-        except Declined as why:
-            self.path = f"{DIRECT} (whole schedules cannot be used: {why})"
-            return
-        self.path = patterns.description
-        self.patterns = patterns
-
-    def _with_parts_apart(self, held: dict[Var, int]) -> None:
-        """The whole-schedules plan with the parts apart at their own plan where it was
-        made beside (they were `held` at their start), and the bound with their own proof
-        in place of the held value column generation counted."""
-        assert self.patterns is not None
-        built, first = self.built, self.tiers[0]
-        terms = tier_terms(built.penalties, first)
-        values = self._apart_in(self.patterns.values)
-        held_value = sum(k * held[v] for v, k in terms if v in held)
-        patterns = replace(
-            self.patterns,
-            values=values,
-            objective=terms_value(terms, values),
-            bound=self.patterns.bound - held_value + self.apart.proven,
-        )
-        if self.start is not None and _value(built, self.start, first) < patterns.objective:
-            # The starting plan is better (the deployment's tests could not be booked well
-            # in time): the search starts from it, the bound still stands.
-            start = self._apart_in(self.start)
-            patterns = replace(patterns, values=start, objective=_value(built, start, 1))
-            self.path += "; the starting plan was better"
-        self.patterns = patterns
-
-    def _apart_in(self, values: list[int]) -> list[int]:
-        """`values` with the parts apart at their own plan."""
-        out = list(values)
-        for v, x in self.apart.values.items():
-            out[v] = x
-        return out
-
     def _completed(self, warm_starts: Sequence[dict[Var, int]]) -> None:
         """The first warm start that completes, unless the starting plan is better."""
         if warm_starts:
@@ -305,7 +192,7 @@ class _TierRun:
                 self.backend, self.built, first, {**partial, **self.apart.values}, self.settings
             )
             if completed is not None:
-                if self.start is None or _value(self.built, completed, first) <= _value(
+                if self.start is None or tier_value(self.built, completed, first) <= tier_value(
                     self.built, self.start, first
                 ):
                     self.values = completed
@@ -468,12 +355,8 @@ def _ranked(built: BuiltModel, terms: Terms, values: list[int]) -> tuple[int, in
     """A stage's plan by its own tier, ties broken by a re-plan's changes: a search that
     only matches the plan in hand does not replace it with one that moves more."""
     tie = built.stability_tier
-    changes = _value(built, values, tie) if tie is not None else 0
+    changes = tier_value(built, values, tie) if tie is not None else 0
     return terms_value(terms, values), changes
-
-
-def _value(built: BuiltModel, values: list[int], tier: int) -> int:
-    return terms_value(tier_terms(built.penalties, tier), values)
 
 
 def _lexicographic(
@@ -481,7 +364,7 @@ def _lexicographic(
 ) -> tuple[int, ...]:
     """A plan's value in each tier solved, in priority order (smaller is better). Tiers not
     reached (a stopped search) are left out: their variables were never brought in line."""
-    return tuple(_value(built, values, stage.tier) for stage in stages)
+    return tuple(tier_value(built, values, stage.tier) for stage in stages)
 
 
 def _restated(
@@ -491,7 +374,7 @@ def _restated(
     (tolerance traded an earlier tier away, or a backend returned a poorer plan)."""
     restated = []
     for stage in stages:
-        objective = float(_value(built, values, stage.tier))
+        objective = float(tier_value(built, values, stage.tier))
         restated.append(
             stage.model_copy(
                 update={

@@ -16,8 +16,7 @@ empty schedule is worth 0 to a block that need not work. L(pi) <= the best plan'
 every pi (weak duality), computed from the row prices as the LP reports them, so a bound
 holds whether or not the LP had converged or was accurate: it never trusts the LP.
 
-The module stays whole at about 410 lines: the column generation, the bound and the dive
-all read the one LP's rows and their arrays.
+Over 400 lines because column generation, the bound and the dive all read one LP's rows.
 """
 
 from __future__ import annotations

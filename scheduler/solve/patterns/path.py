@@ -85,12 +85,7 @@ def solve_tier_one(
     previous = PreviousDeployment(built, parts) if built.previous else None
     if previous is not None:
         master.prefer(previous.nudge)
-    best: list[int] | None = None
-    best_taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
-    if previous is not None and best_taken and not stop.is_set():
-        # The previous deployment, completed, is the plan to beat: a dive replaces it only
-        # by doing better in tier 1.
-        best = complete(deployment_values(built, parts, best_taken, previous))
+    best, best_taken = _plan_to_beat(built, parts, starts, complete, previous, stop)
     dives = 0
     # The first dive may run over the budget by a quarter: without a dive there is no plan
     # to show for the work.
@@ -118,6 +113,23 @@ def solve_tier_one(
     seconds = time.perf_counter() - started
     how = _how(result, len(master.pool.schedules), dives)
     return PatternOutcome(best, terms_value(terms, best), bound, seconds, how)
+
+
+def _plan_to_beat(
+    built: BuiltModel,
+    parts: Split,
+    starts: Sequence[dict[Var, int]],
+    complete: Completion,
+    previous: PreviousDeployment | None,
+    stop: threading.Event,
+) -> tuple[list[int] | None, list[tuple[Schedule, int]]]:
+    """The first start's schedules, the fallback when no dive finishes; for a re-plan
+    also its plan, the previous deployment completed, which a dive replaces only by doing
+    better in tier 1 (a fresh plan's start is completed only if no dive finishes)."""
+    taken = [(s, 1) for s in _schedules(built, parts, starts[0])] if starts else []
+    if previous is not None and taken and not stop.is_set():
+        return complete(deployment_values(built, parts, taken, previous)), taken
+    return None, taken
 
 
 def _how(result: MasterResult, schedules: int, dives: int) -> str:
