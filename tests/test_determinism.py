@@ -112,3 +112,35 @@ def test_a_city_with_ppe_plans_the_same_twice(tmp_path: Path) -> None:
     plan_in_new_process(scenario, tmp_path / "one", hash_seed="1")
     plan_in_new_process(scenario, tmp_path / "two", hash_seed="2")
     assert assert_same_plans(tmp_path / "one", tmp_path / "two") == len(PLAN_FILES - {CHANGES})
+
+
+def test_whole_schedules_under_a_deterministic_limit_count_work_not_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Column generation and the dives stop after the rounds and dives the deterministic
+    limit allows, so a machine whose clock seems to run three times as fast (a loaded
+    one) makes the same plan, with the same number of rounds."""
+    import time
+
+    from scheduler.pipeline.planner import plan_scenario
+    from scheduler.solve.patterns import path
+    from scheduler.solve.settings import SolverSettings
+
+    s = generate(20, 25, 14, 1)
+    settings = SolverSettings(time_limit=60, workers=1, deterministic_time=0.5)
+    rounds: list[int] = []
+    solve = path.Master.run
+
+    def counted(self: path.Master, *args: Any) -> Any:
+        result = solve(self, *args)
+        rounds.append(result.rounds)
+        return result
+
+    monkeypatch.setattr(path.Master, "run", counted)
+    plans = [plan_scenario(s, settings)]
+    real = time.perf_counter
+    began = real()
+    monkeypatch.setattr(time, "perf_counter", lambda: began + 3 * (real() - began))
+    plans.append(plan_scenario(s, settings))
+    assert rounds[0] == rounds[1] == path.ROUNDS_PER_UNIT * 0.5
+    assert plans[0].shifts == plans[1].shifts and plans[0].testing == plans[1].testing

@@ -237,9 +237,10 @@ class Master:
         blocks = -float(np.dot(self.sizes, best))
         return rhs + rest + blocks
 
-    def run(self, deadline: float, scale: float) -> MasterResult:
-        """Column generation from the schedules in the pool until no schedule prices out
-        or `deadline` (perf_counter) passes; the bound is the best L(pi) of any round."""
+    def run(self, deadline: float, scale: float, most_rounds: int | None = None) -> MasterResult:
+        """Column generation from the schedules in the pool until no schedule prices out,
+        `deadline` (perf_counter) passes or `most_rounds` are done; the bound is the best
+        L(pi) of any round."""
         started = time.perf_counter()
         pricing = 0.0
         bound = -math.inf
@@ -249,6 +250,8 @@ class Master:
         self._seed_must_work()
         self._seed_at_face_value(scale)
         while time.perf_counter() < deadline and not self.stop.is_set():
+            if most_rounds is not None and rounds >= most_rounds:
+                break
             self.solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                 break

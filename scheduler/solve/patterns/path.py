@@ -30,6 +30,13 @@ from scheduler.solve.settings import SolverSettings
 COLUMN_GENERATION_SHARE = 0.7
 """Share of the budget column generation may use before the dives start."""
 
+ROUNDS_PER_UNIT = 4
+"""With `deterministic_time`, the column generation rounds each unit of it allows, and
+`DIVES_PER_UNIT` the dives: counted work, not seconds, so that a run repeats its plan on
+any machine that does that work within the time limit (which then only caps it)."""
+
+DIVES_PER_UNIT = 0.5
+
 BOUND_SAFETY = 1e-7
 """Relative allowance for floating-point error in the bound, before rounding it up to the
 integer objective's next value."""
@@ -77,9 +84,11 @@ def solve_tier_one(
     stop = stop or threading.Event()
     scale = max((abs(k) for _v, k in terms), default=1)
     free = [(v, k) for v, k in terms if v not in held]
-    master, result = _column_generation(
-        built, parts, free, starts, started + COLUMN_GENERATION_SHARE * budget, scale, stop
-    )
+    work = settings.deterministic_time
+    rounds = None if work is None else max(1, math.ceil(ROUNDS_PER_UNIT * work))
+    shares = DIVE_SHARES if work is None else DIVE_SHARES[: max(1, int(DIVES_PER_UNIT * work))]
+    until = started + (COLUMN_GENERATION_SHARE if work is None else 1.0) * budget
+    master, result = _column_generation(built, parts, free, starts, until, scale, stop, rounds)
     constant = sum(k * held[v] for v, k in terms if v in held)
     bound = _rounded(result.bound + constant, built, terms)
     previous = PreviousDeployment(built, parts) if built.previous else None
@@ -90,7 +99,7 @@ def solve_tier_one(
     # The first dive may run over the budget by a quarter: without a dive there is no plan
     # to show for the work.
     grace = deadline + FIRST_DIVE_GRACE * budget
-    for share in DIVE_SHARES:
+    for share in shares:
         if best is not None and terms_value(terms, best) <= bound:
             break
         dived = master.dive(grace if not dives else deadline, scale, share)
@@ -111,7 +120,7 @@ def solve_tier_one(
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     seconds = time.perf_counter() - started
-    how = _how(result, len(master.pool.schedules), dives)
+    how = _how(result, len(master.pool.schedules), dives, rounds)
     return PatternOutcome(best, terms_value(terms, best), bound, seconds, how)
 
 
@@ -132,11 +141,16 @@ def _plan_to_beat(
     return None, taken
 
 
-def _how(result: MasterResult, schedules: int, dives: int) -> str:
+def _how(result: MasterResult, schedules: int, dives: int, most_rounds: int | None) -> str:
     """How the plan was made, for the summary's line on tier 1."""
+    if result.converged:
+        ended = "converged"
+    elif most_rounds is not None and result.rounds >= most_rounds:
+        ended = "stopped by the deterministic limit"
+    else:
+        ended = "stopped by the time limit"
     return (
-        f"whole schedules: {result.rounds} rounds of column generation "
-        f"({'converged' if result.converged else 'stopped by the time limit'}), "
+        f"whole schedules: {result.rounds} rounds of column generation ({ended}), "
         f"{schedules:,} schedules, {count(dives, 'dive')}"
     )
 
@@ -149,9 +163,10 @@ def _column_generation(
     until: float,
     scale: int,
     stop: threading.Event,
+    rounds: int | None,
 ) -> tuple[Master, MasterResult]:
     """The master, seeded with the starting plans' schedules and grown by column
-    generation until `until` (or convergence), and what that proved."""
+    generation until `until` (or convergence, or `rounds` rounds), and what that proved."""
     ctx = built.ctx
     pricer = Pricer(parts.blocks, ctx.days, ctx.policy, parts.var_rows, parts.cost)
     master = Master(built.model, parts, terms, pricer, stop)
@@ -159,7 +174,7 @@ def _column_generation(
         for schedule in _schedules(built, parts, start):
             master.add(schedule)
     try:
-        return master, master.run(until, scale)
+        return master, master.run(until, scale, rounds)
     except InfeasibleBlock as e:
         raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
 
