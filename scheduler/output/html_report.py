@@ -17,7 +17,6 @@ from scenarios.atomic import write_text
 from scenarios.risk import RISK_PARTS
 from scenarios.schema import Scenario
 from scenarios.words import count
-from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
 from scheduler.output.html_page import Cell, date_heads, note, num, num_head, page, table
 from scheduler.output.report_data import (
     bed_occupancy,
@@ -29,6 +28,7 @@ from scheduler.output.report_data import (
 )
 from scheduler.output.report_ppe import ppe_parts
 from scheduler.output.svg import PALETTE, Series, bar_chart, heat_colour, heat_text, line_chart
+from scheduler.output.unmet_html import unmet_table
 from scheduler.plan import Plan, UnmetKind, UnmetNeed
 
 TITLES: dict[str, str] = {
@@ -286,20 +286,7 @@ def _unmet(plan: Plan, names: dict[str, str]) -> str:
             groups.items(), key=lambda kv: -sum(u.risk * u.amount for u in kv[1])
         )
     ]
-    rows = [
-        [
-            Cell(f"{u.date:%a %d/%m}", css="nowrap", sort=u.date.isoformat()),
-            u.home_id or "",
-            Cell(names.get(u.home_id or "", ""), css="nowrap"),
-            str(u.kind),
-            u.detail,
-            u.amount,
-            u.risk,
-            unmet_reason(u),
-            unmet_remedy(u),
-        ]
-        for u in sorted(plan.unmet, key=lambda u: (-u.risk, u.date, u.home_id or ""))
-    ]
+    ranked = sorted(plan.unmet, key=lambda u: (-u.risk, u.date, u.home_id or ""))
     return _section(
         "unmet",
         "<h3>By cause</h3>",
@@ -316,21 +303,7 @@ def _unmet(plan: Plan, names: dict[str, str]) -> str:
             table_id="unmet-causes",
         ),
         "<h3>Every unmet need, highest risk first</h3>",
-        table(
-            [
-                "date",
-                "home",
-                "name",
-                "kind",
-                "detail",
-                num_head("amount"),
-                num_head("risk"),
-                "why",
-                "what would meet it",
-            ],
-            rows,
-            table_id="unmet-table",
-        ),
+        unmet_table(ranked, names, "unmet-table"),
     )
 
 

@@ -9,7 +9,6 @@ from collections import defaultdict
 
 from scenarios.schema import PpeItem, Scenario
 from scenarios.words import count
-from scheduler.extract.unmet_words import unmet_reason, unmet_remedy
 from scheduler.output.html_page import Cell, note, num, num_head, table
 from scheduler.output.ppe_data import (
     DropStop,
@@ -21,6 +20,7 @@ from scheduler.output.ppe_data import (
     ppe_unmet,
 )
 from scheduler.output.svg import PALETTE, Series, line_chart, whole_top
+from scheduler.output.unmet_html import unmet_table
 from scheduler.plan import Plan, UnmetKind
 
 HOMES_CHARTED = len(PALETTE) - 1
@@ -150,27 +150,4 @@ def _unmet(plan: Plan, names: dict[str, str]) -> str:
     unmet = ppe_unmet(plan)
     if not unmet:
         return note("Every home keeps its PPE cover and every outbreak home gets its drop.")
-    rows = [
-        [
-            Cell(f"{u.date:%a %d/%m}", css="nowrap", sort=u.date.isoformat()),
-            u.home_id or "",
-            Cell(names.get(u.home_id or "", ""), css="nowrap"),
-            str(u.kind),
-            u.detail,
-            u.risk,
-            unmet_reason(u),
-            unmet_remedy(u),
-        ]
-        for u in unmet
-    ]
-    heads: list[str | Cell] = [
-        "date",
-        "home",
-        "name",
-        "kind",
-        "detail",
-        num_head("risk"),
-        "why",
-        "what would meet it",
-    ]
-    return table(heads, rows, table_id="ppe-unmet")
+    return unmet_table(unmet, names, "ppe-unmet")
