@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import signal
 import time
 from pathlib import Path
 
@@ -18,7 +16,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import EXAMPLES
-from tests.webapp import add_users, location_id, login, long_run, make_app, post, wait_for
+from tests.webapp import (
+    add_users,
+    kill_worker,
+    location_id,
+    login,
+    long_run,
+    make_app,
+    post,
+    wait_for,
+)
 from web.db import AuditEvent, Role, Run, RunStatus, ScenarioVersion
 
 QUICK = {"time_limit": 2, "workers": 1}
@@ -143,11 +150,7 @@ def test_a_killed_worker_leaves_its_run_failed_not_running(
     add_users(app, Role.PLANNER)
     client, run = long_run(app)
     try:
-        wait_for(client, run, status="running")
-        with app.state.sessions() as db:
-            while (pid := db.get(Run, run).pid) is None:  # type: ignore[union-attr]
-                db.expire_all()
-        os.kill(pid, signal.SIGKILL)
+        kill_worker(app, client, run)
         progress = wait_for(client, run, timeout=30)
         assert progress["status"] == "failed"
         assert "SIGKILL" in client.get(f"/runs/{run}").text

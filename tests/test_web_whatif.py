@@ -6,8 +6,6 @@ file or form is refused with its line and nothing is queued."""
 from __future__ import annotations
 
 import io
-import os
-import signal
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +20,7 @@ from scenarios.whatif import build_study, parse_whatif
 from scheduler.analysis.compare import KPIS, RunResult, comparison, plan_variant
 from scheduler.solve.settings import SolverSettings
 from tests.conftest import EXAMPLES
-from tests.webapp import add_users, location_id, login, make_app, post, wait_for
+from tests.webapp import add_users, kill_worker, location_id, login, make_app, post, wait_for
 from web.db import AuditEvent, Role, Run, RunKind
 
 QUICK = {"time_limit": 1, "workers": 1}
@@ -133,11 +131,7 @@ def test_a_killed_study_worker_leaves_the_study_failed(tmp_path: Path, database_
     add_users(app, Role.PLANNER)
     client, study = long_study(app)
     try:
-        wait_for(client, study, status="running")
-        with app.state.sessions() as db:
-            while (pid := db.get(Run, study).pid) is None:  # type: ignore[union-attr]
-                db.expire_all()
-        os.kill(pid, signal.SIGKILL)
+        kill_worker(app, client, study)
         assert wait_for(client, study, timeout=30)["status"] == "failed"
     finally:
         client.__exit__(None, None, None)

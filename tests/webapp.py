@@ -4,7 +4,9 @@ users of each role, logging in, and the form token a page carries."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,15 @@ def post(client: TestClient, path: str, data: dict[str, Any], **kwargs: Any) -> 
     return client.post(
         path, data={**data, "csrf_token": token(client, "/")}, follow_redirects=False, **kwargs
     )
+
+
+def kill_worker(app: FastAPI, client: TestClient, run_id: int) -> None:
+    """SIGKILL the worker process of a run once it is running: no clean-up of any kind."""
+    wait_for(client, run_id, status="running")
+    with app.state.sessions() as db:
+        while (pid := db.get(Run, run_id).pid) is None:  # type: ignore[union-attr]
+            db.expire_all()
+    os.kill(pid, signal.SIGKILL)
 
 
 def wait_for(client: TestClient, run_id: int, timeout: float = 90, **until: Any) -> dict[str, Any]:
