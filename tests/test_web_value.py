@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from fastapi.testclient import TestClient
@@ -28,7 +29,7 @@ def upload_version(client: TestClient, name: str, text: bytes) -> int:
     return location_id(post(client, "/scenarios/upload", {}, files={"file": (name, text)}))
 
 
-def start_value(client: TestClient, version: int, chosen: list[str], **settings: object) -> object:
+def start_value(client: TestClient, version: int, chosen: list[str], **settings: object) -> Any:
     form = {**QUICK, "resources": chosen, "step": 1, **settings}
     return post(client, f"/versions/{version}/value", form)
 
