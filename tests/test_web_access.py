@@ -3,12 +3,15 @@ token on every POST, and the first-run page."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+import web.pages
 from tests.conftest import EXAMPLES
 from tests.webapp import PASSWORD, add_users, login, make_app, post, token
 from web.app import ROUTERS
@@ -68,6 +71,18 @@ def app(tmp_path_factory: pytest.TempPathFactory, module_database_url: str):  # 
         db.add(Run(version_id=version.id, settings="{}", status="failed", created_by=1))
         db.commit()
     return app
+
+
+def test_the_walk_covers_every_pages_router() -> None:
+    """A page module whose router is not in the table would be served by no test here."""
+    modules = [
+        importlib.import_module(f"web.pages.{m.name}")
+        for m in pkgutil.iter_modules(web.pages.__path__)
+    ]
+    routers = [m.router for m in modules if hasattr(m, "router")]
+    assert routers and all(any(r is known for known in ROUTERS) for r in routers)
+    walked = {path for path, _method, _route in routes()}
+    assert {"/versions/{version_id}/value", "/runs/{run_id}/value.csv"} <= walked
 
 
 def test_every_route_but_logging_in_needs_a_role() -> None:

@@ -23,7 +23,7 @@ from web.db import User, make_engine, upgrade
 from web.forms import problem_lines
 from web.limits import MAX_BODY, SecurityHeaders
 from web.login_limits import LoginLimits
-from web.pages import account, compare, plan_views, runs, scenarios, studies, trace
+from web.pages import account, compare, plan_views, runs, scenarios, studies, trace, value
 from web.pages.render import TEMPLATES
 from web.run_pool import RunPool
 from web.security import LoginRequired
@@ -34,6 +34,7 @@ ROUTERS = (
     scenarios.router,
     runs.router,
     studies.router,
+    value.router,
     plan_views.router,
     compare.router,
     trace.router,

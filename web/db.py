@@ -64,11 +64,13 @@ ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class RunKind(StrEnum):
-    """A plan of a version, or a what-if study of it (`carehome whatif`'s variants planned
-    in turn): both wait in one queue and take the pool's slots alike."""
+    """A plan of a version, a what-if study of it (`carehome whatif`'s variants planned
+    in turn) or its value table (`carehome value`'s re-plans in turn): all wait in one
+    queue and take the pool's slots alike."""
 
     PLAN = "plan"
     WHATIF = "whatif"
+    VALUE = "value"
 
 
 class Base(DeclarativeBase):
@@ -117,6 +119,10 @@ class Run(Base):
     whatif_filename: Mapped[str | None] = mapped_column(String(120))
     whatif_text: Mapped[str | None] = mapped_column(Text)
     """A study's what-if file as sent (its `base:` ignored: the version is the base)."""
+    value_resources: Mapped[str | None] = mapped_column(Text)
+    """A value table's resources as a JSON list of ids (empty: every resource)."""
+    value_step: Mapped[int | None] = mapped_column(Integer)
+    """A value table's step: how many units each resource grows and shrinks by."""
     previous_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     first_open: Mapped[dt.date | None] = mapped_column(Date)
     settings: Mapped[str] = mapped_column(Text)

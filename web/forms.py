@@ -90,6 +90,14 @@ class StudyForm(SolverFields):
     staff_sick: list[str] = []
 
 
+class ValueForm(SolverFields):
+    """The version page's value table: the resources ticked (none: every one), the step
+    each grows and shrinks by, and the settings of each re-plan (`carehome value`'s)."""
+
+    resources: list[str] = []
+    step: int = Field(10, ge=1, le=10_000)
+
+
 class Edit(PostedForm):
     run: str = ""
     """The run whose plan the edit was made on, offered for the re-plan (may be blank)."""

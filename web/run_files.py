@@ -16,6 +16,8 @@ STUDY = "study"
 """A what-if study's folder in its run's, as `carehome whatif --out` writes it."""
 COMPARISON = "comparison.csv"
 STUDY_RUNS = "runs.csv"
+VALUE_TABLE = "value.csv"
+"""A value table's table, as `carehome value --out` writes it."""
 DOWNLOADS = (*sorted(PLAN_FILES), WORKBOOK, REPORT)
 """Every file a run offers for download: the plan folder's files, the workbook and the
 HTML report. A download names one of these keys; nothing else is ever served."""
@@ -39,6 +41,10 @@ def download_path(runs_dir: Path, run_id: int, name: str) -> Path | None:
 
 def study_dir(runs_dir: Path, run_id: int) -> Path:
     return run_dir(runs_dir, run_id) / STUDY
+
+
+def value_table_path(runs_dir: Path, run_id: int) -> Path:
+    return run_dir(runs_dir, run_id) / VALUE_TABLE
 
 
 def study_run_file(runs_dir: Path, run_id: int, run: str, name: str) -> Path | None:

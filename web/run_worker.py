@@ -1,8 +1,9 @@
-"""One run, in a worker process of its own (a what-if study: `web.study_worker`): read its
-scenario from the database, plan and check it through `carehome plan`'s pipeline
-(`plan_and_check`: independent authorities by parts, a re-plan against a previous run's
-plan folder whole, then the independent checker), write the plan folder, the workbook and
-the report under the run's managed folder, and record the end with the checker's verdict.
+"""One run, in a worker process of its own (a what-if study: `web.study_worker`, a value
+table: `web.value_worker`): read its scenario from the database, plan and check it
+through `carehome plan`'s pipeline (`plan_and_check`: independent authorities by parts, a
+re-plan against a previous run's plan folder whole, then the independent checker), write
+the plan folder, the workbook and the report under the run's managed folder, and record
+the end with the checker's verdict.
 
 A process per run, not a thread: a solve holds its cores and memory, and a cancel is
 SIGINT to this process, which `stop_search_on_ctrl_c` turns into the CLI's Ctrl-C: the
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from constraints.model import ObjectiveRangeError
 from scenarios.load import ScenarioError
 from scenarios.words import count
+from scheduler.analysis.value import BaseFailedError
 from scheduler.output.html_report import write_html_report
 from scheduler.output.tables import PlanReadError, write_plan
 from scheduler.output.workbook import write_workbook
@@ -39,6 +41,7 @@ from web.run_files import REPORT, WORKBOOK, plan_dir, run_dir
 from web.run_record import DatabaseProgress, finish
 from web.scenario_files import stored_scenario
 from web.study_worker import plan_study
+from web.value_worker import chosen_resources, plan_value
 
 SUPERVISOR_GONE = 75
 """The exit code of a run whose supervisor (a cluster worker) went away (`main`)."""
@@ -60,7 +63,7 @@ def execute_run(run_id: int, database_url: str, runs_dir: str) -> None:
         finish(engine, run_id, RunStatus.FAILED, f"bad input: {exc}")
     except InfeasibleError as exc:
         finish(engine, run_id, RunStatus.FAILED, f"infeasible: {exc}")
-    except NoPlanError as exc:
+    except (NoPlanError, BaseFailedError) as exc:
         finish(engine, run_id, RunStatus.FAILED, f"no plan: {exc}")
     except Exception as exc:
         traceback.print_exc()
@@ -79,11 +82,17 @@ def _execute(engine: Engine, run_id: int, runs_dir: Path) -> None:
         scenario = stored_scenario(base_name, run.version.text)
         previous_id, first_open = run.previous_run_id, run.first_open
         whatif = (run.whatif_filename or "", run.whatif_text or "")
+        wanted = json.loads(run.value_resources or "[]")
+        step = run.value_step or 1
         kind = run.kind
     progress = DatabaseProgress(engine, run_id)
     progress.stage("loading")
     if kind == RunKind.WHATIF:
         plan_study(progress, runs_dir, settings, scenario, base_name, whatif)
+        return
+    if kind == RunKind.VALUE:
+        chosen = chosen_resources(scenario, wanted)
+        plan_value(progress, runs_dir, settings, scenario, chosen, step)
         return
     earlier = None
     if previous_id is not None:

@@ -293,19 +293,40 @@ def dual_estimates(
     return estimates
 
 
+DUAL_TIME_LIMIT = 60.0
+"""Seconds for the one LP solve behind every dual estimate."""
+
+NOT_COMPUTED = "NOT COMPUTED"
+"""The status of a resource's rows when its re-plans were never finished (a cancel)."""
+
+
+class BaseFailedError(RuntimeError):
+    """The base scenario itself has no plan, so no change can be measured against it."""
+
+
+def run_name(resource: Resource, delta: int) -> str:
+    """The name of the re-plan of `resource` changed by `delta` (`site:local +10`)."""
+    return f"{resource.id} {delta:+d}"
+
+
+def value_runs(scenario: Scenario, chosen: list[Resource], step: int) -> dict[str, Scenario]:
+    """Every plan the table needs: the base, then each resource grown and shrunk."""
+    return {"base": scenario} | {
+        run_name(r, delta): changed(scenario, r, delta) for r in chosen for delta in (step, -step)
+    }
+
+
 def value_table(
     scenario: Scenario,
     settings: SolverSettings,
     chosen: list[Resource],
     step: int,
     executor: concurrent.futures.Executor | None = None,
-    dual_time_limit: float = 60.0,
+    dual_time_limit: float = DUAL_TIME_LIMIT,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """One row per resource and direction (+step, -step), sorted by value per unit."""
-    runs = {"base": scenario} | {
-        f"{r.id} {delta:+d}": changed(scenario, r, delta) for r in chosen for delta in (step, -step)
-    }
+    runs = value_runs(scenario, chosen, step)
     rows: dict[str, dict[str, Any]] = {}
     if executor is None:
         for name, s in runs.items():
@@ -319,14 +340,27 @@ def value_table(
             if progress is not None:
                 progress(futures[future])
     duals = dual_estimates(scenario, chosen, dual_time_limit)
+    return tabulate(chosen, step, rows, duals)
+
+
+def tabulate(
+    chosen: list[Resource],
+    step: int,
+    rows: dict[str, dict[str, Any]],
+    duals: dict[str, float],
+) -> pd.DataFrame:
+    """The value table from the planned runs' KPI rows (by `value_runs`' names) and the
+    dual estimates; a resource whose re-plans are missing from `rows` (the web app's
+    cancelled run) keeps its rows, marked not computed, so the table says what was not
+    measured rather than dropping it."""
     base = rows["base"]
     if str(base["status"]).startswith("FAILED"):
-        raise RuntimeError(f"the base scenario failed to plan: {base['status']}")
+        raise BaseFailedError(f"the base scenario failed to plan: {base['status']}")
     table = []
     for r in chosen:
         for delta in (step, -step):
-            row = rows[f"{r.id} {delta:+d}"]
-            ok = not str(row["status"]).startswith("FAILED")
+            row = rows.get(run_name(r, delta), {"status": NOT_COMPUTED})
+            ok = not str(row["status"]).startswith(("FAILED", NOT_COMPUTED))
             objective = row.get("objective") if ok else None
             change = None if objective is None else objective - base["objective"]
             estimate = duals.get(r.id)

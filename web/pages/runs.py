@@ -13,6 +13,7 @@ from web.db import ACTIVE, Run, RunKind, RunStatus, now
 from web.forms import form_post
 from web.pages.render import config, get_run, page, run_plan
 from web.pages.studies import study_context
+from web.pages.value import value_context
 from web.run_files import DOWNLOADS, download_path
 from web.security import DB, Coordinator, Planner
 
@@ -49,6 +50,17 @@ def run_page(request: Request, db: DB, user: Coordinator, run_id: int) -> Respon
             progress=progress_of(run),
             settings=json.loads(run.settings),
             **study_context(request, run),
+        )
+    if run.kind == RunKind.VALUE:
+        return page(
+            request,
+            "value.html",
+            user,
+            run=run,
+            progress=progress_of(run),
+            settings=json.loads(run.settings),
+            resources=json.loads(run.value_resources or "[]"),
+            **value_context(request, run),
         )
     plan = None
     if run.status in (RunStatus.DONE, RunStatus.CANCELLED):

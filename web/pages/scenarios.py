@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from scenarios.limits import MAX_FILE_BYTES
 from scenarios.load import ScenarioError
 from scenarios.schema import OutbreakStatus, Scenario, Shift
+from scheduler.analysis.value import resources
 from scheduler.solve.backends import SOLVERS
 from scheduler.solve.settings import PATHS
 from web.audit import record
@@ -191,6 +192,7 @@ def show_version(
         default_workers=config(request).search_workers,
         statuses=list(OutbreakStatus),
         study_rows=STUDY_ROWS,
+        value_resources=resources(scenario),
         shifts=list(Shift),
     )
 
