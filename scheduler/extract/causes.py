@@ -46,7 +46,7 @@ class CauseFinder:
 
 class UnexplainedCauses:
     """Stands in for `CauseFinder` where nobody reads the causes (plans made inside a
-    simulation): on the Plymouth example finding causes is over half of extraction."""
+    simulation), whose search for each unmet need's binding rule is most of extraction."""
 
     _NONE = Cause("", "", "cause not computed")
     ppe: PpeCauses | None = None

@@ -208,9 +208,9 @@ def commit_pinned(planner: DeploymentPlanner) -> set[str]:
 def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
     """Commit workers one at a time, each to their most valuable home, choosing next the
     worker with most to lose: priority = best + (best - second best), so a worker who is
-    valuable at one home only is placed before the next worker takes that home's shifts.
-    Measured against "most valuable pair first" on generated cities of 20-150 homes: 1-4 %
-    less risk-weighted uncovered need (2.5 % on the Plymouth example), at the same speed.
+    valuable at one home only is placed before the next worker takes that home's shifts
+    (less uncovered need than "most valuable pair first" at the same speed: the figures
+    are in docs/performance.md).
     Only the workers with a pair at the home just committed are re-scored, and only those
     for whom it was a top-two home get a new priority."""
     planner = DeploymentPlanner(ctx, sv)

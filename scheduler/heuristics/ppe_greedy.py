@@ -20,9 +20,10 @@ from scenarios.ppe_use import arrivals, drop_capacity, emergency_days
 from scenarios.schema import PpeItem
 
 ROUND_DAYS = 2
-"""Days of use a drop carries beyond the cover target. Filling to the target a week on (a
-weekly round) emptied the depot into the riskiest homes: on the Plymouth example the
-others then went without, at four times the unmet need of a round every other day."""
+"""Days of use a drop carries beyond the cover target: a round every other day. Filling
+to the target a week on (a weekly round) empties a scarce depot into the riskiest homes
+while the others go without; filling to the target alone sends a van to every home every
+day, and the vans run out."""
 
 
 def ppe_hint(

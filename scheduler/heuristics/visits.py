@@ -3,9 +3,8 @@ deadline first, which wastes no early day on a need that could wait), then by wo
 (weight times the home's risk); each given the first day of its window and the nearest
 officer who delivers the visit, works that day and has the minutes left, while the home
 sees no other officer that day and (for training) the day's sessions last. Whatever is
-left is the slack the model prices, so the values keep every hard rule. On the example
-it comes within about 10 % of the optimum, which a single CP-SAT worker does not reach
-on its own within a plan's time limit: a good start matters here."""
+left is the slack the model prices, so the values keep every hard rule. It is the start
+the exact search of the visits begins from, and the plan when that search has no time."""
 
 from __future__ import annotations
 

@@ -27,8 +27,8 @@ from scheduler.solve.interrupt import INTERRUPTION
 
 IND_SOLVER = "SCIP"
 """The part's exact search: an LP-based branch and bound suits the loose link between a
-drop and its quantities. On the Plymouth example's PPE, in 15 s, SCIP ends within 12 % of
-optimal where CP-SAT through the same wrapper leaves a plan 30 times worse."""
+drop and its quantities, where CP-SAT and HiGHS stay near the greedy start (the figures
+are in docs/model.md, under PPE)."""
 
 NODES_PER_SECOND = 200
 """Branch-and-bound nodes the search may visit per second of `deterministic_time`: a limit

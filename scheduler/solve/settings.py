@@ -37,7 +37,7 @@ class SolverSettings:
     log: bool = False
     explain_unmet: bool = True
     """Find the binding cause of every unmet need (off where nobody reads them, as in a
-    simulation: on the Plymouth example they are over half of extraction)."""
+    simulation: finding them is most of extraction)."""
     lp_bound: bool = False
     """Also solve tier 1's LP relaxation (GLOP, up to `time_limit` more seconds) for a
     tighter proven bound."""
