@@ -33,6 +33,34 @@ def test_an_interruption_stops_running_searches_only() -> None:
     assert stopped == ["search"] and interruption.requested
 
 
+class _Equal:
+    """A stop whose instances all compare equal, as two searches' stops with equal fields do."""
+
+    def __init__(self, name: str, stopped: list[str]) -> None:
+        self.name, self.stopped = name, stopped
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Equal)
+
+    __hash__ = object.__hash__
+
+    def __call__(self) -> None:
+        self.stopped.append(self.name)
+
+
+def test_searches_in_threads_end_in_any_order_and_each_leaves_only_its_own_stop() -> None:
+    """Two plans searching at once in one process (threads on a Dask worker), the first
+    begun ending last: each block removes its own stop, never the other's."""
+    interruption = Interruption()
+    stopped: list[str] = []
+    first, second = _Equal("first", stopped), _Equal("second", stopped)
+    with interruption.while_searching(first):
+        with interruption.while_searching(second):
+            pass
+        assert interruption.request() is True
+    assert stopped == ["first"]
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_the_search_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
     scenario = tmp_path / "small.yaml"

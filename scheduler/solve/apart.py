@@ -168,7 +168,7 @@ def plan_apart(
     )
 
 
-@dataclass
+@dataclass(eq=False)  # each search's own: told apart by identity, never by its fields
 class _Stop:
     """Ctrl-C's way into the parts' planning: before a search, the search is skipped;
     during it, the search is interrupted and returns the best it found."""

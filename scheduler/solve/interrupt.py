@@ -39,7 +39,8 @@ class Interruption:
             yield
         finally:
             with self._lock:
-                self._stops.remove(stop)
+                # By identity: two searches' stops may compare equal (plans run in threads).
+                self._stops = [s for s in self._stops if s is not stop]
 
     def run(self, search: Callable[[], T], stop: Callable[[], object]) -> T:
         """`search()`, stoppable by Ctrl-C through `stop` (see the module's docstring)."""
