@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -68,6 +69,7 @@ def test_the_page_shows_the_table_value_gives(tmp_path: Path, database_url: str)
     assert ("planner", "run queued") in trail and ("coordinator", "download") in trail
 
 
+@pytest.mark.slow
 def test_cancel_keeps_the_resources_valued_and_marks_the_rest_not_computed(
     tmp_path: Path, database_url: str
 ) -> None:

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -104,6 +105,7 @@ def long_study(app: FastAPI) -> tuple[TestClient, int]:
     return client, study
 
 
+@pytest.mark.slow
 def test_cancel_keeps_the_run_being_planned_and_skips_the_rest(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -126,6 +128,7 @@ def test_cancel_keeps_the_run_being_planned_and_skips_the_rest(
         client.__exit__(None, None, None)
 
 
+@pytest.mark.slow
 def test_a_killed_study_worker_leaves_the_study_failed(tmp_path: Path, database_url: str) -> None:
     app = make_app(tmp_path, database_url=database_url)
     add_users(app, Role.PLANNER)
