@@ -66,7 +66,7 @@ def csrf_token(request: Request) -> str:
 
 
 def check_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
-    """Refuse a form not rendered by this app for this session (403)."""
+    """Refuse a form not rendered by this app for this login (403)."""
     expected = request.session.get(CSRF_FIELD)
     if not isinstance(expected, str) or not secrets.compare_digest(expected, csrf_token):
         raise HTTPException(403, "the form has expired or did not come from this site; reload")

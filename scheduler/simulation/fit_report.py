@@ -2,7 +2,7 @@
 from it against the observed weeks, how well they match, and the files that hold them.
 
 Apart from the fit itself because these read a finished population, whether fitted in
-this session or read back from `particles.csv`, and need none of pyabc.
+this run or read back from `particles.csv`, and need none of pyabc.
 """
 
 from __future__ import annotations
