@@ -96,8 +96,8 @@ def _rows(plan: Plan, start: dt.date, before: dt.date) -> Counter[Row]:
             for night in nights:
                 where = f"{stay.worker_id} at {stay.hotel_id} near {stay.home_id}"
                 rows["room night", night, where] += 1
-    for t in plan.taxis:
-        rows["taxi", t.date, f"{t.worker_id} to {t.home_id}"] += t.journeys
+    for trip in plan.taxis:
+        rows["taxi", trip.date, f"{trip.worker_id} to {trip.home_id}"] += trip.journeys
     return Counter({row: n for row, n in rows.items() if start <= row[1] < before})
 
 
