@@ -44,7 +44,7 @@ BATTERIES: dict[str, tuple[str, ...]] = {
     "one_to_one": ("tests/test_one_to_one.py",),
     "absences": ("tests/test_absences.py",),
     "pins": ("tests/test_pins.py",),
-    "replan": ("tests/test_replan.py",),
+    "replan": ("tests/test_replan.py", "tests/test_replan_visits_rooms.py"),
     "pools": ("tests/test_pools.py",),
     "visits": ("tests/test_visits.py",),
     "ppe": (

@@ -309,6 +309,10 @@ DECISIONS: dict[str, DecisionRules] = {
         "admission_test",
         "ppe_drop",
         "ppe_quantity",
+        "visit",
+        "room_stay",
+        "lodge",
+        "taxi",
     )
 }
 """By decision kind, as the re-plan keys the previous plan's rows."""

@@ -220,3 +220,57 @@ def test_the_kept_decisions_are_what_binds(broken_without: Callable[..., set[str
     assert "kept_decision" in broken_without(
         "scheduler.pipeline.replan.add_kept_decisions", now, previous
     )
+
+
+def _with_visits_rooms_and_taxis(path: Path, tmp_path: Path, name: str) -> Path:
+    """The scenario at `path` with an officer, one hotel room a night and a staff member's
+    stay in it from day 0, a taxi pair a day and a carless nurse: a city's every kind of
+    decision on the tiny example."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    data["officers"] = [{"id": "l1", "delivers": ["liaison", "training"], "minutes_per_day": 120}]
+    data["staff_hotels"] = [{"id": "hotel", "rooms": 1, "locality": "central"}]
+    data["room_requests"] = [
+        {"id": "q1", "home": "h1", "first_night": day(0), "nights": 3, "reason": "far_from_home"}
+    ]
+    data["policy"]["transport"] = {"journeys_per_day": 2}
+    data["policy"]["accommodation"] = {"far_minutes": 20}
+    data["workers"][0]["has_car"] = False
+    out = tmp_path / name
+    out.write_text(yaml.safe_dump(data))
+    return out
+
+
+def _rows_before(folder: Path, table: str, column: str, when: str) -> list[tuple[Any, ...]]:
+    rows = pd.read_csv(folder / table).fillna("")
+    return sorted(map(tuple, rows[rows[column] < when].drop(columns=["reason"]).values.tolist()))
+
+
+def test_a_replan_keeps_visits_rooms_and_taxis_before_its_first_open_day(tmp_path: Path) -> None:
+    """Planned with an officer, a hotel and taxis, then re-planned from day 1 after a new
+    outbreak: the visits, room stays begun and taxis before day 1 are as they were,
+    `carehome check` finds nothing, and the visits that moved are listed as changes."""
+    old = _with_visits_rooms_and_taxis(TINY, tmp_path, "old.yaml")
+    new = _with_visits_rooms_and_taxis(_with_new_outbreak(tmp_path), tmp_path, "new.yaml")
+    first, out = tmp_path / "before", tmp_path / "after"
+    code, output = run("plan", str(old), "--out", str(first), "--workers", "1")
+    assert code == 0, output
+    code, output = run(
+        "plan", str(new), "--out", str(out), "--workers", "1",
+        "--previous", str(first), "--from", day(1),
+    )  # fmt: skip
+    assert code == 0, output
+    for table, column in (
+        ("visits.csv", "date"),
+        ("accommodation.csv", "first_night"),
+        ("transport.csv", "date"),
+    ):
+        kept = _rows_before(first, table, column, day(1))
+        assert kept, f"{table}: nothing before {day(1)} to keep"
+        assert _rows_before(out, table, column, day(1)) == kept, table
+    assert run("check", str(new), str(out)) == (0, "0 violations\n")
+    # The officer's later days go to the new outbreak: rows naming the home and why.
+    changes = pd.read_csv(out / "changes.csv")
+    visits = changes[changes["kind"] == "visit"]
+    outbreak = load_scenario(new).homes[2].id
+    assert len(visits) and (visits["home_id"] == outbreak).all()
+    assert visits["reason"].str.startswith(f"new demand at {outbreak}").all()

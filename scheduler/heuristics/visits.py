@@ -9,6 +9,7 @@ the exact search of the visits begins from, and the plan when that search has no
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from constraints.build import BuiltModel
 from constraints.model import Var
@@ -17,9 +18,14 @@ from scenarios.schema import VisitKind, daily
 from scenarios.visits import VisitNeed, reason_weight, travel_minutes, visit_minutes
 
 
-def greedy_visits(built: BuiltModel) -> dict[Var, int]:
-    """A value for every visit variable and every need's slack."""
+def greedy_visits(built: BuiltModel, kept: Mapping[VisitKey, int] | None = None) -> dict[Var, int]:
+    """A value for every visit variable and every need's slack.
+
+    The `kept` visits (a re-plan's, before its first open day) are made as they were
+    before any need is served: they happened, and a start that moved them would break
+    the rule keeping them; the needs they meet are met by them."""
     ctx, vv = built.ctx, built.visits
+    kept = kept or {}
     officers = {o.id: o for o in ctx.scenario.officers}
     out: dict[Var, int] = dict.fromkeys(vv.visits.values(), 0)
     minutes: Counter[tuple[str, int]] = Counter()
@@ -30,8 +36,17 @@ def greedy_visits(built: BuiltModel) -> dict[Var, int]:
         o, h, _d, k = key
         return visit_minutes(ctx.scenario, officers[o], ctx.homes[h], k)
 
+    def make(key: VisitKey) -> None:
+        o, h, d, k = key
+        out[vv.visits[key]] = 1
+        minutes[o, d] += cost(key)
+        sessions[d] += k == VisitKind.TRAINING
+        visited.add((h, d))
+
     def fits(key: VisitKey) -> bool:
         o, h, d, k = key
+        if key in kept:
+            return False
         training = k == VisitKind.TRAINING
         return (
             (h, d) not in visited
@@ -45,6 +60,9 @@ def greedy_visits(built: BuiltModel) -> dict[Var, int]:
         worth = reason_weight(ctx.scenario, n.reason) * ctx.risk.score(n.home, n.first)
         return (n.due, -worth, n.home)
 
+    for key, made in sorted(kept.items()):
+        if made:
+            make(key)
     for n in sorted(vv.needs, key=priority):
         options = sorted(
             (
@@ -61,9 +79,5 @@ def greedy_visits(built: BuiltModel) -> dict[Var, int]:
         chosen = next((k for k in options if out[vv.visits[k]] or fits(k)), None)
         out[vv.unvisited[n]] = int(chosen is None)
         if chosen is not None and not out[vv.visits[chosen]]:
-            o, h, d, k = chosen
-            out[vv.visits[chosen]] = 1
-            minutes[o, d] += cost(chosen)
-            sessions[d] += k == VisitKind.TRAINING
-            visited.add((h, d))
+            make(chosen)
     return out

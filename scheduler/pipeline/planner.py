@@ -16,6 +16,7 @@ from scheduler.heuristics.ppe_greedy import ppe_hint
 from scheduler.heuristics.visits import greedy_visits
 from scheduler.pipeline.replan import Previous, add_previous, calls, changes
 from scheduler.pipeline.replan_ppe import kept_quantities, with_kept_rows
+from scheduler.pipeline.replan_visits_rooms import kept_visits
 from scheduler.plan import InfeasibleError, Plan, Summary, with_wall_seconds
 from scheduler.solve.mip import PulpBackend
 from scheduler.solve.search_process import search_process
@@ -81,7 +82,7 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
     one. A fresh plan also hints the whole greedy plan (every hard rule kept): the plan to
     beat, so that where the LP completion of its deployment does not finish (the county)
     the optimiser still never ends below the greedy baseline. A re-plan hints the greedy
-    PPE drops (repeating the previous plan's before its first open day) and visits alone:
+    PPE drops and visits alone (repeating the previous plan's before its first open day):
     they depend on no deployment, so they are the start of their parts planned apart
     there too."""
     greedy, whole = baseline_start(built)
@@ -92,7 +93,8 @@ def _starts(built: BuiltModel, previous: Previous | None) -> list[dict[Var, int]
         return [greedy]
     add_previous(built, previous)
     made, until = kept_quantities(previous.plan, built.ctx.dates, previous.first_open)
-    built.model.hints.update({**ppe_hint(built, made, until), **greedy_visits(built)})
+    visits = greedy_visits(built, kept_visits(built, previous.plan, previous.first_open))
+    built.model.hints.update({**ppe_hint(built, made, until), **visits})
     kept = previous_deployment(built.ctx, built.staff, previous.plan)
     return [staffing_hint(built.ctx, built.staff, kept), greedy]
 

@@ -1,12 +1,13 @@
 """A previous plan as decisions on the new model, and what changed between the two plans.
 
-`decisions` reads every booking, shift, admission, stay at home (1:1) and PPE drop of the
-previous plan onto the new model's variables (and every variable the previous plan left
-at 0), marking those dated before the re-plan's first day as kept; `constraints.replan`
-turns them into rules and change penalties. `changes` lists, after solving, what moved
-and why, by comparing the two scenarios: new demand at a home (its PPE included), lost
-capacity at a site or facility, a worker no longer available, a change in the PPE
-depot's supply, or room made for a higher-priority need.
+`decisions` reads every booking, shift, admission, stay at home (1:1), PPE drop, officer's
+visit, hotel room and taxi of the previous plan onto the new model's variables (and every
+variable the previous plan left at 0), marking those dated before the re-plan's first day
+as kept; `constraints.replan` turns them into rules and change penalties. `changes` lists,
+after solving, what moved and why, by comparing the two scenarios: new demand at a home
+(its PPE included), lost capacity at a site or facility, a worker or officer no longer
+available, a hotel's rooms or the taxi budget cut, a change in the PPE depot's supply, or
+room made for a higher-priority need.
 """
 
 from __future__ import annotations
@@ -27,10 +28,24 @@ from scenarios.words import count
 from scheduler.output.tables import SCENARIO, SUMMARY, PlanReadError, read_plan
 from scheduler.pipeline.replan_ppe import (
     UNCOUNTED,
+    Row,
     drop_rows,
     drop_variables,
     drops_before,
     ppe_reasons,
+)
+from scheduler.pipeline.replan_visits_rooms import (
+    ROOM_NIGHT,
+    ROOM_STAY,
+    TAXI,
+    VISIT,
+    VisitRoomReasons,
+    night_rows,
+    stay_rows,
+    taxi_rows,
+    visit_room_variables,
+    visit_rows,
+    visits_rooms_before,
 )
 from scheduler.plan import Change, PlacementMode, Plan
 
@@ -119,6 +134,7 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
         else:
             before["admit", p.request_id, p.facility_id, p.admit_date] += 1
     before.update(drops_before(plan))
+    before.update(visits_rooms_before(plan, dates[0]))
     # Before a later horizon the previous plan is the past the scenario states: shifts as
     # the workers' recent shifts (`with_history`), swabs and stays as its own fields.
     before = Counter({k: n for k, n in before.items() if _when(k) >= dates[0]})
@@ -138,7 +154,7 @@ def decisions(built: BuiltModel, previous: Previous) -> list[Decision]:
     for (req, site, d), var in built.beds.tests.items():
         swab = dates[0] + dt.timedelta(days=swab_day(ctx, ctx.sites[site], d))
         variables["admission_test", req, site, dates[d]] = var, swab
-    for k, var, day in drop_variables(built.drops, dates):
+    for k, var, day in [*drop_variables(built.drops, dates), *visit_room_variables(built)]:
         variables[k] = var, day
 
     found = []
@@ -197,6 +213,10 @@ def differences(
         ("shift", _shifts(first), _shifts(plan)),
         ("isolation placement", _placements(first), _placements(plan)),
         ("PPE drop", drop_rows(first), drop_rows(plan)),
+        (VISIT, visit_rows(first), visit_rows(plan)),
+        (ROOM_STAY, stay_rows(first, since), stay_rows(plan, since)),
+        (ROOM_NIGHT, night_rows(first), night_rows(plan)),
+        (TAXI, taxi_rows(first), taxi_rows(plan)),
     ):
         for k in sorted(set(old) | set(new), key=str):
             date, home, worker, detail = k
@@ -211,7 +231,7 @@ def differences(
                     detail=detail,
                     before=old.get(k, 0),
                     after=new.get(k, 0),
-                    reason=why.of(date, home, worker, detail),
+                    reason=why.of(date, home, worker, detail, kind),
                 )
             )
     rows = _label_swaps(rows, why)
@@ -245,9 +265,12 @@ def _label_swaps(rows: list[Change], why: _Reasons) -> list[Change]:
 
 def calls(rows: list[Change]) -> tuple[int, int]:
     """The people a coordinator phones about a re-plan, each once however many of their
-    rows moved: the bank workers whose own shifts or swabs changed, and the homes whose
-    test bookings or isolation moves changed (a shift is the worker's call, not the
-    home's: the home's own sheet follows from the rosters)."""
+    rows moved: the bank workers whose own shifts, swabs, hotel nights or taxis changed,
+    and the homes whose test bookings, isolation moves, PPE drops, visits or staff's room
+    stays changed (a shift is the worker's call, not the home's: the home's own sheet
+    follows from the rosters). Officers are not counted: they are the authority's own
+    team and work from the visits table, while the home must expect, or stop expecting,
+    their visit, so a moved visit is the home's call."""
     workers = {c.worker_id for c in rows if c.worker_id is not None}
     homes = {c.home_id for c in rows if c.worker_id is None and c.home_id is not None}
     return len(workers), len(homes)
@@ -255,9 +278,6 @@ def calls(rows: list[Change]) -> tuple[int, int]:
 
 Post = tuple[dt.date, str | None, str]
 """A shift post: date, home, and shift and role in words."""
-
-Row = tuple[dt.date, str | None, str | None, str]
-"""A plan row's date, home, the worker whose own row it is, and what it is."""
 
 
 def _bookings(plan: Plan) -> dict[Row, int]:
@@ -307,11 +327,14 @@ class _Reasons:
             set(old_workers) - {w.id for w in new.workers}
         )
         self.ppe_homes, self.ppe_supply = ppe_reasons(old, new)
+        self.visits_rooms = VisitRoomReasons(old, new)
         self.summary = "; ".join(
             f"{h}: {text}" for h, text in sorted({**self.ppe_homes, **self.demand}.items())
         )
 
-    def of(self, date: dt.date, home: str | None, worker: str | None, detail: str) -> str:
+    def of(
+        self, date: dt.date, home: str | None, worker: str | None, detail: str, kind: str
+    ) -> str:
         if home in self.demand:
             return f"new demand at {home}: {self.demand[home]}"
         if home in self.ppe_homes:
@@ -322,6 +345,8 @@ class _Reasons:
         for (site, day), text in self.lost.items():
             if day == date and f" at {site}" in detail:
                 return f"lost capacity: {text} on {day}"
+        if (cut := self.visits_rooms.of(kind, date, detail)) is not None:
+            return cut
         if worker in self.workers:
             return f"worker {worker}'s availability changed"
         if self.summary:

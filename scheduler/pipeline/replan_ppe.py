@@ -21,6 +21,9 @@ from scheduler.plan import Plan
 Key = tuple[object, ...]
 """A decision key as the re-plan reads it: its kind, then record ids, the date last."""
 
+Row = tuple[dt.date, str | None, str | None, str]
+"""A plan row's date, home, the worker whose own row it is, and what it is."""
+
 
 def drops_before(plan: Plan) -> Counter[Key]:
     """The previous plan's drops as decisions: each stop (1) and its units of each item."""
@@ -70,9 +73,9 @@ def with_kept_rows(plan: Plan, previous: Plan, start: dt.date, first_open: dt.da
     return plan.model_copy(update={"ppe_drops": rows})
 
 
-def drop_rows(plan: Plan) -> Counter[tuple[dt.date, str | None, str | None, str]]:
+def drop_rows(plan: Plan) -> Counter[Row]:
     """Units dropped by (date, home, no worker, item): a change's row is the home's call."""
-    rows: Counter[tuple[dt.date, str | None, str | None, str]] = Counter()
+    rows: Counter[Row] = Counter()
     for row in plan.ppe_drops:
         rows[row.date, row.home_id, None, f"{row.item} drop"] += row.quantity
     return rows

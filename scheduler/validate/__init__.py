@@ -187,6 +187,10 @@ RECHECKS: dict[str, tuple[str, ...]] = {
         "kept_admission_test",
         "kept_ppe_drop",
         "kept_ppe_quantity",
+        "kept_visit",
+        "kept_room_stay",
+        "kept_lodge",
+        "kept_taxi",
     ),
 }
 """By check, the model's rule ids (`constraints.rules`) it re-checks, as plain strings so

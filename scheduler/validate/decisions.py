@@ -1,6 +1,7 @@
 """Decisions taken before the optimiser ran, re-checked on the finished plan: a planner's
 pins, and the decisions a re-plan keeps from the previous plan (every row dated before its
-first open day: swabs taken, shifts worked, residents admitted, PPE dropped).
+first open day: swabs taken, shifts worked, residents admitted, PPE dropped, officers'
+visits made, hotel nights slept, taxis taken, and room stays begun, kept whole).
 
 Both are hard rules of the model (`constraints.pins`, `constraints.replan`); like the rest
 of `scheduler.validate`, these twins read only the scenario, the plan and, for a re-plan,
@@ -67,9 +68,12 @@ Row = tuple[str, dt.date, str]
 """A decision as (what, date, detail): e.g. ("shift", 2020-06-02, "w017 at h003, day carer")."""
 
 
-def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
-    """The plan's decisions dated before `before`, each with its amount (tests booked, 1
-    for a shift or an admission, units for a PPE drop, on the van and stop it was made)."""
+def _rows(plan: Plan, start: dt.date, before: dt.date) -> Counter[Row]:
+    """The plan's decisions dated from `start` to before `before`, each with its amount
+    (tests booked, 1 for a shift, an admission, a visit, a stay or a night, units for a
+    PPE drop, on the van and stop it was made, journeys for a taxi). A room request's stay
+    is dated by its first night from `start` on: a plan made over an earlier horizon
+    dates it earlier, and a stay begun before `before` is one decision, kept whole."""
     rows: Counter[Row] = Counter()
     for t in plan.testing:
         whose = t.worker_id or t.request_id or f"{t.home_id} {t.cohort}"
@@ -81,7 +85,20 @@ def _rows(plan: Plan, before: dt.date) -> Counter[Row]:
     for r in plan.ppe_drops:
         where = f"{r.item} to {r.home_id}, van {r.van} stop {r.stop}"
         rows["PPE drop", r.date, where] += r.quantity
-    return Counter({row: n for row, n in rows.items() if row[1] < before})
+    for v in plan.visits:
+        rows["visit", v.date, f"{v.officer_id} at {v.home_id}, {v.kind}"] += 1
+    for stay in plan.rooms:
+        nights = [stay.first_night + dt.timedelta(days=n) for n in range(stay.nights)]
+        if stay.request_id is not None and nights[-1] >= start:
+            first = max(start, stay.first_night)
+            rows["room stay", first, f"{stay.request_id} at {stay.hotel_id}"] += 1
+        elif stay.worker_id is not None:
+            for night in nights:
+                where = f"{stay.worker_id} at {stay.hotel_id} near {stay.home_id}"
+                rows["room night", night, where] += 1
+    for trip in plan.taxis:
+        rows["taxi", trip.date, f"{trip.worker_id} to {trip.home_id}"] += trip.journeys
+    return Counter({row: n for row, n in rows.items() if start <= row[1] < before})
 
 
 def kept_decision(ix: Lookup) -> Found:
@@ -92,8 +109,7 @@ def kept_decision(ix: Lookup) -> Found:
     if ix.previous is None or first_open is None:
         return
     start = ix.scenario.horizon.start  # earlier: the scenario's history, not a decision
-    then, now = _rows(ix.previous, first_open), _rows(ix.plan, first_open)
-    then = Counter({row: n for row, n in then.items() if row[1] >= start})
+    then, now = _rows(ix.previous, start, first_open), _rows(ix.plan, start, first_open)
     for what, day, detail in sorted(set(then) | set(now)):
         was, has = then[what, day, detail], now[what, day, detail]
         if was != has:
