@@ -100,6 +100,10 @@ class RoomStay(Record):
     request_id: str | None = None
     worker_id: str | None = None
 
+    def night_dates(self) -> list[dt.date]:
+        """Every night of the stay, in order."""
+        return [self.first_night + dt.timedelta(days=n) for n in range(self.nights)]
+
 
 class TaxiTrip(Record):
     """Taxi journeys for a worker's shift at a home (a pair: there and back)."""

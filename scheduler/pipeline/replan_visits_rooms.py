@@ -23,15 +23,11 @@ from scheduler.pipeline.replan_ppe import Key, Row
 from scheduler.plan import Plan, RoomStay
 
 
-def _nights(stay: RoomStay) -> list[dt.date]:
-    return [stay.first_night + dt.timedelta(days=n) for n in range(stay.nights)]
-
-
 def _request_stays(plan: Plan, start: dt.date) -> Iterator[tuple[RoomStay, dt.date]]:
     """Each request's stay with a night from `start` on, and its first such night: the
     date its decision carries, whichever horizon the plan was made over."""
     for stay in plan.rooms:
-        if stay.request_id is not None and _nights(stay)[-1] >= start:
+        if stay.request_id is not None and stay.night_dates()[-1] >= start:
             yield stay, max(start, stay.first_night)
 
 
@@ -45,7 +41,7 @@ def visits_rooms_before(plan: Plan, start: dt.date) -> Counter[Key]:
         before["room_stay", stay.request_id, stay.hotel_id, first] += 1
     for stay in plan.rooms:
         if stay.worker_id is not None:
-            for night in _nights(stay):
+            for night in stay.night_dates():
                 before["lodge", stay.worker_id, stay.hotel_id, stay.home_id, night] += 1
     for t in plan.taxis:
         before["taxi", t.worker_id, t.home_id, t.date] += 1
@@ -103,7 +99,7 @@ def night_rows(plan: Plan) -> Counter[Row]:
     for stay in plan.rooms:
         w = stay.worker_id
         if w is not None:
-            for night in _nights(stay):
+            for night in stay.night_dates():
                 rows[night, stay.home_id, w, f"{w} at {stay.hotel_id}"] += 1
     return rows
 

@@ -88,7 +88,7 @@ def _rows(plan: Plan, start: dt.date, before: dt.date) -> Counter[Row]:
     for v in plan.visits:
         rows["visit", v.date, f"{v.officer_id} at {v.home_id}, {v.kind}"] += 1
     for stay in plan.rooms:
-        nights = [stay.first_night + dt.timedelta(days=n) for n in range(stay.nights)]
+        nights = stay.night_dates()
         if stay.request_id is not None and nights[-1] >= start:
             first = max(start, stay.first_night)
             rows["room stay", first, f"{stay.request_id} at {stay.hotel_id}"] += 1

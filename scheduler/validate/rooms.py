@@ -18,12 +18,7 @@ from scenarios.accommodation import (
     taxi_eligible,
 )
 from scenarios.schema import daily
-from scheduler.plan import RoomStay
 from scheduler.validate.lookup import Found, Lookup, capacity_on, record_key
-
-
-def _nights(stay: RoomStay) -> list[dt.date]:
-    return [stay.first_night + dt.timedelta(days=n) for n in range(stay.nights)]
 
 
 def hotel_rooms(ix: Lookup) -> Found:
@@ -31,7 +26,7 @@ def hotel_rooms(ix: Lookup) -> Found:
     hotels = {t.id: t for t in ix.scenario.staff_hotels}
     used: dict[tuple[str, dt.date], int] = defaultdict(int)
     for stay in ix.plan.rooms:
-        for night in _nights(stay):
+        for night in stay.night_dates():
             used[stay.hotel_id, night] += 1
     for (t, night), n in sorted(used.items()):
         hotel = hotels.get(t)
@@ -57,7 +52,7 @@ def whole_stay(ix: Lookup) -> Found:
             yield q.id, f"room request {q.id} is met more than once"
         seen.add(q.id)
         wanted = [n for n in stay_dates(q) if ix.in_horizon(n)]
-        if _nights(stay) != wanted or stay.home_id != q.home:
+        if stay.night_dates() != wanted or stay.home_id != q.home:
             first = wanted[0] if wanted else "-"
             yield (
                 q.id,
@@ -86,7 +81,7 @@ def room_at_far_shift(ix: Lookup) -> Found:
             yield key, f"{worker.id} is not far from {home.id}: no room is theirs"
         if not hotel_near(ix.scenario, hotel, home):
             yield key, f"hotel {hotel.id} is not within far_minutes of {home.id}"
-        for night in _nights(stay):
+        for night in stay.night_dates():
             if (worker.id, home.id, night) not in worked:
                 yield key, f"{worker.id} has a room on {night} without a shift at {home.id}"
 
