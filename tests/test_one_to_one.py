@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
+from constraints.build import build_model
 from scenarios.load import ScenarioError
 from scenarios.schema import AT_HOME, Scenario
 from scenarios.whatif import Variant, apply_variant
 from scheduler.analysis.explain import explain_home, explain_text
 from scheduler.analysis.value import Resource, value_table
+from scheduler.heuristics.greedy import previous_deployment, staffing_hint
 from scheduler.output.tables import read_plan, write_plan
-from scheduler.pipeline.replan import Previous, changes
+from scheduler.pipeline.replan import Previous, changes, decisions
 from scheduler.plan import Placement, PlacementMode, Plan, ShiftSource, UnmetKind
 from scheduler.solve.settings import SolverSettings
 from tests.conftest import (
@@ -182,3 +184,16 @@ def test_a_what_if_turning_one_to_one_off_makes_the_second_request_wait_for_the_
     plan = solve(off)
     assert at_home(plan) == [] and [u.kind for u in plan.unmet] == [UnmetKind.ISOLATION_WAIT]
     assert sorted(p.admit_date.isoformat() for p in plan.placements) == [day(0), day(3)]
+
+
+def test_a_replans_starting_deployment_keeps_the_one_to_one_shifts_it_must_keep():
+    """The re-plan starts from the previous deployment: it must hold the shifts staffing
+    the stay at home before the first open day, or no plan can be completed from it."""
+    previous, stay = previous_of(DEFAULT, first_open=2)
+    built = build_model(one_bed_two_requests())
+    deployment = previous_deployment(built.ctx, built.staff, previous.plan)
+    hint = staffing_hint(built.ctx, built.staff, deployment)
+    kept = [d for d in decisions(built, previous) if d.kept and d.kind == "shift"]
+    assert [d.before for d in kept] == [1, 1]
+    assert all(hint[d.var] == d.before for d in kept if d.var is not None)
+    assert stay.request_id in at_home(previous.plan)

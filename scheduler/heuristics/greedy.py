@@ -20,15 +20,17 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from constraints import domain
 from constraints.build import BuiltModel
 from constraints.context import Context
 from constraints.model import Var
 from constraints.staffing import StaffingVars, is_new_home
 from scenarios.history import Window, night_before, worked_before, working_windows
+from scenarios.one_to_one import home_stays
 from scenarios.schema import Role, Shift, Worker, WorkerPin
 from scheduler.heuristics.booking import SlotBook
 from scheduler.heuristics.ppe_greedy import ppe_hint
-from scheduler.plan import Plan
+from scheduler.plan import PlacementMode, Plan
 
 
 @dataclass
@@ -256,9 +258,18 @@ def greedy_staffing(ctx: Context, sv: StaffingVars) -> GreedyStaffing:
 def previous_deployment(ctx: Context, sv: StaffingVars, plan: Plan) -> GreedyStaffing:
     """A previous plan's deployment on this model, as far as it still fits: each worker at
     the first home the plan sent them to, shifts the model still has and the shortfall
-    still needs, and their pre-deployment test if its slot still exists."""
+    still needs, and their pre-deployment test if its slot still exists. A stay at home
+    the previous plan chose needs its 1:1 shifts too: left out, the workers staffing it
+    before the re-plan's first day would break the rules keeping their shifts, and no
+    plan could be completed from this deployment."""
     result = GreedyStaffing()
     result.remaining = ctx.short_workers()
+    stays = home_stays(ctx.scenario, domain.offered_at_home)
+    for p in plan.placements:
+        if p.mode == PlacementMode.ONE_TO_ONE and p.request_id in stays:
+            for home, date, shift, role in stays[p.request_id].cover_keys():
+                key = (home, ctx.day(date), shift, role)
+                result.remaining[key] = result.remaining.get(key, 0) + 1
     for a in sorted(plan.shifts, key=lambda a: (a.date, a.worker_id)):
         d = ctx.day(a.date)
         var = sv.shifts.get((a.worker_id, a.home_id, d, a.shift, a.role))
