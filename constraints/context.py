@@ -30,6 +30,9 @@ from scenarios.schema import (
 )
 from scenarios.turnaround import days_to_result
 
+SiteDay = tuple[TestSite, int]
+"""A test site and a day index it has slots on."""
+
 
 @dataclass(frozen=True, slots=True)
 class SlotBooking:
@@ -56,6 +59,12 @@ class Context:
     """Workers each home needs, reported and forecast, by (home, day index, shift, role)
     (`scenarios.absences`)."""
     bookings: list[SlotBooking] = field(default_factory=list)
+    _site_days: dict[tuple[Cohort, HomeType | None, str | None], tuple[SiteDay, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """`site_days` by its arguments: building, the greedy and the causes of unmet need ask
+    the same question for every worker and home, tens of thousands of times."""
+    _result_days: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.homes = {h.id: h for h in self.scenario.homes}
@@ -87,7 +96,10 @@ class Context:
 
     def result_days(self, site: TestSite) -> int:
         """Days from a swab at `site` to its result, at the policy's percentile."""
-        return days_to_result(site, self.policy.result_percentile)
+        days = self._result_days.get(site.id)
+        if days is None:
+            days = self._result_days[site.id] = days_to_result(site, self.policy.result_percentile)
+        return days
 
     def need_price(self, price: int, day: int) -> int:
         """A unit of unmet need on day index `day` at its risk-weighted `price`, times the
@@ -97,16 +109,21 @@ class Context:
 
     def site_days(
         self, cohort: Cohort, home_type: HomeType | None = None, authority: str | None = None
-    ) -> list[tuple[TestSite, int]]:
+    ) -> tuple[SiteDay, ...]:
         """Every (site, day) serving `authority` that may test `cohort` (of a home of
         `home_type`) with capacity."""
-        return [
-            (site, d)
-            for site in self.scenario.test_sites
-            if domain.site_accepts(site, cohort, home_type) and domain.site_serves(site, authority)
-            for d in range(self.days)
-            if domain.past_lead_time(site, d) and daily(site.capacity, d) > 0
-        ]
+        key = (cohort, home_type, authority)
+        found = self._site_days.get(key)
+        if found is None:
+            found = self._site_days[key] = tuple(
+                (site, d)
+                for site in self.scenario.test_sites
+                if domain.site_accepts(site, cohort, home_type)
+                and domain.site_serves(site, authority)
+                for d in range(self.days)
+                if domain.past_lead_time(site, d) and daily(site.capacity, d) > 0
+            )
+        return found
 
     def request_authority(self, request: IsolationRequest) -> str | None:
         return request.authority_in(self.homes)

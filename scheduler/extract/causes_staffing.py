@@ -91,6 +91,9 @@ class StaffingCauses(PlanView):
         for (w, h, days), var in built.staff.served.items():
             self._served[w, h].append((days, var))
         self._first_shift: dict[tuple[str, str], int] = {}
+        self._tested_starts: dict[str, int] = {}
+        """Each worker's `first_tested_start`, asked for every shift they are a candidate
+        for."""
         for w, h, d, _s, _r in built.staff.shifts:
             self._first_shift[w, h] = min(d, self._first_shift.get((w, h), d))
 
@@ -117,7 +120,9 @@ class StaffingCauses(PlanView):
             return None
         if self._first_shift[worker.id, home_id] <= valid_until(ctx, worker):
             return None  # could start there on the test they hold, and stay started
-        start = first_tested_start(ctx, worker)
+        start = self._tested_starts.get(worker.id)
+        if start is None:
+            start = self._tested_starts[worker.id] = first_tested_start(ctx, worker)
         return ctx.dates[0] + dt.timedelta(days=start) if d < start else None
 
     def _worker_rules(
