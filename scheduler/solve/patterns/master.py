@@ -46,14 +46,22 @@ _Coo = tuple[np.ndarray, np.ndarray, np.ndarray]
 """A sparse matrix as (row, column, coefficient) arrays."""
 
 
+GROWING = "use_preprocessing: false"
+"""GLOP's parameters while columns are added: presolve pays once per solve, and the master
+is re-solved warm dozens of times, so without it column generation is faster; a new
+column leaves the last basis primal feasible, so the primal simplex goes on from it."""
+
+DIVING = "use_preprocessing: false use_dual_simplex: true"
+"""GLOP's parameters in a dive: raising a schedule's lower bound leaves the last basis
+dual feasible but not primal, which is the dual simplex's start."""
+
+
 def _glop() -> pywraplp.Solver:
     """A GLOP solver for a master that is re-solved warm dozens of times."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         raise RuntimeError("OR-Tools has no GLOP")
-    # Presolve pays once per solve, and the master is re-solved warm dozens of times:
-    # without it column generation is faster.
-    solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+    solver.SetSolverSpecificParametersAsString(GROWING)
     return solver
 
 
@@ -321,6 +329,7 @@ class Master:
         until every schedule is whole. A rounding the LP cannot carry is undone and its
         schedule held at its floor instead. Fixings are undone after; None if the time
         ran out first."""
+        self.solver.SetSolverSpecificParametersAsString(DIVING)
         try:
             while time.perf_counter() < deadline and not self.stop.is_set():
                 self.solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
@@ -357,6 +366,7 @@ class Master:
             for k, var in enumerate(self.lambdas):
                 var.SetBounds(0.0, float(self.sizes[self.pool.schedules[k].block]))
             self._last_batch = []
+            self.solver.SetSolverSpecificParametersAsString(GROWING)
 
     def _price_once(self, scale: float) -> bool:
         """One pricing round at the current duals, for the blocks with a worker not yet
