@@ -29,7 +29,12 @@ from scheduler.pipeline.replan import Previous, add_previous
 from scheduler.solve.backends import make_backend
 from scheduler.solve.lp import lp_completion
 from scheduler.solve.patterns.blocks import Declined, split
-from scheduler.solve.patterns.path import Completion, solve_tier_one
+from scheduler.solve.patterns.path import (
+    Completion,
+    _column_generation,
+    deployment_values,
+    solve_tier_one,
+)
 from scheduler.solve.patterns.pricing import Pricer
 from scheduler.solve.settings import SolverSettings
 from scheduler.validate import validate_plan
@@ -328,3 +333,44 @@ def test_a_replan_keeps_identical_workers_on_their_own_schedules() -> None:
         (w, h, dates[d]) for (w, h, d, _s, _r), v in built.staff.shifts.items() if outcome.values[v]
     }
     assert worked == {(a.worker_id, a.home_id, a.date) for a in previous.shifts}
+
+
+class _CountingSolves:
+    """The master's LP solver, counting its solves."""
+
+    def __init__(self, solver: object) -> None:
+        self.solver = solver
+        self.solves = 0
+
+    def Solve(self) -> int:
+        self.solves += 1
+        return self.solver.Solve()  # type: ignore[attr-defined,no-any-return]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.solver, name)
+
+
+def test_a_dive_past_its_hurry_time_rounds_everything_that_fits_and_still_finishes(
+    known_plan: tuple[Scenario, float],
+) -> None:
+    """A dive that would take many small steps, hurried from the start, takes fewer
+    re-solves, and its deployment is still one every tier-1 rule allows."""
+    s, _known = known_plan
+    built = build_model(s)
+    greedy, _whole = baseline_start(built)
+    parts = split(built)
+    terms = tier_terms(built.penalties, 1)
+    master, _result = _column_generation(
+        built, parts, terms, [greedy], time.perf_counter() + 60, 1, threading.Event(), 8
+    )
+    counted = _CountingSolves(master.solver)
+    master.solver = counted  # type: ignore[assignment]
+    far = time.perf_counter() + 600
+    slow = master.dive(far, 1, 0.02)
+    careful = counted.solves
+    fast = master.dive(far, 1, 0.02, hurry=time.perf_counter())
+    hurried = counted.solves - careful
+    assert slow is not None and fast is not None
+    assert hurried < careful
+    values = _completion(built)(deployment_values(built, parts, fast))
+    assert values is not None and built.model.violations(values, 1) == []

@@ -321,17 +321,21 @@ class Master:
     # ------------------------------------------------------------------ diving
 
     def dive(
-        self, deadline: float, scale: float, share: float
+        self, deadline: float, scale: float, share: float, hurry: float | None = None
     ) -> list[tuple[Schedule, int]] | None:
         """An integer deployment by diving: fix the schedules the LP takes whole, else
         round up a `share` of the fractional ones closest to whole (one per block, never
         over-covering a row), price once where the fixings moved the duals, re-solve,
         until every schedule is whole. A rounding the LP cannot carry is undone and its
-        schedule held at its floor instead. Fixings are undone after; None if the time
+        schedule held at its floor instead. From `hurry` on, every fractional schedule
+        that fits is rounded at once: a few re-solves then finish the dive, where a
+        dive cut off has nothing to show. Fixings are undone after; None if the time
         ran out first."""
         self.solver.SetSolverSpecificParametersAsString(DIVING)
         try:
             while time.perf_counter() < deadline and not self.stop.is_set():
+                if hurry is not None and time.perf_counter() >= hurry:
+                    share = 1.0
                 self.solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
                 if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                     if not self._last_batch:

@@ -96,13 +96,14 @@ def solve_tier_one(
         master.prefer(previous.nudge)
     best, best_taken = _plan_to_beat(built, parts, starts, complete, previous, stop)
     dives = 0
-    # The first dive may run over the budget by a quarter: without a dive there is no plan
-    # to show for the work.
+    # The first dive may run over the budget by a quarter, and hurries from the budget's
+    # end: without a dive there is no plan to show for the work.
     grace = deadline + FIRST_DIVE_GRACE * budget
     for share in shares:
         if best is not None and terms_value(terms, best) <= bound:
             break
-        dived = master.dive(grace if not dives else deadline, scale, share)
+        first = not dives
+        dived = master.dive(grace if first else deadline, scale, share, deadline if first else None)
         dives += dived is not None
         if dived is None:
             break
