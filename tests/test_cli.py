@@ -178,7 +178,8 @@ def test_every_command_is_listed_and_a_plan_loads_no_web_app() -> None:
     code = (
         "import sys; from cli.main import main; sys.argv = ['carehome', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'web', 'fastapi', 'pyabc', 'matplotlib', 'openpyxl'}))"
+        "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+        "    & {'web', 'fastapi', 'pyabc', 'matplotlib', 'openpyxl'}))"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, "plan", "--help"], capture_output=True, text=True, check=True
