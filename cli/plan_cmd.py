@@ -28,7 +28,6 @@ from scenarios.schema import Scenario
 from scenarios.words import count
 from scheduler.output.outdir import check_output_dir
 from scheduler.output.tables import PLAN_FILES, write_plan
-from scheduler.output.workbook import write_workbook
 from scheduler.pipeline.checked import CheckedPlan, plan_and_check
 from scheduler.pipeline.planner import write_model_file
 from scheduler.pipeline.replan import Previous, against_previous
@@ -182,6 +181,9 @@ def plan_command(
         progress.stage("writing")
         written += sorted(write_plan(checked.plan, s, out).iterdir())
         if xlsx is not None:
+            # openpyxl only when a workbook is asked for: most plans write none
+            from scheduler.output.workbook import write_workbook
+
             written.append(write_workbook(checked.plan, s, xlsx))
     _report_plan(s, checked, out, written)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
-from typing import Any, Self, TextIO
+from typing import TYPE_CHECKING, Any, Self, TextIO
 
 from tqdm import tqdm
 
-from scheduler.analysis.compare import Progress
+if TYPE_CHECKING:  # the study runner and its imports: a plan alone never needs them
+    from scheduler.analysis.compare import Progress
 
 
 def _line(terminal: bool | None, stream: TextIO | None, **options: Any) -> tqdm:

@@ -88,8 +88,13 @@ def add_accommodation_variables(ctx: Context, sv: StaffingVars) -> Accommodation
     workers = {w.id: w for w in ctx.scenario.workers}
     far: dict[WorkerDay, list[Var]] = defaultdict(list)
     taxi: dict[WorkerDay, list[Var]] = defaultdict(list)
+    # asked once a (worker, home) pair, not once a shift: a travel time is a haversine
+    far_pairs = {
+        (w, h): bool(ctx.scenario.staff_hotels) and domain.far_deployed(ctx, workers[w], h)
+        for w, h in sv.placed
+    }
     for (w, h, d, _s, _r), var in sv.shifts.items():
-        if ctx.scenario.staff_hotels and domain.far_deployed(ctx, workers[w], h):
+        if far_pairs[w, h]:
             far[w, h, d].append(var)
         if domain.needs_taxi(ctx, workers[w], h, d):
             taxi[w, h, d].append(var)

@@ -102,20 +102,33 @@ def out_of_quarantine(ctx: Context, worker: Worker, home_id: str, d: int) -> boo
     return d >= earliest_day_at(ctx, worker, home_id)
 
 
-def may_work(ctx: Context, worker: Worker, home: Home, d: int, shift: Shift, role: Role) -> bool:
-    """Every staffing domain rule at once: whether a shift variable exists. Who may work
-    where and when, the one definition every path prunes by (the direct model, the
-    whole-schedule pricing and the greedy start read the variables it lets exist): the
-    worker holds the role, serves the home's authority, is with an agency supplying it (if
-    any), is past the quarantine window, trained and available on day d's shift."""
-    return (
-        holds_role(worker, role)
-        and worker_serves(worker, home.authority)
-        and agency_supplies(ctx, worker, home.id)
-        and out_of_quarantine(ctx, worker, home.id, d)
-        and trained_by(worker, ctx.dates[d])
-        and available(worker, ctx.dates[d], shift)
-    )
+def may_work(ctx: Context, worker: Worker) -> Callable[[Home, int, Shift, Role], bool]:
+    """Every staffing domain rule at once, for one worker: whether a shift variable exists
+    for a (home, day index, shift, role). Who may work where and when, the one definition
+    every path prunes by (the direct model, the whole-schedule pricing and the greedy start
+    read the variables it lets exist): the worker holds the role, serves the home's
+    authority, is with an agency supplying it (if any), is past the quarantine window,
+    trained and available on day d's shift. The build asks it of every worker for every
+    shortfall, so the rules on a home are read once per home and those on a day's shift
+    once per shift."""
+    first_day: dict[str, int | None] = {}
+    on_duty: dict[tuple[int, Shift], bool] = {}
+
+    def allows(home: Home, d: int, shift: Shift, role: Role) -> bool:
+        if not holds_role(worker, role):
+            return False
+        if home.id not in first_day:
+            serves = worker_serves(worker, home.authority) and agency_supplies(ctx, worker, home.id)
+            first_day[home.id] = earliest_day_at(ctx, worker, home.id) if serves else None
+        first = first_day[home.id]
+        if first is None or d < first:  # `out_of_quarantine`, its first day read once
+            return False
+        if (d, shift) not in on_duty:
+            date = ctx.dates[d]
+            on_duty[d, shift] = trained_by(worker, date) and available(worker, date, shift)
+        return on_duty[d, shift]
+
+    return allows
 
 
 # ------------------------------------------------------------------ testing

@@ -71,7 +71,7 @@ class Rule:
 
 def format_key(key: Key) -> str:
     """`('local', 2020-06-02)` -> `[local,2020-06-02]`; nothing for an empty key."""
-    return "[" + ",".join(str(part) for part in key) + "]" if key else ""
+    return "[" + ",".join(map(str, key)) + "]" if key else ""
 
 
 def model_name(rule: Rule, key: Key) -> str:

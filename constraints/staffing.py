@@ -93,8 +93,9 @@ def add_deployment_variables(ctx: Context) -> StaffingVars:
     sv = StaffingVars()
     homes = {home.id: home for home in ctx.scenario.homes}
     for worker in ctx.scenario.workers:
+        may_work = domain.may_work(ctx, worker)
         for home_id, d, shift, role in ctx.demand:
-            if not domain.may_work(ctx, worker, homes[home_id], d, shift, role):
+            if not may_work(homes[home_id], d, shift, role):
                 continue
             if (worker.id, home_id) not in sv.placed:
                 sv.placed[worker.id, home_id] = ctx.model.boolean(
@@ -492,8 +493,10 @@ def add_deployment_costs(ctx: Context, sv: StaffingVars) -> list[Penalty]:
     weights = ctx.policy.objective
     workers = {w.id: w for w in ctx.scenario.workers}
     penalties = []
+    # once a (worker, home) pair, not once a shift: a travel time is a haversine
+    travel = {(w, h): ctx.scenario.travel.minutes(workers[w], ctx.homes[h]) for w, h in sv.placed}
     for (w, h, _d, _s, _r), var in sv.shifts.items():
-        minutes = ctx.scenario.travel.minutes(workers[w], ctx.homes[h])
+        minutes = travel[w, h]
         if minutes and weights.travel_minute:
             penalties.append(
                 Penalty(3, var, minutes * weights.travel_minute, rules.TRAVEL, home_id=h)

@@ -167,7 +167,8 @@ def test_authorities_sharing_nothing_are_planned_part_by_part(tmp_path: Path) ->
 
 def test_every_command_is_listed_and_a_plan_loads_no_web_app() -> None:
     """Subcommands are imported when called: `carehome --help` lists them all, and
-    planning does not pay for the web app's or the calibration's libraries."""
+    planning does not pay for the web app's, the calibration's, the charts' or (without
+    `--xlsx`) the workbook's libraries."""
     import subprocess
     import sys
 
@@ -177,7 +178,8 @@ def test_every_command_is_listed_and_a_plan_loads_no_web_app() -> None:
     code = (
         "import sys; from cli.main import main; sys.argv = ['carehome', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'web', 'fastapi', 'pyabc'}))"
+        "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+        "    & {'web', 'fastapi', 'pyabc', 'matplotlib', 'openpyxl'}))"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, "plan", "--help"], capture_output=True, text=True, check=True

@@ -63,26 +63,31 @@ class Tightness:
         self.values = values
         self.rules = [c for c in self.model.constraints if c.tier == 1]
         self.activity = [sum(k * values[v] for v, k in c.terms) for c in self.rules]
-        self.touching: dict[Var, list[tuple[int, int]]] = defaultdict(list)
+        touching: dict[Var, list[tuple[int, int]]] = defaultdict(list)
         for i, c in enumerate(self.rules):
             for v, k in c.terms:
-                self.touching[v].append((i, k))
+                touching[v].append((i, k))
+        self.touching = dict(touching)
 
     def blocking(self, move: dict[Var, int]) -> list[Constraint]:
         """The hard rules `move` (variable -> change) would break, with the variables'
         own bounds as pseudo-rules carrying the variable's rule and key."""
+        # Read by every candidate worker of every short shift (tens of thousands of moves):
+        # locals and plain dict reads, no defaultdict growing on variables in no rule.
         broken: list[Constraint] = []
+        variables, values, touching = self.model.variables, self.values, self.touching
         for v, dv in move.items():
-            var = self.model.variables[v]
-            if not var.lb <= self.values[v] + dv <= var.ub:
+            var = variables[v]
+            if not var.lb <= values[v] + dv <= var.ub:
                 broken.append(Constraint(var.rule, var.key, ((v, 1),), var.lb, var.ub))
-        change: dict[int, int] = defaultdict(int)
+        change: dict[int, int] = {}
         for v, dv in move.items():
-            for i, k in self.touching[v]:
-                change[i] += k * dv
+            for i, k in touching.get(v, ()):
+                change[i] = change.get(i, 0) + k * dv
+        rules, activity = self.rules, self.activity
         for i, delta in change.items():
-            c = self.rules[i]
-            total = self.activity[i] + delta
+            c = rules[i]
+            total = activity[i] + delta
             if (c.lb is not None and total < c.lb) or (c.ub is not None and total > c.ub):
                 broken.append(c)
         return broken

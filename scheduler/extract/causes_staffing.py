@@ -45,6 +45,13 @@ STAFF_RULES: dict[str, str] = {
 }
 """Why a candidate worker could not take a shift, most binding first."""
 
+_RANK = {rule: n for n, rule in enumerate(STAFF_RULES)}
+"""Each rule's place in `STAFF_RULES` (others after them all): read once per candidate."""
+
+
+def _rank(rule_id: str) -> int:
+    return _RANK.get(rule_id, len(_RANK))
+
 
 def _held_by(rule_id: str) -> str:
     """Why a candidate could not take a shift, in words: the rule's own text where the
@@ -171,8 +178,7 @@ class StaffingCauses(PlanView):
             rule = _GROUPED.get(c.rule, c.rule.id)
             if rule not in named:
                 named.append(rule)
-        order = list(STAFF_RULES)
-        named.sort(key=lambda r: order.index(r) if r in order else len(order))
+        named.sort(key=_rank)
         detail: str | dt.date = ""
         if named and named[0] == rules.ONE_HOME.id:
             detail = self._placed.get(worker.id, "")
@@ -266,9 +272,7 @@ class _Tally:
         if named[0] in _STARTS and isinstance(found, dt.date):
             self.lifts[named[0]].append(found)
         if len(named) == 1:
-            order = list(STAFF_RULES)
-            rank = order.index(named[0]) if named[0] in order else len(order)
-            self.single.append((rank, worker_id, named[0], detail))
+            self.single.append((_rank(named[0]), worker_id, named[0], detail))
 
 
 def _all_unusable(tally: _Tally, free: int, date: dt.date, shift: Shift, role: Role) -> Cause:

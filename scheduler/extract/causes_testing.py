@@ -38,7 +38,7 @@ class TestingCauses(PlanView):
 
     def __init__(self, built: BuiltModel, values: list[int], tight: Tightness) -> None:
         super().__init__(built, values, tight)
-        self._windows_at = self._unmet_windows_by_site_day()
+        self._wanting_at = self._unmet_homes_by_site_day()
         # Indexes, so that each of hundreds of unmet needs reads only its own rows.
         self._tests_of: dict[tuple[str, Cohort], list[tuple[str, int, Var]]] = defaultdict(list)
         for (h, c, site, d), var in built.tests.tests.items():
@@ -58,19 +58,19 @@ class TestingCauses(PlanView):
                 moves[s, d] = move
         return moves
 
-    def _unmet_windows_by_site_day(self) -> dict[tuple[str, int], list[CoverWindow]]:
+    def _unmet_homes_by_site_day(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
+        """By site-day, each home with a window left short that could have booked it, with
+        the window's tier-1 price of one person left untested (priced once a window, not
+        once a site-day it could use)."""
         tv = self.built.tests
         unmet = {(w.home, w.cohort): w for w, v in tv.short.items() if self.values[v]}
-        at: dict[tuple[str, int], list[CoverWindow]] = defaultdict(list)
+        prices = {k: window_price(self.ctx, w) for k, w in unmet.items()}
+        at: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
         for h, c, s, d in tv.tests:
             w = unmet.get((h, c))
             if w is not None and w.first <= d <= w.last:
-                at[s, d].append(w)
+                at[s, d].append((h, prices[h, c]))
         return at
-
-    def window_priority(self, w: CoverWindow) -> int:
-        """Tier-1 price of leaving one person of the window untested."""
-        return window_price(self.ctx, w)
 
     def untested(self, w: CoverWindow) -> Cause:
         """Why the window's cohort was left (partly) untested. Each site-day in the window
@@ -278,8 +278,8 @@ class TestingCauses(PlanView):
 
     def _next_in_line_for_tests(self, site_days: list[tuple[str, int]]) -> list[str]:
         """Homes left short that could have used these site-days, most urgent first."""
-        wanting = {w for sd in site_days for w in self._windows_at.get(sd, [])}
         best: dict[str, int] = {}
-        for w in wanting:
-            best[w.home] = max(best.get(w.home, 0), self.window_priority(w))
+        for sd in site_days:
+            for home, price in self._wanting_at.get(sd, []):
+                best[home] = max(best.get(home, 0), price)
         return sorted(best, key=lambda h: (-best[h], h))

@@ -25,7 +25,7 @@ from constraints.build import BuiltModel
 from constraints.context import Context
 from constraints.model import Var
 from constraints.staffing import StaffingVars, is_new_home
-from scenarios.history import Window, night_before, worked_before, working_windows
+from scenarios.history import night_before, worked_before, working_windows
 from scenarios.one_to_one import home_stays
 from scenarios.schema import Role, Shift, Worker, WorkerPin
 from scheduler.heuristics.booking import SlotBook
@@ -60,13 +60,21 @@ class DeploymentPlanner:
             self.slots[w, h].append((d, s, r, var))
         # Test slots the greedy books; home cohorts are left to the solver, so start empty.
         self.test_slots = SlotBook(ctx)
-        self.tests_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.windows: dict[str, list[Window]] = {}
+        self.tests_of: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        self.limits: dict[str, list[list[tuple[int, int]]]] = {}
+        self.weights: dict[tuple[str, int], int] = {}
         for w, site_id, t in sorted(sv.tests, key=lambda k: (-k[2], k[1])):
-            self.tests_of[w].append((site_id, t))  # latest first: closest to the shift
+            # latest first: closest to the shift; with the day its result is back
+            back = t + ctx.result_days(ctx.sites[site_id])
+            self.tests_of[w].append((site_id, t, back))
 
     def weight(self, home: str, d: int) -> int:
-        return self.ctx.risk.score(home, self.ctx.dates[d])
+        """The home's risk on day d, asked of the risk model once: every schedule the
+        greedy scores asks it again."""
+        key = (home, d)
+        if key not in self.weights:
+            self.weights[key] = self.ctx.risk.score(home, self.ctx.dates[d])
+        return self.weights[key]
 
     def value(self, home: str, d: int, s: Shift, r: Role) -> float:
         """One more worker on the shift: the home's risk while reported workers are still
@@ -91,9 +99,11 @@ class DeploymentPlanner:
         ]
         open_slots.sort(key=lambda c: (-c[0], c[1], c[2]))
         limit = worker.max_shifts or self.ctx.days
+        worked = sum(1 << d for d in days)
         for _w, d, s, r, v in open_slots:
-            if d not in days and len(days) < limit and self._fits(worker_id, days, d, s):
+            if d not in days and len(days) < limit and self._fits(worker_id, days, worked, d, s):
                 days[d] = (s, r, v)
+                worked |= 1 << d
         test = None
         if days and is_new_home(worker, home):
             days, test = self._with_test(worker, days, set(days) & set(pinned or {}))
@@ -121,10 +131,17 @@ class DeploymentPlanner:
         return self.schedule(worker_id, home, held)[1]
 
     def _fits(
-        self, worker_id: str, days: dict[int, tuple[Shift, Role, Var]], d: int, s: Shift
+        self,
+        worker_id: str,
+        days: dict[int, tuple[Shift, Role, Var]],
+        worked: int,
+        d: int,
+        s: Shift,
     ) -> bool:
         """Whether a shift s on day d keeps the rest and working-time rules, counting the
-        worker's days before the horizon."""
+        worker's days before the horizon. `worked` is `days` as a bit mask (bit d: day d
+        worked), so a window's count is one AND and a bit count, not a sum over its days:
+        the greedy asks this tens of thousands of times."""
         history = self.workers[worker_id].home_history
         before, after = days.get(d - 1), days.get(d + 1)
         if s == Shift.DAY and before and before[0] == Shift.NIGHT:
@@ -133,22 +150,27 @@ class DeploymentPlanner:
             return False
         if s == Shift.NIGHT and after and after[0] == Shift.DAY:
             return False
+        with_d = worked | 1 << d
         return all(
-            sum(1 for x in w.days if x in days or x == d) <= w.allowance
-            for w in self._windows(worker_id)
-            if d in w.days
+            (with_d & mask).bit_count() <= allowance
+            for mask, allowance in self._limits(worker_id)[d]
         )
 
-    def _windows(self, worker_id: str) -> list[Window]:
-        """The worker's 7-day and consecutive-day windows (computed once per worker)."""
-        if worker_id not in self.windows:
+    def _limits(self, worker_id: str) -> list[list[tuple[int, int]]]:
+        """By day, the worker's 7-day and consecutive-day windows holding it, each as (bit
+        mask of its days, allowance) (computed once per worker)."""
+        if worker_id not in self.limits:
             policy, k = self.ctx.policy, self.ctx.policy.max_consecutive_days
             before = worked_before(self.workers[worker_id].home_history, self.ctx.dates[0])
-            self.windows[worker_id] = [
+            windows = [
                 *working_windows(self.ctx.days, 7, policy.max_shifts_per_7_days, before),
                 *working_windows(self.ctx.days, k + 1, k, before),
             ]
-        return self.windows[worker_id]
+            self.limits[worker_id] = [
+                [(sum(1 << x for x in w.days), w.allowance) for w in windows if d in w.days]
+                for d in range(self.ctx.days)
+            ]
+        return self.limits[worker_id]
 
     def _with_test(
         self, worker: Worker, days: dict[int, tuple[Shift, Role, Var]], pinned: set[int]
@@ -172,8 +194,7 @@ class DeploymentPlanner:
 
     def _bookable(self, worker: Worker, first: int) -> tuple[str, int] | None:
         valid = self.ctx.policy.predeployment_test_valid_days
-        for site_id, t in self.tests_of[worker.id]:
-            back = t + self.ctx.result_days(self.ctx.sites[site_id])
+        for site_id, t, back in self.tests_of[worker.id]:
             if back <= first <= t + valid and self._site_has_room(site_id, t):
                 return site_id, t
         return None
