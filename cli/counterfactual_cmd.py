@@ -123,6 +123,7 @@ def counterfactual_command(
         "seed": seed,
         "jobs": jobs,
         "weeks_earlier": weeks_earlier,
+        "optimiser_draws": min(optimiser_draws, draws),
         "replan_days": replan_days,
         "plan_seconds": plan_seconds,
         "wall_seconds": round(time.perf_counter() - started, 1),
@@ -133,8 +134,8 @@ def counterfactual_command(
         write_replacing(staging / "draws.csv", lambda s: table.to_csv(s, index=False))
         write_text(staging / "summary.json", json.dumps(summary, indent=2) + "\n")
     click.echo(
-        f"{authority}: {draws} draws from {fit_dir}, each played under the policy "
-        "actually run and each variant (on its first `draws` of them) with the same seed"
+        f"{authority}: {draws} draws from {fit_dir}; each variant plays the first `draws` "
+        "of them, each with the same seed as the policy actually run"
     )
     click.echo(printed_table(result))
     click.echo(
