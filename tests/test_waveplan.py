@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from scenarios.checks import scenario_problems
 from scenarios.firstwave import FirstWave, first_wave
 from scenarios.firstwave import TestStep as CapacityStep
-from scenarios.schema import OutbreakStatus
+from scenarios.schema import OutbreakStatus, Scenario
 from scheduler.plan import Plan
 from scheduler.simulation import fastwave, waveplan
 from scheduler.simulation.counterfactual import (
@@ -66,6 +67,7 @@ class _Seen:
     home) and the bank shifts worked by (day, home)."""
 
     plans: dict[int, Plan] = field(default_factory=dict)
+    scenarios: list[Scenario] = field(default_factory=list)
     swabs: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     bank: Counter[tuple[int, int]] = field(default_factory=Counter)
 
@@ -78,6 +80,7 @@ def _watching(seen: _Seen) -> Iterator[None]:
 
     def planned(*args: Any) -> Any:
         made = plan(*args)
+        seen.scenarios.append(args[1])
         seen.plans[(args[1].horizon.start - start).days] = made[0]
         return made
 
@@ -139,6 +142,14 @@ def test_the_wave_swabs_the_homes_its_plans_booked_and_no_other() -> None:
         planned_r, planned_s = booked[key]
         assert r <= planned_r and s <= planned_s  # no more than booked (fewer if ill or dead)
     assert sum(sum(v) for v in seen.swabs.values()) > 0.8 * sum(sum(v) for v in booked.values())
+
+
+def test_every_scenario_the_wave_plans_passes_the_scenarios_own_checks() -> None:
+    _result, seen = _optimiser_wave(3)
+    assert len(seen.scenarios) == 3
+    for scenario in seen.scenarios:
+        assert scenario_problems(scenario) == [], scenario.name
+        assert scenario.workers and scenario.test_sites
 
 
 def test_the_bank_works_where_and_when_the_plans_sent_it() -> None:
