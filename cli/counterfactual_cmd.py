@@ -16,6 +16,7 @@ from scenarios.firstwave import first_wave
 from scheduler.output.outdir import staged_dir
 from scheduler.pipeline.executors import local_executor
 from scheduler.simulation.counterfactual import (
+    FAST,
     Variant,
     draw_particles,
     printed_table,
@@ -24,12 +25,12 @@ from scheduler.simulation.counterfactual import (
     variants,
 )
 from scheduler.simulation.fit_report import fit_origin, read_particles
+from scheduler.simulation.waverules import Replanning
 
 FILES = frozenset({"counterfactuals.csv", "draws.csv", "summary.json"})
 
 
-def _chosen(names: str, weeks_earlier: int) -> list[Variant]:
-    known = variants(weeks_earlier)
+def _chosen(names: str, known: dict[str, Variant]) -> list[Variant]:
     wanted = [n.strip() for n in names.split(",") if n.strip()]
     unknown = [n for n in wanted if n not in known]
     if unknown or not wanted:
@@ -49,9 +50,9 @@ def _chosen(names: str, weeks_earlier: int) -> list[Variant]:
 @click.option(
     "--variants",
     "names",
-    default=",".join(variants()),
+    default=",".join(FAST),
     show_default=True,
-    help="Comma-separated policy variants.",
+    help=f"Comma-separated policy variants, of {', '.join(variants())}.",
 )
 @click.option(
     "--weeks-earlier",
@@ -60,9 +61,39 @@ def _chosen(names: str, weeks_earlier: int) -> list[Variant]:
     type=click.IntRange(min=0, max=8),
     help="How far more_tests_earlier and whole_home_earlier bring their dates forward.",
 )
+@click.option(
+    "--optimiser-draws",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Draws the optimiser variant plays (the first ones; its plans take seconds each).",
+)
+@click.option(
+    "--replan-days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(min=1, max=28),
+    help="Days between the optimiser variant's plans.",
+)
+@click.option(
+    "--plan-seconds",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="CP-SAT deterministic seconds each of its plans may search, per objective tier.",
+)
 @handles_errors
 def counterfactual_command(
-    fit_dir: Path, out: Path, draws: int, seed: int, jobs: int, names: str, weeks_earlier: int
+    fit_dir: Path,
+    out: Path,
+    draws: int,
+    seed: int,
+    jobs: int,
+    names: str,
+    weeks_earlier: int,
+    optimiser_draws: int,
+    replan_days: int,
+    plan_seconds: float,
 ) -> None:
     """Play the fitted first wave under the policy actually run and under each variant,
     with the same seed per draw, and report outbreaks, deaths and infections prevented.
@@ -71,7 +102,8 @@ def counterfactual_command(
     Example:
       carehome counterfactual --fit fit/ --out counterfactual/ --draws 200 --jobs 2
     """
-    chosen = _chosen(names, weeks_earlier)
+    replanning = Replanning(every_days=replan_days, seconds=plan_seconds)
+    chosen = _chosen(names, variants(weeks_earlier, replanning, min(optimiser_draws, draws)))
     authority, homes_seed = fit_origin(fit_dir)
     thetas, weights = read_particles(fit_dir / "particles.csv")
     wave = first_wave(authority, seed=homes_seed)
@@ -91,6 +123,9 @@ def counterfactual_command(
         "seed": seed,
         "jobs": jobs,
         "weeks_earlier": weeks_earlier,
+        "optimiser_draws": min(optimiser_draws, draws),
+        "replan_days": replan_days,
+        "plan_seconds": plan_seconds,
         "wall_seconds": round(time.perf_counter() - started, 1),
         "variants": result.to_dict(orient="records"),
     }
@@ -99,8 +134,8 @@ def counterfactual_command(
         write_replacing(staging / "draws.csv", lambda s: table.to_csv(s, index=False))
         write_text(staging / "summary.json", json.dumps(summary, indent=2) + "\n")
     click.echo(
-        f"{authority}: {draws} draws from {fit_dir}, each played under the policy "
-        "actually run and each variant with the same seed"
+        f"{authority}: {draws} draws from {fit_dir}; each variant plays the first `draws` "
+        "of them, each with the same seed as the policy actually run"
     )
     click.echo(printed_table(result))
     click.echo(

@@ -122,6 +122,12 @@ class WaveAssumptions(Strict):
         "(latent period plus time to notice and report).",
     )
 
+    def bank_share(self, day: dt.date) -> float:
+        """The share of the full bank working on `day`: it grows linearly from `bank_from`
+        to `bank_full` (the greedy's shifts and the planner's workers read the same share)."""
+        span = max(1, (self.bank_full - self.bank_from).days)
+        return min(1.0, max(0.0, (day - self.bank_from).days / span))
+
 
 class FirstWave(Strict):
     """One authority's first wave, as `carehome firstwave` writes it."""

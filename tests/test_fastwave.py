@@ -12,6 +12,7 @@ from scenarios.firstwave import FirstWave, first_wave
 from scenarios.schema import Simulation
 from scheduler.simulation.calibrate import PRIORS
 from scheduler.simulation.fastwave import FITTED, capacity, simulate_wave
+from scheduler.simulation.waverules import Rule
 
 THETA = {
     "worker_intro": 0.001,
@@ -93,3 +94,31 @@ def test_whole_home_testing_finds_what_symptoms_miss() -> None:
         wave = _wave().model_copy(update={"assumptions": a})
         found[name] = sum(simulate_wave(wave, blind, s).outbreaks.sum() for s in range(3))
     assert found["early"] > found["never"]
+
+
+def test_the_greedy_waves_are_those_the_fit_was_made_with() -> None:
+    """Seeded waves under each greedy rule, as they came before the planner could be run
+    inside a wave: the fit's as-run results and the other variants' do not move."""
+    theta = THETA | {"worker_intro": 0.003, "admission_intro": 0.02, "detection": 0.1}
+    theta |= {"r_within_home": 2.5, "death_nursing": 0.35}
+    expected = {
+        Rule(): (
+            [3, 1, 5, 6, 8, 9, 6, 7, 3, 2, 1, 3, 1, 1, 2, 0, 1, 0, 1],
+            [0, 0, 5, 3, 12, 6, 13, 17, 20, 19, 7, 10, 8, 12, 7, 8, 2, 2, 2],
+            (533, 216, 47),
+        ),
+        Rule(risk_order=True): (
+            [3, 1, 5, 12, 4, 8, 6, 7, 5, 1, 2, 0, 0, 2, 4, 1, 0, 1, 0],
+            [0, 0, 5, 4, 8, 16, 31, 19, 22, 19, 23, 15, 8, 2, 3, 3, 6, 3, 2],
+            (663, 249, 52),
+        ),
+        Rule(one_home=False): (
+            [3, 1, 5, 6, 8, 9, 6, 7, 2, 2, 0, 2, 2, 1, 0, 2, 0, 0, 1],
+            [0, 0, 5, 3, 12, 6, 13, 17, 22, 13, 13, 8, 5, 6, 5, 1, 3, 4, 2],
+            (540, 229, 46),
+        ),
+    }
+    for rule, (outbreaks, deaths, totals) in expected.items():
+        r = simulate_wave(_wave(), theta, 11, rule)
+        assert r.outbreaks.tolist() == outbreaks and r.deaths.tolist() == deaths, rule
+        assert (r.infections, r.introductions, r.homes_spread) == totals, rule

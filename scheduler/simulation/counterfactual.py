@@ -8,7 +8,10 @@ posterior's uncertainty and the epidemic's chance together. Prevented is actual 
 variant: above 0, the variant would have done better.
 
 Each variant is a small change of the wave's capacity (`WaveAssumptions`, copied) or of
-the greedy's rule (`waverules.Rule`): see `variants`.
+the greedy's rule (`waverules.Rule`), or the planner's own plans in its place (`optimiser`,
+`waveplan`): see `variants`. A plan takes seconds where a greedy wave takes hundredths, so
+the optimiser plays only the first `draws` draws (`Variant.draws`), each still paired with
+the policy as run on the same draw.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 
 from scenarios.firstwave import FirstWave
 from scheduler.simulation.fastwave import WaveResult, simulate_wave
-from scheduler.simulation.waverules import AS_RUN, Rule
+from scheduler.simulation.waverules import AS_RUN, Replanning, Rule
 
 OUTCOMES = ("outbreaks", "homes_spread", "deaths", "infections")
 """Totals over the wave: outbreaks reported (as PHE counted them, which more testing finds
@@ -38,13 +41,19 @@ INTERVAL = (5, 95)
 @dataclass(frozen=True)
 class Variant:
     """A policy the wave could have been played under: the capacity's steps brought
-    forward, and the greedy's rule."""
+    forward, and the greedy's rule; `draws`, if set, the most draws it plays (the first
+    ones), for a variant too slow to play them all."""
 
     name: str
     what: str
     rule: Rule = AS_RUN
     tests_earlier_days: int = 0
     whole_home_earlier_days: int = 0
+    draws: int | None = None
+
+    def plays(self, draw: int) -> bool:
+        """Whether this variant plays draw number `draw`."""
+        return self.draws is None or draw < self.draws
 
     def apply(self, wave: FirstWave) -> FirstWave:
         """The wave with this variant's capacity: a copy, the wave itself untouched. Every
@@ -60,10 +69,14 @@ class Variant:
         )
 
 
-def variants(weeks_earlier: int = 3) -> dict[str, Variant]:
+def variants(
+    weeks_earlier: int = 3, replanning: Replanning | None = None, optimiser_draws: int = 20
+) -> dict[str, Variant]:
     """The policy variants, by name; `weeks_earlier` is how far the two capacity variants
-    bring their dates forward."""
+    bring their dates forward, `replanning` how the optimiser plans inside the wave
+    (weekly, by default), on its first `optimiser_draws` draws."""
     days = 7 * weeks_earlier
+    replanning = replanning or Replanning()
     return {
         v.name: v
         for v in (
@@ -90,8 +103,19 @@ def variants(weeks_earlier: int = 3) -> dict[str, Variant]:
                 "test slots in the optimiser's risk-score order (its priority rule, not its plans)",
                 rule=Rule(risk_order=True),
             ),
+            Variant(
+                "optimiser",
+                f"the planner's plans, re-made every {replanning.every_days} days, book the "
+                "test slots and send the bank",
+                rule=Rule(plans=replanning),
+                draws=optimiser_draws,
+            ),
         )
     }
+
+
+FAST = ("more_tests_earlier", "whole_home_earlier", "no_one_home", "risk_priority")
+"""The variants played by default: hundredths of a second a wave each."""
 
 
 def draw_particles(weights: np.ndarray, draws: int, seed: int) -> np.ndarray:
@@ -114,6 +138,13 @@ def _totals(r: WaveResult) -> dict[str, int]:
     }
 
 
+def _plans(r: WaveResult) -> dict[str, int]:
+    """The plans made inside a variant's wave, and those the planner could not make (the
+    greedy baseline's plan stood in for them): a draw's result rests on both."""
+    failed = sum(p.status.startswith("FAILED") for p in r.plans)
+    return {"plans": len(r.plans), "plans_failed": failed}
+
+
 def play_draw(
     wave: FirstWave, theta: dict[str, float], seed: int, chosen: Sequence[Variant]
 ) -> list[dict[str, object]]:
@@ -121,13 +152,14 @@ def play_draw(
     actual = _totals(simulate_wave(wave, theta, seed))
     rows: list[dict[str, object]] = []
     for v in chosen:
-        mine = _totals(simulate_wave(v.apply(wave), theta, seed, v.rule))
+        played = simulate_wave(v.apply(wave), theta, seed, v.rule)
+        mine = _totals(played)
         row: dict[str, object] = {"variant": v.name, "seed": seed}
         for key in OUTCOMES:
             row[f"{key}_actual"] = actual[key]
             row[f"{key}_variant"] = mine[key]
             row[f"{key}_prevented"] = actual[key] - mine[key]
-        rows.append(row | theta)
+        rows.append(row | _plans(played) | theta)
     return rows
 
 
@@ -139,13 +171,19 @@ def run_draws(
     chosen: Sequence[Variant],
     executor: Executor | None = None,
 ) -> pd.DataFrame:
-    """Every draw's rows (`play_draw`), in draw order whatever the executor."""
-    args = [(wave, thetas[int(k)], draw_seed(seed, i), chosen) for i, k in enumerate(picks)]
+    """Every draw's rows (`play_draw`, each variant on the draws it plays), in draw order
+    whatever the executor. Draws with a slow variant go one by one to the executor, the
+    rest four at a time."""
+    args = [
+        (wave, thetas[int(k)], draw_seed(seed, i), [v for v in chosen if v.plays(i)])
+        for i, k in enumerate(picks)
+    ]
+    slow = any(v.draws is not None for v in chosen)
     results: Iterable[list[dict[str, object]]]
     if executor is None:
         results = (play_draw(*a) for a in args)
     else:
-        results = executor.map(play_draw, *zip(*args, strict=True), chunksize=4)
+        results = executor.map(play_draw, *zip(*args, strict=True), chunksize=1 if slow else 4)
     rows = [
         {"draw": i, "particle": int(picks[i])} | row
         for i, draw_rows in enumerate(results)
@@ -183,9 +221,10 @@ def _standard_error(x: np.ndarray) -> float:
 
 
 def printed_table(table: pd.DataFrame) -> str:
-    """The study in a few lines: each outcome prevented, median and 90 % interval."""
+    """The study in a few lines: each variant's draws, and each outcome prevented, median
+    and 90 % interval."""
     low, high = INTERVAL
-    shown = pd.DataFrame({"variant": table["variant"]})
+    shown = pd.DataFrame({"variant": table["variant"], "draws": table["draws"]})
     for key in OUTCOMES:
         shown[f"{key} prevented"] = [
             f"{r[f'{key}_prevented_median']:g} ({r[f'{key}_prevented_p{low}']:g} to "

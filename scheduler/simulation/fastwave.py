@@ -1,5 +1,6 @@
-"""A whole first wave in a fraction of a second, for fitting: the greedy rule only, no
-scenario files, no constraint model, every home stepped at once as numpy arrays.
+"""A whole first wave in a fraction of a second, for fitting: the greedy rule, no scenario
+files, no constraint model, every home stepped at once as numpy arrays (the planner's plans
+only when a counterfactual asks for them, `waveplan`).
 
 The epidemic is `scheduler.simulation.epidemic`'s S-E-I-R, by day, in the same order
 (introductions, onset, results, spread, recovery), with what a wave adds:
@@ -14,8 +15,9 @@ The epidemic is `scheduler.simulation.epidemic`'s S-E-I-R, by day, in the same o
 - the greedy rule with the capacity of the day (`WaveAssumptions`): test slots to homes
   with a reported outbreak first (largest first), then, once whole-home testing starts,
   whole homes not tested for `routine_days`; bank shifts to the homes with most staff off.
-  A `Rule` (`waverules`) can let bank workers move between homes or order test slots by
-  the planner's risk score, for counterfactuals.
+  A `Rule` (`waverules`) can let bank workers move between homes, order test slots by
+  the planner's risk score, or hand both to the planner's own plans (`waveplan`), for
+  counterfactuals.
 
 Isolation facilities are left out (a few dozen beds in a city; the first wave's residents
 isolated where they were). Same wave, parameters and seed: the same result.
@@ -34,6 +36,8 @@ import numpy as np
 from scenarios.firstwave import FirstWave
 from scenarios.schema import HomeType, RiskWeights, Simulation
 from scheduler.simulation.reports import QUIET_DAYS
+from scheduler.simulation.run import PlanStat
+from scheduler.simulation.waveplan import PlanFollower
 from scheduler.simulation.waverules import (
     AS_RUN,
     BankWalk,
@@ -73,6 +77,8 @@ class WaveResult:
     """Homes where infection spread to a resident inside the home: outbreaks as they
     happened, reported or not (`outbreaks` counts those reported, and testing more finds
     more of them). An introduction that infects a resident and goes no further is not one."""
+    plans: tuple[PlanStat, ...] = ()
+    """The plans made inside the wave (`Rule.plans`), in order: none under the greedy."""
 
 
 @dataclass
@@ -110,14 +116,13 @@ def capacity(wave: FirstWave) -> tuple[list[int], list[int]]:
     """Test slots and bank shifts of each day of the wave: the tests' last step begun,
     the bank grown linearly from `bank_from` to `bank_full`."""
     a, beds = wave.assumptions, wave.beds
-    span = max(1, (a.bank_full - a.bank_from).days)
     tests, shifts = [], []
     for t in range(wave.days):
         day = wave.start + dt.timedelta(days=t)
         begun = [s for s in a.tests if s.start <= day]
         step = max(begun, key=lambda s: s.start, default=None)
         tests.append(int(step.per_100_beds * beds / 100) if step else 0)
-        share = min(1.0, max(0.0, (day - a.bank_from).days / span))
+        share = a.bank_share(day)
         shifts.append(int(share * a.bank_per_home * len(wave.homes) * a.bank_shifts_per_worker_day))
     return tests, shifts
 
@@ -179,8 +184,15 @@ def simulate_wave(
     deaths = np.zeros(wave.days, dtype=np.int64)
     infections = introductions = 0
     hit = np.zeros(len(wave.homes), dtype=bool)
+    follow = PlanFollower(wave, city.slots, rule.plans) if rule.plans else None
     for t in range(wave.days):
-        to_r, to_s = _introduce(wave, theta, city, h, rng, t, residents, walk)
+        short = np.rint(h.s_off * wave.simulation.staff_on_duty).astype(np.int64)
+        if follow is None:
+            filled = _greedy_fill(short, city.shifts[t])
+        else:
+            follow.morning(t, residents, short, signs)
+            filled = follow.bank(t)
+        to_r, to_s = _introduce(wave, theta, city, h, rng, t, residents, walk, short, filled)
         introductions += int(to_r.sum() + to_s.sum())
         _onset_and_results(wave.simulation, theta, city, h, rng, due[t], signs, t)
         spread = _spread(wave.simulation, theta, h, rng, residents, city)
@@ -195,8 +207,11 @@ def simulate_wave(
         last_sign[sign] = t
         day = wave.start + dt.timedelta(days=t)
         in_outbreak = t - last_sign <= QUIET_DAYS
-        queue = _test_queue(wave, rule, city, h, signs, t, in_outbreak, last_tested)
-        _book_tests(wave, h, rng, t, day, city, queue, in_outbreak, last_tested, residents, due)
+        if follow is None:
+            queue = _test_queue(wave, rule, city, h, signs, t, in_outbreak, last_tested)
+            _book_tests(wave, h, rng, t, day, city, queue, in_outbreak, last_tested, residents, due)
+        else:
+            _book_planned(wave, h, rng, t, follow, residents, city.staff, due)
     weeks = wave.days // 7
     return WaveResult(
         outbreaks=outbreaks[: 7 * weeks].reshape(weeks, 7).sum(axis=1),
@@ -204,6 +219,7 @@ def simulate_wave(
         infections=infections,
         introductions=introductions,
         homes_spread=int(hit.sum()),
+        plans=tuple(follow.stats) if follow else (),
     )
 
 
@@ -216,13 +232,13 @@ def _introduce(
     t: int,
     residents: np.ndarray,
     walk: BankWalk | None,
+    short: np.ndarray,
+    bank: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Step 1: own staff on duty and bank shifts (each worker-day at the community's risk of
-    the day, a bank worker free to move also at the risk of the homes last worked: `walk`)
-    and admissions; returns the residents and staff exposed."""
+    """Step 1: own staff on duty and `bank` shifts (each worker-day at the community's risk
+    of the day, a bank worker free to move also at the risk of the homes last worked: `walk`,
+    sent where most `short`) and admissions; returns the residents and staff exposed."""
     p, c = wave.simulation, wave.community[t]
-    short = np.rint(h.s_off * p.staff_on_duty).astype(np.int64)
-    bank = _greedy_fill(short, city.shifts[t])
     worker_days = np.rint((city.staff - h.s_off) * p.staff_on_duty).astype(np.int64) + bank
     intro = rng.binomial(worker_days, min(1.0, theta["worker_intro"] * c))
     if walk is not None:
@@ -377,7 +393,7 @@ def _book_tests(
     before whole-home testing, up to `EARLY_SWABS` residents each, once per outbreak; after
     it, whole homes (residents and staff at work) every `outbreak_retest_days`, then homes
     with no outbreak every `routine_days`. Positives come back `result_days` later."""
-    a, p = wave.assumptions, wave.simulation
+    a = wave.assumptions
     slots, staff = city.slots[t], city.staff
     whole = day >= a.whole_home_from
     for k in queue:
@@ -395,11 +411,51 @@ def _book_tests(
         s = min(int(staff[k] - h.s_off[k]), slots - r) if whole else 0
         slots -= r + s
         last_tested[k] = t
-        for cohort, n, free, total in (
-            (0, r, h.r_free[k], residents[k]),
-            (1, s, h.s_free[k], staff[k] - h.s_off[k]),
-        ):
-            if n <= 0 or free <= 0:
-                continue
-            hit = rng.hypergeometric(int(free), max(0, int(total - free)), min(n, int(total)))
-            due[t + a.result_days, cohort, k] += rng.binomial(hit, p.test_sensitivity)
+        _swab(wave, h, rng, t, k, (r, s), residents, staff, due)
+
+
+def _book_planned(
+    wave: FirstWave,
+    h: _Homes,
+    rng: np.random.Generator,
+    t: int,
+    follow: PlanFollower,
+    residents: np.ndarray,
+    staff: np.ndarray,
+    due: np.ndarray,
+) -> None:
+    """The day's tests as the plan booked them, home by home: its residents and staff (at
+    most those alive, and at work: the plan was made days ago), swabbed as the greedy's."""
+    booked = follow.booked(t)
+    for k in np.flatnonzero(booked.sum(axis=0)):
+        at_work = int(staff[k] - h.s_off[k])
+        swabs = (min(int(booked[0, k]), int(residents[k])), min(int(booked[1, k]), at_work))
+        _swab(wave, h, rng, t, int(k), swabs, residents, staff, due)
+        follow.swabbed(t, int(k), swabs, (int(residents[k]), at_work))
+
+
+def _swab(
+    wave: FirstWave,
+    h: _Homes,
+    rng: np.random.Generator,
+    t: int,
+    k: int,
+    swabs: tuple[int, int],
+    residents: np.ndarray,
+    staff: np.ndarray,
+    due: np.ndarray,
+) -> None:
+    """Swab home `k`'s residents and staff at work (`swabs`): the infectious among them
+    drawn from the free and the rest, each found with `test_sensitivity`, the positives
+    back `result_days` later."""
+    a, p = wave.assumptions, wave.simulation
+    for cohort, (n, free, total) in enumerate(
+        (
+            (swabs[0], h.r_free[k], residents[k]),
+            (swabs[1], h.s_free[k], staff[k] - h.s_off[k]),
+        )
+    ):
+        if n <= 0 or free <= 0:
+            continue
+        hit = rng.hypergeometric(int(free), max(0, int(total - free)), min(n, int(total)))
+        due[t + a.result_days, cohort, k] += rng.binomial(hit, p.test_sensitivity)

@@ -89,7 +89,7 @@ def simulate_run(
             if kept is not None and scenario is not None and (kept.shifts or kept.testing):
                 previous = Previous(Path(f"day-{t - every}"), kept, scenario, day)
             turns.resume(day)
-            plan, stat = _plan(policy, new, settings, previous, day, turns)
+            plan, stat = plan_or_baseline(policy, new, settings, previous, day, turns)
             stats.append(stat)
             scenario = new
         assert plan is not None
@@ -97,7 +97,7 @@ def simulate_run(
     return RunOutcome(policy, seed, totals(world), world.outcomes, stats)
 
 
-def _plan(
+def plan_or_baseline(
     policy: str,
     scenario: Scenario,
     settings: SolverSettings,
@@ -105,6 +105,8 @@ def _plan(
     day: dt.date,
     turns: Turns,
 ) -> tuple[Plan, PlanStat]:
+    """The plan `policy` makes of the morning's `scenario`, or, if it cannot make one, the
+    greedy baseline's: a simulated day must go on with some plan, and the stat says which."""
     started = time.perf_counter()
     try:
         plan = make_plan(policy, scenario, settings, previous, turns)

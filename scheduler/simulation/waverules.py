@@ -1,8 +1,9 @@
 """What the fast wave's greedy rule can be told to do differently, for counterfactuals:
-bank workers free to move between homes, and test slots in the planner's risk order.
+bank workers free to move between homes, test slots in the planner's risk order, or the
+planner's own plans in place of the greedy.
 
 The rule as actually run in 2020 (`Rule()`) keeps one home per worker and gives test slots
-largest home first; neither change below draws from the wave's random stream, so under
+largest home first; none of the changes below draws from the wave's random stream, so under
 `Rule()` a wave is exactly what it was before these options existed.
 
 - `one_home=False`: each bank shift is a worker; every day the day's workers go, in turn,
@@ -17,8 +18,10 @@ largest home first; neither change below draws from the wave's random stream, so
 - `risk_order=True`: test slots go to homes by the planner's risk score (`scenarios.risk`)
   as far as the fast wave knows its parts (base, outbreak suspected or confirmed, known
   cases, deaths in 7 days, home type, cannot isolate, days since test, shifts short),
-  largest home first among equal scores. This is the optimiser's priority, not its plans:
-  the CP-SAT planner is not run inside the wave.
+  largest home first among equal scores: the optimiser's priority without its plans.
+- `plans=Replanning(...)`: every `every_days` the real planner plans the wave as a planner
+  would have seen it, and the wave follows the plan's test bookings and bank shifts
+  (`waveplan`): the optimiser's plans themselves.
 """
 
 from __future__ import annotations
@@ -31,11 +34,23 @@ from scenarios.schema import HomeType, RiskWeights, Simulation
 
 
 @dataclass(frozen=True)
+class Replanning:
+    """How the planner is run inside a wave: a plan every `every_days` days, each search
+    stopped after `seconds` of CP-SAT's deterministic time (one search worker), so a
+    wave's plans depend on its seed alone and draws can run side by side in processes."""
+
+    every_days: int = 7
+    seconds: float = 1.0
+
+
+@dataclass(frozen=True)
 class Rule:
-    """How the greedy spends the day's capacity; the default is the rule actually run."""
+    """How the greedy spends the day's capacity; the default is the rule actually run.
+    With `plans`, the planner's plans spend the test slots and bank shifts instead."""
 
     one_home: bool = True
     risk_order: bool = False
+    plans: Replanning | None = None
 
 
 AS_RUN = Rule()

@@ -72,6 +72,22 @@ class Arrivals:
     local: Counter[str] = field(default_factory=Counter)
 
 
+def sick_shortfalls(
+    day: dt.date, extra: int, short: Counter[tuple[Shift, Role]] | None = None
+) -> list[Shortfall]:
+    """A home's shortfalls on `day`: those already `short`, plus `extra` carer shifts a day
+    left by staff off sick, split between day and night (the day first: a home covers its
+    days before its nights)."""
+    short = Counter(short or {})
+    short[Shift.DAY, Role.CARER] += (extra + 1) // 2
+    short[Shift.NIGHT, Role.CARER] += extra // 2
+    return [
+        Shortfall(date=day, shift=s, role=r, workers=n)
+        for (s, r), n in sorted(short.items())
+        if n > 0
+    ]
+
+
 class World:
     def __init__(self, base: Scenario, seed: int) -> None:
         self.base = base
@@ -142,13 +158,7 @@ class World:
         for sf in home.shortfalls:
             if sf.date == base_date:
                 short[sf.shift, sf.role] += sf.workers
-        short[Shift.DAY, Role.CARER] += (extra + 1) // 2
-        short[Shift.NIGHT, Role.CARER] += extra // 2
-        return [
-            Shortfall(date=day, shift=s, role=r, workers=n)
-            for (s, r), n in sorted(short.items())
-            if n > 0
-        ]
+        return sick_shortfalls(day, extra, short)
 
     def reported(self, home: Home, first: dt.date) -> dt.date | None:
         """The home's report date for a plan starting on `first`: as many days behind as in
