@@ -111,17 +111,21 @@ def may_work(ctx: Context, worker: Worker) -> Callable[[Home, int, Shift, Role],
     trained and available on day d's shift. The build asks it of every worker for every
     shortfall, so the rules on a home are read once per home and those on a day's shift
     once per shift."""
-    first_day: dict[str, int | None] = {}
+    served: dict[str, bool] = {}
+    free: dict[tuple[str, int], bool] = {}
     on_duty: dict[tuple[int, Shift], bool] = {}
 
     def allows(home: Home, d: int, shift: Shift, role: Role) -> bool:
         if not holds_role(worker, role):
             return False
-        if home.id not in first_day:
+        if home.id not in served:
             serves = worker_serves(worker, home.authority) and agency_supplies(ctx, worker, home.id)
-            first_day[home.id] = earliest_day_at(ctx, worker, home.id) if serves else None
-        first = first_day[home.id]
-        if first is None or d < first:  # `out_of_quarantine`, its first day read once
+            served[home.id] = serves
+        if not served[home.id]:
+            return False
+        if (home.id, d) not in free:
+            free[home.id, d] = out_of_quarantine(ctx, worker, home.id, d)
+        if not free[home.id, d]:
             return False
         if (d, shift) not in on_duty:
             date = ctx.dates[d]

@@ -332,6 +332,7 @@ class Master:
         dive cut off has nothing to show. Fixings are undone after; None if the time
         ran out first."""
         self.solver.SetSolverSpecificParametersAsString(DIVING)
+        priced = False
         try:
             while time.perf_counter() < deadline and not self.stop.is_set():
                 if hurry is not None and time.perf_counter() >= hurry:
@@ -352,9 +353,15 @@ class Master:
                         for s, x in zip(self.pool.schedules, taken, strict=True)
                         if round(x)
                     ]
+                if not priced and self._price_once(scale):
+                    # New schedules where the fixings moved the duals: re-solved before
+                    # rounding, by the primal simplex (the basis is still primal feasible).
+                    self.solver.SetSolverSpecificParametersAsString(GROWING)
+                    priced = True
+                    continue
+                priced = False
+                self.solver.SetSolverSpecificParametersAsString(DIVING)
                 low = np.array([var.lb() for var in self.lambdas])
-                # New schedules where the fixings moved the duals join the next solve.
-                self._price_once(scale)
                 whole = np.flatnonzero((taken > low + 1 - INTEGRAL) & (part <= INTEGRAL))
                 pick = [int(k) for k in whole] or self._round_up(fractional, part, taken, share)
                 if not pick:
