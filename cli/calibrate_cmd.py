@@ -11,12 +11,13 @@ from pathlib import Path
 import click
 import yaml
 
-from cli.common import handles_errors, jobs_option
+from cli.common import DASK_OPTION, handles_errors, jobs_option
 from cli.progress import FitProgress
 from scenarios.atomic import write_replacing, write_text
 from scenarios.firstwave import first_wave, observed
 from scenarios.load import ScenarioError
 from scheduler.output.outdir import check_output_dir
+from scheduler.pipeline.executors import MissingDaskError
 from scheduler.simulation.calibrate import (
     CHECKPOINT,
     CHECKPOINT_META,
@@ -79,6 +80,7 @@ def firstwave_command(authority: str, output: Path, seed: int) -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
 @click.option("--population", default=200, show_default=True, type=click.IntRange(min=10))
 @jobs_option("Simulations")
+@DASK_OPTION
 @click.option("--seed", default=0, show_default=True, type=int, help="Fit and homes' seed.")
 @click.option(
     "--draws",
@@ -89,7 +91,14 @@ def firstwave_command(authority: str, output: Path, seed: int) -> None:
 )
 @handles_errors
 def calibrate_command(
-    authority: str, budget: int, out: Path, population: int, jobs: int, seed: int, draws: int
+    authority: str,
+    budget: int,
+    out: Path,
+    population: int,
+    jobs: int,
+    dask: str | None,
+    seed: int,
+    draws: int,
 ) -> None:
     """Fit the first wave's uncertain parameters to AUTHORITY's weekly outbreaks and excess
     deaths (ABC-SMC); a stopped fit resumes from OUT's checkpoint.
@@ -113,12 +122,15 @@ def calibrate_command(
     check_output_dir(out, frozenset(owned), "a fit")
     wave = first_wave(authority, seed=seed)
     model = WaveModel.of(wave, obs)
-    settings = FitSettings(budget=budget, population=population, jobs=jobs, seed=seed)
+    settings = FitSettings(budget=budget, population=population, jobs=jobs, seed=seed, dask=dask)
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     checkpoint = out / CHECKPOINT
-    with FitProgress(budget, 0) as bar:
-        frame, weights, info = fit(model, obs, settings, checkpoint, bar)
+    try:
+        with FitProgress(budget, 0) as bar:
+            frame, weights, info = fit(model, obs, settings, checkpoint, bar)
+    except MissingDaskError as exc:
+        raise click.UsageError(str(exc)) from None
     sims = predictive(model, frame, weights, draws, seed)
     posterior = posterior_table(frame, weights)
     score = goodness(obs, sims)

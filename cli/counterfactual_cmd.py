@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from cli.calibrate_cmd import fit_option
-from cli.common import handles_errors, jobs_option
+from cli.common import DASK_OPTION, handles_errors, jobs_option
 from scenarios.atomic import write_replacing, write_text
 from scenarios.firstwave import first_wave
 from scheduler.output.outdir import staged_dir
-from scheduler.pipeline.executors import local_executor
+from scheduler.pipeline.executors import MissingDaskError, open_executor
 from scheduler.simulation.counterfactual import (
     FAST,
     Variant,
@@ -47,6 +47,7 @@ def _chosen(names: str, known: dict[str, Variant]) -> list[Variant]:
 @click.option("--draws", default=200, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=0, show_default=True, type=int, help="Draws' and waves' seed.")
 @jobs_option("Draws")
+@DASK_OPTION
 @click.option(
     "--variants",
     "names",
@@ -89,6 +90,7 @@ def counterfactual_command(
     draws: int,
     seed: int,
     jobs: int,
+    dask: str | None,
     names: str,
     weeks_earlier: int,
     optimiser_draws: int,
@@ -109,9 +111,12 @@ def counterfactual_command(
     wave = first_wave(authority, seed=homes_seed)
     started = time.perf_counter()
     picks = draw_particles(weights, draws, seed)
-    if jobs > 1:
-        with local_executor(jobs) as pool:
-            table = run_draws(wave, thetas, picks, seed, chosen, pool)
+    if jobs > 1 or dask is not None:
+        try:
+            with open_executor(jobs, dask) as (pool, _slots):
+                table = run_draws(wave, thetas, picks, seed, chosen, pool)
+        except MissingDaskError as exc:
+            raise click.UsageError(str(exc)) from None
     else:
         table = run_draws(wave, thetas, picks, seed, chosen)
     result = summarise(table, chosen)
@@ -122,6 +127,7 @@ def counterfactual_command(
         "draws": draws,
         "seed": seed,
         "jobs": jobs,
+        "dask": dask or "",
         "weeks_earlier": weeks_earlier,
         "optimiser_draws": min(optimiser_draws, draws),
         "replan_days": replan_days,

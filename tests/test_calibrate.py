@@ -196,3 +196,13 @@ def test_the_same_fit_on_one_process_is_the_same_fit(tmp_path: Path) -> None:
         assert "generation 0:" in output  # the progress, one line a generation in a log
         outputs.append((tmp_path / f"fit{k}" / "posterior.csv").read_text())
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.slow
+def test_calibrate_runs_its_simulations_on_a_dask_cluster(tmp_path: Path) -> None:
+    out = tmp_path / "fit"
+    code, output = _calibrate(out, "--budget", "80", "--dask", "local:2")
+    assert code == 0, output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["dask"] == "local:2" and summary["generations"] >= 1
+    assert list(pd.read_csv(out / "posterior.csv")["parameter"]) == list(PRIORS)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from cli.main import main
@@ -205,3 +206,17 @@ def test_counterfactual_refuses_an_unknown_variant(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "'lockdown': not a variant" in result.output
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_counterfactual_on_a_dask_cluster_plays_the_same_draws(tmp_path: Path) -> None:
+    fit = _fit_folder(tmp_path / "fit")
+    tables = {}
+    for how, extra in (("local", ["--jobs", "2"]), ("dask", ["--dask", "local:2"])):
+        out = tmp_path / how
+        args = ["counterfactual", "--fit", str(fit), "--out", str(out), "--draws", "3"]
+        result = CliRunner().invoke(main, [*args, "--variants", "risk_priority", *extra])
+        assert result.exit_code == 0, result.output
+        tables[how] = pd.read_csv(out / "draws.csv")
+    pd.testing.assert_frame_equal(tables["local"], tables["dask"])
+    assert json.loads((tmp_path / "dask" / "summary.json").read_text())["dask"] == "local:2"
