@@ -76,6 +76,12 @@ class Visit:
             self.errors.append(f"{self.page.url}: {message.type}: {message.text}")
 
     def _failed(self, request: sync_api.Request) -> None:
+        """A page's own resource the browser dropped because the page moved on (a
+        favicon still loading when a form is sent) is aborted, not failed; a missing
+        one answers 404, which the console reports."""
+        aborted = request.failure == "net::ERR_ABORTED"
+        if aborted and request.resource_type != "document":
+            return
         self.failed[request.url] = request.failure or ""
 
     @property
