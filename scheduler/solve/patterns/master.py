@@ -70,15 +70,23 @@ class ColumnPool:
     """Every schedule generated so far, each once."""
 
     schedules: list[Schedule] = field(default_factory=list)
-    _seen: set[tuple[object, ...]] = field(default_factory=set)
+    _index: dict[tuple[object, ...], int] = field(default_factory=dict)
 
     def add(self, schedule: Schedule) -> bool:
-        identity = (schedule.block, schedule.home, schedule.shifts, schedule.test)
-        if identity in self._seen:
+        identity = _identity(schedule)
+        if identity in self._index:
             return False
-        self._seen.add(identity)
+        self._index[identity] = len(self.schedules)
         self.schedules.append(schedule)
         return True
+
+    def index(self, schedule: Schedule) -> int:
+        """Its position in `schedules`, which is its column in the master."""
+        return self._index[_identity(schedule)]
+
+
+def _identity(schedule: Schedule) -> tuple[object, ...]:
+    return (schedule.block, schedule.home, schedule.shifts, schedule.test)
 
 
 @dataclass
@@ -321,7 +329,12 @@ class Master:
     # ------------------------------------------------------------------ diving
 
     def dive(
-        self, deadline: float, scale: float, share: float, hurry: float | None = None
+        self,
+        deadline: float,
+        scale: float,
+        share: float,
+        hurry: float | None = None,
+        held: np.ndarray | None = None,
     ) -> list[tuple[Schedule, int]] | None:
         """An integer deployment by diving: fix the schedules the LP takes whole, else
         round up a `share` of the fractional ones closest to whole (one per block, never
@@ -329,8 +342,9 @@ class Master:
         until every schedule is whole. A rounding the LP cannot carry is undone and its
         schedule held at its floor instead. From `hurry` on, every fractional schedule
         that fits is rounded at once: a few re-solves then finish the dive, where a
-        dive cut off has nothing to show. Fixings are undone after; None if the time
-        ran out first."""
+        dive cut off has nothing to show. The blocks `held` (a mask) keep the bounds
+        `hold` gave their schedules and gain none. Fixings are undone after; None if the
+        time ran out first."""
         self.solver.SetSolverSpecificParametersAsString(DIVING)
         priced = False
         try:
@@ -353,7 +367,7 @@ class Master:
                         for s, x in zip(self.pool.schedules, taken, strict=True)
                         if round(x)
                     ]
-                if not priced and self._price_once(scale):
+                if not priced and self._price_once(scale, held):
                     # New schedules where the fixings moved the duals: re-solved before
                     # rounding, by the primal simplex (the basis is still primal feasible).
                     self.solver.SetSolverSpecificParametersAsString(GROWING)
@@ -379,17 +393,40 @@ class Master:
             self._last_batch = []
             self.solver.SetSolverSpecificParametersAsString(GROWING)
 
-    def _price_once(self, scale: float) -> bool:
+    def _price_once(self, scale: float, held: np.ndarray | None) -> bool:
         """One pricing round at the current duals, for the blocks with a worker not yet
-        fixed to a schedule; whether it added any."""
+        fixed to a schedule and not `held`; whether it added any."""
         duals = np.array([row.dual_value() for row in self.rows])
         mu = np.array([row.dual_value() for row in self.convexity])
         fixed = np.zeros(len(self.split.blocks))
         for k, var in enumerate(self.lambdas):
             fixed[self.pool.schedules[k].block] += var.lb()
-        thresholds = np.where(fixed >= self.sizes, np.inf, -mu + 1e-9 * scale)
+        done = fixed >= self.sizes if held is None else (fixed >= self.sizes) | held
+        thresholds = np.where(done, np.inf, -mu + 1e-9 * scale)
         priced = self.pricer.price(duals[self.first_linking :], thresholds, 1)
         return bool(sum(self.add(schedule) for _value, schedule in priced.schedules))
+
+    def hold(self, counts: np.ndarray, free: np.ndarray) -> None:
+        """Fix every schedule of the blocks not `free` (a mask) at `counts` (workers on
+        each schedule, by pool index; schedules past its end at none), and let the free
+        blocks' schedules take any number again: the start of a dive over the free ones."""
+        for k, var in enumerate(self.lambdas):
+            b = self.pool.schedules[k].block
+            n = float(counts[k]) if k < len(counts) else 0.0
+            var.SetBounds(*((0.0, float(self.sizes[b])) if free[b] else (n, n)))
+
+    def counts(self, taken: list[tuple[Schedule, int]]) -> np.ndarray:
+        """Workers on each schedule of the pool, by pool index."""
+        counts = np.zeros(len(self.lambdas))
+        for schedule, n in taken:
+            counts[self.pool.index(schedule)] += n
+        return counts
+
+    def value(self, counts: np.ndarray) -> float:
+        """Tier 1 of a deployment given by `counts`, with the non-block variables at their
+        values in the last dive's LP (`rest_values`)."""
+        cost = float(np.dot(self.costs, counts[: len(self.costs)]))
+        return cost + float(np.dot(self.c, self.rest_values))
 
     def _branch_down(self) -> None:
         """Undo the last rounding, and hold its first schedule at its floor instead."""

@@ -22,6 +22,7 @@ from constraints.model import Terms, Var, terms_value, tier_terms, trivial_bound
 from scenarios.schema import Role, Shift
 from scenarios.words import count
 from scheduler.solve.patterns.blocks import Declined, Split, split
+from scheduler.solve.patterns.improve import Improved, improve
 from scheduler.solve.patterns.master import INTEGRAL, InfeasibleBlock, Master, MasterResult
 from scheduler.solve.patterns.previous import PreviousDeployment
 from scheduler.solve.patterns.pricing import Pricer, Schedule
@@ -32,10 +33,11 @@ COLUMN_GENERATION_SHARE = 0.7
 
 ROUNDS_PER_UNIT = 4
 """With `deterministic_time`, the column generation rounds each unit of it allows, and
-`DIVES_PER_UNIT` the dives: counted work, not seconds, so that a run repeats its plan on
-any machine that does that work within the time limit (which then only caps it)."""
+`MOVES_PER_UNIT` the moves improving the dive: counted work, not seconds, so that a run
+repeats its plan on any machine that does that work within the time limit (which then
+only caps it)."""
 
-DIVES_PER_UNIT = 0.5
+MOVES_PER_UNIT = 2
 
 BOUND_SAFETY = 1e-7
 """Relative allowance for floating-point error in the bound, before rounding it up to the
@@ -86,7 +88,7 @@ def solve_tier_one(
     free = [(v, k) for v, k in terms if v not in held]
     work = settings.deterministic_time
     rounds = None if work is None else max(1, math.ceil(ROUNDS_PER_UNIT * work))
-    shares = DIVE_SHARES if work is None else DIVE_SHARES[: max(1, int(DIVES_PER_UNIT * work))]
+    moves = None if work is None else max(1, math.ceil(MOVES_PER_UNIT * work))
     until = started + (COLUMN_GENERATION_SHARE if work is None else 1.0) * budget
     master, result = _column_generation(built, parts, free, starts, until, scale, stop, rounds)
     constant = sum(k * held[v] for v, k in terms if v in held)
@@ -95,33 +97,32 @@ def solve_tier_one(
     if previous is not None:
         master.prefer(previous.nudge)
     best, best_taken = _plan_to_beat(built, parts, starts, complete, previous, stop)
-    dives = 0
-    # The first dive may run over the budget by a quarter, and hurries from the budget's
-    # end: without a dive there is no plan to show for the work.
-    grace = deadline + FIRST_DIVE_GRACE * budget
-    for share in shares:
-        if best is not None and terms_value(terms, best) <= bound:
-            break
-        first = not dives
-        dived = master.dive(grace if first else deadline, scale, share, deadline if first else None)
-        dives += dived is not None
-        if dived is None:
-            break
+    # The dive may run over the budget by a quarter, and hurries from the budget's end:
+    # without a dive there is no plan to show for the work.
+    grace = deadline + DIVE_GRACE * budget
+    improved = None
+    dived = None
+    if best is None or terms_value(terms, best) > bound:
+        dived = master.dive(grace, scale, DIVE_SHARE, hurry=deadline)
+    if dived is not None:
+        improved = improve(
+            master, dived, deadline, moves, bound - constant, scale, settings.seed, stop
+        )
         # A re-plan's tests and beds are completed, so that its changes break ties there too.
-        values = _whole(built, parts, master, dived, held) if previous is None else None
+        values = _whole(built, parts, master, improved.taken, held) if previous is None else None
         if values is None and not stop.is_set():
-            values = complete(deployment_values(built, parts, dived, previous))
+            values = complete(deployment_values(built, parts, improved.taken, previous))
         if values is not None and (
             best is None or terms_value(terms, values) < terms_value(terms, best)
         ):
-            best, best_taken = values, dived
+            best, best_taken = values, improved.taken
     if best is None:
         out_of_time = stop.is_set() or time.perf_counter() >= deadline
         best = _fallback(built, parts, best_taken, complete, out_of_time, previous, held)
     if best is None:
         raise Declined("no dive finished and the start could not be completed in time")
     seconds = time.perf_counter() - started
-    how = _how(result, len(master.pool.schedules), dives, rounds)
+    how = _how(result, len(master.pool.schedules), dived is not None, improved, rounds)
     return PatternOutcome(best, terms_value(terms, best), bound, seconds, how)
 
 
@@ -142,7 +143,13 @@ def _plan_to_beat(
     return None, taken
 
 
-def _how(result: MasterResult, schedules: int, dives: int, most_rounds: int | None) -> str:
+def _how(
+    result: MasterResult,
+    schedules: int,
+    dived: bool,
+    improved: Improved | None,
+    most_rounds: int | None,
+) -> str:
     """How the plan was made, for the summary's line on tier 1."""
     if result.converged:
         ended = "converged"
@@ -150,9 +157,13 @@ def _how(result: MasterResult, schedules: int, dives: int, most_rounds: int | No
         ended = "stopped by the deterministic limit"
     else:
         ended = "stopped by the time limit"
+    if improved is not None:
+        after = f"a dive and {count(improved.moves, 'move')} ({improved.better} better)"
+    else:
+        after = "a dive" if dived else "no dive"
     return (
         f"whole schedules: {result.rounds} rounds of column generation ({ended}), "
-        f"{schedules:,} schedules, {count(dives, 'dive')}"
+        f"{schedules:,} schedules, {after}"
     )
 
 
@@ -180,14 +191,14 @@ def _column_generation(
         raise Declined("a pinned or kept worker has no schedule keeping every rule") from e
 
 
-DIVE_SHARES = (0.2, 0.1, 0.05, 0.02)
-"""The dives tried in turn while time remains, each rounding this share of the fractional
-schedules per step: coarse and fast first, then finer and slower (no share is reliably
-the best; docs/patterns.md has the figures)."""
+DIVE_SHARE = 0.2
+"""The share of the fractional schedules each step of the dive rounds: coarse and fast,
+since the moves after it (`improve`) do better with the time a finer dive would take
+(docs/patterns.md has the figures)."""
 
 
-FIRST_DIVE_GRACE = 0.25
-"""Share of the budget the first dive may run past it."""
+DIVE_GRACE = 0.25
+"""Share of the budget the dive may run past it."""
 
 
 def _fallback(
