@@ -35,8 +35,6 @@ MOVE_SHARE = 0.2
 class Improved:
     taken: list[tuple[Schedule, int]]
     """The best deployment found: each schedule taken, and by how many of its block."""
-    rest_values: list[float]
-    """The non-block variables' values in its LP, for its completion."""
     moves: int
     better: int
     """Moves made, and how many of them improved the plan."""
@@ -53,9 +51,10 @@ def improve(
     stop: threading.Event,
 ) -> Improved:
     """The best deployment reached from `taken` (the last dive's, whose LP values are in
-    `master.rest_values`) by neighbourhood moves until `deadline` (perf_counter), after
-    `most_moves`, or once tier 1 is down to `enough` (the bound). Moves draw their homes
-    from `seed`, so the same number of moves repeats its plan."""
+    `master.rest_values`; the best's are there after) by neighbourhood moves until
+    `deadline` (perf_counter), after `most_moves`, or once tier 1 is down to `enough`
+    (the bound). Moves draw their homes from `seed`, so the same number of moves
+    repeats its plan."""
     rng = np.random.default_rng(seed)
     homes = sorted({schedule.home for schedule in master.pool.schedules})
     best = master.counts(taken)
@@ -78,7 +77,7 @@ def improve(
             better += 1
     master.rest_values = best_rest
     chosen = [(s, round(n)) for s, n in zip(master.pool.schedules, best, strict=False) if n]
-    return Improved(chosen, best_rest, moves, better)
+    return Improved(chosen, moves, better)
 
 
 def _neighbourhood(
