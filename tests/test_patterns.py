@@ -374,3 +374,29 @@ def test_a_dive_past_its_hurry_time_rounds_everything_that_fits_and_still_finish
     assert hurried < careful
     values = _completion(built)(deployment_values(built, parts, fast))
     assert values is not None and built.model.violations(values, 1) == []
+
+
+def test_column_generation_ends_only_when_nothing_prices_out_at_the_lps_own_prices(
+    known_plan: tuple[Scenario, float],
+) -> None:
+    """Pricing sees prices smoothed towards the best bound's; a round where none of its
+    schedules is worth adding at the LP's prices must price again at those, so that
+    convergence means the LP is the master's optimum and the bound meets it."""
+    s, _known = known_plan
+    built = build_model(s)
+    greedy, _whole = baseline_start(built)
+    parts = split(built)
+    terms = tier_terms(built.penalties, 1)
+    master, result = _column_generation(
+        built, parts, terms, [greedy], time.perf_counter() + 600, 1, threading.Event(), None
+    )
+    assert result.converged and result.lp_value is not None
+    assert master.solver.Solve() == master.solver.OPTIMAL
+    prices = master._prices()
+    priced = master._price(prices, 1, 5)
+    # A schedule in the pool may price out at its upper bound (a whole worker): only a
+    # new one would mean the LP is not yet the master's optimum.
+    new = [sc for _v, sc in priced.schedules if sc not in master.pool]
+    assert all(master._reduced_cost(sc, prices) > -1e-6 for sc in new)
+    assert result.bound <= result.lp_value + 1e-6 * abs(result.lp_value)
+    assert result.bound >= result.lp_value - 1e-6 * abs(result.lp_value)
