@@ -28,7 +28,8 @@ from scheduler.pipeline.planner import plan_scenario
 from scheduler.pipeline.replan import Previous, add_previous
 from scheduler.solve.backends import make_backend
 from scheduler.solve.lp import lp_completion
-from scheduler.solve.patterns.blocks import Declined, split
+from scheduler.solve.patterns.blocks import Declined, Split, split
+from scheduler.solve.patterns.master import Master, MasterResult
 from scheduler.solve.patterns.path import (
     Completion,
     _column_generation,
@@ -350,19 +351,25 @@ class _CountingSolves:
         return getattr(self.solver, name)
 
 
+def _grown(s: Scenario, rounds: int | None) -> tuple[BuiltModel, Split, Master, MasterResult]:
+    """The scenario's master grown from the greedy's schedules by `rounds` rounds of column
+    generation (None: to convergence)."""
+    built = build_model(s)
+    greedy, _whole = baseline_start(built)
+    parts = split(built)
+    terms = tier_terms(built.penalties, 1)
+    master, result = _column_generation(
+        built, parts, terms, [greedy], time.perf_counter() + 600, 1, threading.Event(), rounds
+    )
+    return built, parts, master, result
+
+
 def test_a_dive_past_its_hurry_time_rounds_everything_that_fits_and_still_finishes(
     known_plan: tuple[Scenario, float],
 ) -> None:
     """A dive that would take many small steps, hurried from the start, takes fewer
     re-solves, and its deployment is still one every tier-1 rule allows."""
-    s, _known = known_plan
-    built = build_model(s)
-    greedy, _whole = baseline_start(built)
-    parts = split(built)
-    terms = tier_terms(built.penalties, 1)
-    master, _result = _column_generation(
-        built, parts, terms, [greedy], time.perf_counter() + 60, 1, threading.Event(), 8
-    )
+    built, parts, master, _result = _grown(known_plan[0], 8)
     counted = _CountingSolves(master.solver)
     master.solver = counted  # type: ignore[assignment]
     far = time.perf_counter() + 600
@@ -382,14 +389,7 @@ def test_column_generation_ends_only_when_nothing_prices_out_at_the_lps_own_pric
     """Pricing sees prices smoothed towards the best bound's; a round where none of its
     schedules is worth adding at the LP's prices must price again at those, so that
     convergence means the LP is the master's optimum and the bound meets it."""
-    s, _known = known_plan
-    built = build_model(s)
-    greedy, _whole = baseline_start(built)
-    parts = split(built)
-    terms = tier_terms(built.penalties, 1)
-    master, result = _column_generation(
-        built, parts, terms, [greedy], time.perf_counter() + 600, 1, threading.Event(), None
-    )
+    _built, _parts, master, result = _grown(known_plan[0], None)
     assert result.converged and result.lp_value is not None
     assert master.solver.Solve() == master.solver.OPTIMAL
     prices = master._prices()
