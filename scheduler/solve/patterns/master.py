@@ -32,19 +32,7 @@ from ortools.linear_solver import pywraplp
 
 from constraints.model import Constraint, Model, Terms, Var
 from scheduler.solve.patterns.blocks import Split
-from scheduler.solve.patterns.pricing import Priced, Pricer, Schedule
-
-SMOOTHING = 0.3
-"""How far the prices pricing sees lean towards those of the best bound so far (Wentges'
-smoothing): the LP's prices swing from round to round, and schedules priced between them
-and the best bound's are more often the ones the LP keeps. Measured: the county converges
-in 82 s instead of 114 s (29 rounds instead of 34), the example city in 14 rounds
-instead of 15; 0.5 did less for the city, 0.7 took 23 rounds there (docs/patterns.md)."""
-
-
-def smoothed(center: np.ndarray, prices: np.ndarray) -> np.ndarray:
-    return SMOOTHING * center + (1 - SMOOTHING) * prices
-
+from scheduler.solve.patterns.pricing import Pricer, Schedule
 
 SCHEDULES_PER_BLOCK = 5
 """Schedules a block may gain per round (the best pairs first, one per home)."""
@@ -220,34 +208,26 @@ class Master:
             return False
         size = self.split.blocks[schedule.block].size
         var = self.solver.NumVar(0, size, "")
-        cost, positions, coefs = self._column(schedule)
-        for pos, k in zip(positions, coefs, strict=True):
-            self.rows[self.first_linking + int(pos)].SetCoefficient(var, k)
-        self.coefficients.append((positions, coefs))
-        self.convexity[schedule.block].SetCoefficient(var, 1)
-        self.costs.append(cost)
-        nudge = self.nudge(schedule) if self.nudge is not None else 0.0
-        self.solver.Objective().SetCoefficient(var, cost + nudge)
-        self.lambdas.append(var)
-        return True
-
-    def _column(self, schedule: Schedule) -> tuple[int, np.ndarray, np.ndarray]:
-        """A schedule's tier-1 cost and its linking rows (positions, coefficients)."""
         cost = 0
         coefficients: dict[int, int] = {}
         for v in schedule.variables:
             cost += self.split.cost.get(v, 0)
             for pos, k in self.split.var_rows.get(v, ()):
                 coefficients[pos] = coefficients.get(pos, 0) + k
-        positions = np.array(list(coefficients), dtype=np.int64)
-        return cost, positions, np.array(list(coefficients.values()), float)
-
-    def _reduced_cost(self, schedule: Schedule, prices: np.ndarray) -> float:
-        """A schedule's reduced cost at row `prices` (laid out as `_prices` gives them)."""
-        cost, positions, coefs = self._column(schedule)
-        linking = prices[self.first_linking : len(self.rows)]
-        mu = prices[len(self.rows) + schedule.block]
-        return cost - float(np.dot(linking[positions], coefs)) - float(mu)
+        for pos, k in coefficients.items():
+            self.rows[self.first_linking + pos].SetCoefficient(var, k)
+        self.coefficients.append(
+            (
+                np.array(list(coefficients), dtype=np.int64),
+                np.array(list(coefficients.values()), float),
+            )
+        )
+        self.convexity[schedule.block].SetCoefficient(var, 1)
+        self.costs.append(cost)
+        nudge = self.nudge(schedule) if self.nudge is not None else 0.0
+        self.solver.Objective().SetCoefficient(var, cost + nudge)
+        self.lambdas.append(var)
+        return True
 
     def prefer(self, nudge: Callable[[Schedule], float]) -> None:
         """From now on each schedule's LP cost is its tier-1 cost plus its `nudge`. Given
@@ -288,7 +268,6 @@ class Master:
         rounds = 0
         self._seed_must_work()
         self._seed_at_face_value(scale)
-        center: np.ndarray | None = None
         while time.perf_counter() < deadline and not self.stop.is_set():
             if most_rounds is not None and rounds >= most_rounds:
                 break
@@ -297,10 +276,18 @@ class Master:
                 break
             rounds += 1
             lp_value = self.solver.Objective().Value()
+            duals = np.array([row.dual_value() for row in self.rows])
+            mu = np.array([row.dual_value() for row in self.convexity])
             t0 = time.perf_counter()
-            added, bound, center = self._grow(self._prices(), center, bound, scale)
+            # A schedule enters when its reduced cost, -value - mu, is below -eps.
+            priced = self.pricer.price(
+                duals[self.first_linking :], -mu + 1e-9 * scale, SCHEDULES_PER_BLOCK
+            )
             pricing += time.perf_counter() - t0
-            if not added:
+            if not np.all(np.isfinite(priced.best)):
+                raise InfeasibleBlock
+            bound = max(bound, self.lagrangian(duals, priced.best))
+            if not sum(self.add(schedule) for _value, schedule in priced.schedules):
                 converged = True
                 break
         return MasterResult(
@@ -311,47 +298,6 @@ class Master:
             seconds=time.perf_counter() - started,
             pricing_seconds=pricing,
         )
-
-    def _prices(self) -> np.ndarray:
-        """The last LP's row prices: the rows', then the convexity rows'."""
-        return np.array([row.dual_value() for row in [*self.rows, *self.convexity]])
-
-    def _grow(
-        self, prices: np.ndarray, center: np.ndarray | None, bound: float, scale: float
-    ) -> tuple[int, float, np.ndarray | None]:
-        """One round of pricing: at prices smoothed towards `center` (those of the best
-        bound so far), and at the LP's own `prices` only where none of those schedules
-        prices out at them (a mispricing), so that column generation ends exactly when
-        no schedule prices out at the LP's prices. Every point priced gives a bound.
-        Returns the schedules added, the best bound and the new center."""
-        points = [prices] if center is None else [smoothed(center, prices), prices]
-        eps = -1e-9 * scale
-        for at in points:
-            priced = self._price(at, scale, SCHEDULES_PER_BLOCK)
-            if not np.all(np.isfinite(priced.best)):
-                raise InfeasibleBlock
-            value = self.lagrangian(at[: len(self.rows)], priced.best)
-            if value > bound:
-                bound, center = value, at
-            added = sum(
-                self.add(schedule)
-                for _value, schedule in priced.schedules
-                if self._reduced_cost(schedule, prices) < eps
-            )
-            if added:
-                return added, bound, center
-        return 0, bound, center
-
-    def _price(
-        self, prices: np.ndarray, scale: float, per_block: int, done: np.ndarray | None = None
-    ) -> Priced:
-        """Each block's best schedules at row `prices`, none for the blocks `done` (a
-        mask). A schedule is worth adding when its reduced cost, -value - mu, is below
-        -eps."""
-        thresholds = -prices[len(self.rows) :] + 1e-9 * scale
-        if done is not None:
-            thresholds = np.where(done, np.inf, thresholds)
-        return self.pricer.price(prices[self.first_linking : len(self.rows)], thresholds, per_block)
 
     def _seed_at_face_value(self, scale: float) -> None:
         """Each block's best schedules as if every need were still open: linking rows
@@ -453,11 +399,14 @@ class Master:
     def _price_once(self, scale: float, held: np.ndarray | None) -> bool:
         """One pricing round at the current duals, for the blocks with a worker not yet
         fixed to a schedule and not `held`; whether it added any."""
+        duals = np.array([row.dual_value() for row in self.rows])
+        mu = np.array([row.dual_value() for row in self.convexity])
         fixed = np.zeros(len(self.split.blocks))
         for k, var in enumerate(self.lambdas):
             fixed[self.pool.schedules[k].block] += var.lb()
         done = fixed >= self.sizes if held is None else (fixed >= self.sizes) | held
-        priced = self._price(self._prices(), scale, 1, done)
+        thresholds = np.where(done, np.inf, -mu + 1e-9 * scale)
+        priced = self.pricer.price(duals[self.first_linking :], thresholds, 1)
         return bool(sum(self.add(schedule) for _value, schedule in priced.schedules))
 
     def hold(self, counts: np.ndarray, free: np.ndarray) -> None:
