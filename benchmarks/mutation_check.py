@@ -153,7 +153,7 @@ def failed(tests: tuple[str, ...], target: str | None) -> tuple[bool, float]:
         env[MUTATE_ENV] = target
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests],
+        [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:cacheprovider", *tests],
         cwd=ROOT,
         env=env,
         capture_output=True,
