@@ -156,3 +156,24 @@ def test_a_completion_whose_lp_leaves_a_yes_no_choice_fractional_rounds_it() -> 
     completed = lp_completion(model, terms, {}, 5.0, 1, None, None)
     assert completed is not None and model.violations(completed, 1) == []
     assert completed[visit] == 1 and completed[tests] == 5 and completed[short] == 5
+
+
+def test_a_rounding_that_would_drop_every_visit_takes_the_largest_and_undoes_what_breaks() -> None:
+    """Two homes each need 3 tests, a visit allows up to 10, the unit makes one visit: the
+    LP visits each home 0.3 of the way. Rounded to the nearer value both visits would go,
+    and the LP would only move the fraction again; so the larger goes up instead. Then
+    the other's fraction returns, and rounding it up breaks the unit's limit: that pass
+    is undone and it is held down. One home is tested, every variable whole."""
+    model = Model()
+    visits = [model.boolean(rule("visit"), (h,)) for h in "ab"]
+    tests = [model.integer(0, 10, rule("tests"), (h,)) for h in "ab"]
+    short = [model.integer(0, 3, rule("short"), (h,)) for h in "ab"]
+    for h, (v, t, u) in enumerate(zip(visits, tests, short, strict=True)):
+        model.add_le([(t, 1), (v, -10)], 0, rule=rule("visit_link"), key=(h,))
+        model.add_eq([(t, 1), (u, 1)], 3, rule=rule("cover"), key=(h,))
+    model.add_le([(v, 1) for v in visits], 1, rule=rule("unit_visits"), key=())
+    terms = [*((u, 2) for u in short), *((v, 1) for v in visits)]
+    completed = lp_completion(model, terms, {}, 5.0, 1, None, None)
+    assert completed is not None and model.violations(completed, 1) == []
+    assert sorted(completed[v] for v in visits) == [0, 1]
+    assert sum(completed[u] for u in short) == 3

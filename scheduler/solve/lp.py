@@ -10,6 +10,7 @@ search's own does not reach (docs/solvers.md has the figures).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
@@ -105,6 +106,7 @@ def lp_completion(
     is handed to `repair`, which completes it with every variable away from the
     fractional ones held at the LP's values.
     """
+    deadline = time.perf_counter() + time_limit
     upto = max(tier, tie_break[0]) if tie_break else tier
     built = _build_lp(model, terms, fixed, time_limit, upto)
     if built is None or built[0].Solve() != pywraplp.Solver.OPTIMAL:
@@ -124,7 +126,7 @@ def lp_completion(
         objective.SetMinimization()
         if solver.Solve() == pywraplp.Solver.OPTIMAL:
             solved = [x.solution_value() for x in xs]
-    exact = _integral(model, solved, upto) or _rounded(model, solver, xs, solved, upto)
+    exact = _integral(model, solved, upto) or _rounded(model, solver, xs, solved, upto, deadline)
     if exact is not None:
         return exact
     repaired = repair(_held_away_from_fractions(model, solved, upto)) if repair else None
@@ -137,34 +139,68 @@ def _rounded(
     xs: list[pywraplp.Variable],
     solved: list[float],
     tier: int,
+    deadline: float,
 ) -> list[int] | None:
-    """The LP again and again with its fractional yes/no variables held at the nearer
-    whole value, until every variable is whole (a dive over the few binaries). A mobile
-    unit's visits are such binaries, and the test counts they allow follow them; a search
-    repairing around them in a short budget books far fewer tests than the LP allows.
-    None when a rounding makes the LP infeasible or it does not settle."""
-    held: list[Var] = []
+    """The LP's optimum with its fractional yes/no variables rounded (`rounded_binaries`),
+    if that makes every variable whole and keeps every rule up to `tier`."""
+    bounds = [(v.lb, v.ub) for v in model.variables]
+    rounded = rounded_binaries(solver, xs, bounds, solved, ROUNDING_PASSES, deadline)
+    return None if rounded is None else _integral(model, rounded, tier)
+
+
+def rounded_binaries(
+    solver: pywraplp.Solver,
+    xs: list[pywraplp.Variable],
+    bounds: list[tuple[int, int]],
+    solved: list[float],
+    passes: int,
+    deadline: float,
+) -> list[float] | None:
+    """The LP again and again with its fractional yes/no variables (`bounds` are each
+    x's own) held whole, until none is fractional: a dive over the few binaries, the
+    LP's values after it. A mobile unit's visits are such binaries, and the test counts
+    they allow follow them; a search repairing around them in a short budget books far
+    fewer tests than the LP allows.
+
+    Each pass holds them at the nearer whole value, and the largest up when all would go
+    down (else the LP moves the same fraction of a visit to another home, pass after
+    pass); a pass the LP cannot carry is undone and its binaries held down instead. Each
+    pass holds at least one binary more, so as many passes as there are binaries always
+    settle it. None when the LP is infeasible even so, or has not settled after
+    `passes` or by `deadline` (perf_counter); the bounds are restored either way."""
+    held: list[int] = []
     try:
-        for _ in range(ROUNDING_PASSES):
-            binaries = [
-                v
-                for v, x in enumerate(solved)
-                if abs(x - round(x)) > INTEGRAL
-                and model.variables[v].ub - model.variables[v].lb == 1
+        for _ in range(passes):
+            fractional = [
+                j
+                for j, x in enumerate(solved)
+                if abs(x - round(x)) > INTEGRAL and bounds[j][1] - bounds[j][0] == 1
             ]
-            if not binaries:
-                return _integral(model, solved, tier)
-            for v in binaries:
-                whole = math.floor(solved[v] + 0.5)
-                xs[v].SetBounds(whole, whole)
-                held.append(v)
-            if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            if not fractional:
+                return solved
+            whole = {j: math.floor(solved[j] - bounds[j][0] + 0.5) for j in fractional}
+            if not any(whole.values()):
+                whole[max(fractional, key=lambda j: solved[j])] = 1
+            held += fractional
+            for attempt in (whole, dict.fromkeys(fractional, 0)):
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return None
+                for j, x in attempt.items():
+                    xs[j].SetBounds(bounds[j][0] + x, bounds[j][0] + x)
+                solver.SetTimeLimit(max(1, int(1000 * left)))
+                status = solver.Solve()
+                if status == pywraplp.Solver.OPTIMAL:
+                    break
+                if status != pywraplp.Solver.INFEASIBLE:
+                    return None
+            else:
                 return None
             solved = [x.solution_value() for x in xs]
         return None
     finally:
-        for v in held:
-            xs[v].SetBounds(model.variables[v].lb, model.variables[v].ub)
+        for j in held:
+            xs[j].SetBounds(*bounds[j])
 
 
 ROUNDING_PASSES = 10

@@ -31,6 +31,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from constraints.model import Constraint, Model, Terms, Var
+from scheduler.solve.lp import rounded_binaries
 from scheduler.solve.patterns.blocks import Split
 from scheduler.solve.patterns.pricing import Pricer, Schedule
 
@@ -391,10 +392,36 @@ class Master:
                     self.lambdas[k].SetLb(float(np.ceil(taken[k] - INTEGRAL)))
             return None
         finally:
-            for k, var in enumerate(self.lambdas):
-                var.SetBounds(0.0, float(self.sizes[self.pool.schedules[k].block]))
+            self._release()
             self._last_batch = []
-            self.solver.SetSolverSpecificParametersAsString(GROWING)
+
+    def _release(self) -> None:
+        """Every schedule free again, and the LP back to growing."""
+        for k, var in enumerate(self.lambdas):
+            var.SetBounds(0.0, float(self.sizes[self.pool.schedules[k].block]))
+        self.solver.SetSolverSpecificParametersAsString(GROWING)
+
+    def whole_rest(
+        self, taken: list[tuple[Schedule, int]], time_limit: float
+    ) -> list[float] | None:
+        """The non-block variables' values in the LP with every schedule held where
+        `taken` has it and the fractional yes/no ones among them rounded
+        (`rounded_binaries`): a dive's tests and beds made whole on this small LP, where
+        completing the deployment would build the whole model's LP again. None if the LP
+        does not solve in time or the rounding does not settle."""
+        deadline = time.perf_counter() + time_limit
+        self.hold(self.counts(taken), np.zeros(len(self.split.blocks), dtype=bool))
+        self.solver.SetSolverSpecificParametersAsString(DIVING)
+        self.solver.SetTimeLimit(max(1, int(1000 * time_limit)))
+        try:
+            if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+                return None
+            solved = [x.solution_value() for x in self.x]
+            bounds = [(int(lo), int(hi)) for lo, hi in zip(self.lb, self.ub, strict=True)]
+            binaries = sum(hi - lo == 1 for lo, hi in bounds)
+            return rounded_binaries(self.solver, self.x, bounds, solved, binaries, deadline)
+        finally:
+            self._release()
 
     def _price_once(self, scale: float, held: np.ndarray | None) -> bool:
         """One pricing round at the current duals, for the blocks with a worker not yet

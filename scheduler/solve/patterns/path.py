@@ -109,7 +109,11 @@ def solve_tier_one(
             master, dived, deadline, moves, bound - constant, scale, settings.seed, stop
         )
         # A re-plan's tests and beds are completed, so that its changes break ties there too.
-        values = _whole(built, parts, master, improved.taken, held) if previous is None else None
+        values = (
+            _whole(built, parts, master, improved.taken, held, DIVE_GRACE * budget)
+            if previous is None
+            else None
+        )
         if values is None and not stop.is_set():
             values = complete(deployment_values(built, parts, improved.taken, previous))
         if values is not None and (
@@ -236,13 +240,18 @@ def _whole(
     master: Master,
     taken: list[tuple[Schedule, int]],
     held: dict[Var, int],
+    time_limit: float,
 ) -> list[int] | None:
     """The dive's own plan when its last LP is whole in testing and isolation too (their
-    structure often makes it so): no completion needed. None otherwise, or if it breaks
-    a tier-1 rule (checked, not assumed)."""
+    structure often makes it so), or becomes whole once its fractional yes/no variables
+    (a mobile unit's visits) are rounded on the master's LP: no completion needed. None
+    otherwise, or if it breaks a tier-1 rule (checked, not assumed)."""
     rest = np.array(master.rest_values)
-    if np.any(np.abs(rest - np.round(rest)) > INTEGRAL):
-        return None
+    if _fractional(rest):
+        rounded = master.whole_rest(taken, time_limit)
+        if rounded is None or _fractional(np.array(rounded)):
+            return None
+        rest = np.array(rounded)
     model = built.model
     values = [held.get(v, model.hints.get(v, x.lb)) for v, x in enumerate(model.variables)]
     for v, x in zip(master.rest_vars, rest, strict=True):
@@ -251,6 +260,10 @@ def _whole(
     for v, x in {**deployment, **_implied(built, deployment)}.items():
         values[v] = x
     return None if model.violations(values, 1) else values
+
+
+def _fractional(values: np.ndarray) -> bool:
+    return bool(np.any(np.abs(values - np.round(values)) > INTEGRAL))
 
 
 def deployment_values(
