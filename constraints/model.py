@@ -34,11 +34,11 @@ class Variable:
     key: Key
     lb: int
     ub: int
-    name: str = field(init=False, compare=False)
-    """Rendered once: every backend names each variable again."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "name", model_name(self.rule, self.key))
+    @property
+    def name(self) -> str:
+        """Rendered when asked (a MILP file, a diagnosis): a city's model has 80,000."""
+        return model_name(self.rule, self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +51,10 @@ class Constraint:
     tier: int = 1
     """The first objective tier that needs it: a rule that only defines a lower tier's
     objective (the worst-served home) is left out of the earlier, harder solves."""
-    name: str = field(init=False, compare=False)
-    """Rendered once: every backend names each constraint again."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "name", model_name(self.rule, self.key))
+    @property
+    def name(self) -> str:
+        return model_name(self.rule, self.key)
 
     @property
     def family(self) -> Family:
@@ -91,18 +90,21 @@ class Model:
     hints: dict[Var, int] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     """Why a rule cannot hold on its own (by rule name), for the infeasibility report."""
-    _names: set[str] = field(default_factory=set, repr=False)
+    _claimed: set[tuple[str, Key]] = field(default_factory=set, repr=False)
+    """Each variable's and constraint's (rule, key): a family that adds one twice is a bug
+    (checked on the parts, as rendering every name would take a tenth of a build)."""
 
-    def _claim(self, name: str) -> None:
-        if name in self._names:
-            raise ValueError(f"duplicate model name {name!r}")
-        self._names.add(name)
+    def _claim(self, rule: Rule, key: Key) -> None:
+        identity = (rule.id, key)
+        if identity in self._claimed:
+            raise ValueError(f"duplicate model name {model_name(rule, key)!r}")
+        self._claimed.add(identity)
 
     def integer(self, lb: int, ub: int, rule: Rule, key: Key = ()) -> Var:
         var = Variable(rule, key, lb, ub)
         if lb > ub:
             raise ValueError(f"{var.name}: empty domain [{lb}, {ub}]")
-        self._claim(var.name)
+        self._claim(rule, key)
         self.variables.append(var)
         return len(self.variables) - 1
 
@@ -126,7 +128,7 @@ class Model:
             if (lb is not None and lb > 0) or (ub is not None and ub < 0):
                 raise ValueError(f"{constraint.name}: constraint over no variables cannot hold")
             return
-        self._claim(constraint.name)
+        self._claim(rule, key)
         self.constraints.append(constraint)
 
     def add_le(

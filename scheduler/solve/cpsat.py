@@ -43,7 +43,7 @@ class CpSatBackend:
         self.on_solution: OnSolution | None = None
         self._delta = Delta()
         for v in model.variables:
-            self._delta.add_variable(v.name, v.lb, v.ub)
+            self._delta.add_variable(v.lb, v.ub)
         self._n = len(model.variables)
         self._model = model
         self._tier = 0
@@ -62,23 +62,21 @@ class CpSatBackend:
 
     # ------------------------------------------------------------------ building
 
-    def _add_linear(self, terms: Terms, lb: int | None, ub: int | None, name: str) -> None:
-        self._delta.add_linear(
-            terms, INT_MIN if lb is None else lb, INT_MAX if ub is None else ub, name
-        )
+    def _add_linear(self, terms: Terms, lb: int | None, ub: int | None) -> None:
+        self._delta.add_linear(terms, INT_MIN if lb is None else lb, INT_MAX if ub is None else ub)
 
     def include_tier(self, tier: int) -> None:
         """Add the constraints first needed by objective tiers up to `tier`."""
         for c in self._model.constraints:
             if self._tier < c.tier <= tier:
-                self._add_linear(c.terms, c.lb, c.ub, c.name)
+                self._add_linear(c.terms, c.lb, c.ub)
         self._tier = max(self._tier, tier)
 
     def minimize(self, terms: Terms) -> None:
         self._delta.objective = pairs(terms)
 
     def bound_objective(self, terms: Terms, lb: int | None, ub: int | None, name: str) -> None:
-        self._add_linear(terms, lb, ub, name)
+        self._add_linear(terms, lb, ub)  # unnamed: the search process reads no names
 
     def set_hint(self, values: dict[Var, int]) -> None:
         self._delta.hint = pairs(values.items())

@@ -31,15 +31,11 @@ def apply(delta: Delta, proto: cp_model_helper.CpModelProto) -> None:
     """Add a delta's variables and constraints to a model, and replace its objective and
     hint when the delta carries them."""
     bounds = delta.var_bounds
-    for i, name in enumerate(delta.var_names):
-        pv = proto.variables.add()
-        pv.name = name
-        pv.domain.extend(bounds[2 * i : 2 * i + 2])
+    for i in range(len(bounds) // 2):
+        proto.variables.add().domain.extend(bounds[2 * i : 2 * i + 2])
     at = 0
-    for i, name in enumerate(delta.names):
-        size = delta.sizes[i]
+    for i, size in enumerate(delta.sizes):
         pc = proto.constraints.add()
-        pc.name = name
         pc.linear.vars.extend(delta.terms[at : at + size])
         pc.linear.coeffs.extend(delta.coeffs[at : at + size])
         pc.linear.domain.extend(delta.bounds[2 * i : 2 * i + 2])

@@ -48,12 +48,11 @@ class Delta:
     """What changed in a model since it was last sent: the variables and constraints added
     since, and the objective and hint when they were replaced. Held in flat int64 arrays,
     which take a tenth of the memory of lists and cross the pipe as one copy: the county's first
-    delta is 300,000 constraints."""
+    delta is 300,000 constraints. No names: nothing in the search process reads them (a
+    diagnosis names the rules from the neutral model)."""
 
-    var_names: list[str] = field(default_factory=list)
     var_bounds: array[int] = field(default_factory=_int64s)
     """lb, ub of each variable in turn."""
-    names: list[str] = field(default_factory=list)
     sizes: array[int] = field(default_factory=_int64s)
     bounds: array[int] = field(default_factory=_int64s)
     """lb, ub of each constraint in turn."""
@@ -62,12 +61,10 @@ class Delta:
     objective: tuple[array[int], array[int]] | None = None
     hint: tuple[array[int], array[int]] | None = None
 
-    def add_variable(self, name: str, lb: int, ub: int) -> None:
-        self.var_names.append(name)
+    def add_variable(self, lb: int, ub: int) -> None:
         self.var_bounds.extend((lb, ub))
 
-    def add_linear(self, terms: Terms, lb: int, ub: int, name: str) -> None:
-        self.names.append(name)
+    def add_linear(self, terms: Terms, lb: int, ub: int) -> None:
         self.sizes.append(len(terms))
         self.bounds.extend((lb, ub))
         self.terms.extend(v for v, _ in terms)
