@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from ortools.linear_solver import pywraplp
 
 from constraints.build import build_model
 from constraints.model import Model, tier_terms
@@ -13,7 +14,7 @@ from scheduler.heuristics.greedy import greedy_staffing, initial_hint, staffing_
 from scheduler.pipeline.planner import plan_scenario
 from scheduler.plan import Plan, Summary
 from scheduler.solve.cpsat import CpSatBackend
-from scheduler.solve.lp import lp_completion, lp_relaxation_bound
+from scheduler.solve.lp import lp_completion, lp_relaxation_bound, set_parameters
 from scheduler.solve.settings import SolverSettings, StageOutcome
 from scheduler.solve.tiers import solve
 from scheduler.validate import validate_plan
@@ -177,3 +178,12 @@ def test_a_rounding_that_would_drop_every_visit_takes_the_largest_and_undoes_wha
     assert completed is not None and model.violations(completed, 1) == []
     assert sorted(completed[v] for v in visits) == [0, 1]
     assert sum(completed[u] for u in short) == 3
+
+
+def test_a_parameter_the_lp_solver_does_not_know_is_refused_not_ignored() -> None:
+    """OR-Tools logs an unknown parameter and solves on with its defaults; a renamed one
+    must stop the run instead of changing it silently."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    set_parameters(solver, "use_preprocessing: false")
+    with pytest.raises(ValueError, match="use_preprocesing"):
+        set_parameters(solver, "use_preprocesing: false")

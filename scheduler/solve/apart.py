@@ -24,6 +24,7 @@ from ortools.linear_solver import pywraplp
 
 from constraints.model import Model, Terms, Var
 from scheduler.solve.interrupt import INTERRUPTION
+from scheduler.solve.lp import set_parameters
 
 IND_SOLVER = "SCIP"
 """The part's exact search: an LP-based branch and bound suits the loose link between a
@@ -321,7 +322,7 @@ def _search(
     parameters = "misc/catchctrlc = FALSE\n"
     if nodes is not None:
         parameters += f"limits/nodes = {nodes}\n"
-    solver.SetSolverSpecificParametersAsString(parameters)
+    set_parameters(solver, parameters)
     for hint in hints[:1]:
         solver.SetHint([xs[v] for v in sorted(hint)], [float(hint[v]) for v in sorted(hint)])
     stop.solver = solver

@@ -20,6 +20,14 @@ from constraints.model import Constraint, Model, Terms, Var
 INTEGRAL = 1e-6
 
 
+def set_parameters(solver: pywraplp.Solver, parameters: str) -> None:
+    """A solver's own parameters, refused loudly: OR-Tools only logs one it does not know
+    and solves on with its defaults, so a parameter renamed by a new release would change
+    every run without a word."""
+    if not solver.SetSolverSpecificParametersAsString(parameters):
+        raise ValueError(f"{solver.SolverVersion()} refused the parameters {parameters!r}")
+
+
 def _build_lp(
     model: Model, terms: Terms, fixed: dict[Var, int], time_limit: float, tier: int
 ) -> tuple[pywraplp.Solver, list[pywraplp.Variable], list[pywraplp.Constraint | None]] | None:

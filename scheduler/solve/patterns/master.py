@@ -31,7 +31,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from constraints.model import Constraint, Model, Terms, Var
-from scheduler.solve.lp import rounded_binaries
+from scheduler.solve.lp import rounded_binaries, set_parameters
 from scheduler.solve.patterns.blocks import Split
 from scheduler.solve.patterns.pricing import Pricer, Schedule
 
@@ -62,7 +62,7 @@ def _glop() -> pywraplp.Solver:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         raise RuntimeError("OR-Tools has no GLOP")
-    solver.SetSolverSpecificParametersAsString(GROWING)
+    set_parameters(solver, GROWING)
     return solver
 
 
@@ -349,7 +349,7 @@ class Master:
         dive cut off has nothing to show. The blocks `held` (a mask) keep the bounds
         `hold` gave their schedules and gain none. Fixings are undone after; None if the
         time ran out first."""
-        self.solver.SetSolverSpecificParametersAsString(DIVING)
+        set_parameters(self.solver, DIVING)
         priced = False
         try:
             while time.perf_counter() < deadline and not self.stop.is_set():
@@ -374,11 +374,11 @@ class Master:
                 if not priced and self._price_once(scale, held):
                     # New schedules where the fixings moved the duals: re-solved before
                     # rounding, by the primal simplex (the basis is still primal feasible).
-                    self.solver.SetSolverSpecificParametersAsString(GROWING)
+                    set_parameters(self.solver, GROWING)
                     priced = True
                     continue
                 priced = False
-                self.solver.SetSolverSpecificParametersAsString(DIVING)
+                set_parameters(self.solver, DIVING)
                 low = np.array([var.lb() for var in self.lambdas])
                 whole = np.flatnonzero((taken > low + 1 - INTEGRAL) & (part <= INTEGRAL))
                 pick = [int(k) for k in whole] or self._round_up(fractional, part, taken, share)
@@ -399,7 +399,7 @@ class Master:
         """Every schedule free again, and the LP back to growing."""
         for k, var in enumerate(self.lambdas):
             var.SetBounds(0.0, float(self.sizes[self.pool.schedules[k].block]))
-        self.solver.SetSolverSpecificParametersAsString(GROWING)
+        set_parameters(self.solver, GROWING)
 
     def whole_rest(
         self, taken: list[tuple[Schedule, int]], time_limit: float
@@ -411,7 +411,7 @@ class Master:
         does not solve in time or the rounding does not settle."""
         deadline = time.perf_counter() + time_limit
         self.hold(self.counts(taken), np.zeros(len(self.split.blocks), dtype=bool))
-        self.solver.SetSolverSpecificParametersAsString(DIVING)
+        set_parameters(self.solver, DIVING)
         self.solver.SetTimeLimit(max(1, int(1000 * time_limit)))
         try:
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
