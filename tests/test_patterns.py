@@ -407,13 +407,8 @@ def test_a_dives_fractional_visits_are_made_whole_on_the_master() -> None:
     Rounded on the master's own LP (no second LP over the whole model), the plan keeps
     every tier-1 rule and is worth what completing the deployment over the whole model
     gets, within 0.5 %."""
-    built = build_model(generate(homes=45, workers=50, days=7, seed=1))
-    greedy, _start = baseline_start(built)
-    parts = split(built)
+    built, parts, master, _result = _grown(generate(homes=45, workers=50, days=7, seed=1), None)
     terms = tier_terms(built.penalties, 1)
-    master, _result = _column_generation(
-        built, parts, terms, [greedy], time.perf_counter() + 600, 1, threading.Event(), None
-    )
     dived = master.dive(time.perf_counter() + 600, 1, 0.2)
     assert dived is not None
     rest = np.array(master.rest_values)

@@ -109,6 +109,7 @@ def solve_tier_one(
             master, dived, deadline, moves, bound - constant, scale, settings.seed, stop
         )
         # A re-plan's tests and beds are completed, so that its changes break ties there too.
+        # Rounding the dive's visits is the dive's last step, so it has the dive's grace.
         values = (
             _whole(built, parts, master, improved.taken, held, DIVE_GRACE * budget)
             if previous is None
